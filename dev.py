@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""Bootstrap for a fresh checkout: the only thing a newcomer needs is Python 3.11+.
+
+`python3 dev.py demo` and `python3 dev.py test` create `.venv` beside this file,
+install the project into it (again only when pyproject.toml changed), and run the
+demo or the test suite there. Any other arguments go to the `dp-platform` command.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / ".dp-platform-installed"
+
+
+def _fail(message: str) -> None:
+    print(f"dev.py: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def _ensure_environment() -> None:
+    if sys.version_info < (3, 11):  # noqa: UP036 - this file must run on old Pythons to say so
+        _fail(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}.")
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text().strip() == wanted:
+        return
+    if not (BIN / "python").exists():
+        print(f"dev.py: creating a virtual environment in {VENV}", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    print("dev.py: installing dp-platform and its test tools (first run only)", flush=True)
+    subprocess.run(
+        [
+            str(BIN / "python"),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--editable",
+            f"{ROOT}[test]",
+        ],
+        check=True,
+    )
+    STAMP.write_text(wanted)
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(__doc__)
+        return 0
+    _ensure_environment()
+    command, rest = argv[0], argv[1:]
+    if command == "test":
+        args = [str(BIN / "python"), "-m", "pytest", *rest]
+    else:
+        args = [str(BIN / "dp-platform"), command, *rest]
+    os.chdir(ROOT)
+    os.execv(args[0], args)  # noqa: S606
+    return 0  # unreachable: execv replaces this process
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

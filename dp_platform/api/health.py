@@ -1,0 +1,47 @@
+"""Liveness and readiness in one: 200 only when the database answers and the schema is current."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get
+from litestar.di import NamedDependency
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from dp_platform.api.schemas.health import DatabaseHealth, Health
+from dp_platform.db.migrate import head_revision
+from dp_platform.errors import problem_response
+from dp_platform.settings import Settings
+
+
+class HealthController(Controller):
+    path = "/health"
+    tags = ["Platform"]
+
+    @get("", operation_id="GetHealth", summary="Check the database and schema")
+    async def get_health(
+        self, request: Request[Any, Any, Any], db_engine: NamedDependency[AsyncEngine]
+    ) -> Response[Any]:
+        settings: Settings = request.app.state.settings
+        try:
+            async with db_engine.connect() as connection:
+                version = await connection.scalar(text("SELECT version()"))
+                revision = await connection.scalar(text("SELECT version_num FROM alembic_version LIMIT 1"))
+        except (OSError, DBAPIError, SQLAlchemyError):
+            return problem_response(
+                request, status=503, detail="The database is not answering or has never been migrated."
+            )
+        head = head_revision()
+        health = Health(
+            status="ok" if revision == head else "migrations_pending",
+            database=DatabaseHealth(
+                server_version=str(version),
+                embedded=settings.embedded_database,
+                schema_revision=revision,
+                schema_head=head,
+                schema_current=revision == head,
+            ),
+        )
+        return Response(health, status_code=200 if revision == head else 503)

@@ -1,0 +1,48 @@
+"""The Litestar application factory."""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from litestar import Litestar
+from litestar.datastructures import State
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+
+from dp_platform.api.health import HealthController
+from dp_platform.db.connect import resolve_database
+from dp_platform.db.engine import create_engine, create_sqlalchemy_plugin
+from dp_platform.errors import EXCEPTION_HANDLERS
+from dp_platform.observability import configure_logging, request_id_middleware
+from dp_platform.settings import Settings, get_settings
+
+
+def _version() -> str:
+    try:
+        return version("dp-platform")
+    except PackageNotFoundError:  # running from a checkout that was never installed
+        return "0.0.0"
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    """Build the app; with no database URL configured this starts the embedded server first."""
+    settings = resolve_database(settings or get_settings())
+    configure_logging(settings)
+    engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)  # type: ignore[arg-type]
+    app = Litestar(
+        route_handlers=[HealthController],
+        plugins=[create_sqlalchemy_plugin(engine)],
+        exception_handlers=EXCEPTION_HANDLERS,
+        openapi_config=OpenAPIConfig(
+            title="dp-platform",
+            version=_version(),
+            description="Scottish Self-directed Support Option 1: agreements, ledgers, PA payroll, audit.",
+            path="/docs",
+            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+        ),
+        logging_config=None,
+        state=State({"settings": settings}),
+    )
+    # Outside the router, so that unknown paths (404) and 405s also get a request id and a log line.
+    app.asgi_handler = request_id_middleware(app.asgi_handler)
+    return app

@@ -1,0 +1,168 @@
+"""The ``dp-platform`` command.
+
+Every failure a person can fix (bad settings, an unreachable server, a data folder that
+cannot be written) ends in one sentence on stderr and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable
+
+from dp_platform.db.connect import check_reachable, describe_server, resolve_database
+from dp_platform.db.migrate import schema_state, upgrade_to_head
+from dp_platform.settings import ConfigurationError, Settings, get_settings
+
+Handler = Callable[[Settings, argparse.Namespace], int]
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
+
+
+def _connect(settings: Settings, *, migrate: bool) -> tuple[Settings, str]:
+    """Resolve and reach the database (and migrate it); return settings with the URL and the server version."""
+    if settings.database_url is None:
+        _say(f"Starting the embedded PostgreSQL in {settings.data_dir / 'postgres'} ...")
+    settings = resolve_database(settings)
+    server_version = asyncio.run(check_reachable(settings.database_url))  # type: ignore[arg-type]
+    if migrate:
+        asyncio.run(upgrade_to_head(settings.database_url))  # type: ignore[arg-type]
+    return settings, server_version
+
+
+def _where(settings: Settings, server_version: str) -> str:
+    short_version = " ".join(server_version.split()[:2])
+    if settings.embedded_database:
+        return f"embedded {short_version} in {settings.data_dir / 'postgres'}"
+    return f"{short_version} at {describe_server(settings.database_url)}"  # type: ignore[arg-type]
+
+
+def _serve(settings: Settings) -> int:
+    import uvicorn
+
+    from dp_platform.app import create_app
+
+    config = uvicorn.Config(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
+        lifespan="on",
+    )
+    uvicorn.Server(config).run()
+    return 0
+
+
+def _with_overrides(settings: Settings, args: argparse.Namespace) -> Settings:
+    from dataclasses import replace
+
+    changes = {key: getattr(args, key) for key in ("host", "port") if getattr(args, key, None) is not None}
+    return replace(settings, **changes)
+
+
+def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
+    settings, server_version = _connect(settings, migrate=True)
+    state = asyncio.run(schema_state(settings.database_url))  # type: ignore[arg-type]
+    _say(f"Database schema is at {state.current} ({_where(settings, server_version)}).")
+    return 0
+
+
+def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
+    settings, server_version = _connect(settings, migrate=False)
+    _say(f"Database: reachable, {_where(settings, server_version)}.")
+    state = asyncio.run(schema_state(settings.database_url))  # type: ignore[arg-type]
+    if not state.is_current:
+        _say(f"Schema: at {state.current or 'nothing'}, head is {state.head}; run 'dp-platform migrate'.")
+        return 1
+    _say(f"Schema: current ({state.head}).")
+    return 0
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    settings, server_version = _connect(_with_overrides(settings, args), migrate=True)
+    _say(f"Database: {_where(settings, server_version)}.")
+    return _serve(settings)
+
+
+async def _seed(url: str) -> bool:
+    from sqlalchemy.ext.asyncio import async_sessionmaker
+
+    from dp_platform.db.engine import create_engine
+    from dp_platform.demo import seed_demo
+
+    engine = create_engine(url, pool_size=1)
+    try:
+        async with async_sessionmaker(engine, expire_on_commit=False)() as session, session.begin():
+            return await seed_demo(session)
+    finally:
+        await engine.dispose()
+
+
+def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
+    from dp_platform.demo import DEMO_LOGINS, DEMO_PASSWORD
+
+    settings, server_version = _connect(_with_overrides(settings, args), migrate=True)
+    seeded = asyncio.run(_seed(settings.database_url))  # type: ignore[arg-type]
+    base = f"http://{settings.host}:{settings.port}"
+    lines = [
+        "",
+        "dp-platform demo",
+        f"  Database:  {_where(settings, server_version)}",
+        f"  Demo data: {'added now' if seeded else 'already present, kept as it was'}",
+        f"  API docs:  {base}/docs",
+        f"  Health:    {base}/health",
+        f"  Demo logins (password for all: {DEMO_PASSWORD}):",
+        *(f"    {login.email:<26} {login.role.value:<18} {login.name}, {login.description}" for login in DEMO_LOGINS),
+        "",
+    ]
+    _say("\n".join(lines))
+    if args.no_serve:
+        return 0
+    _say("Stop with Ctrl-C; the data is kept for next time.")
+    return _serve(settings)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dp-platform",
+        description="Direct Payment accounts, PA payroll and a shared audit trail. "
+        "Configured by DP_* environment variables (see README).",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
+        command = commands.add_parser(name, help=help_text, description=help_text)
+        command.set_defaults(handler=handler)
+        return command
+
+    for name, handler, help_text in (
+        ("serve", cmd_serve, "migrate the database, then run the web server"),
+        ("demo", cmd_demo, "migrate, add the demo data once, then run the web server"),
+    ):
+        command = add(name, handler, help_text)
+        command.add_argument("--host", help="address to listen on (default DP_HOST or 127.0.0.1)")
+        command.add_argument("--port", type=int, help="port to listen on (default DP_PORT or 8000)")
+        if name == "demo":
+            command.add_argument("--no-serve", action="store_true", help="seed and print the logins, then exit")
+    add("migrate", cmd_migrate, "bring the database schema up to date")
+    add("check", cmd_check, "self-test: database reachable and schema current")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(get_settings(), args)
+    except ConfigurationError as error:
+        print(f"dp-platform: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

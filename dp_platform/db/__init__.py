@@ -1,0 +1,1 @@
+"""Database access: where the server is, the engine, the schema and its migrations."""

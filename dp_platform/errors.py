@@ -1,0 +1,114 @@
+"""The one mapping from errors to RFC 9457 problem-details responses.
+
+Domain packages raise ``ledgers.errors.DomainError`` subclasses that say what kind of
+failure they are (``category``); this module alone decides the HTTP status, so no domain
+module ever knows about HTTP. Litestar's own errors (404, 405, validation) and
+unexpected failures come out in the same shape, always carrying the request id.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from sqlalchemy.exc import InterfaceError, OperationalError
+
+from dp_platform.observability import current_request_id
+from ledgers.errors import DomainError
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+STATUS_BY_CATEGORY = {
+    "invalid": 400,
+    "forbidden": 403,
+    "not_found": 404,
+    "conflict": 409,
+    "unprocessable": 422,
+}
+_TITLES = {
+    400: "Bad request",
+    401: "Not authenticated",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Request too large",
+    415: "Unsupported media type",
+    422: "Unprocessable content",
+    429: "Too many requests",
+    500: "Internal error",
+    503: "Service unavailable",
+}
+
+logger = logging.getLogger(__name__)
+
+
+def _slug(error_type: type) -> str:
+    name = error_type.__name__.removesuffix("Error")
+    return re.sub(r"(?<!^)(?=[A-Z])", "-", name).lower()
+
+
+def problem_response(
+    request: Request[Any, Any, Any],
+    *,
+    status: int,
+    detail: str,
+    title: str | None = None,
+    problem_type: str = "about:blank",
+    **extra: Any,
+) -> Response[dict[str, Any]]:
+    body = {
+        "type": problem_type,
+        "title": title or _TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+        "request_id": current_request_id(),
+        **{key: value for key, value in extra.items() if value is not None},
+    }
+    return Response(content=body, status_code=status, media_type=PROBLEM_MEDIA_TYPE)
+
+
+def _domain_error(request: Request[Any, Any, Any], error: DomainError) -> Response[dict[str, Any]]:
+    return problem_response(
+        request,
+        status=STATUS_BY_CATEGORY[error.category],
+        title=error.title,
+        detail=error.detail,
+        problem_type=f"/problems/{_slug(type(error))}",
+        field=error.field,
+    )
+
+
+def _http_error(request: Request[Any, Any, Any], error: HTTPException) -> Response[dict[str, Any]]:
+    errors = error.extra if isinstance(error, ValidationException) and error.extra else None
+    response = problem_response(request, status=error.status_code, detail=error.detail, errors=errors)
+    if error.headers:
+        response.headers.update(error.headers)
+    return response
+
+
+def _database_unavailable(request: Request[Any, Any, Any], error: Exception) -> Response[dict[str, Any]]:
+    logger.error("database unavailable: %s", type(error).__name__)
+    return problem_response(request, status=503, detail="The database is not answering; try again shortly.")
+
+
+def _unexpected(request: Request[Any, Any, Any], error: Exception) -> Response[dict[str, Any]]:
+    logger.exception("unhandled error", exc_info=error)
+    return problem_response(
+        request,
+        status=500,
+        detail="Something went wrong on our side; quote the request id when you report it.",
+    )
+
+
+EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
+    DomainError: _domain_error,
+    HTTPException: _http_error,
+    OperationalError: _database_unavailable,
+    InterfaceError: _database_unavailable,
+    ConnectionError: _database_unavailable,
+    Exception: _unexpected,
+}

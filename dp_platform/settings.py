@@ -1,0 +1,128 @@
+"""Settings read once, at the edge, from ``DP_*`` environment variables.
+
+``load_settings`` is pure (it reads only the mapping it is given) so tests build settings
+without touching the process environment, and nothing else in the code base reads
+``os.environ``. Every problem is reported as one sentence naming the variable.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Literal
+
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+Environment = Literal["development", "production"]
+LogFormat = Literal["json", "console"]
+
+_DEVELOPMENT_JWT_SECRET = "dp-platform-development-secret-not-for-production-use"  # noqa: S105
+_POSTGRES_SCHEMES = {"postgres", "postgresql", "postgresql+asyncpg"}
+
+
+class ConfigurationError(Exception):
+    """The platform cannot start as configured; ``str(error)`` is one sentence for the operator."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    environment: Environment = "development"
+    database_url: str | None = None
+    """SQLAlchemy URL (``postgresql+asyncpg://``) of the server; ``None`` means the embedded one."""
+    data_dir: Path = field(default_factory=lambda: Path.home() / ".local" / "share" / "dp-platform")
+    """Where the embedded PostgreSQL keeps its data folder (``<data_dir>/postgres``)."""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: str = "INFO"
+    log_format: LogFormat = "console"
+    jwt_secret: str = _DEVELOPMENT_JWT_SECRET
+    db_pool_size: int = 10
+    embedded_database: bool = False
+    """True once ``database_url`` has been filled in by starting the embedded server."""
+
+    def with_embedded_database(self, url: str) -> Settings:
+        return replace(self, database_url=url, embedded_database=True)
+
+
+def normalise_database_url(raw: str, *, variable: str = "DP_DATABASE_URL") -> str:
+    """Accept any ``postgres://``/``postgresql://`` URL and return it for SQLAlchemy's asyncpg driver."""
+    try:
+        url: URL = make_url(raw.strip())
+    except ArgumentError:
+        raise ConfigurationError(
+            f"{variable} is not a valid database URL; expected something like "
+            f"postgresql://user:password@host:5432/database."
+        ) from None
+    if url.drivername not in _POSTGRES_SCHEMES:
+        raise ConfigurationError(f"{variable} must be a PostgreSQL URL (postgresql://...), not '{url.drivername}://'.")
+    if not url.database:
+        raise ConfigurationError(f"{variable} names no database; add one, as in postgresql://host:5432/dp.")
+    if not url.host and not url.query.get("host"):
+        raise ConfigurationError(f"{variable} names no host; add one, as in postgresql://localhost:5432/dp.")
+    return url.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
+
+
+def _default_data_dir(environ: Mapping[str, str]) -> Path:
+    """The XDG data directory rule, computed from ``environ`` so that loading stays pure."""
+    if environ.get("XDG_DATA_HOME"):
+        return Path(environ["XDG_DATA_HOME"]) / "dp-platform"
+    home = environ.get("HOME") or str(Path.home())
+    return Path(home) / ".local" / "share" / "dp-platform"
+
+
+def _int(environ: Mapping[str, str], name: str, default: int, *, low: int, high: int) -> int:
+    raw = environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a whole number, not '{raw}'.") from None
+    if not low <= value <= high:
+        raise ConfigurationError(f"{name} must be between {low} and {high}, not {value}.")
+    return value
+
+
+def _choice(environ: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = environ.get(name) or default
+    if value.lower() not in choices:
+        raise ConfigurationError(f"{name} must be one of {', '.join(choices)}, not '{value}'.")
+    return value.lower()
+
+
+def load_settings(environ: Mapping[str, str]) -> Settings:
+    environment = _choice(environ, "DP_ENV", "development", ("development", "production"))
+    raw_url = environ.get("DP_DATABASE_URL", "").strip()
+    database_url = normalise_database_url(raw_url) if raw_url else None
+    jwt_secret = environ.get("DP_JWT_SECRET", "")
+    if environment == "production":
+        if not jwt_secret:
+            raise ConfigurationError("DP_JWT_SECRET must be set when DP_ENV=production.")
+        if database_url is None:
+            raise ConfigurationError(
+                "DP_DATABASE_URL must be set when DP_ENV=production; the embedded database is for development."
+            )
+    if jwt_secret and len(jwt_secret) < 32:
+        raise ConfigurationError("DP_JWT_SECRET must be at least 32 characters long.")
+    data_dir = environ.get("DP_DATA_DIR", "").strip()
+    return Settings(
+        environment=environment,  # type: ignore[arg-type]
+        database_url=database_url,
+        data_dir=Path(data_dir).expanduser() if data_dir else _default_data_dir(environ),
+        host=environ.get("DP_HOST") or "127.0.0.1",
+        port=_int(environ, "DP_PORT", 8000, low=0, high=65535),
+        log_level=_choice(environ, "DP_LOG_LEVEL", "info", ("debug", "info", "warning", "error")).upper(),
+        log_format=_choice(  # type: ignore[arg-type]
+            environ, "DP_LOG_FORMAT", "json" if environment == "production" else "console", ("json", "console")
+        ),
+        jwt_secret=jwt_secret or _DEVELOPMENT_JWT_SECRET,
+        db_pool_size=_int(environ, "DP_DB_POOL_SIZE", 10, low=1, high=500),
+    )
+
+
+def get_settings() -> Settings:
+    """The process's settings; the single place ``os.environ`` is read."""
+    return load_settings(os.environ)

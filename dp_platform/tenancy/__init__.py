@@ -1,0 +1,1 @@
+"""Who belongs where: authorities, organisations, DP accounts, users and their roles."""

@@ -1,0 +1,107 @@
+"""Tenancy tables. Every row that belongs to someone hangs off an authority or an organisation."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, UniqueConstraint, text
+from sqlalchemy.types import Uuid
+from sqlmodel import Field, SQLModel
+
+from ledgers.columns import created_at_field, fk_field, id_field, text_field
+
+
+class AuthorityRow(SQLModel, table=True):
+    """A local authority or health and social care partnership that pays Direct Payments."""
+
+    __tablename__ = "platform_authorities"
+    __table_args__ = (CheckConstraint("kind IN ('local_authority', 'hscp')", name="kind"),)
+
+    id: uuid.UUID = id_field()
+    code: str = text_field(32, unique=True)
+    """A short stable code, e.g. the council's ONS/GSS code."""
+    name: str = text_field(200)
+    kind: str = text_field(32)
+    created_at: datetime = created_at_field()
+
+
+class OrganisationRow(SQLModel, table=True):
+    """A payroll bureau, managed-account provider or independent support organisation."""
+
+    __tablename__ = "platform_organisations"
+    __table_args__ = (
+        CheckConstraint("kind IN ('payroll_bureau', 'managed_account_provider', 'independent_support')", name="kind"),
+    )
+
+    id: uuid.UUID = id_field()
+    name: str = text_field(200, unique=True)
+    kind: str = text_field(32)
+    created_at: datetime = created_at_field()
+
+
+class DpAccountRow(SQLModel, table=True):
+    """One Option 1 Direct Payment account: one authority pays it, one person holds it."""
+
+    __tablename__ = "platform_dp_accounts"
+    __table_args__ = (
+        UniqueConstraint("authority_id", "reference"),
+        CheckConstraint("closed_on IS NULL OR closed_on >= opened_on", name="closed_after_opened"),
+    )
+
+    id: uuid.UUID = id_field()
+    authority_id: uuid.UUID = fk_field("platform_authorities.id")
+    reference: str = text_field(40)
+    """The authority's own reference for the DP (e.g. its case or finance reference)."""
+    holder_name: str = text_field(200)
+    """The supported person, in whose name the account is held."""
+    opened_on: date
+    closed_on: date | None = None
+    created_at: datetime = created_at_field()
+
+
+class UserRow(SQLModel, table=True):
+    __tablename__ = "platform_users"
+    __table_args__ = (
+        CheckConstraint("email = lower(email)", name="email_lower_case"),
+        CheckConstraint(
+            "role IN ('employer', 'bureau_staff', 'authority_finance', 'authority_worker', 'platform_admin')",
+            name="role",
+        ),
+        CheckConstraint(
+            "(role IN ('authority_finance', 'authority_worker')) = (authority_id IS NOT NULL)",
+            name="authority_staff_have_authority",
+        ),
+        CheckConstraint(
+            "(role = 'bureau_staff') = (organisation_id IS NOT NULL)", name="bureau_staff_have_organisation"
+        ),
+    )
+
+    id: uuid.UUID = id_field()
+    email: str = text_field(254, unique=True)
+    display_name: str = text_field(200)
+    password_hash: str | None = text_field(200, default=None, nullable=True)
+    """argon2id hash; ``None`` means the user cannot log in with a password."""
+    role: str = text_field(32)
+    authority_id: uuid.UUID | None = fk_field("platform_authorities.id", default=None, nullable=True)
+    organisation_id: uuid.UUID | None = fk_field("platform_organisations.id", default=None, nullable=True)
+    is_active: bool = Field(default=True, sa_column_kwargs={"server_default": text("true")})
+    created_at: datetime = created_at_field()
+
+
+class AccountMemberRow(SQLModel, table=True):
+    """An employer user's link to a DP account: its holder, or a representative acting for them."""
+
+    __tablename__ = "platform_account_members"
+    __table_args__ = (
+        CheckConstraint("capacity IN ('holder', 'representative')", name="capacity"),
+        Index("ix_platform_account_members_user_id", "user_id"),
+    )
+
+    account_id: uuid.UUID = Field(sa_column=Column(Uuid, ForeignKey("platform_dp_accounts.id"), primary_key=True))
+    user_id: uuid.UUID = Field(sa_column=Column(Uuid, ForeignKey("platform_users.id"), primary_key=True))
+    capacity: str = text_field(32)
+    created_at: datetime = created_at_field()
+
+
+__all__ = ["AccountMemberRow", "AuthorityRow", "DpAccountRow", "OrganisationRow", "UserRow"]

@@ -1,0 +1,44 @@
+"""Column shapes every table in every package shares, so they are declared once.
+
+Ids are UUIDv7 made in the application; times are timezone-aware UTC; text columns
+carry an explicit SQL type so Alembic never has to guess one.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import DateTime, String, Text, func
+from sqlmodel import Field
+
+from ledgers.ids import new_id
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def id_field() -> Any:
+    return Field(default_factory=new_id, primary_key=True)
+
+
+def created_at_field() -> Any:
+    return Field(
+        default_factory=utc_now,
+        sa_type=DateTime(timezone=True),  # type: ignore[call-overload]
+        sa_column_kwargs={"server_default": func.now()},
+        nullable=False,
+    )
+
+
+def text_field(length: int | None = None, **kwargs: Any) -> Any:
+    """A ``str`` column: ``VARCHAR(length)``, or ``TEXT`` without a length."""
+    return Field(sa_type=String(length) if length else Text, **kwargs)  # type: ignore[call-overload]
+
+
+def fk_field(target: str, **kwargs: Any) -> Any:
+    return Field(foreign_key=target, index=True, **kwargs)
+
+
+__all__ = ["created_at_field", "fk_field", "id_field", "text_field", "utc_now"]

@@ -1,0 +1,52 @@
+import pytest
+
+from dp_platform.db.migrate import head_revision
+
+pytestmark = pytest.mark.api
+
+
+async def test_health_names_the_database_version_and_schema(api):
+    response = await api.get("/health")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["database"]["server_version"].startswith("PostgreSQL ")
+    assert body["database"]["schema_current"] is True
+    assert body["database"]["schema_revision"] == head_revision()
+
+
+async def test_every_response_carries_a_request_id_and_a_good_incoming_one_is_kept(api):
+    made = await api.get("/health")
+    assert len(made.headers["x-request-id"]) == 32
+    kept = await api.get("/health", headers={"X-Request-ID": "support-ticket-42"})
+    assert kept.headers["x-request-id"] == "support-ticket-42"
+    replaced = await api.get("/health", headers={"X-Request-ID": "bad id; drop table"})
+    assert replaced.headers["x-request-id"] != "bad id; drop table"
+
+
+async def test_openapi_schema_is_served_with_operation_ids(api):
+    response = await api.get("/docs/openapi.json")
+    assert response.status_code == 200
+    assert response.json()["paths"]["/health"]["get"]["operationId"] == "GetHealth"
+
+
+async def test_health_is_503_when_the_schema_is_behind(make_database):
+    """A database that was never migrated is not healthy, and says so as a problem."""
+    from litestar.testing import AsyncTestClient
+
+    from dp_platform.app import create_app
+    from dp_platform.settings import Settings
+
+    app = create_app(Settings(database_url=await make_database(), log_level="WARNING"))
+    async with AsyncTestClient(app=app) as client:
+        response = await client.get("/health")
+    assert response.status_code == 503
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.json()["status"] == 503
+
+
+async def test_an_unknown_path_is_a_problem_carrying_the_request_id(api):
+    response = await api.get("/no/such/page", headers={"X-Request-ID": "trace-404"})
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.json()["request_id"] == "trace-404"

@@ -1,0 +1,116 @@
+"""Every error leaves as an RFC 9457 problem, mapped in one place."""
+
+import logging
+
+import pytest
+from litestar import get, post
+from litestar.params import JSONBody
+from litestar.testing import create_test_client
+from msgspec import Struct
+from sqlalchemy.exc import OperationalError
+
+from dp_platform.errors import EXCEPTION_HANDLERS
+from ledgers.errors import DomainError
+
+pytestmark = pytest.mark.api
+
+
+class NoSuchThingError(DomainError):
+    category = "not_found"
+    title = "No such thing"
+
+
+class AlreadyDoneError(DomainError):
+    category = "conflict"
+
+
+class Body(Struct):
+    amount_pence: int
+
+
+@get("/missing")
+async def missing() -> None:
+    raise NoSuchThingError("Account DP-9 does not exist.")
+
+
+@get("/conflict")
+async def conflict() -> None:
+    raise AlreadyDoneError("That pay run was finalised already.", field="pay_run_id")
+
+
+@get("/boom")
+async def boom() -> None:
+    raise RuntimeError("secret internals")
+
+
+@get("/database-down")
+async def database_down() -> None:
+    raise OperationalError("SELECT 1", {}, ConnectionRefusedError())
+
+
+@post("/things")
+async def create_thing(data: JSONBody[Body]) -> None:
+    return None
+
+
+def _client():
+    return create_test_client(
+        route_handlers=[missing, conflict, boom, database_down, create_thing],
+        exception_handlers=EXCEPTION_HANDLERS,
+        logging_config=None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "title", "problem_type"),
+    [
+        ("/missing", 404, "No such thing", "/problems/no-such-thing"),
+        ("/conflict", 409, "The request breaks a rule", "/problems/already-done"),
+    ],
+)
+def test_domain_errors_map_by_category(path, status, title, problem_type):
+    with _client() as client:
+        response = client.get(path)
+    assert response.status_code == status
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body = response.json()
+    assert body["title"] == title
+    assert body["type"] == problem_type
+    assert body["status"] == status
+    assert body["instance"] == path
+
+
+def test_a_domain_error_names_its_field():
+    with _client() as client:
+        assert client.get("/conflict").json()["field"] == "pay_run_id"
+
+
+def test_invalid_bodies_are_400_problems_listing_each_error():
+    with _client() as client:
+        response = client.post("/things", json={"amount_pence": "ten pounds"})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["title"] == "Bad request"
+    assert body["errors"][0]["key"] == "amount_pence"
+
+
+def test_unknown_paths_and_methods_are_problems():
+    with _client() as client:
+        assert client.get("/nowhere").json()["status"] == 404
+        assert client.delete("/missing").json()["status"] == 405
+
+
+def test_an_unexpected_error_is_500_without_its_internals(caplog):
+    with caplog.at_level(logging.ERROR), _client() as client:
+        response = client.get("/boom")
+    assert response.status_code == 500
+    assert "secret internals" not in response.text
+    assert "request id" in response.json()["detail"]
+    assert any("secret internals" in str(record.exc_info) for record in caplog.records)
+
+
+def test_a_lost_database_is_503():
+    with _client() as client:
+        response = client.get("/database-down")
+    assert response.status_code == 503
+    assert response.json()["detail"] == "The database is not answering; try again shortly."

@@ -1,0 +1,40 @@
+"""The dependency rule of DESIGN.md §1, enforced by import-linter and a few plain checks."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.architecture
+
+ROOT = Path(__file__).resolve().parents[2]
+DOMAIN_PACKAGES = ("ledgers", "payroll", "agreements")
+
+
+def test_import_linter_contracts_hold():
+    lint_imports = Path(sys.executable).parent / "lint-imports"
+    result = subprocess.run([str(lint_imports), "--no-cache"], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Contracts: 2 kept, 0 broken." in result.stdout
+
+
+def _domain_sources():
+    for package in DOMAIN_PACKAGES:
+        yield from sorted((ROOT / package).rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", list(_domain_sources()), ids=lambda p: str(p.relative_to(ROOT)))
+def test_domain_modules_read_no_environment_and_raise_no_http(path: Path):
+    source = path.read_text()
+    assert "os.environ" not in source and "getenv" not in source
+    assert "litestar" not in source and "HTTPException" not in source
+
+
+def test_only_settings_reads_the_environment():
+    readers = [
+        path.relative_to(ROOT).as_posix()
+        for path in sorted((ROOT / "dp_platform").rglob("*.py"))
+        if "os.environ" in path.read_text()
+    ]
+    assert readers == ["dp_platform/settings.py"]

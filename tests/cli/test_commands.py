@@ -1,0 +1,160 @@
+"""The dp-platform command, run as a person runs it: in a subprocess, reading its output."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+
+from dp_platform.db.connect import asyncpg_dsn
+from dp_platform.db.embedded import start_embedded
+
+pytestmark = pytest.mark.cli
+
+
+def _environ(**overrides: str) -> dict[str, str]:
+    environ = {key: value for key, value in os.environ.items() if not key.startswith("DP_")}
+    environ.update(overrides)
+    return environ
+
+
+def run_cli(*args: str, timeout: float = 120, **environ: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "dp_platform.cli", *args],
+        env=_environ(**environ),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def _assert_one_sentence(result: subprocess.CompletedProcess[str], fragment: str) -> None:
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("dp-platform: ")
+    assert fragment in lines[0]
+
+
+def test_check_passes_on_a_migrated_database(database_url):
+    result = run_cli("check", DP_DATABASE_URL=database_url)
+    assert result.returncode == 0, result.stderr
+    assert "Database: reachable, PostgreSQL" in result.stdout
+    assert "Schema: current" in result.stdout
+
+
+async def test_check_fails_until_migrate_brings_the_schema_up(make_database):
+    url = await make_database()
+    before = await asyncio.to_thread(run_cli, "check", DP_DATABASE_URL=url)
+    assert before.returncode == 1
+    assert "run 'dp-platform migrate'" in before.stdout
+    migrated = await asyncio.to_thread(run_cli, "migrate", DP_DATABASE_URL=url)
+    assert migrated.returncode == 0, migrated.stderr
+    again = await asyncio.to_thread(run_cli, "migrate", DP_DATABASE_URL=url)
+    assert again.returncode == 0, again.stderr
+    after = await asyncio.to_thread(run_cli, "check", DP_DATABASE_URL=url)
+    assert after.returncode == 0
+
+
+def test_a_malformed_database_url_is_one_sentence():
+    _assert_one_sentence(run_cli("check", DP_DATABASE_URL="postgresql//oops"), "DP_DATABASE_URL")
+
+
+def test_an_unreachable_server_is_one_sentence():
+    _assert_one_sentence(
+        run_cli("serve", DP_DATABASE_URL="postgresql://postgres@127.0.0.1:1/dp"),
+        "Cannot reach the PostgreSQL server at 127.0.0.1:1 (connection refused)",
+    )
+
+
+def test_an_unwritable_data_folder_is_one_sentence(tmp_path: Path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    _assert_one_sentence(run_cli("demo", DP_DATA_DIR=str(blocker / "data")), "is not writable")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _run_demo_until_healthy_then_interrupt(data_dir: Path) -> tuple[dict, str]:
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dp_platform.cli", "demo"],
+        env=_environ(DP_DATA_DIR=str(data_dir), DP_PORT=str(port)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    health = None
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
+                if response.status_code == 200:
+                    health = response.json()
+                    break
+            except httpx.TransportError:
+                pass
+            time.sleep(0.3)
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)  # what Ctrl-C sends
+        output, _ = process.communicate(timeout=60)
+    assert health is not None, output
+    assert process.returncode in (0, 130), output  # 130: the shell's code for "ended by Ctrl-C"
+    assert "Application shutdown complete" in output
+    assert "Traceback" not in output
+    return health, output
+
+
+async def _count(url: str, table: str) -> int:
+    connection = await asyncpg.connect(asyncpg_dsn(url))
+    try:
+        return await connection.fetchval(f"SELECT count(*) FROM {table}")  # noqa: S608
+    finally:
+        await connection.close()
+
+
+def test_demo_survives_ctrl_c_keeps_its_data_and_seeds_once(tmp_path: Path):
+    data_dir = tmp_path / "demo-data"
+    first_health, first = _run_demo_until_healthy_then_interrupt(data_dir)
+    assert first_health["database"]["embedded"] is True
+    assert first_health["database"]["server_version"].startswith("PostgreSQL ")
+    assert "Demo data: added now" in first
+    assert "finance@glenmore.example" in first
+    _, second = _run_demo_until_healthy_then_interrupt(data_dir)
+    assert "Demo data: already present" in second
+
+    url = start_embedded(data_dir)
+    counts = {
+        table: asyncio.run(_count(url, table))
+        for table in (
+            "platform_authorities",
+            "platform_organisations",
+            "platform_dp_accounts",
+            "platform_users",
+            "payroll_personal_assistants",
+        )
+    }
+    assert counts == {
+        "platform_authorities": 1,
+        "platform_organisations": 1,
+        "platform_dp_accounts": 2,
+        "platform_users": 5,
+        "payroll_personal_assistants": 3,
+    }

@@ -1,0 +1,138 @@
+"""Shared fixtures: one real PostgreSQL database per test session, cleaned between tests.
+
+Where the server is: ``DP_TEST_DATABASE_URL`` or ``DP_DATABASE_URL`` when set (any
+server; the tests only ever touch a scratch database they create on it and drop at
+the end), otherwise the embedded server, started in ``DP_TEST_DATA_DIR`` or a cache
+folder. The scratch database is migrated once; each test that uses it leaves it empty.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from dp_platform.db.connect import asyncpg_dsn
+from dp_platform.db.embedded import start_embedded
+from dp_platform.db.engine import create_engine
+from dp_platform.db.metadata import metadata
+from dp_platform.db.migrate import upgrade_to_head
+from dp_platform.settings import Settings, normalise_database_url
+
+
+def _test_data_dir() -> Path:
+    configured = os.environ.get("DP_TEST_DATA_DIR")
+    if configured:
+        return Path(configured)
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "dp-platform" / "test-postgres"
+
+
+@pytest.fixture(scope="session")
+def server_url() -> str:
+    """A URL of the server's maintenance database, for creating and dropping scratch databases."""
+    configured = os.environ.get("DP_TEST_DATABASE_URL") or os.environ.get("DP_DATABASE_URL")
+    if configured:
+        return normalise_database_url(configured, variable="DP_TEST_DATABASE_URL")
+    return start_embedded(_test_data_dir(), database="postgres")
+
+
+def _with_database(url: str, database: str) -> str:
+    return make_url(url).set(database=database).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+async def scratch_databases(server_url: str) -> AsyncIterator[list[str]]:
+    """Names of every scratch database made this session; all are dropped at the end."""
+    made: list[str] = []
+    yield made
+    connection = await asyncpg.connect(asyncpg_dsn(server_url))
+    try:
+        for name in made:
+            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(scope="session")
+async def make_database(server_url: str, scratch_databases: list[str]):  # type: ignore[no-untyped-def]
+    """Factory: an empty scratch database on the test server; returns its SQLAlchemy URL."""
+
+    async def make(prefix: str = "dp_test") -> str:
+        name = f"{prefix}_{os.getpid()}_{secrets.token_hex(4)}"
+        connection = await asyncpg.connect(asyncpg_dsn(server_url))
+        try:
+            await connection.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await connection.close()
+        scratch_databases.append(name)
+        return _with_database(server_url, name)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+async def database_url(make_database) -> str:  # type: ignore[no-untyped-def]
+    url = await make_database()
+    await upgrade_to_head(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(database_url, pool_size=5)
+    yield engine
+    await engine.dispose()
+
+
+async def _empty_all_tables(engine: AsyncEngine) -> None:
+    names = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
+    async with engine.begin() as connection:
+        await connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+async def db(engine: AsyncEngine) -> AsyncIterator[AsyncEngine]:
+    """The migrated test database; every table is emptied after the test."""
+    yield engine
+    await _empty_all_tables(engine)
+
+
+@pytest.fixture
+async def session(db: AsyncEngine) -> AsyncIterator[AsyncSession]:
+    """A session on the test database; the test decides when to commit."""
+    async with async_sessionmaker(db, expire_on_commit=False)() as session:
+        yield session
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url, log_level="WARNING")
+
+
+@pytest.fixture(scope="session")
+def app(settings: Settings) -> Litestar:
+    from dp_platform.app import create_app
+
+    return create_app(settings)
+
+
+@pytest.fixture(scope="session")
+async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
+    async with AsyncTestClient(app=app) as client:
+        yield client
+
+
+@pytest.fixture
+async def api(client: AsyncTestClient[Litestar], db: AsyncEngine) -> AsyncTestClient[Litestar]:
+    """The HTTP client, with the database emptied after the test."""
+    return client
