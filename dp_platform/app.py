@@ -15,6 +15,7 @@ from dp_platform.db.engine import create_engine, create_sqlalchemy_plugin
 from dp_platform.errors import EXCEPTION_HANDLERS
 from dp_platform.observability import configure_logging, request_id_middleware
 from dp_platform.settings import Settings, get_settings
+from dp_platform.web.home import HomeController
 
 
 def _version() -> str:
@@ -30,7 +31,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     configure_logging(settings)
     engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)  # type: ignore[arg-type]
     app = Litestar(
-        route_handlers=[HealthController],
+        route_handlers=[HomeController, HealthController],
         plugins=[create_sqlalchemy_plugin(engine)],
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=OpenAPIConfig(

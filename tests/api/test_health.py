@@ -50,3 +50,10 @@ async def test_an_unknown_path_is_a_problem_carrying_the_request_id(api):
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("application/problem+json")
     assert response.json()["request_id"] == "trace-404"
+
+
+async def test_the_home_page_links_to_the_docs_and_health(api):
+    response = await api.get("/")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert 'href="/docs"' in response.text and 'href="/health"' in response.text

@@ -1,0 +1,1 @@
+"""Server-rendered pages for people (the API is under ``dp_platform.api``)."""
