@@ -35,7 +35,7 @@ def _ensure_environment() -> None:
     if not (BIN / "python").exists():
         print(f"dev.py: creating a virtual environment in {VENV}", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
-    print("dev.py: installing dp-platform and its test tools (first run only)", flush=True)
+    print("dev.py: installing dp-platform and its test tools into .venv (pyproject.toml is new or changed)", flush=True)
     subprocess.run(
         [
             str(BIN / "python"),

@@ -8,8 +8,17 @@ from litestar import Litestar
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from dp_platform.api.accounts import AccountController
+from dp_platform.api.api_keys import ApiKeyController
+from dp_platform.api.audit import AuditController
+from dp_platform.api.auth import AuthController
+from dp_platform.api.deps import DEPENDENCIES
 from dp_platform.api.health import HealthController
+from dp_platform.api.mandates import MandateController
+from dp_platform.audit.enforcement import audit_tracking_middleware, require_audit_for_changes
+from dp_platform.auth.middleware import authentication_middleware
 from dp_platform.db.connect import resolve_database
 from dp_platform.db.engine import create_engine, create_sqlalchemy_plugin
 from dp_platform.errors import EXCEPTION_HANDLERS
@@ -31,8 +40,19 @@ def create_app(settings: Settings | None = None) -> Litestar:
     configure_logging(settings)
     engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)  # type: ignore[arg-type]
     app = Litestar(
-        route_handlers=[HomeController, HealthController],
+        route_handlers=[
+            HomeController,
+            HealthController,
+            AuthController,
+            AccountController,
+            MandateController,
+            AuditController,
+            ApiKeyController,
+        ],
         plugins=[create_sqlalchemy_plugin(engine)],
+        middleware=[authentication_middleware()],
+        dependencies=DEPENDENCIES,
+        after_request=require_audit_for_changes,
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=OpenAPIConfig(
             title="dp-platform",
@@ -42,8 +62,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
         ),
         logging_config=None,
-        state=State({"settings": settings}),
+        state=State({"settings": settings, "auth_sessions": async_sessionmaker(engine, expire_on_commit=False)}),
     )
     # Outside the router, so that unknown paths (404) and 405s also get a request id and a log line.
-    app.asgi_handler = request_id_middleware(app.asgi_handler)
+    app.asgi_handler = request_id_middleware(audit_tracking_middleware(app.asgi_handler))
     return app

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+import uuid
 from collections.abc import Callable
 
 from dp_platform.db.connect import check_reachable, describe_server, resolve_database
@@ -126,6 +127,38 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     return _serve(settings)
 
 
+async def _verify_audit(url: str, account_id: uuid.UUID | None):  # type: ignore[no-untyped-def]
+    from sqlalchemy.ext.asyncio import async_sessionmaker
+
+    from dp_platform.audit.verify import verify_audit_trail
+    from dp_platform.db.engine import create_engine
+
+    engine = create_engine(url, pool_size=1)
+    try:
+        async with async_sessionmaker(engine)() as session:
+            return await verify_audit_trail(session, account_id=account_id)
+    finally:
+        await engine.dispose()
+
+
+def cmd_audit_verify(settings: Settings, args: argparse.Namespace) -> int:
+    settings, _ = _connect(settings, migrate=False)
+    report = asyncio.run(_verify_audit(settings.database_url, args.account))  # type: ignore[arg-type]
+    if report.ok:
+        _say(f"Audit trail verified: {report.chains_checked} chain(s), {report.events_checked} event(s), no breaks.")
+        return 0
+    for broken in report.breaks:
+        print(broken.sentence(), file=sys.stderr)
+    return 1
+
+
+def _account_id(raw: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{raw}' is not an account id (a UUID)") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dp-platform",
@@ -150,6 +183,15 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("--no-serve", action="store_true", help="seed and print the logins, then exit")
     add("migrate", cmd_migrate, "bring the database schema up to date")
     add("check", cmd_check, "self-test: database reachable and schema current")
+    audit = commands.add_parser("audit", help="the audit trail", description="the audit trail")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True, metavar="COMMAND")
+    verify = audit_commands.add_parser(
+        "verify",
+        help="recompute the hash chains and name the first broken link",
+        description="Recompute every audit chain (or one account's) and name the first broken link.",
+    )
+    verify.add_argument("--account", type=_account_id, help="verify only this DP account's chain")
+    verify.set_defaults(handler=cmd_audit_verify)
     return parser
 
 

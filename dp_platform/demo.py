@@ -8,17 +8,21 @@ representative and employs one; Thistle Payroll Services runs payroll.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dp_platform.audit.writer import record_event
 from dp_platform.auth.passwords import hash_password
+from dp_platform.tenancy.access import load_user_actor
+from dp_platform.tenancy.policy import SCOTTISH_TIME
 from dp_platform.tenancy.roles import AUTHORITY_ROLES, Role
 from dp_platform.tenancy.tables import (
     AccountMemberRow,
     AuthorityRow,
     DpAccountRow,
+    MandateRow,
     OrganisationRow,
     UserRow,
 )
@@ -92,4 +96,36 @@ async def seed_demo(session: AsyncSession) -> bool:
         ]
     )
     await session.flush()
+    await _grant_demo_mandate(session, morag_account, bureau, users["morag@example.org"])
     return True
+
+
+async def _grant_demo_mandate(
+    session: AsyncSession, account: DpAccountRow, bureau: OrganisationRow, holder: UserRow
+) -> None:
+    """Morag lets Thistle run her payroll and import her statements, as a holder would in the app."""
+    holder_actor = await load_user_actor(session, holder.id)
+    mandate = MandateRow(
+        account_id=account.id,
+        organisation_id=bureau.id,
+        scopes=["import_statements", "run_payroll", "view"],
+        valid_from=datetime.now(SCOTTISH_TIME).date(),
+        granted_by_user_id=holder.id,
+    )
+    session.add(mandate)
+    await session.flush([mandate])
+    await record_event(
+        session,
+        actor=holder_actor,
+        action="mandate.granted",
+        subject_type="mandate",
+        subject_id=mandate.id,
+        account_id=account.id,
+        details={
+            "organisation_id": str(bureau.id),
+            "organisation_name": bureau.name,
+            "scopes": mandate.scopes,
+            "valid_from": mandate.valid_from.isoformat(),
+            "valid_to": None,
+        },
+    )

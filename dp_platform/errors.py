@@ -22,10 +22,12 @@ from ledgers.errors import DomainError
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 STATUS_BY_CATEGORY = {
     "invalid": 400,
+    "unauthenticated": 401,
     "forbidden": 403,
     "not_found": 404,
     "conflict": 409,
     "unprocessable": 422,
+    "too_many_requests": 429,
 }
 _TITLES = {
     400: "Bad request",
@@ -72,7 +74,7 @@ def problem_response(
 
 
 def _domain_error(request: Request[Any, Any, Any], error: DomainError) -> Response[dict[str, Any]]:
-    return problem_response(
+    response = problem_response(
         request,
         status=STATUS_BY_CATEGORY[error.category],
         title=error.title,
@@ -80,6 +82,8 @@ def _domain_error(request: Request[Any, Any, Any], error: DomainError) -> Respon
         problem_type=f"/problems/{_slug(type(error))}",
         field=error.field,
     )
+    response.headers.update(getattr(error, "headers", {}))
+    return response
 
 
 def _http_error(request: Request[Any, Any, Any], error: HTTPException) -> Response[dict[str, Any]]:

@@ -40,6 +40,8 @@ class Settings:
     log_format: LogFormat = "console"
     jwt_secret: str = _DEVELOPMENT_JWT_SECRET
     db_pool_size: int = 10
+    token_ttl_minutes: int = 60
+    """How long a login token lasts; logging out ends it sooner."""
     embedded_database: bool = False
     """True once ``database_url`` has been filled in by starting the embedded server."""
 
@@ -120,6 +122,7 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         ),
         jwt_secret=jwt_secret or _DEVELOPMENT_JWT_SECRET,
         db_pool_size=_int(environ, "DP_DB_POOL_SIZE", 10, low=1, high=500),
+        token_ttl_minutes=_int(environ, "DP_TOKEN_TTL_MINUTES", 60, low=1, high=24 * 60),
     )
 
 

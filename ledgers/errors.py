@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-Category = Literal["invalid", "not_found", "conflict", "forbidden", "unprocessable"]
+Category = Literal[
+    "invalid", "unauthenticated", "forbidden", "not_found", "conflict", "unprocessable", "too_many_requests"
+]
 
 
 class DomainError(Exception):

@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from dp_platform.api.schemas.health import DatabaseHealth, Health
+from dp_platform.auth.middleware import PUBLIC
 from dp_platform.db.migrate import head_revision
 from dp_platform.errors import problem_response
 from dp_platform.settings import Settings
@@ -20,7 +21,7 @@ class HealthController(Controller):
     path = "/health"
     tags = ["Platform"]
 
-    @get("", operation_id="GetHealth", summary="Check the database and schema")
+    @get("", operation_id="GetHealth", summary="Check the database and schema", opt={PUBLIC: True})
     async def get_health(
         self, request: Request[Any, Any, Any], db_engine: NamedDependency[AsyncEngine]
     ) -> Response[Any]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, UniqueConstraint, text
+from sqlalchemy import CheckConstraint, Column, DateTime, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.types import Uuid
 from sqlmodel import Field, SQLModel
 
@@ -105,3 +106,36 @@ class AccountMemberRow(SQLModel, table=True):
 
 
 __all__ = ["AccountMemberRow", "AuthorityRow", "DpAccountRow", "OrganisationRow", "UserRow"]
+
+
+class MandateRow(SQLModel, table=True):
+    """An organisation may act for a DP account holder, within a scope, for a period.
+
+    Never deleted: a revoked or expired mandate stays as the record of what was allowed
+    when. ``valid_to`` is inclusive; revocation takes effect at ``revoked_at``.
+    """
+
+    __tablename__ = "platform_mandates"
+    __table_args__ = (
+        CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="valid_to_after_valid_from"),
+        CheckConstraint("cardinality(scopes) > 0", name="has_scopes"),
+        CheckConstraint(
+            "scopes <@ ARRAY['view', 'run_payroll', 'import_statements', 'submit_returns',"
+            " 'manage_agreement']::varchar[]",
+            name="known_scopes",
+        ),
+        CheckConstraint("(revoked_at IS NULL) = (revoked_by_user_id IS NULL)", name="revocation_has_author"),
+        Index("ix_platform_mandates_organisation_id_account_id", "organisation_id", "account_id"),
+    )
+
+    id: uuid.UUID = id_field()
+    account_id: uuid.UUID = fk_field("platform_dp_accounts.id")
+    organisation_id: uuid.UUID = Field(foreign_key="platform_organisations.id")
+    scopes: list[str] = Field(sa_column=Column(ARRAY(String(32)), nullable=False))
+    valid_from: date
+    valid_to: date | None = None
+    granted_by_user_id: uuid.UUID = Field(foreign_key="platform_users.id")
+    granted_at: datetime = created_at_field()
+    revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))  # type: ignore[call-overload]
+    revoked_by_user_id: uuid.UUID | None = Field(default=None, foreign_key="platform_users.id")
+    revocation_reason: str | None = text_field(None, default=None, nullable=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from litestar import Controller, MediaType, get
 
+from dp_platform.auth.middleware import PUBLIC
+
 _PAGE = """<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -30,6 +32,6 @@ class HomeController(Controller):
     path = "/"
     include_in_schema = False
 
-    @get("", media_type=MediaType.HTML, operation_id="GetHome")
+    @get("", media_type=MediaType.HTML, operation_id="GetHome", opt={PUBLIC: True})
     async def home(self) -> str:
         return _PAGE

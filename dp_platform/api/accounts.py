@@ -1,0 +1,41 @@
+"""DP accounts the caller can see."""
+
+from __future__ import annotations
+
+import uuid
+
+from litestar import Controller, get
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dp_platform.api.schemas.accounts import Account
+from dp_platform.tenancy.access import account_ref, authorize, list_accounts
+from dp_platform.tenancy.policy import Action, Actor, can
+from dp_platform.tenancy.tables import DpAccountRow
+from ledgers.columns import utc_now
+
+
+def to_account(row: DpAccountRow, actor: Actor) -> Account:
+    now, ref = utc_now(), account_ref(row)
+    return Account(
+        id=row.id,
+        authority_id=row.authority_id,
+        reference=row.reference,
+        holder_name=row.holder_name,
+        opened_on=row.opened_on,
+        closed_on=row.closed_on,
+        allowed_actions=[action.value for action in Action if can(actor, action, ref, now=now)],
+    )
+
+
+class AccountController(Controller):
+    path = "/api/accounts"
+    tags = ["Access"]
+
+    @get("", operation_id="ListAccounts")
+    async def list_accounts(self, db_session: AsyncSession, actor: Actor) -> list[Account]:
+        return [to_account(row, actor) for row in await list_accounts(db_session, actor)]
+
+    @get("/{account_id:uuid}", operation_id="GetAccount")
+    async def get_account(self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID) -> Account:
+        access = await authorize(db_session, actor, account_id, Action.VIEW)
+        return to_account(access.account, actor)

@@ -1,0 +1,53 @@
+"""API keys for a bureau's own systems."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from litestar import Controller, get, post
+from litestar.params import Body
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dp_platform.api.schemas.api_keys import ApiKey, ApiKeyCreate, NewApiKey
+from dp_platform.auth.api_keys import create_api_key, list_api_keys, revoke_api_key
+from dp_platform.auth.tables import ApiKeyRow
+from dp_platform.tenancy.policy import Actor
+
+
+def _fields(row: ApiKeyRow) -> dict[str, object]:
+    return {
+        "id": row.id,
+        "organisation_id": row.organisation_id,
+        "name": row.name,
+        "scopes": list(row.scopes),
+        "created_at": row.created_at,
+        "revoked_at": row.revoked_at,
+        "last_used_at": row.last_used_at,
+    }
+
+
+class ApiKeyController(Controller):
+    path = "/api/organisations/{organisation_id:uuid}/api-keys"
+    tags = ["Access"]
+
+    @get("", operation_id="ListApiKeys")
+    async def list_keys(self, db_session: AsyncSession, actor: Actor, organisation_id: uuid.UUID) -> list[ApiKey]:
+        return [ApiKey(**_fields(row)) for row in await list_api_keys(db_session, actor, organisation_id)]  # type: ignore[arg-type]
+
+    @post("", operation_id="CreateApiKey")
+    async def create(
+        self,
+        db_session: AsyncSession,
+        actor: Actor,
+        organisation_id: uuid.UUID,
+        data: Annotated[ApiKeyCreate, Body()],
+    ) -> NewApiKey:
+        made = await create_api_key(db_session, actor, organisation_id, name=data.name, scopes=data.scopes)
+        return NewApiKey(**_fields(made.row), key=made.key)  # type: ignore[arg-type]
+
+    @post("/{key_id:uuid}/revoke", operation_id="RevokeApiKey", status_code=200)
+    async def revoke(
+        self, db_session: AsyncSession, actor: Actor, organisation_id: uuid.UUID, key_id: uuid.UUID
+    ) -> ApiKey:
+        return ApiKey(**_fields(await revoke_api_key(db_session, actor, organisation_id, key_id)))  # type: ignore[arg-type]

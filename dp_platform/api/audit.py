@@ -1,0 +1,116 @@
+"""The shared audit trail: list, export and verify."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Any, Literal
+
+from litestar import Controller, Request, Response, get
+from litestar.response import Stream
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dp_platform.api.schemas.audit import AuditEvent, AuditEventPage, AuditVerification, ChainBreakOut
+from dp_platform.audit.chain import ChainBreak
+from dp_platform.audit.queries import AuditFilter, csv_header, csv_row, jsonl_row, list_events, stream_events
+from dp_platform.audit.tables import AuditEventRow
+from dp_platform.audit.verify import verify_audit_trail
+from dp_platform.audit.writer import account_chain
+from dp_platform.tenancy.access import authorize, list_accounts
+from dp_platform.tenancy.errors import AccessDeniedError
+from dp_platform.tenancy.policy import Action, Actor
+from dp_platform.tenancy.roles import Role
+
+
+def to_event(row: AuditEventRow) -> AuditEvent:
+    return AuditEvent(**{name: getattr(row, name) for name in AuditEvent.__struct_fields__})
+
+
+def to_break(broken: ChainBreak) -> ChainBreakOut:
+    return ChainBreakOut(
+        chain=broken.chain,
+        seq=broken.seq,
+        event_id=broken.event_id,
+        reason=broken.reason,
+        sentence=broken.sentence(),
+    )
+
+
+class AuditController(Controller):
+    path = "/api/audit-events"
+    tags = ["Audit"]
+
+    @get("", operation_id="ListAuditEvents")
+    async def list_events(
+        self,
+        db_session: AsyncSession,
+        actor: Actor,
+        account_id: uuid.UUID | None = None,
+        actor_user_id: uuid.UUID | None = None,
+        action: str | None = None,
+        occurred_from: datetime | None = None,
+        occurred_to: datetime | None = None,
+        before: uuid.UUID | None = None,
+        limit: int = 100,
+    ) -> AuditEventPage:
+        wanted = AuditFilter(account_id, actor_user_id, action, occurred_from, occurred_to)
+        rows, next_before = await list_events(db_session, actor, wanted, before=before, limit=limit)
+        return AuditEventPage(items=[to_event(row) for row in rows], next_before=next_before)
+
+    @get("/export", operation_id="ExportAuditEvents")
+    async def export(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        actor: Actor,
+        format: Literal["csv", "jsonl"] = "csv",
+        account_id: uuid.UUID | None = None,
+        actor_user_id: uuid.UUID | None = None,
+        action: str | None = None,
+        occurred_from: datetime | None = None,
+        occurred_to: datetime | None = None,
+    ) -> Stream:
+        """Oldest first, with both hashes, so an auditor can recompute the chain independently."""
+        wanted = AuditFilter(account_id, actor_user_id, action, occurred_from, occurred_to)
+        if account_id is not None:  # refuse before the response starts, not halfway through it
+            await authorize(db_session, actor, account_id, Action.VIEW)
+        sessions = request.app.state.auth_sessions
+
+        async def lines() -> AsyncIterator[str]:
+            async with sessions() as session:
+                if format == "csv":
+                    yield csv_header()
+                async for row in stream_events(session, actor, wanted):
+                    yield csv_row(row) if format == "csv" else jsonl_row(row)
+
+        media_type = "text/csv; charset=utf-8" if format == "csv" else "application/x-ndjson"
+        return Stream(
+            lines(),
+            media_type=media_type,
+            headers={"Content-Disposition": f'attachment; filename="audit-events.{format}"'},
+        )
+
+    @get("/verify", operation_id="VerifyAuditTrail")
+    async def verify(
+        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID | None = None
+    ) -> Response[AuditVerification]:
+        """Recompute the chains: one account's, or (authority finance, admins) every account in reach."""
+        if account_id is not None:
+            await authorize(db_session, actor, account_id, Action.VIEW)
+            report = await verify_audit_trail(db_session, account_id=account_id)
+        elif actor.role is Role.PLATFORM_ADMIN:
+            report = await verify_audit_trail(db_session)
+        elif actor.role is Role.AUTHORITY_FINANCE:
+            chains = [account_chain(account.id) for account in await list_accounts(db_session, actor)]
+            report = await verify_audit_trail(db_session, chains=chains)
+        else:
+            raise AccessDeniedError("Name the account to verify (account_id).", field="account_id")
+        body = AuditVerification(
+            ok=report.ok,
+            chains_checked=report.chains_checked,
+            events_checked=report.events_checked,
+            first_break=to_break(report.first_break) if report.first_break else None,
+            breaks=[to_break(broken) for broken in report.breaks],
+        )
+        return Response(body, status_code=200)

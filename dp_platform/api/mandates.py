@@ -1,0 +1,63 @@
+"""Mandates: an organisation acting for an account holder."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from litestar import Controller, get, post
+from litestar.params import Body
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dp_platform.api.schemas.mandates import Mandate, MandateCreate, MandateRevoke
+from dp_platform.tenancy.mandates import grant_mandate, list_mandates, mandate_status, revoke_mandate
+from dp_platform.tenancy.policy import Actor
+from dp_platform.tenancy.tables import MandateRow
+from ledgers.columns import utc_now
+
+
+def to_mandate(row: MandateRow) -> Mandate:
+    return Mandate(
+        id=row.id,
+        account_id=row.account_id,
+        organisation_id=row.organisation_id,
+        scopes=list(row.scopes),
+        valid_from=row.valid_from,
+        valid_to=row.valid_to,
+        status=mandate_status(row, utc_now()),
+        granted_by_user_id=row.granted_by_user_id,
+        granted_at=row.granted_at,
+        revoked_at=row.revoked_at,
+        revoked_by_user_id=row.revoked_by_user_id,
+        revocation_reason=row.revocation_reason,
+    )
+
+
+class MandateController(Controller):
+    path = "/api/mandates"
+    tags = ["Access"]
+
+    @get("", operation_id="ListMandates")
+    async def list_mandates(
+        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID | None = None
+    ) -> list[Mandate]:
+        return [to_mandate(row) for row in await list_mandates(db_session, actor, account_id=account_id)]
+
+    @post("", operation_id="GrantMandate")
+    async def grant(self, db_session: AsyncSession, actor: Actor, data: Annotated[MandateCreate, Body()]) -> Mandate:
+        row = await grant_mandate(
+            db_session,
+            actor,
+            account_id=data.account_id,
+            organisation_id=data.organisation_id,
+            scopes=data.scopes,
+            valid_from=data.valid_from,
+            valid_to=data.valid_to,
+        )
+        return to_mandate(row)
+
+    @post("/{mandate_id:uuid}/revoke", operation_id="RevokeMandate", status_code=200)
+    async def revoke(
+        self, db_session: AsyncSession, actor: Actor, mandate_id: uuid.UUID, data: Annotated[MandateRevoke, Body()]
+    ) -> Mandate:
+        return to_mandate(await revoke_mandate(db_session, actor, mandate_id, reason=data.reason))

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated
+
+import msgspec
+
+from dp_platform.api.schemas.base import Schema
+
+
+class MandateCreate(Schema):
+    account_id: uuid.UUID
+    organisation_id: uuid.UUID
+    scopes: Annotated[list[str], msgspec.Meta(min_length=1, max_length=5)]
+    """Some of ``view``, ``run_payroll``, ``import_statements``, ``submit_returns``, ``manage_agreement``."""
+    valid_from: date
+    valid_to: date | None = None
+    """Inclusive; none means until revoked."""
+
+
+class MandateRevoke(Schema):
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+
+
+class Mandate(Schema):
+    id: uuid.UUID
+    account_id: uuid.UUID
+    organisation_id: uuid.UUID
+    scopes: list[str]
+    valid_from: date
+    valid_to: date | None
+    status: str
+    """``scheduled``, ``in_force``, ``expired`` or ``revoked``."""
+    granted_by_user_id: uuid.UUID
+    granted_at: datetime
+    revoked_at: datetime | None
+    revoked_by_user_id: uuid.UUID | None
+    revocation_reason: str | None

@@ -1,0 +1,111 @@
+"""Loading actors and accounts, and asking the policy: the one way in to an account.
+
+Every route that touches an account goes through ``authorize`` (or ``list_accounts``),
+which loads what the policy needs, asks ``can`` and turns a refusal into the right
+error: an account the actor may not see is "not found", exactly as a missing one is.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dp_platform.tenancy.errors import AccessDeniedError, AccountNotFoundError
+from dp_platform.tenancy.policy import AccountRef, Action, Actor, Decision, MandateGrant, can
+from dp_platform.tenancy.roles import AUTHORITY_ROLES, Role
+from dp_platform.tenancy.tables import AccountMemberRow, DpAccountRow, MandateRow, UserRow
+from ledgers.columns import utc_now
+
+
+@dataclass(frozen=True, slots=True)
+class AccountAccess:
+    """An account the actor was allowed to act on, and why (the mandate, when one was used)."""
+
+    account: DpAccountRow
+    decision: Decision
+
+    @property
+    def mandate_id(self) -> uuid.UUID | None:
+        return self.decision.mandate_id
+
+
+def mandate_grant(row: MandateRow) -> MandateGrant:
+    return MandateGrant(
+        id=row.id,
+        account_id=row.account_id,
+        organisation_id=row.organisation_id,
+        scopes=frozenset(row.scopes),
+        valid_from=row.valid_from,
+        valid_to=row.valid_to,
+        revoked_at=row.revoked_at,
+    )
+
+
+async def organisation_mandates(session: AsyncSession, organisation_id: uuid.UUID) -> tuple[MandateGrant, ...]:
+    rows = await session.scalars(
+        select(MandateRow).where(MandateRow.organisation_id == organisation_id, MandateRow.revoked_at.is_(None))
+    )
+    return tuple(mandate_grant(row) for row in rows)
+
+
+async def load_user_actor(session: AsyncSession, user_id: uuid.UUID, *, token_id: str | None = None) -> Actor | None:
+    """The actor for a logged-in user, read fresh (so a revoked mandate stops working at once)."""
+    user = await session.get(UserRow, user_id)
+    if user is None or not user.is_active:
+        return None
+    role = Role(user.role)
+    account_ids: frozenset[uuid.UUID] = frozenset()
+    if role is Role.EMPLOYER:
+        account_ids = frozenset(
+            await session.scalars(select(AccountMemberRow.account_id).where(AccountMemberRow.user_id == user.id))
+        )
+    mandates = await organisation_mandates(session, user.organisation_id) if user.organisation_id else ()
+    return Actor(
+        role=role,
+        user_id=user.id,
+        authority_id=user.authority_id,
+        organisation_id=user.organisation_id,
+        account_ids=account_ids,
+        mandates=mandates,
+        display_name=user.display_name,
+        token_id=token_id,
+    )
+
+
+def account_ref(row: DpAccountRow) -> AccountRef:
+    return AccountRef(id=row.id, authority_id=row.authority_id, closed_on=row.closed_on)
+
+
+async def authorize(
+    session: AsyncSession, actor: Actor, account_id: uuid.UUID, action: Action, *, now: datetime | None = None
+) -> AccountAccess:
+    account = await session.get(DpAccountRow, account_id)
+    if account is None:
+        raise AccountNotFoundError(account_id)
+    decision = can(actor, action, account_ref(account), now=now or utc_now())
+    if not decision.visible:
+        raise AccountNotFoundError(account_id)
+    if not decision.allowed:
+        raise AccessDeniedError(f"You may not {action.value.replace('_', ' ')} on this account: {decision.reason}.")
+    return AccountAccess(account=account, decision=decision)
+
+
+async def list_accounts(
+    session: AsyncSession, actor: Actor, *, now: datetime | None = None, action: Action = Action.VIEW
+) -> list[DpAccountRow]:
+    """Accounts the actor may ``action``: narrowed in SQL by role, then each one asked of the policy."""
+    now = now or utc_now()
+    query = select(DpAccountRow).order_by(DpAccountRow.reference, DpAccountRow.id)
+    if actor.role is Role.EMPLOYER:
+        query = query.where(DpAccountRow.id.in_(actor.account_ids))
+    elif actor.role in AUTHORITY_ROLES:
+        query = query.where(DpAccountRow.authority_id == actor.authority_id)
+    elif actor.role is Role.BUREAU_STAFF:
+        query = query.where(DpAccountRow.id.in_({grant.account_id for grant in actor.mandates}))
+    # platform admins: every account, which the policy lets them view for support
+    rows = await session.scalars(query)
+    return [row for row in rows if can(actor, action, account_ref(row), now=now)]
