@@ -139,3 +139,10 @@ async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
 async def api(client: AsyncTestClient[Litestar], db: AsyncEngine) -> AsyncTestClient[Litestar]:
     """The HTTP client, with the database emptied after the test."""
     return client
+
+
+@pytest.fixture
+async def world(db: AsyncEngine, settings: Settings):  # type: ignore[no-untyped-def]
+    from tests.world import build_world
+
+    return await build_world(db, settings)

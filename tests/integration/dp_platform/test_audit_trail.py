@@ -1,0 +1,161 @@
+"""The audit trail in PostgreSQL: append-only, gap-free under concurrency, tamper-evident."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+import uuid
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from dp_platform.audit.tables import AuditEventRow
+from dp_platform.audit.verify import verify_audit_trail
+from dp_platform.audit.writer import account_chain, record_event
+from dp_platform.tenancy.policy import Actor
+from dp_platform.tenancy.roles import Role
+
+pytestmark = pytest.mark.integration
+
+HOLDER = Actor(Role.EMPLOYER, user_id=uuid.uuid4())
+
+
+async def _write(engine, account_id: uuid.UUID, n: int, action: str = "test.written") -> list[AuditEventRow]:
+    written = []
+    async with async_sessionmaker(engine, expire_on_commit=False)() as session, session.begin():
+        for index in range(n):
+            written.append(
+                await record_event(
+                    session,
+                    actor=HOLDER,
+                    action=action,
+                    subject_type="test",
+                    subject_id=str(index),
+                    account_id=account_id,
+                    details={"index": index, "amount_pence": 1000 + index},
+                )
+            )
+    return written
+
+
+async def test_events_are_numbered_and_linked(db):
+    account_id = uuid.uuid4()
+    events = await _write(db, account_id, 3)
+    assert [event.seq for event in events] == [1, 2, 3]
+    assert events[1].prev_hash == events[0].hash and events[2].prev_hash == events[1].hash
+    async with async_sessionmaker(db)() as session:
+        report = await verify_audit_trail(session, account_id=account_id)
+    assert report.ok and report.events_checked == 3
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE platform_audit_events SET action = 'x'",
+        "DELETE FROM platform_audit_events",
+        "TRUNCATE platform_audit_events",
+    ],
+)
+async def test_stored_events_cannot_be_changed_or_removed(db, statement):
+    await _write(db, uuid.uuid4(), 1)
+    with pytest.raises(DBAPIError, match="append-only"):
+        async with db.begin() as connection:
+            await connection.execute(text(statement))
+
+
+async def test_an_event_rolled_back_with_its_change_leaves_no_gap(db):
+    account_id = uuid.uuid4()
+    await _write(db, account_id, 1)
+    with pytest.raises(RuntimeError):
+        async with async_sessionmaker(db)() as session, session.begin():
+            await record_event(
+                session, actor=HOLDER, action="test.doomed", subject_type="test", subject_id="x", account_id=account_id
+            )
+            raise RuntimeError("the change failed")
+    later = await _write(db, account_id, 1)
+    assert later[0].seq == 2
+
+
+async def test_a_thousand_concurrent_writers_leave_a_gap_free_verifying_chain(db):
+    account_id = uuid.uuid4()
+    sessions = async_sessionmaker(db, expire_on_commit=False)
+    gate = asyncio.Semaphore(20)  # the engine's pool; all 1,000 transactions still race for the chain head
+
+    async def one(index: int) -> None:
+        async with gate, sessions() as session, session.begin():
+            await record_event(
+                session,
+                actor=HOLDER,
+                action="test.concurrent",
+                subject_type="test",
+                subject_id=str(index),
+                account_id=account_id,
+                details={"index": index},
+            )
+
+    await asyncio.gather(*(one(index) for index in range(1000)))
+    async with sessions() as session:
+        seqs = list(
+            await session.scalars(
+                select(AuditEventRow.seq)
+                .where(AuditEventRow.chain == account_chain(account_id))
+                .order_by(AuditEventRow.seq)
+            )
+        )
+        indexes = await session.scalar(
+            select(func.count(func.distinct(AuditEventRow.details["index"].astext))).where(
+                AuditEventRow.chain == account_chain(account_id)
+            )
+        )
+        report = await verify_audit_trail(session, account_id=account_id)
+    assert seqs == list(range(1, 1001))
+    assert indexes == 1000
+    assert report.ok, report.first_break
+
+
+def _verify_cli(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    from tests.cli.test_commands import _environ
+
+    return subprocess.run(
+        [sys.executable, "-m", "dp_platform.cli", "audit", "verify", *args],
+        env=_environ(DP_DATABASE_URL=database_url),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+TAMPERING = {
+    "action": "UPDATE platform_audit_events SET action = 'mandate.revokeD' WHERE id = :id",
+    "details": "UPDATE platform_audit_events SET details = jsonb_set(details, '{amount_pence}', '1002') WHERE id = :id",
+    "occurred_at": "UPDATE platform_audit_events SET occurred_at = occurred_at + interval '1 microsecond' WHERE id = :id",
+    "actor": "UPDATE platform_audit_events SET actor_role = 'authority_finance' WHERE id = :id",
+    "hash": "UPDATE platform_audit_events SET hash = overlay(hash placing 'f' from 1 for 1) WHERE id = :id",
+    "removed": "DELETE FROM platform_audit_events WHERE id = :id",
+}
+
+
+@pytest.mark.parametrize("how", list(TAMPERING))
+async def test_changing_one_stored_byte_makes_verify_fail_and_name_the_event(db, database_url, how):
+    account_id = uuid.uuid4()
+    events = await _write(db, account_id, 4)
+    untouched = await asyncio.to_thread(_verify_cli, database_url)
+    assert untouched.returncode == 0, untouched.stderr
+    assert "no breaks" in untouched.stdout
+
+    target = events[1] if how != "hash" else events[2]
+    async with db.begin() as connection:
+        await connection.execute(text("ALTER TABLE platform_audit_events DISABLE TRIGGER USER"))
+        await connection.execute(text(TAMPERING[how]), {"id": target.id})
+        await connection.execute(text("ALTER TABLE platform_audit_events ENABLE TRIGGER USER"))
+
+    result = await asyncio.to_thread(_verify_cli, database_url, "--account", str(account_id))
+    assert result.returncode == 1
+    # A removed event is noticed at the next one, whose number no longer follows.
+    named = events[2] if how == "removed" else target
+    assert f"event {named.id}" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
