@@ -5,9 +5,11 @@ seen), and a 404 for someone else's account reads exactly like one for no accoun
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import datetime
 
 import pytest
+
+from dp_platform.tenancy.policy import SCOTTISH_TIME
 
 pytestmark = pytest.mark.api
 
@@ -82,7 +84,7 @@ async def test_granting_a_mandate_is_for_the_holders_side_only(api, world):
                 "account_id": str(world.accounts[account]),
                 "organisation_id": str(world.organisations["Z"]),
                 "scopes": ["view"],
-                "valid_from": date.today().isoformat(),
+                "valid_from": datetime.now(SCOTTISH_TIME).date().isoformat(),
             },
         )
         if (user, account) in MAY_MANAGE_MANDATES:

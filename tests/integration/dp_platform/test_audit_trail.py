@@ -132,7 +132,9 @@ def _verify_cli(database_url: str, *args: str) -> subprocess.CompletedProcess[st
 TAMPERING = {
     "action": "UPDATE platform_audit_events SET action = 'mandate.revokeD' WHERE id = :id",
     "details": "UPDATE platform_audit_events SET details = jsonb_set(details, '{amount_pence}', '1002') WHERE id = :id",
-    "occurred_at": "UPDATE platform_audit_events SET occurred_at = occurred_at + interval '1 microsecond' WHERE id = :id",
+    "occurred_at": (
+        "UPDATE platform_audit_events SET occurred_at = occurred_at + interval '1 microsecond' WHERE id = :id"
+    ),
     "actor": "UPDATE platform_audit_events SET actor_role = 'authority_finance' WHERE id = :id",
     "hash": "UPDATE platform_audit_events SET hash = overlay(hash placing 'f' from 1 for 1) WHERE id = :id",
     "removed": "DELETE FROM platform_audit_events WHERE id = :id",

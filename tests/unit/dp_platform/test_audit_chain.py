@@ -81,7 +81,7 @@ def test_an_untouched_chain_verifies():
 def test_a_changed_event_is_the_first_break_named(index, change, reason):
     events = build_chain(5)
     events[index] = replace(events[index], **change)
-    checked, broken = verify_chain("account:1", events, head_seq=5, head_hash=events[-1].hash)
+    _, broken = verify_chain("account:1", events, head_seq=5, head_hash=events[-1].hash)
     assert broken is not None
     assert broken.event_id == events[index].id
     assert reason in broken.reason
