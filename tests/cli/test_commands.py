@@ -149,6 +149,8 @@ def test_demo_survives_ctrl_c_keeps_its_data_and_seeds_once(tmp_path: Path):
             "platform_dp_accounts",
             "platform_users",
             "payroll_personal_assistants",
+            "platform_mandates",
+            "platform_audit_events",
         )
     }
     assert counts == {
@@ -157,4 +159,6 @@ def test_demo_survives_ctrl_c_keeps_its_data_and_seeds_once(tmp_path: Path):
         "platform_dp_accounts": 2,
         "platform_users": 5,
         "payroll_personal_assistants": 3,
+        "platform_mandates": 1,
+        "platform_audit_events": 1,
     }

@@ -1,0 +1,127 @@
+"""Walks the app's routes: every state-changing handler must have an example here, and running
+it must write at least one audit event carrying that request's id. A new POST/PUT/PATCH/DELETE
+route without an example fails this test until someone shows it is audited."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+import pytest
+from litestar import Litestar, post
+from litestar.routes import HTTPRoute
+from litestar.testing import create_test_client
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from dp_platform.audit.enforcement import (
+    STATE_CHANGING_METHODS,
+    audit_tracking_middleware,
+    require_audit_for_changes,
+)
+from dp_platform.audit.tables import AuditEventRow
+from dp_platform.tenancy.policy import SCOTTISH_TIME
+from tests.world import email_of, set_password
+
+pytestmark = pytest.mark.api
+
+Example = Callable[[Any, Any, Any], Awaitable[Any]]
+
+
+async def _login(api, world, db):
+    await set_password(db, world.users["ann"], "pw-for-the-walk")
+    return await api.post(
+        "/api/auth/login", json={"email": await email_of(db, world.users["ann"]), "password": "pw-for-the-walk"}
+    )
+
+
+async def _logout(api, world, db):
+    return await api.post("/api/auth/logout", headers=world.headers("ann"))
+
+
+async def _grant(api, world, db):
+    return await api.post(
+        "/api/mandates",
+        headers=world.headers("ann"),
+        json={
+            "account_id": str(world.accounts["a1"]),
+            "organisation_id": str(world.organisations["Z"]),
+            "scopes": ["view"],
+            "valid_from": datetime.now(SCOTTISH_TIME).date().isoformat(),
+        },
+    )
+
+
+async def _revoke(api, world, db):
+    return await api.post(
+        f"/api/mandates/{world.mandates['in_force']}/revoke", headers=world.headers("ann"), json={"reason": "ended"}
+    )
+
+
+async def _create_key(api, world, db):
+    return await api.post(
+        f"/api/organisations/{world.organisations['X']}/api-keys",
+        headers=world.headers("bureau_x"),
+        json={"name": "walk", "scopes": ["view"]},
+    )
+
+
+async def _revoke_key(api, world, db):
+    created = (await _create_key(api, world, db)).json()
+    return await api.post(
+        f"/api/organisations/{world.organisations['X']}/api-keys/{created['id']}/revoke",
+        headers=world.headers("bureau_x"),
+    )
+
+
+EXAMPLES: dict[tuple[str, str], Example] = {
+    ("POST", "/api/auth/login"): _login,
+    ("POST", "/api/auth/logout"): _logout,
+    ("POST", "/api/mandates"): _grant,
+    ("POST", "/api/mandates/{mandate_id:uuid}/revoke"): _revoke,
+    ("POST", "/api/organisations/{organisation_id:uuid}/api-keys"): _create_key,
+    ("POST", "/api/organisations/{organisation_id:uuid}/api-keys/{key_id:uuid}/revoke"): _revoke_key,
+}
+
+
+def state_changing_routes(app: Litestar) -> list[tuple[str, str]]:
+    found = []
+    for route in app.routes:
+        if isinstance(route, HTTPRoute):
+            for method in sorted(route.methods & STATE_CHANGING_METHODS):
+                found.append((method, route.path))
+    return found
+
+
+def test_every_state_changing_route_has_an_audited_example(app):
+    routes = state_changing_routes(app)
+    assert routes, "the app has no state-changing routes?"
+    missing = sorted(set(routes) - set(EXAMPLES))
+    assert not missing, f"state-changing routes with no audited example in this test: {missing}"
+
+
+@pytest.mark.parametrize("route", sorted(EXAMPLES), ids=lambda route: f"{route[0]} {route[1]}")
+async def test_each_state_changing_route_writes_an_audit_event_in_its_request(api, world, db, route):
+    response = await EXAMPLES[route](api, world, db)
+    assert 200 <= response.status_code < 300, response.text
+    request_id = response.headers["x-request-id"]
+    async with async_sessionmaker(db)() as session:
+        written = await session.scalar(
+            select(func.count()).select_from(AuditEventRow).where(AuditEventRow.request_id == request_id)
+        )
+    assert written >= 1
+
+
+def test_a_change_that_writes_no_audit_event_is_refused():
+    @post("/forgetful", status_code=201)
+    async def forgetful() -> dict[str, str]:
+        return {"saved": "yes"}
+
+    with create_test_client(
+        route_handlers=[forgetful], after_request=require_audit_for_changes, logging_config=None
+    ) as client:
+        client.app.asgi_handler = audit_tracking_middleware(client.app.asgi_handler)
+        response = client.post("/forgetful")
+    assert response.status_code == 500
+    assert response.json()["type"] == "/problems/unaudited-change"
