@@ -16,6 +16,7 @@ from dp_platform.api.audit import AuditController
 from dp_platform.api.auth import AuthController
 from dp_platform.api.deps import DEPENDENCIES
 from dp_platform.api.health import HealthController
+from dp_platform.api.ledger import LedgerController
 from dp_platform.api.mandates import MandateController
 from dp_platform.audit.enforcement import audit_tracking_middleware, require_audit_for_changes
 from dp_platform.auth.middleware import authentication_middleware
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AccountController,
             MandateController,
             AuditController,
+            LedgerController,
             ApiKeyController,
         ],
         plugins=[create_sqlalchemy_plugin(engine)],

@@ -2,6 +2,13 @@
 
 DomainError                 base of every domain error (ledgers, payroll, agreements)
  └── LedgerError            base of this package's errors
+      ├── UnbalancedEntryError       postings do not sum to zero, or fewer than two
+      ├── IdempotencyConflictError   a key reused for a different request (409)
+      ├── UnknownAccountError        a posting names no account of this book
+      ├── ClosedAccountError         a posting dated after the account closed (409)
+      ├── EntryNotFoundError         (404)
+      ├── AlreadyReversedError       an entry can be reversed once (409)
+      └── BookNotOpenError           the DP account has no ledger yet (404)
 
 ``DomainError`` lives here, in the bottom layer, so that ``dp_platform`` can map every
 domain failure to an HTTP problem in one place without the domain knowing about HTTP.
@@ -32,3 +39,36 @@ class DomainError(Exception):
 
 class LedgerError(DomainError):
     title = "Ledger rule broken"
+
+
+class UnbalancedEntryError(LedgerError):
+    title = "Entry does not balance"
+
+
+class IdempotencyConflictError(LedgerError):
+    category = "conflict"
+    title = "Idempotency key reused"
+
+
+class UnknownAccountError(LedgerError):
+    title = "No such ledger account"
+
+
+class ClosedAccountError(LedgerError):
+    category = "conflict"
+    title = "Ledger account closed"
+
+
+class EntryNotFoundError(LedgerError):
+    category = "not_found"
+    title = "No such entry"
+
+
+class AlreadyReversedError(LedgerError):
+    category = "conflict"
+    title = "Entry already reversed"
+
+
+class BookNotOpenError(LedgerError):
+    category = "not_found"
+    title = "No ledger for this account"

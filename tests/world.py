@@ -25,6 +25,7 @@ from dp_platform.tenancy.tables import (
     UserRow,
 )
 from ledgers.columns import utc_now
+from ledgers.service import open_book
 
 USERS = {
     "ann": ("employer", None, None),
@@ -111,6 +112,8 @@ async def build_world(engine: AsyncEngine, settings: Settings) -> World:
             )
             session.add(row)
             world.mandates[key] = row.id
+        for account_id in world.accounts.values():
+            await open_book(session, account_id, date(2025, 4, 1))
     return world
 
 

@@ -13,7 +13,7 @@ import logging
 from litestar import Response
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from dp_platform.audit.writer import begin_request_tracking, end_request_tracking, events_recorded_this_request
+from dp_platform.audit.writer import begin_request_tracking, end_request_tracking, request_audit
 from dp_platform.errors import PROBLEM_MEDIA_TYPE
 from dp_platform.observability import current_request_id
 
@@ -26,19 +26,27 @@ def audit_tracking_middleware(app: ASGIApp) -> ASGIApp:
         if scope["type"] != "http":
             await app(scope, receive, send)
             return
-        tokens = begin_request_tracking(scope["method"])
+        token = begin_request_tracking(scope["method"])
         try:
             await app(scope, receive, send)
         finally:
-            end_request_tracking(tokens)
+            end_request_tracking(token)
 
     return middleware
 
 
 async def require_audit_for_changes(response: Response) -> Response:  # type: ignore[type-arg]
-    method, recorded = events_recorded_this_request()
-    if method in STATE_CHANGING_METHODS and 200 <= response.status_code < 300 and recorded == []:
-        logger.error("a %s request succeeded without writing an audit event; its changes were rolled back", method)
+    tracked = request_audit()
+    if (
+        tracked is not None
+        and tracked.method in STATE_CHANGING_METHODS
+        and 200 <= response.status_code < 300
+        and not tracked.event_ids
+        and not tracked.unchanged
+    ):
+        logger.error(
+            "a %s request succeeded without writing an audit event; its changes were rolled back", tracked.method
+        )
         return Response(
             content={
                 "type": "/problems/unaudited-change",

@@ -9,7 +9,8 @@ back with the change it describes.
 from __future__ import annotations
 
 import uuid
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -24,8 +25,18 @@ from ledgers.columns import utc_now
 
 SYSTEM_ROLE = "system"
 
-_recorded_this_request: ContextVar[list[uuid.UUID] | None] = ContextVar("audit_recorded", default=None)
-_method_this_request: ContextVar[str | None] = ContextVar("audit_request_method", default=None)
+
+@dataclass
+class RequestAudit:
+    """What one HTTP request has written to the audit trail (see ``dp_platform.audit.enforcement``)."""
+
+    method: str
+    event_ids: list[uuid.UUID] = field(default_factory=list)
+    unchanged: bool = False
+    """Set by ``note_unchanged``: the request succeeded but changed nothing (an idempotent replay)."""
+
+
+_this_request: ContextVar[RequestAudit | None] = ContextVar("audit_request", default=None)
 
 _LOCK_HEAD = text(
     "INSERT INTO platform_audit_chains (chain, last_seq, last_hash) VALUES (:chain, 0, :genesis) "
@@ -47,19 +58,23 @@ def organisation_chain(organisation_id: uuid.UUID) -> str:
     return f"organisation:{organisation_id}"
 
 
-def begin_request_tracking(method: str) -> tuple[object, object]:
-    """Start counting the events one request writes (see ``events_recorded_this_request``)."""
-    return _recorded_this_request.set([]), _method_this_request.set(method)
+def begin_request_tracking(method: str) -> Token[RequestAudit | None]:
+    return _this_request.set(RequestAudit(method=method))
 
 
-def end_request_tracking(tokens: tuple[object, object]) -> None:
-    _recorded_this_request.reset(tokens[0])  # type: ignore[arg-type]
-    _method_this_request.reset(tokens[1])  # type: ignore[arg-type]
+def end_request_tracking(token: Token[RequestAudit | None]) -> None:
+    _this_request.reset(token)
 
 
-def events_recorded_this_request() -> tuple[str | None, list[uuid.UUID] | None]:
-    """The request's HTTP method and the ids of the events it has written so far."""
-    return _method_this_request.get(), _recorded_this_request.get()
+def request_audit() -> RequestAudit | None:
+    return _this_request.get()
+
+
+def note_unchanged() -> None:
+    """Say that this successful request changed nothing, so it rightly wrote no audit event."""
+    tracked = _this_request.get()
+    if tracked is not None:
+        tracked.unchanged = True
 
 
 async def record_event(
@@ -105,7 +120,7 @@ async def record_event(
     session.add(event)
     await session.flush([event])
     await session.execute(_MOVE_HEAD, {"seq": event.seq, "hash": event.hash, "chain": chain})
-    recorded = _recorded_this_request.get()
-    if recorded is not None:
-        recorded.append(event.id)
+    tracked = _this_request.get()
+    if tracked is not None:
+        tracked.event_ids.append(event.id)
     return event

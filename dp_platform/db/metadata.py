@@ -19,6 +19,7 @@ SQLModel.metadata.naming_convention = {
 import dp_platform.audit.tables  # noqa: E402
 import dp_platform.auth.tables  # noqa: E402
 import dp_platform.tenancy.tables  # noqa: E402, F401
+import ledgers.tables  # noqa: E402, F401
 import payroll.tables  # noqa: E402, F401
 
 metadata = SQLModel.metadata

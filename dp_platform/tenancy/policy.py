@@ -38,6 +38,8 @@ class Action(StrEnum):
     IMPORT_STATEMENTS = "import_statements"
     SUBMIT_RETURNS = "submit_returns"
     MANAGE_AGREEMENT = "manage_agreement"
+    RECORD_ENTRIES = "record_entries"
+    """Post and reverse ledger entries by hand; a mandate needs the ``import_statements`` scope (bookkeeping)."""
     MANAGE_MANDATES = "manage_mandates"
     """Grant and revoke mandates: only the holder's side can."""
     RELINQUISH_MANDATE = "relinquish_mandate"
@@ -47,6 +49,7 @@ class Action(StrEnum):
 MANDATE_SCOPES = frozenset(
     {Action.VIEW, Action.RUN_PAYROLL, Action.IMPORT_STATEMENTS, Action.SUBMIT_RETURNS, Action.MANAGE_AGREEMENT}
 )
+_SCOPE_NEEDED = {Action.RECORD_ENTRIES: Action.IMPORT_STATEMENTS.value}
 _AUTHORITY_ACTIONS = {
     Role.AUTHORITY_FINANCE: frozenset({Action.VIEW}),
     Role.AUTHORITY_WORKER: frozenset({Action.VIEW, Action.MANAGE_AGREEMENT}),
@@ -122,13 +125,14 @@ def _bureau_decision(actor: Actor, action: Action, account: AccountRef, now: dat
         return _invisible("no mandate in force for this account")
     if action is Action.RELINQUISH_MANDATE:
         return _visible(actor.api_key_id is None, "staff may end their organisation's mandate", in_force[0].id)
+    needed = _SCOPE_NEEDED.get(action, action.value)
     for grant in in_force:
         scopes = grant.scopes if actor.api_key_scopes is None else grant.scopes & actor.api_key_scopes
         if action is Action.VIEW and scopes:
             return _visible(True, "a mandate in force includes viewing", grant.id)
-        if action.value in scopes:
-            return _visible(True, f"mandate scope '{action.value}'", grant.id)
-    return _visible(False, f"no mandate in force has the scope '{action.value}'", in_force[0].id)
+        if needed in scopes:
+            return _visible(True, f"mandate scope '{needed}'", grant.id)
+    return _visible(False, f"no mandate in force has the scope '{needed}'", in_force[0].id)
 
 
 def can(actor: Actor, action: Action, account: AccountRef, *, now: datetime) -> Decision:

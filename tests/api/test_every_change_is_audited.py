@@ -75,7 +75,36 @@ async def _revoke_key(api, world, db):
     )
 
 
+def _ledger(world) -> str:
+    return f"/api/accounts/{world.accounts['a1']}/ledger"
+
+
+PAYMENT = {
+    "occurred_on": "2026-04-06",
+    "narration": "4-weekly Direct Payment",
+    "postings": [
+        {"account": "assets:bank:dp_account", "amount_pence": 184_000},
+        {"account": "income:authority:dp_payment", "amount_pence": -184_000},
+    ],
+    "idempotency_key": "walk-payment",
+}
+
+
+async def _post_entry(api, world, db):
+    return await api.post(f"{_ledger(world)}/entries", headers=world.headers("ann"), json=PAYMENT)
+
+
+async def _reverse_entry(api, world, db):
+    posted = (await _post_entry(api, world, db)).json()
+    return await api.post(
+        f"{_ledger(world)}/entries/{posted['id']}/reverse", headers=world.headers("ann"),
+        json={"reason": "posted to the wrong account", "idempotency_key": "walk-reversal"},
+    )
+
+
 EXAMPLES: dict[tuple[str, str], Example] = {
+    ("POST", "/api/accounts/{account_id:uuid}/ledger/entries"): _post_entry,
+    ("POST", "/api/accounts/{account_id:uuid}/ledger/entries/{entry_id:uuid}/reverse"): _reverse_entry,
     ("POST", "/api/auth/login"): _login,
     ("POST", "/api/auth/logout"): _logout,
     ("POST", "/api/mandates"): _grant,
@@ -125,3 +154,16 @@ def test_a_change_that_writes_no_audit_event_is_refused():
         response = client.post("/forgetful")
     assert response.status_code == 500
     assert response.json()["type"] == "/problems/unaudited-change"
+
+
+async def test_a_replayed_request_changes_nothing_and_writes_nothing(api, world, db):
+    first = await _post_entry(api, world, db)
+    again = await _post_entry(api, world, db)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json() == first.json()
+    async with async_sessionmaker(db)() as session:
+        written = await session.scalar(
+            select(func.count()).select_from(AuditEventRow)
+            .where(AuditEventRow.request_id == again.headers["x-request-id"])
+        )
+    assert written == 0

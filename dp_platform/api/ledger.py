@@ -1,0 +1,203 @@
+"""An Option 1 account's ledger: post, reverse, balances, trial balance, spend, export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from datetime import date
+from typing import Annotated
+
+from litestar import Controller, Response, get, post
+from litestar.params import Body
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dp_platform.api.schemas.ledger import (
+    Entry,
+    EntryCreate,
+    EntryReverse,
+    Ledger,
+    LedgerAccount,
+    PostingOut,
+    Spend,
+    SpendLine,
+    TrialBalance,
+)
+from dp_platform.tenancy.access import authorize
+from dp_platform.tenancy.policy import Action, Actor
+from dp_platform.workflows.ledger import record_entry, reverse_recorded_entry
+from ledgers.service import AccountBalance, PostedEntry, balances, get_entry, list_entries, spend_by_account
+from ledgers.tables import JournalEntryRow, LedgerAccountRow, PostingRow
+
+
+def to_entry(posted: PostedEntry) -> Entry:
+    entry = posted.entry
+    return Entry(
+        id=entry.id,
+        occurred_on=entry.occurred_on,
+        recorded_at=entry.recorded_at,
+        narration=entry.narration,
+        source=entry.source,
+        idempotency_key=entry.idempotency_key,
+        reverses_entry_id=entry.reverses_entry_id,
+        postings=[
+            PostingOut(
+                account=line.account.value,
+                amount_pence=line.amount_pence,
+                account_version=line.account_version,
+                balance_after_pence=line.balance_after_pence,
+            )
+            for line in posted.lines
+        ],
+    )
+
+
+def to_account(balance: AccountBalance) -> LedgerAccount:
+    return LedgerAccount(
+        code=balance.code.value,
+        name=balance.name,
+        type=balance.code.type.value,
+        balance_pence=balance.balance_pence,
+        natural_balance_pence=balance.natural_pence,
+    )
+
+
+def _entry_response(posted: PostedEntry) -> Response[Entry]:
+    return Response(to_entry(posted), status_code=200 if posted.replayed else 201)
+
+
+class LedgerController(Controller):
+    path = "/api/accounts/{account_id:uuid}/ledger"
+    tags = ["Ledger"]
+
+    @get("", operation_id="GetLedger", summary="Every ledger account with its balance, now or at a date")
+    async def get_ledger(
+        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, on: date | None = None
+    ) -> Ledger:
+        await authorize(db_session, actor, account_id, Action.VIEW)
+        return Ledger(on=on, accounts=[to_account(row) for row in await balances(db_session, account_id, on=on)])
+
+    @get("/trial-balance", operation_id="GetTrialBalance")
+    async def trial_balance(
+        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, on: date | None = None
+    ) -> TrialBalance:
+        await authorize(db_session, actor, account_id, Action.VIEW)
+        rows = [row for row in await balances(db_session, account_id, on=on) if row.balance_pence]
+        debits = sum(row.balance_pence for row in rows if row.balance_pence > 0)
+        credits = -sum(row.balance_pence for row in rows if row.balance_pence < 0)
+        return TrialBalance(
+            on=on,
+            accounts=[to_account(row) for row in rows],
+            total_debit_pence=debits,
+            total_credit_pence=credits,
+            balanced=debits == credits,
+        )
+
+    @get("/spend", operation_id="GetSpend", summary="Net spending per category over a period")
+    async def spend(
+        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, occurred_from: date, occurred_to: date
+    ) -> Spend:
+        await authorize(db_session, actor, account_id, Action.VIEW)
+        rows = await spend_by_account(db_session, account_id, occurred_from=occurred_from, occurred_to=occurred_to)
+        return Spend(
+            occurred_from=occurred_from,
+            occurred_to=occurred_to,
+            lines=[SpendLine(account=row.code.value, name=row.name, spent_pence=row.balance_pence) for row in rows],
+            total_pence=sum(row.balance_pence for row in rows),
+        )
+
+    @get("/entries", operation_id="ListEntries")
+    async def entries(
+        self,
+        db_session: AsyncSession,
+        actor: Actor,
+        account_id: uuid.UUID,
+        occurred_from: date | None = None,
+        occurred_to: date | None = None,
+        limit: int = 100,
+    ) -> list[Entry]:
+        await authorize(db_session, actor, account_id, Action.VIEW)
+        found = await list_entries(
+            db_session, account_id, occurred_from=occurred_from, occurred_to=occurred_to, limit=limit
+        )
+        return [to_entry(posted) for posted in found]
+
+    @get("/entries/{entry_id:uuid}", operation_id="GetEntry")
+    async def entry(self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, entry_id: uuid.UUID) -> Entry:
+        await authorize(db_session, actor, account_id, Action.VIEW)
+        return to_entry(await get_entry(db_session, account_id, entry_id))
+
+    @post("/entries", operation_id="PostEntry", summary="Post a balanced entry (idempotent on its key)")
+    async def post_entry(
+        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, data: Annotated[EntryCreate, Body()]
+    ) -> Response[Entry]:
+        posted = await record_entry(
+            db_session,
+            actor,
+            account_id,
+            occurred_on=data.occurred_on,
+            narration=data.narration,
+            postings=[(line.account, line.amount_pence) for line in data.postings],
+            idempotency_key=data.idempotency_key,
+        )
+        return _entry_response(posted)
+
+    @post("/entries/{entry_id:uuid}/reverse", operation_id="ReverseEntry")
+    async def reverse(
+        self,
+        db_session: AsyncSession,
+        actor: Actor,
+        account_id: uuid.UUID,
+        entry_id: uuid.UUID,
+        data: Annotated[EntryReverse, Body()],
+    ) -> Response[Entry]:
+        posted = await reverse_recorded_entry(
+            db_session,
+            actor,
+            account_id,
+            entry_id,
+            occurred_on=data.occurred_on,
+            reason=data.reason,
+            idempotency_key=data.idempotency_key,
+        )
+        return _entry_response(posted)
+
+    @get("/export.csv", operation_id="ExportPostings", media_type="text/csv")
+    async def export(self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID) -> Response[str]:
+        """Every posting, oldest first, one line each: what an accountant or the authority imports."""
+        await authorize(db_session, actor, account_id, Action.VIEW)
+        rows = await db_session.execute(
+            select(
+                PostingRow.occurred_on,
+                JournalEntryRow.id,
+                JournalEntryRow.narration,
+                LedgerAccountRow.code,
+                PostingRow.amount_pence,
+                PostingRow.account_version,
+                PostingRow.balance_after_pence,
+            )
+            .join(JournalEntryRow, JournalEntryRow.id == PostingRow.entry_id)
+            .join(LedgerAccountRow, LedgerAccountRow.id == PostingRow.account_id)
+            .where(PostingRow.book_id == account_id)
+            .order_by(PostingRow.occurred_on, PostingRow.id)
+        )
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(
+            [
+                "occurred_on",
+                "entry_id",
+                "narration",
+                "account",
+                "amount_pence",
+                "account_version",
+                "balance_after_pence",
+            ]
+        )
+        writer.writerows(rows)
+        return Response(
+            buffer.getvalue(),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="ledger.csv"'},
+        )

@@ -1,0 +1,107 @@
+"""Recording and reversing entries by hand, with the access check and the audit event."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dp_platform.audit.writer import note_unchanged, record_event
+from dp_platform.tenancy.access import authorize
+from dp_platform.tenancy.policy import Action, Actor
+from dp_platform.tenancy.tables import DpAccountRow
+from ledgers.accounts import AccountCode
+from ledgers.entries import JournalEntryDraft, Posting
+from ledgers.money import Money
+from ledgers.service import PostedEntry, open_book, post_entry, reverse_entry
+
+
+def _entry_details(posted: PostedEntry) -> dict[str, object]:
+    return {
+        "occurred_on": posted.entry.occurred_on.isoformat(),
+        "narration": posted.entry.narration,
+        "source": posted.entry.source,
+        "idempotency_key": posted.entry.idempotency_key,
+        "postings": [[line.account.value, line.amount_pence] for line in posted.lines],
+    }
+
+
+async def open_account_book(session: AsyncSession, actor: Actor | None, account: DpAccountRow) -> None:
+    """Give a DP account its Option 1 chart of accounts (safe to repeat)."""
+    added = await open_book(session, account.id, account.opened_on)
+    if added:
+        await record_event(
+            session,
+            actor=actor,
+            action="ledger.book_opened",
+            subject_type="ledger",
+            subject_id=account.id,
+            account_id=account.id,
+            details={"accounts_added": added, "opened_on": account.opened_on.isoformat()},
+        )
+
+
+async def record_entry(
+    session: AsyncSession,
+    actor: Actor,
+    account_id: uuid.UUID,
+    *,
+    occurred_on: date,
+    narration: str,
+    postings: list[tuple[str, int]],
+    idempotency_key: str,
+) -> PostedEntry:
+    access = await authorize(session, actor, account_id, Action.RECORD_ENTRIES)
+    draft = JournalEntryDraft(
+        book_id=account_id,
+        occurred_on=occurred_on,
+        narration=narration,
+        postings=tuple(Posting(AccountCode(code), Money(pence)) for code, pence in postings),
+        idempotency_key=idempotency_key,
+    )
+    posted = await post_entry(session, draft)
+    if posted.replayed:
+        note_unchanged()
+        return posted
+    await record_event(
+        session,
+        actor=actor,
+        action="ledger.entry_posted",
+        subject_type="journal_entry",
+        subject_id=posted.entry.id,
+        account_id=access.account.id,
+        mandate_id=access.mandate_id,
+        details=_entry_details(posted),
+    )
+    return posted
+
+
+async def reverse_recorded_entry(
+    session: AsyncSession,
+    actor: Actor,
+    account_id: uuid.UUID,
+    entry_id: uuid.UUID,
+    *,
+    occurred_on: date | None,
+    reason: str,
+    idempotency_key: str,
+) -> PostedEntry:
+    access = await authorize(session, actor, account_id, Action.RECORD_ENTRIES)
+    posted = await reverse_entry(
+        session, account_id, entry_id, occurred_on=occurred_on, idempotency_key=idempotency_key, reason=reason
+    )
+    if posted.replayed:
+        note_unchanged()
+        return posted
+    await record_event(
+        session,
+        actor=actor,
+        action="ledger.entry_reversed",
+        subject_type="journal_entry",
+        subject_id=posted.entry.id,
+        account_id=access.account.id,
+        mandate_id=access.mandate_id,
+        details={**_entry_details(posted), "reverses_entry_id": str(entry_id), "reason": reason},
+    )
+    return posted

@@ -1,0 +1,309 @@
+"""Posting, reversing and reading a book: the one way money gets into the ledger.
+
+Functions take an ``AsyncSession`` and never commit: the caller's transaction decides.
+Posting locks the entry's accounts in id order (so concurrent posters cannot deadlock),
+checks the idempotency key under that lock, then appends postings, each with the
+account's next version and running balance.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ledgers.accounts import AccountCode
+from ledgers.chart import OPTION_1_CHART, ChartAccount
+from ledgers.entries import JournalEntryDraft, Posting, reversal_of
+from ledgers.errors import (
+    AlreadyReversedError,
+    BookNotOpenError,
+    ClosedAccountError,
+    EntryNotFoundError,
+    IdempotencyConflictError,
+    UnknownAccountError,
+)
+from ledgers.money import Money
+from ledgers.tables import JournalEntryRow, LedgerAccountRow, PostingRow
+
+
+@dataclass(frozen=True, slots=True)
+class PostedLine:
+    account: AccountCode
+    amount_pence: int
+    account_version: int
+    balance_after_pence: int
+
+
+@dataclass(frozen=True, slots=True)
+class PostedEntry:
+    entry: JournalEntryRow
+    lines: tuple[PostedLine, ...]
+    replayed: bool = False
+    """True when the idempotency key had been used for this same request: nothing new was written."""
+
+
+async def open_book(
+    session: AsyncSession, book_id: uuid.UUID, opened_on: date, chart: Sequence[ChartAccount] = OPTION_1_CHART
+) -> int:
+    """Create the chart's accounts for a book; accounts it already has are left alone. Returns how many were added."""
+    result = await session.execute(
+        insert(LedgerAccountRow)
+        .values(
+            [
+                {
+                    "id": uuid.uuid4(),
+                    "book_id": book_id,
+                    "code": item.code.value,
+                    "name": item.name,
+                    "opened_on": opened_on,
+                }
+                for item in chart
+            ]
+        )
+        .on_conflict_do_nothing(index_elements=["book_id", "code"])
+    )
+    return result.rowcount or 0
+
+
+async def list_ledger_accounts(session: AsyncSession, book_id: uuid.UUID) -> list[LedgerAccountRow]:
+    rows = list(
+        await session.scalars(
+            select(LedgerAccountRow).where(LedgerAccountRow.book_id == book_id).order_by(LedgerAccountRow.code)
+        )
+    )
+    if not rows:
+        raise BookNotOpenError("This DP account has no ledger yet.")
+    return rows
+
+
+async def _lock_accounts(session: AsyncSession, draft: JournalEntryDraft) -> dict[str, LedgerAccountRow]:
+    codes = [code.value for code in draft.accounts]
+    rows = await session.scalars(
+        select(LedgerAccountRow)
+        .where(LedgerAccountRow.book_id == draft.book_id, LedgerAccountRow.code.in_(codes))
+        .order_by(LedgerAccountRow.id)
+        .with_for_update()
+    )
+    found = {row.code: row for row in rows}
+    missing = [code for code in codes if code not in found]
+    if missing:
+        raise UnknownAccountError(f"This ledger has no account {', '.join(missing)}.", field="postings")
+    for row in found.values():
+        if row.closed_on is not None and draft.occurred_on > row.closed_on:
+            raise ClosedAccountError(f"Account {row.code} closed on {row.closed_on.isoformat()}.", field="occurred_on")
+        if draft.occurred_on < row.opened_on:
+            raise ClosedAccountError(f"Account {row.code} opened on {row.opened_on.isoformat()}.", field="occurred_on")
+    return found
+
+
+async def _lines_of(session: AsyncSession, entry_ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[PostedLine, ...]]:
+    rows = await session.execute(
+        select(
+            PostingRow.entry_id,
+            LedgerAccountRow.code,
+            PostingRow.amount_pence,
+            PostingRow.account_version,
+            PostingRow.balance_after_pence,
+        )
+        .join(LedgerAccountRow, LedgerAccountRow.id == PostingRow.account_id)
+        .where(PostingRow.entry_id.in_(entry_ids))
+        .order_by(PostingRow.id)
+    )
+    lines: dict[uuid.UUID, list[PostedLine]] = {entry_id: [] for entry_id in entry_ids}
+    for entry_id, code, amount, version, balance in rows:
+        lines[entry_id].append(PostedLine(AccountCode(code), amount, version, balance))
+    return {entry_id: tuple(found) for entry_id, found in lines.items()}
+
+
+async def _lines(session: AsyncSession, entry_id: uuid.UUID) -> tuple[PostedLine, ...]:
+    return (await _lines_of(session, [entry_id]))[entry_id]
+
+
+async def _replay(session: AsyncSession, draft: JournalEntryDraft) -> PostedEntry | None:
+    existing = await session.scalar(
+        select(JournalEntryRow).where(
+            JournalEntryRow.book_id == draft.book_id, JournalEntryRow.idempotency_key == draft.idempotency_key
+        )
+    )
+    if existing is None:
+        return None
+    if existing.request_hash != draft.request_hash():
+        raise IdempotencyConflictError(
+            f"The idempotency key '{draft.idempotency_key}' was already used for a different entry.",
+            field="idempotency_key",
+        )
+    return PostedEntry(entry=existing, lines=await _lines(session, existing.id), replayed=True)
+
+
+async def post_entry(session: AsyncSession, draft: JournalEntryDraft) -> PostedEntry:
+    accounts = await _lock_accounts(session, draft)
+    replay = await _replay(session, draft)
+    if replay is not None:
+        return replay
+    entry = JournalEntryRow(
+        book_id=draft.book_id,
+        occurred_on=draft.occurred_on,
+        narration=draft.narration,
+        source=draft.source,
+        idempotency_key=draft.idempotency_key,
+        request_hash=draft.request_hash(),
+        reverses_entry_id=draft.reverses_entry_id,
+    )
+    try:
+        async with session.begin_nested():
+            session.add(entry)
+            await session.flush([entry])
+    except IntegrityError:
+        # Another transaction posted the same key (to other accounts) since we looked.
+        replay = await _replay(session, draft)
+        if replay is not None:
+            return replay
+        raise AlreadyReversedError("That entry has already been reversed.", field="entry_id") from None
+    postings, lines = [], []
+    for posting in draft.postings:
+        account = accounts[posting.account.value]
+        account.version += 1
+        account.balance_pence += posting.amount.pence
+        postings.append(
+            PostingRow(
+                entry_id=entry.id,
+                account_id=account.id,
+                book_id=draft.book_id,
+                occurred_on=draft.occurred_on,
+                amount_pence=posting.amount.pence,
+                account_version=account.version,
+                balance_after_pence=account.balance_pence,
+            )
+        )
+        lines.append(PostedLine(posting.account, posting.amount.pence, account.version, account.balance_pence))
+    session.add_all([*postings, *accounts.values()])
+    await session.flush()
+    return PostedEntry(entry=entry, lines=tuple(lines))
+
+
+async def get_entry(session: AsyncSession, book_id: uuid.UUID, entry_id: uuid.UUID) -> PostedEntry:
+    entry = await session.get(JournalEntryRow, entry_id)
+    if entry is None or entry.book_id != book_id:
+        raise EntryNotFoundError(f"There is no entry {entry_id} in this ledger.", field="entry_id")
+    return PostedEntry(entry=entry, lines=await _lines(session, entry.id))
+
+
+async def reverse_entry(
+    session: AsyncSession,
+    book_id: uuid.UUID,
+    entry_id: uuid.UUID,
+    *,
+    occurred_on: date | None,
+    idempotency_key: str,
+    reason: str,
+) -> PostedEntry:
+    """Cancel an entry by posting its mirror image (dated like the original unless told otherwise)."""
+    original = await get_entry(session, book_id, entry_id)
+    if original.entry.reverses_entry_id is not None:
+        raise AlreadyReversedError("A reversal cannot itself be reversed; post the entry again instead.")
+    draft = reversal_of(
+        entry_id,
+        book_id,
+        tuple(Posting(line.account, Money(line.amount_pence)) for line in original.lines),
+        occurred_on=occurred_on or original.entry.occurred_on,
+        narration=f"Reversal of '{original.entry.narration}': {reason}",
+        idempotency_key=idempotency_key,
+    )
+    existing = await session.scalar(select(JournalEntryRow.id).where(JournalEntryRow.reverses_entry_id == entry_id))
+    if existing is not None:
+        replay = await _replay(session, draft)
+        if replay is not None:
+            return replay
+        raise AlreadyReversedError(f"Entry {entry_id} was already reversed by entry {existing}.", field="entry_id")
+    return await post_entry(session, draft)
+
+
+@dataclass(frozen=True, slots=True)
+class AccountBalance:
+    code: AccountCode
+    name: str
+    balance_pence: int
+    """Debit positive, as stored."""
+
+    @property
+    def natural_pence(self) -> int:
+        return self.code.natural_balance(self.balance_pence)
+
+
+async def balances(session: AsyncSession, book_id: uuid.UUID, *, on: date | None = None) -> list[AccountBalance]:
+    """Every account's balance now, or at the end of day ``on`` (postings dated on or before it)."""
+    accounts = await list_ledger_accounts(session, book_id)
+    if on is None:
+        return [AccountBalance(AccountCode(row.code), row.name, row.balance_pence) for row in accounts]
+    sums = dict(
+        (
+            await session.execute(
+                select(PostingRow.account_id, func.sum(PostingRow.amount_pence))
+                .where(PostingRow.book_id == book_id, PostingRow.occurred_on <= on)
+                .group_by(PostingRow.account_id)
+            )
+        ).all()
+    )
+    return [AccountBalance(AccountCode(row.code), row.name, int(sums.get(row.id, 0))) for row in accounts]
+
+
+async def balance_at(session: AsyncSession, book_id: uuid.UUID, code: AccountCode, on: date) -> int:
+    account_id = await session.scalar(
+        select(LedgerAccountRow.id).where(LedgerAccountRow.book_id == book_id, LedgerAccountRow.code == code.value)
+    )
+    if account_id is None:
+        raise UnknownAccountError(f"This ledger has no account {code}.", field="account")
+    total = await session.scalar(
+        select(func.coalesce(func.sum(PostingRow.amount_pence), 0)).where(
+            PostingRow.account_id == account_id, PostingRow.occurred_on <= on
+        )
+    )
+    return int(total or 0)
+
+
+async def spend_by_account(
+    session: AsyncSession, book_id: uuid.UUID, *, occurred_from: date, occurred_to: date
+) -> list[AccountBalance]:
+    """Net spending per expense account over ``[occurred_from, occurred_to]`` (reversals net out)."""
+    rows = await session.execute(
+        select(LedgerAccountRow.code, LedgerAccountRow.name, func.sum(PostingRow.amount_pence))
+        .join(LedgerAccountRow, LedgerAccountRow.id == PostingRow.account_id)
+        .where(
+            PostingRow.book_id == book_id,
+            PostingRow.occurred_on >= occurred_from,
+            PostingRow.occurred_on <= occurred_to,
+            LedgerAccountRow.code.like("expenses:%"),
+        )
+        .group_by(LedgerAccountRow.code, LedgerAccountRow.name)
+        .order_by(LedgerAccountRow.code)
+    )
+    return [AccountBalance(AccountCode(code), name, int(total)) for code, name, total in rows]
+
+
+async def list_entries(
+    session: AsyncSession,
+    book_id: uuid.UUID,
+    *,
+    occurred_from: date | None = None,
+    occurred_to: date | None = None,
+    limit: int = 100,
+) -> list[PostedEntry]:
+    query = select(JournalEntryRow).where(JournalEntryRow.book_id == book_id)
+    if occurred_from is not None:
+        query = query.where(JournalEntryRow.occurred_on >= occurred_from)
+    if occurred_to is not None:
+        query = query.where(JournalEntryRow.occurred_on <= occurred_to)
+    entries = list(
+        await session.scalars(
+            query.order_by(JournalEntryRow.occurred_on, JournalEntryRow.id).limit(max(1, min(limit, 1000)))
+        )
+    )
+    lines = await _lines_of(session, [entry.id for entry in entries])
+    return [PostedEntry(entry=entry, lines=lines[entry.id]) for entry in entries]

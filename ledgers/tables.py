@@ -1,0 +1,75 @@
+"""Ledger tables.
+
+``book_id`` is the Option 1 DP account the ledger belongs to (an id owned by the layer
+above, so it carries no foreign key here). Journal entries and postings are insert-only
+(triggers refuse UPDATE, DELETE and TRUNCATE); a ledger account row is the one mutable
+thing, holding the running balance and a version that every posting bumps under a row lock.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, Index, UniqueConstraint
+from sqlalchemy.types import Uuid
+from sqlmodel import Field, SQLModel
+
+from ledgers.columns import created_at_field, id_field, text_field
+
+
+class LedgerAccountRow(SQLModel, table=True):
+    __tablename__ = "ledger_accounts"
+    __table_args__ = (
+        UniqueConstraint("book_id", "code"),
+        CheckConstraint("closed_on IS NULL OR closed_on >= opened_on", name="closed_after_opened"),
+    )
+
+    id: uuid.UUID = id_field()
+    book_id: uuid.UUID = Field(index=True)
+    code: str = text_field(120)
+    name: str = text_field(200)
+    opened_on: date
+    closed_on: date | None = None
+    version: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default="0"))
+    balance_pence: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default="0"))
+    """Sum of every posting so far, debit positive."""
+    created_at: datetime = created_at_field()
+
+
+class JournalEntryRow(SQLModel, table=True):
+    __tablename__ = "ledger_journal_entries"
+    __table_args__ = (UniqueConstraint("book_id", "idempotency_key"), UniqueConstraint("reverses_entry_id"))
+
+    id: uuid.UUID = id_field()
+    book_id: uuid.UUID = Field(index=True)
+    occurred_on: date
+    """When it happened (value date), as against ``recorded_at``."""
+    recorded_at: datetime = created_at_field()
+    narration: str = text_field(500)
+    source: str = text_field(40)
+    """``manual``, ``reversal``, ``statement``, ``payroll``, ``authority_payment``..."""
+    idempotency_key: str = text_field(200)
+    request_hash: str = text_field(64)
+    reverses_entry_id: uuid.UUID | None = Field(
+        default=None, sa_column=Column(Uuid, ForeignKey("ledger_journal_entries.id"), nullable=True)
+    )
+
+
+class PostingRow(SQLModel, table=True):
+    __tablename__ = "ledger_postings"
+    __table_args__ = (
+        UniqueConstraint("account_id", "account_version"),
+        CheckConstraint("amount_pence <> 0", name="not_zero"),
+        Index("ix_ledger_postings_account_id_occurred_on", "account_id", "occurred_on", "amount_pence"),
+    )
+
+    id: uuid.UUID = id_field()
+    entry_id: uuid.UUID = Field(foreign_key="ledger_journal_entries.id", index=True)
+    account_id: uuid.UUID = Field(foreign_key="ledger_accounts.id")
+    book_id: uuid.UUID
+    occurred_on: date
+    amount_pence: int = Field(sa_column=Column(BigInteger, nullable=False))
+    account_version: int = Field(sa_column=Column(BigInteger, nullable=False))
+    balance_after_pence: int = Field(sa_column=Column(BigInteger, nullable=False))
+    """The account's running balance just after this posting, in the order postings were recorded."""
