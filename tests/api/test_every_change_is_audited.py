@@ -97,7 +97,8 @@ async def _post_entry(api, world, db):
 async def _reverse_entry(api, world, db):
     posted = (await _post_entry(api, world, db)).json()
     return await api.post(
-        f"{_ledger(world)}/entries/{posted['id']}/reverse", headers=world.headers("ann"),
+        f"{_ledger(world)}/entries/{posted['id']}/reverse",
+        headers=world.headers("ann"),
         json={"reason": "posted to the wrong account", "idempotency_key": "walk-reversal"},
     )
 
@@ -163,7 +164,8 @@ async def test_a_replayed_request_changes_nothing_and_writes_nothing(api, world,
     assert again.json() == first.json()
     async with async_sessionmaker(db)() as session:
         written = await session.scalar(
-            select(func.count()).select_from(AuditEventRow)
+            select(func.count())
+            .select_from(AuditEventRow)
             .where(AuditEventRow.request_id == again.headers["x-request-id"])
         )
     assert written == 0
