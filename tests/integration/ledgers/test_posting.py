@@ -189,7 +189,8 @@ async def test_the_database_refuses_an_unbalanced_entry_at_commit(sessions, book
             await connection.execute(
                 text(
                     "INSERT INTO ledger_postings (id, entry_id, account_id, book_id, occurred_on, amount_pence,"
-                    " account_version, balance_after_pence) VALUES (:id, :entry, :account, :book, '2026-04-06', 100, 1, 100)"
+                    " account_version, balance_after_pence)"
+                    " VALUES (:id, :entry, :account, :book, '2026-04-06', 100, 1, 100)"
                 ),
                 {"id": uuid.uuid4(), "entry": entry_id, "account": bank, "book": book},
             )
