@@ -142,7 +142,7 @@ async def test_balances_trial_balance_spend_and_export(api, world):
     assert sum(int(row["amount_pence"]) for row in rows) == 0
 
     listed = (await api.get(f"{ledger(world)}/entries?occurred_from=2026-04-20", headers=headers)).json()
-    assert [entry["narration"] for entry in listed][0] == "Net wages, Ailsa"
+    assert listed[0]["narration"] == "Net wages, Ailsa"
 
 
 async def test_who_may_post(api, world):
