@@ -18,6 +18,7 @@ from dp_platform.api.deps import DEPENDENCIES
 from dp_platform.api.health import HealthController
 from dp_platform.api.ledger import LedgerController
 from dp_platform.api.mandates import MandateController
+from dp_platform.api.statements import StatementController
 from dp_platform.audit.enforcement import audit_tracking_middleware, require_audit_for_changes
 from dp_platform.auth.middleware import authentication_middleware
 from dp_platform.db.connect import resolve_database
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             MandateController,
             AuditController,
             LedgerController,
+            StatementController,
             ApiKeyController,
         ],
         plugins=[create_sqlalchemy_plugin(engine)],

@@ -11,6 +11,7 @@ import asyncio
 import sys
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 
 from dp_platform.db.connect import check_reachable, describe_server, resolve_database
 from dp_platform.db.migrate import schema_state, upgrade_to_head
@@ -152,6 +153,56 @@ def cmd_audit_verify(settings: Settings, args: argparse.Namespace) -> int:
     return 1
 
 
+async def _import(url: str, args: argparse.Namespace, data: bytes):  # type: ignore[no-untyped-def]
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from sqlalchemy.ext.asyncio import async_sessionmaker
+
+    from dp_platform.db.engine import create_engine
+    from dp_platform.workflows.statements import import_account_statement
+
+    engine = create_engine(url, pool_size=1)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    try:
+        with Progress(*columns, transient=True, disable=not sys.stderr.isatty()) as bar:
+            task = bar.add_task(f"Importing {args.file.name}", total=None)
+            async with async_sessionmaker(engine, expire_on_commit=False)() as session, session.begin():
+                return await import_account_statement(
+                    session,
+                    None,
+                    args.account,
+                    filename=args.file.name,
+                    data=data,
+                    format=args.format,
+                    profile=args.profile,
+                    progress=lambda done, total: bar.update(task, completed=done, total=total),
+                )
+    finally:
+        await engine.dispose()
+
+
+def cmd_import_statement(settings: Settings, args: argparse.Namespace) -> int:
+    from ledgers.errors import DomainError
+
+    try:
+        data = args.file.read_bytes()
+    except OSError as error:
+        raise ConfigurationError(f"Cannot read {args.file}: {error.strerror or error}.") from None
+    settings, _ = _connect(settings, migrate=False)
+    try:
+        result = asyncio.run(_import(settings.database_url, args, data))  # type: ignore[arg-type]
+    except DomainError as error:
+        print(f"dp-platform: {error.detail}", file=sys.stderr)
+        return 1
+    if result.duplicate_file:
+        _say(f"{args.file.name} was imported before; nothing was added.")
+    else:
+        _say(
+            f"Imported {args.file.name} ({result.format}, {result.start_on} to {result.end_on}): "
+            f"{result.new_lines} new line(s), {result.known_lines} already known."
+        )
+    return 0
+
+
 def _account_id(raw: str) -> uuid.UUID:
     try:
         return uuid.UUID(raw)
@@ -192,6 +243,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     verify.add_argument("--account", type=_account_id, help="verify only this DP account's chain")
     verify.set_defaults(handler=cmd_audit_verify)
+    statement = add("import-statement", cmd_import_statement, "import a bank statement (CSV, OFX or PDF)")
+    statement.add_argument("file", type=Path, help="the statement file")
+    statement.add_argument("--account", type=_account_id, required=True, help="the DP account it belongs to")
+    statement.add_argument("--format", choices=("csv", "ofx", "pdf"), help="found from the file when left out")
+    statement.add_argument("--profile", help="CSV layout: lloyds, nationwide, barclays or monzo (found when left out)")
     return parser
 
 

@@ -8,7 +8,8 @@ DomainError                 base of every domain error (ledgers, payroll, agreem
       ├── ClosedAccountError         a posting dated after the account closed (409)
       ├── EntryNotFoundError         (404)
       ├── AlreadyReversedError       an entry can be reversed once (409)
-      └── BookNotOpenError           the DP account has no ledger yet (404)
+      ├── BookNotOpenError           the DP account has no ledger yet (404)
+      └── StatementError             a bank statement that cannot be imported (422): file, line, field
 
 ``DomainError`` lives here, in the bottom layer, so that ``dp_platform`` can map every
 domain failure to an HTTP problem in one place without the domain knowing about HTTP.
@@ -72,3 +73,16 @@ class AlreadyReversedError(LedgerError):
 class BookNotOpenError(LedgerError):
     category = "not_found"
     title = "No ledger for this account"
+
+
+class StatementError(LedgerError):
+    """A bank statement that cannot be imported; says which file, line and field, and why."""
+
+    category = "unprocessable"
+    title = "Statement not imported"
+
+    def __init__(self, file: str, line: int | str, field: str, problem: str) -> None:
+        super().__init__(f"{file}, line {line}, field '{field}': {problem}", field=field)
+        self.file = file
+        self.line = line
+        self.problem = problem

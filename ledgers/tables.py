@@ -73,3 +73,45 @@ class PostingRow(SQLModel, table=True):
     account_version: int = Field(sa_column=Column(BigInteger, nullable=False))
     balance_after_pence: int = Field(sa_column=Column(BigInteger, nullable=False))
     """The account's running balance just after this posting, in the order postings were recorded."""
+
+
+class StatementRow(SQLModel, table=True):
+    """One imported statement file; the same file twice is refused by its hash."""
+
+    __tablename__ = "ledger_statements"
+    __table_args__ = (UniqueConstraint("book_id", "file_sha256"),)
+
+    id: uuid.UUID = id_field()
+    book_id: uuid.UUID = Field(index=True)
+    filename: str = text_field(255)
+    file_sha256: str = text_field(64)
+    format: str = text_field(40)
+    start_on: date
+    end_on: date
+    opening_balance_pence: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    closing_balance_pence: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    line_count: int
+    new_line_count: int
+    imported_at: datetime = created_at_field()
+
+
+class StatementLineRow(SQLModel, table=True):
+    """A bank line, stored once however many statements show it (unique fingerprint per book)."""
+
+    __tablename__ = "ledger_statement_lines"
+    __table_args__ = (
+        UniqueConstraint("book_id", "fingerprint"),
+        CheckConstraint("amount_pence <> 0", name="not_zero"),
+        Index("ix_ledger_statement_lines_book_id_value_on", "book_id", "value_on"),
+    )
+
+    id: uuid.UUID = id_field()
+    book_id: uuid.UUID
+    statement_id: uuid.UUID = Field(foreign_key="ledger_statements.id", index=True)
+    source_line: str = text_field(40)
+    value_on: date
+    description: str = text_field(500)
+    amount_pence: int = Field(sa_column=Column(BigInteger, nullable=False))
+    balance_after_pence: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    reference: str | None = text_field(100, default=None, nullable=True)
+    fingerprint: str = text_field(64)

@@ -103,7 +103,18 @@ async def _reverse_entry(api, world, db):
     )
 
 
+async def _import_statement(api, world, db):
+    from tests.statement_files import lloyds_csv
+
+    return await api.post(
+        f"/api/accounts/{world.accounts['a1']}/statements",
+        headers=world.headers("ann"),
+        files={"file": ("april.csv", lloyds_csv())},
+    )
+
+
 EXAMPLES: dict[tuple[str, str], Example] = {
+    ("POST", "/api/accounts/{account_id:uuid}/statements"): _import_statement,
     ("POST", "/api/accounts/{account_id:uuid}/ledger/entries"): _post_entry,
     ("POST", "/api/accounts/{account_id:uuid}/ledger/entries/{entry_id:uuid}/reverse"): _reverse_entry,
     ("POST", "/api/auth/login"): _login,

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from litestar.datastructures import UploadFile
+
+from dp_platform.api.schemas.base import Schema
+
+
+@dataclass
+class StatementUpload:
+    """A multipart form: the statement file, and optionally its format and CSV profile."""
+
+    file: UploadFile
+    format: str | None = None
+    """``csv``, ``ofx`` or ``pdf``; found from the file when left out."""
+    profile: str | None = None
+    """For CSV: ``lloyds``, ``nationwide``, ``barclays`` or ``monzo``; found from the headings when left out."""
+
+
+class StatementImport(Schema):
+    statement_id: uuid.UUID
+    format: str
+    lines_in_file: int
+    new_lines: int
+    known_lines: int
+    """Lines already stored from an earlier or overlapping statement, so not added again."""
+    start_on: date
+    end_on: date
+    duplicate_file: bool
+
+
+class Statement(Schema):
+    id: uuid.UUID
+    filename: str
+    format: str
+    start_on: date
+    end_on: date
+    opening_balance_pence: int | None
+    closing_balance_pence: int | None
+    line_count: int
+    new_line_count: int
+    imported_at: datetime
+
+
+class StatementLine(Schema):
+    id: uuid.UUID
+    statement_id: uuid.UUID
+    value_on: date
+    description: str
+    amount_pence: int
+    balance_after_pence: int | None
+    reference: str | None

@@ -1,0 +1,82 @@
+"""Bank statements of a DP account: upload (CSV, OFX, PDF), list, and the stored lines."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from litestar import Controller, Response, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dp_platform.api.schemas.statements import Statement, StatementImport, StatementLine, StatementUpload
+from dp_platform.tenancy.access import authorize
+from dp_platform.tenancy.policy import Action, Actor
+from dp_platform.workflows.statements import import_account_statement
+from ledgers.tables import StatementLineRow, StatementRow
+
+MAX_STATEMENT_BYTES = 64 * 1024 * 1024
+
+
+class StatementController(Controller):
+    path = "/api/accounts/{account_id:uuid}/statements"
+    tags = ["Ledger"]
+
+    @post("", operation_id="ImportStatement", request_max_body_size=MAX_STATEMENT_BYTES)
+    async def import_statement(
+        self,
+        db_session: AsyncSession,
+        actor: Actor,
+        account_id: uuid.UUID,
+        data: Annotated[StatementUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
+    ) -> Response[StatementImport]:
+        """All or nothing: a bad file is refused naming its line and field, and stores nothing."""
+        result = await import_account_statement(
+            db_session,
+            actor,
+            account_id,
+            filename=data.file.filename or "statement",
+            data=await data.file.read(),
+            format=data.format or None,
+            profile=data.profile or None,
+        )
+        body = StatementImport(
+            statement_id=result.statement_id,
+            format=result.format,
+            lines_in_file=result.lines_in_file,
+            new_lines=result.new_lines,
+            known_lines=result.known_lines,
+            start_on=result.start_on,
+            end_on=result.end_on,
+            duplicate_file=result.duplicate_file,
+        )
+        return Response(body, status_code=200 if result.duplicate_file else 201)
+
+    @get("", operation_id="ListStatements")
+    async def list_statements(self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID) -> list[Statement]:
+        await authorize(db_session, actor, account_id, Action.VIEW)
+        rows = await db_session.scalars(
+            select(StatementRow).where(StatementRow.book_id == account_id).order_by(StatementRow.start_on)
+        )
+        return [Statement(**{name: getattr(row, name) for name in Statement.__struct_fields__}) for row in rows]
+
+    @get("/lines", operation_id="ListStatementLines")
+    async def lines(
+        self,
+        db_session: AsyncSession,
+        actor: Actor,
+        account_id: uuid.UUID,
+        value_from: date | None = None,
+        value_to: date | None = None,
+    ) -> list[StatementLine]:
+        await authorize(db_session, actor, account_id, Action.VIEW)
+        query = select(StatementLineRow).where(StatementLineRow.book_id == account_id)
+        if value_from is not None:
+            query = query.where(StatementLineRow.value_on >= value_from)
+        if value_to is not None:
+            query = query.where(StatementLineRow.value_on <= value_to)
+        rows = await db_session.scalars(query.order_by(StatementLineRow.value_on, StatementLineRow.id))
+        return [StatementLine(**{name: getattr(row, name) for name in StatementLine.__struct_fields__}) for row in rows]

@@ -1,0 +1,54 @@
+"""Importing a bank statement for a DP account, with the access check and the audit event."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dp_platform.audit.writer import note_unchanged, record_event
+from dp_platform.tenancy.access import authorize
+from dp_platform.tenancy.policy import Action, Actor
+from ledgers.statements.service import ImportResult, import_statement
+
+
+async def import_account_statement(
+    session: AsyncSession,
+    actor: Actor | None,
+    account_id: uuid.UUID,
+    *,
+    filename: str,
+    data: bytes,
+    format: str | None = None,
+    profile: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportResult:
+    """``actor=None`` is the operator at the command line, who is trusted with the database anyway."""
+    mandate_id = None
+    if actor is not None:
+        mandate_id = (await authorize(session, actor, account_id, Action.IMPORT_STATEMENTS)).mandate_id
+    result = await import_statement(
+        session, account_id, filename=filename, data=data, format=format, profile=profile, progress=progress
+    )
+    if result.duplicate_file:
+        note_unchanged()
+        return result
+    await record_event(
+        session,
+        actor=actor,
+        action="ledger.statement_imported",
+        subject_type="statement",
+        subject_id=result.statement_id,
+        account_id=account_id,
+        mandate_id=mandate_id,
+        details={
+            "filename": filename,
+            "format": result.format,
+            "lines_in_file": result.lines_in_file,
+            "new_lines": result.new_lines,
+            "start_on": result.start_on.isoformat(),
+            "end_on": result.end_on.isoformat(),
+        },
+    )
+    return result

@@ -1,0 +1,219 @@
+"""Bank CSV exports, read through a column-mapping profile.
+
+Built-in profiles follow the column headings UK banks use in their CSV downloads (as
+documented in README.md, "Bank statement formats"); any other layout is described with
+a ``CsvProfile`` of its own. The header row is found by its headings, so preamble rows
+some banks put above it (account name, balances) are skipped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from ledgers.errors import StatementError
+from ledgers.money import Money
+from ledgers.statements.model import ParsedStatement, StatementLine, in_date_order
+
+HEADER_SEARCH_ROWS = 20
+
+
+@dataclass(frozen=True, slots=True)
+class CsvProfile:
+    name: str
+    bank: str
+    date_column: str
+    date_formats: tuple[str, ...]
+    description_columns: tuple[str, ...]
+    amount_column: str | None = None
+    """One signed column: positive in, negative out."""
+    paid_in_column: str | None = None
+    paid_out_column: str | None = None
+    """Or two unsigned columns."""
+    balance_column: str | None = None
+    reference_column: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.amount_column is None) == (self.paid_in_column is None or self.paid_out_column is None):
+            raise ValueError(f"profile {self.name}: give either amount_column or both paid_in/paid_out columns")
+
+    @property
+    def required_columns(self) -> tuple[str, ...]:
+        columns = [self.date_column, *self.description_columns]
+        for optional in (
+            self.amount_column,
+            self.paid_in_column,
+            self.paid_out_column,
+            self.balance_column,
+            self.reference_column,
+        ):
+            if optional:
+                columns.append(optional)
+        return tuple(columns)
+
+
+PROFILES: dict[str, CsvProfile] = {
+    profile.name: profile
+    for profile in (
+        CsvProfile(
+            name="lloyds",
+            bank="Lloyds, Halifax and Bank of Scotland",
+            date_column="Transaction Date",
+            date_formats=("%d/%m/%Y",),
+            description_columns=("Transaction Description",),
+            paid_in_column="Credit Amount",
+            paid_out_column="Debit Amount",
+            balance_column="Balance",
+        ),
+        CsvProfile(
+            name="nationwide",
+            bank="Nationwide",
+            date_column="Date",
+            date_formats=("%d %b %Y", "%d/%m/%Y"),
+            description_columns=("Transaction type", "Description"),
+            paid_in_column="Paid in",
+            paid_out_column="Paid out",
+            balance_column="Balance",
+        ),
+        CsvProfile(
+            name="barclays",
+            bank="Barclays",
+            date_column="Date",
+            date_formats=("%d/%m/%Y",),
+            description_columns=("Memo",),
+            amount_column="Amount",
+        ),
+        CsvProfile(
+            name="monzo",
+            bank="Monzo",
+            date_column="Date",
+            date_formats=("%d/%m/%Y",),
+            description_columns=("Name", "Description"),
+            amount_column="Amount",
+            reference_column="Transaction ID",
+        ),
+    )
+}
+
+
+def decode(data: bytes, file: str) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):  # Nationwide and others still export Windows-1252 (the £ sign)
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise StatementError(file, 1, "encoding", "the file is neither UTF-8 nor Windows-1252 text")
+
+
+def _find_header(rows: list[list[str]], profile: CsvProfile) -> tuple[int, dict[str, int]] | None:
+    wanted = {column.lower() for column in profile.required_columns}
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        cells = {cell.strip().lower(): position for position, cell in enumerate(row)}
+        if wanted <= cells.keys():
+            return index, {column: cells[column.lower()] for column in profile.required_columns}
+    return None
+
+
+def detect_profile(data: bytes, file: str) -> CsvProfile:
+    rows = list(csv.reader(io.StringIO(decode(data, file))))
+    matches = [profile for profile in PROFILES.values() if _find_header(rows, profile) is not None]
+    if not matches:
+        raise StatementError(
+            file,
+            1,
+            "header",
+            f"no known bank layout matches this file's headings (known: {', '.join(sorted(PROFILES))}); "
+            "choose a profile or describe the columns",
+        )
+    return max(matches, key=lambda profile: len(profile.required_columns))
+
+
+def _date(text: str, profile: CsvProfile, file: str, line: int) -> date:
+    for pattern in profile.date_formats:
+        try:
+            return datetime.strptime(text.strip(), pattern).date()  # noqa: DTZ007 - a calendar date, no time
+        except ValueError:
+            continue
+    raise StatementError(file, line, profile.date_column, f"'{text}' is not a date like {profile.date_formats[0]}")
+
+
+def _money(text: str, column: str, file: str, line: int) -> Money:
+    try:
+        return Money.parse(text)
+    except ValueError:
+        raise StatementError(file, line, column, f"'{text}' is not an amount of money") from None
+
+
+def _unsigned(text: str, column: str, file: str, line: int) -> Money | None:
+    if not text.strip():
+        return None
+    amount = _money(text, column, file, line)
+    if amount.pence < 0:
+        raise StatementError(file, line, column, f"'{text}' is negative; this column holds amounts without a sign")
+    return amount
+
+
+def parse_csv(data: bytes, file: str, profile: CsvProfile | None = None) -> ParsedStatement:
+    profile = profile or detect_profile(data, file)
+    try:
+        rows = list(csv.reader(io.StringIO(decode(data, file), newline="")))
+    except csv.Error as error:
+        raise StatementError(file, "?", "csv", f"not readable as CSV ({error})") from None
+    found = _find_header(rows, profile)
+    if found is None:
+        raise StatementError(
+            file,
+            1,
+            "header",
+            f"this is not a {profile.bank} export: expected the columns {', '.join(profile.required_columns)}",
+        )
+    header_index, columns = found
+    width = max(columns.values()) + 1
+    lines: list[StatementLine] = []
+    for index, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) < width:
+            raise StatementError(
+                file,
+                index,
+                profile.required_columns[-1],
+                f"the row has {len(row)} columns where {width} are needed; is the file cut short?",
+            )
+
+        def cell(column: str, row: list[str] = row) -> str:
+            return row[columns[column]]
+
+        value_on = _date(cell(profile.date_column), profile, file, index)
+        if profile.amount_column:
+            amount = _money(cell(profile.amount_column), profile.amount_column, file, index)
+        else:
+            paid_in = _unsigned(cell(profile.paid_in_column), profile.paid_in_column, file, index)  # type: ignore[arg-type]
+            paid_out = _unsigned(cell(profile.paid_out_column), profile.paid_out_column, file, index)  # type: ignore[arg-type]
+            if (paid_in is None) == (paid_out is None):
+                raise StatementError(
+                    file,
+                    index,
+                    profile.paid_in_column or "amount",  # type: ignore[arg-type]
+                    "exactly one of the paid-in and paid-out columns must hold an amount",
+                )
+            amount = paid_in if paid_in is not None else -paid_out  # type: ignore[operator]
+        if not amount:
+            raise StatementError(file, index, profile.amount_column or "amount", "the amount is zero")
+        balance = None
+        if profile.balance_column and cell(profile.balance_column).strip():
+            balance = _money(cell(profile.balance_column), profile.balance_column, file, index)
+        description = " ".join(cell(column).strip() for column in profile.description_columns if cell(column).strip())
+        reference = cell(profile.reference_column).strip() or None if profile.reference_column else None
+        lines.append(StatementLine(index, value_on, description, amount, balance, reference))
+    if not lines:
+        raise StatementError(file, header_index + 2, "rows", "the file has a header but no transactions")
+    ordered = in_date_order(lines)
+    opening = None
+    if ordered[0].balance_after is not None:
+        opening = ordered[0].balance_after - ordered[0].amount
+    return ParsedStatement(
+        f"csv:{profile.name}", tuple(ordered), opening_balance=opening, closing_balance=ordered[-1].balance_after
+    )

@@ -1,0 +1,42 @@
+"""Choosing the parser for a file, and the checks every parsed statement must pass."""
+
+from __future__ import annotations
+
+from ledgers.errors import StatementError
+from ledgers.statements.csv_import import PROFILES, parse_csv
+from ledgers.statements.model import ParsedStatement, check_balances
+from ledgers.statements.ofx_import import parse_ofx
+from ledgers.statements.pdf_import import parse_pdf
+
+FORMATS = ("csv", "ofx", "pdf")
+
+
+def sniff_format(data: bytes) -> str:
+    head = data[:2048].lstrip()
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    upper = head.upper()
+    if upper.startswith(b"OFXHEADER") or b"<OFX>" in upper or b"<?OFX" in upper:
+        return "ofx"
+    return "csv"
+
+
+def parse_statement(
+    data: bytes, file: str, *, format: str | None = None, profile: str | None = None
+) -> ParsedStatement:
+    """Parse and check a statement; any problem is a ``StatementError`` naming file, line and field."""
+    if not data.strip():
+        raise StatementError(file, 1, "file", "the file is empty")
+    format = format or sniff_format(data)
+    if format not in FORMATS:
+        raise StatementError(file, 1, "format", f"'{format}' is not one of {', '.join(FORMATS)}")
+    if profile is not None and profile not in PROFILES:
+        raise StatementError(file, 1, "profile", f"'{profile}' is not one of {', '.join(sorted(PROFILES))}")
+    if format == "pdf":
+        statement = parse_pdf(data, file)
+    elif format == "ofx":
+        statement = parse_ofx(data, file)
+    else:
+        statement = parse_csv(data, file, PROFILES[profile] if profile else None)
+    check_balances(statement, file)
+    return statement

@@ -1,0 +1,132 @@
+"""Storing an imported statement: all or nothing, each bank line once.
+
+Parsing and every check happen before anything is written; the caller's transaction then
+holds the whole import, so a failure at any point leaves the ledger as it was. Lines are
+written with PostgreSQL's COPY, which is what makes large files fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ledgers.errors import BookNotOpenError, StatementError
+from ledgers.ids import new_id
+from ledgers.statements.model import fingerprints
+from ledgers.statements.parse import parse_statement
+from ledgers.tables import LedgerAccountRow, StatementLineRow, StatementRow
+
+COPY_BATCH = 20_000
+_LINE_COLUMNS = (
+    "id",
+    "book_id",
+    "statement_id",
+    "source_line",
+    "value_on",
+    "description",
+    "amount_pence",
+    "balance_after_pence",
+    "reference",
+    "fingerprint",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    statement_id: uuid.UUID
+    format: str
+    lines_in_file: int
+    new_lines: int
+    start_on: date
+    end_on: date
+    duplicate_file: bool = False
+    """The very same file was imported before: nothing was written."""
+
+    @property
+    def known_lines(self) -> int:
+        return self.lines_in_file - self.new_lines
+
+
+async def import_statement(
+    session: AsyncSession,
+    book_id: uuid.UUID,
+    *,
+    filename: str,
+    data: bytes,
+    format: str | None = None,
+    profile: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportResult:
+    if await session.scalar(select(LedgerAccountRow.id).where(LedgerAccountRow.book_id == book_id).limit(1)) is None:
+        raise BookNotOpenError("This DP account has no ledger yet.")
+    digest = hashlib.sha256(data).hexdigest()
+    earlier = await session.scalar(
+        select(StatementRow).where(StatementRow.book_id == book_id, StatementRow.file_sha256 == digest)
+    )
+    if earlier is not None:
+        return ImportResult(
+            earlier.id, earlier.format, earlier.line_count, 0, earlier.start_on, earlier.end_on, duplicate_file=True
+        )
+    parsed = parse_statement(data, filename, format=format, profile=profile)
+    prints = fingerprints(book_id, parsed.lines)
+    known = set(
+        await session.scalars(
+            select(StatementLineRow.fingerprint).where(
+                StatementLineRow.book_id == book_id, StatementLineRow.fingerprint.in_(prints)
+            )
+        )
+    )
+    fresh = [(line, print_) for line, print_ in zip(parsed.lines, prints, strict=True) if print_ not in known]
+    statement = StatementRow(
+        book_id=book_id,
+        filename=filename[:255],
+        file_sha256=digest,
+        format=parsed.format,
+        start_on=parsed.start_on,
+        end_on=parsed.end_on,  # type: ignore[arg-type]
+        opening_balance_pence=parsed.opening_balance.pence if parsed.opening_balance is not None else None,
+        closing_balance_pence=parsed.closing_balance.pence if parsed.closing_balance is not None else None,
+        line_count=len(parsed.lines),
+        new_line_count=len(fresh),
+    )
+    session.add(statement)
+    await session.flush([statement])
+    records = [
+        (
+            new_id(),
+            book_id,
+            statement.id,
+            str(line.line)[:40],
+            line.value_on,
+            line.description[:500],
+            line.amount.pence,
+            line.balance_after.pence if line.balance_after is not None else None,
+            (line.reference or None) and line.reference[:100],
+            print_,
+        )
+        for line, print_ in fresh
+    ]
+    driver = (await (await session.connection()).get_raw_connection()).driver_connection
+    written = 0
+    for start in range(0, len(records), COPY_BATCH):
+        batch = records[start : start + COPY_BATCH]
+        try:
+            await driver.copy_records_to_table("ledger_statement_lines", records=batch, columns=_LINE_COLUMNS)
+        except Exception as error:  # asyncpg's UniqueViolationError: another import stored a line meanwhile
+            if "unique" not in str(error).lower():
+                raise
+            raise StatementError(
+                filename, "?", "file", "another import of the same lines ran at the same time; import this file again"
+            ) from None
+        written += len(batch)
+        if progress is not None:
+            progress(written, len(records))
+    return ImportResult(
+        statement.id, parsed.format, len(parsed.lines), len(fresh), statement.start_on, statement.end_on
+    )

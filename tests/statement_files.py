@@ -1,0 +1,192 @@
+"""Bank statement files made by the tests, in each layout the importer reads.
+
+The same four April transactions appear in every format, so one expectation serves all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+from fpdf import FPDF
+
+OPENING_PENCE = 50_000
+TRANSACTIONS = [
+    (date(2026, 4, 6), "GLENMORE COUNCIL DIRECT PAYMENT", 184_000),
+    (date(2026, 4, 10), "ACME CARE LTD INV 2291", -45_000),
+    (date(2026, 4, 24), "A MACKAY WAGES", -61_250),
+    (date(2026, 4, 24), "HMRC PAYE 120PA0001234", -8_130),
+]
+
+
+def running(transactions=TRANSACTIONS, opening=OPENING_PENCE):
+    balance, rows = opening, []
+    for value_on, description, pence in transactions:
+        balance += pence
+        rows.append((value_on, description, pence, balance))
+    return rows
+
+
+def bank_id(value_on: date, description: str, pence: int) -> str:
+    """A stable id for a transaction, as a bank's own FITID or Monzo id is: the same in every download."""
+    return hashlib.sha1(f"{value_on}{description}{pence}".encode()).hexdigest()[:12].upper()  # noqa: S324
+
+
+def pounds(pence: int, sign: bool = True) -> str:
+    text = f"{abs(pence) // 100:,}.{abs(pence) % 100:02d}"
+    return ("-" if pence < 0 and sign else "") + text
+
+
+def lloyds_csv(transactions=TRANSACTIONS, opening=OPENING_PENCE) -> bytes:
+    """Newest first, debit and credit columns, as Lloyds/Halifax/Bank of Scotland export."""
+    lines = [
+        "Transaction Date,Transaction Type,Sort Code,Account Number,Transaction Description,"
+        "Debit Amount,Credit Amount,Balance"
+    ]
+    for value_on, description, pence, balance in reversed(running(transactions, opening)):
+        debit, credit = (pounds(pence, False), "") if pence < 0 else ("", pounds(pence, False))
+        lines.append(
+            f"{value_on:%d/%m/%Y},DEB,'80-22-60,12345678,{description},{debit.replace(',', '')},"
+            f"{credit.replace(',', '')},{pounds(balance).replace(',', '')}"
+        )
+    return ("\n".join(lines) + "\n").encode()
+
+
+def nationwide_csv(transactions=TRANSACTIONS, opening=OPENING_PENCE) -> bytes:
+    """A preamble above the header, £ signs, Windows-1252, as Nationwide exports."""
+    lines = [
+        '"Account Name:","FlexDirect ****12345"',
+        '"Account Balance:","£1,695.20"',
+        '"Available Balance: ","£1,695.20"',
+        "",
+        '"Date","Transaction type","Description","Paid out","Paid in","Balance"',
+    ]
+    for value_on, description, pence, balance in running(transactions, opening):
+        paid_out, paid_in = (f"£{pounds(pence, False)}", "") if pence < 0 else ("", f"£{pounds(pence, False)}")
+        lines.append(f'"{value_on:%d %b %Y}","Payment","{description}","{paid_out}","{paid_in}","£{pounds(balance)}"')
+    return ("\r\n".join(lines) + "\r\n").encode("cp1252")
+
+
+def barclays_csv(transactions=TRANSACTIONS) -> bytes:
+    lines = ["Number,Date,Account,Amount,Subcategory,Memo"]
+    for value_on, description, pence, _ in running(transactions):
+        lines.append(f",{value_on:%d/%m/%Y},20-32-06 13152170,{pounds(pence).replace(',', '')},PAYMENT,{description}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def monzo_csv(transactions=TRANSACTIONS) -> bytes:
+    lines = [
+        "Transaction ID,Date,Time,Type,Name,Emoji,Category,Amount,Currency,Local amount,Local currency,"
+        "Notes and #tags,Address,Receipt,Description,Category split,Money Out,Money In"
+    ]
+    for value_on, description, pence, _ in running(transactions):
+        amount = pounds(pence).replace(",", "")
+        lines.append(
+            f"tx_{bank_id(value_on, description, pence)},{value_on:%d/%m/%Y},09:00:00,Faster payment,"
+            f"{description},,general,"
+            f"{amount},GBP,{amount},GBP,,,,{description},,,"
+        )
+    return ("\n".join(lines) + "\n").encode()
+
+
+def ofx(transactions=TRANSACTIONS, opening=OPENING_PENCE, version: int = 1) -> bytes:
+    rows = running(transactions, opening)
+    closing = rows[-1][3]
+    body = []
+    for value_on, description, pence, _ in rows:
+        body.append(
+            f"<STMTTRN><TRNTYPE>{'CREDIT' if pence > 0 else 'DEBIT'}<DTPOSTED>{value_on:%Y%m%d}120000"
+            f"<TRNAMT>{pounds(pence).replace(',', '')}<FITID>{bank_id(value_on, description, pence)}<NAME>{description}"
+            "</STMTTRN>"
+        )
+    if version == 2:
+        body = [
+            item.replace("<TRNTYPE>", "<TRNTYPE>")
+            .replace("<DTPOSTED>", "</TRNTYPE><DTPOSTED>")
+            .replace("<TRNAMT>", "</DTPOSTED><TRNAMT>")
+            .replace("<FITID>", "</TRNAMT><FITID>")
+            .replace("<NAME>", "</FITID><NAME>")
+            .replace("</STMTTRN>", "</NAME></STMTTRN>")
+            for item in body
+        ]
+        header = (
+            '<?xml version="1.0" encoding="UTF-8"?>\n<?OFX OFXHEADER="200" VERSION="220" SECURITY="NONE" '
+            'OLDFILEUID="NONE" NEWFILEUID="NONE"?>\n'
+        )
+        close = lambda tag: f"</{tag}>"  # noqa: E731
+    else:
+        header = (
+            "OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\nSECURITY:NONE\nENCODING:USASCII\nCHARSET:1252\n"
+            "COMPRESSION:NONE\nOLDFILEUID:NONE\nNEWFILEUID:NONE\n\n"
+        )
+        close = lambda tag: ""  # noqa: E731
+    sign_on = (
+        f"<SIGNONMSGSRSV1><SONRS><STATUS><CODE>0{close('CODE')}<SEVERITY>INFO{close('SEVERITY')}</STATUS>"
+        f"<DTSERVER>20260430120000{close('DTSERVER')}<LANGUAGE>ENG{close('LANGUAGE')}</SONRS></SIGNONMSGSRSV1>"
+    )
+    statement = (
+        f"<BANKMSGSRSV1><STMTTRNRS><TRNUID>1{close('TRNUID')}<STATUS><CODE>0{close('CODE')}"
+        f"<SEVERITY>INFO{close('SEVERITY')}</STATUS><STMTRS><CURDEF>GBP{close('CURDEF')}"
+        f"<BANKACCTFROM><BANKID>802260{close('BANKID')}<ACCTID>12345678{close('ACCTID')}"
+        f"<ACCTTYPE>CHECKING{close('ACCTTYPE')}</BANKACCTFROM>"
+        f"<BANKTRANLIST><DTSTART>20260401{close('DTSTART')}<DTEND>20260430{close('DTEND')}"
+        + "\n".join(body)
+        + f"</BANKTRANLIST><LEDGERBAL><BALAMT>{pounds(closing).replace(',', '')}{close('BALAMT')}"
+        f"<DTASOF>20260430{close('DTASOF')}</LEDGERBAL></STMTRS></STMTTRNRS></BANKMSGSRSV1>"
+    )
+    return (header + "<OFX>" + sign_on + "\n" + statement + "</OFX>\n").encode()
+
+
+def _pdf() -> FPDF:
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=9)
+    return pdf
+
+
+def pdf_table(transactions=TRANSACTIONS, opening=OPENING_PENCE) -> bytes:
+    pdf = _pdf()
+    pdf.cell(0, 8, "Bank of Glenmore - Statement of account 12345678", new_x="LMARGIN", new_y="NEXT")
+    rows = [
+        ["Date", "Description", "Paid out", "Paid in", "Balance"],
+        ["", "Balance brought forward", "", "", pounds(opening)],
+    ]
+    for value_on, description, pence, balance in running(transactions, opening):
+        rows.append(
+            [
+                f"{value_on:%d %b %Y}",
+                description,
+                pounds(-pence) if pence < 0 else "",
+                pounds(pence) if pence > 0 else "",
+                pounds(balance),
+            ]
+        )
+    rows.append(["", "Balance carried forward", "", "", pounds(running(transactions, opening)[-1][3])])
+    with pdf.table(col_widths=(25, 75, 25, 25, 30)) as table:
+        for data in rows:
+            row = table.row()
+            for datum in data:
+                row.cell(datum)
+    return bytes(pdf.output())
+
+
+def pdf_text(transactions=TRANSACTIONS, opening=OPENING_PENCE, misprint_row: int | None = None) -> bytes:
+    """``misprint_row``: print that row's balance 50p out, as a damaged or doctored statement would."""
+    pdf = _pdf()
+    for text in (
+        "Glenmore Building Society",
+        "Statement 1 April 2026 to 30 April 2026",
+        f"Opening balance {pounds(opening)}",
+    ):
+        pdf.cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
+    for index, (value_on, description, pence, balance) in enumerate(running(transactions, opening)):
+        balance += 50 if index == misprint_row else 0
+        pdf.cell(
+            0,
+            6,
+            f"{value_on:%d/%m/%Y}   {description}   {pounds(pence)}   {pounds(balance)}",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+    pdf.cell(0, 6, f"Closing balance {pounds(running(transactions, opening)[-1][3])}", new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
