@@ -18,6 +18,7 @@ from dp_platform.api.deps import DEPENDENCIES
 from dp_platform.api.health import HealthController
 from dp_platform.api.ledger import LedgerController
 from dp_platform.api.mandates import MandateController
+from dp_platform.api.reconciliation import ReconciliationController
 from dp_platform.api.statements import StatementController
 from dp_platform.audit.enforcement import audit_tracking_middleware, require_audit_for_changes
 from dp_platform.auth.middleware import authentication_middleware
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AuditController,
             LedgerController,
             StatementController,
+            ReconciliationController,
             ApiKeyController,
         ],
         plugins=[create_sqlalchemy_plugin(engine)],

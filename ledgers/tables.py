@@ -115,3 +115,25 @@ class StatementLineRow(SQLModel, table=True):
     balance_after_pence: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     reference: str | None = text_field(100, default=None, nullable=True)
     fingerprint: str = text_field(64)
+
+
+class MatchRow(SQLModel, table=True):
+    """A bank line reconciled with the ledger posting that records it (each at most once)."""
+
+    __tablename__ = "ledger_matches"
+    __table_args__ = (
+        UniqueConstraint("statement_line_id"),
+        UniqueConstraint("posting_id"),
+        CheckConstraint("matched_by IN ('auto', 'manual', 'posted')", name="matched_by"),
+    )
+
+    id: uuid.UUID = id_field()
+    book_id: uuid.UUID = Field(index=True)
+    statement_line_id: uuid.UUID = Field(foreign_key="ledger_statement_lines.id")
+    posting_id: uuid.UUID = Field(foreign_key="ledger_postings.id")
+    entry_id: uuid.UUID = Field(foreign_key="ledger_journal_entries.id")
+    matched_by: str = text_field(10)
+    """``auto`` (by the matcher), ``manual`` (a person paired them), ``posted`` (the entry was made from the line)."""
+    score: int | None = None
+    explanation: str = text_field(300)
+    matched_at: datetime = created_at_field()

@@ -113,7 +113,56 @@ async def _import_statement(api, world, db):
     )
 
 
+async def _reconcile_setup(api, world, db):
+    from tests.api.test_reconciliation_api import _setup
+
+    headers = await _setup(api, world)
+    lines = (await api.get(f"/api/accounts/{world.accounts['a1']}/statements/lines", headers=headers)).json()
+    return headers, {line["amount_pence"]: line["id"] for line in lines}
+
+
+async def _auto_reconcile(api, world, db):
+    headers, _ = await _reconcile_setup(api, world, db)
+    return await api.post(
+        f"/api/accounts/{world.accounts['a1']}/reconciliation/auto",
+        headers=headers,
+        json={"occurred_from": "2026-04-01", "occurred_to": "2026-04-30"},
+    )
+
+
+async def _match(api, world, db):
+    headers, lines = await _reconcile_setup(api, world, db)
+    entries = (await api.get(f"/api/accounts/{world.accounts['a1']}/ledger/entries", headers=headers)).json()
+    wages = next(e["id"] for e in entries if e["idempotency_key"] == "wages-apr")
+    return await api.post(
+        f"/api/accounts/{world.accounts['a1']}/reconciliation/matches",
+        headers=headers,
+        json={"statement_line_id": lines[-61_250], "entry_id": wages},
+    )
+
+
+async def _unmatch(api, world, db):
+    matched = await _match(api, world, db)
+    return await api.post(
+        f"/api/accounts/{world.accounts['a1']}/reconciliation/matches/{matched.json()['statement_line_id']}/unmatch",
+        headers=world.headers("ann"),
+    )
+
+
+async def _post_line(api, world, db):
+    headers, lines = await _reconcile_setup(api, world, db)
+    return await api.post(
+        f"/api/accounts/{world.accounts['a1']}/statements/lines/{lines[-45_000]}/post",
+        headers=headers,
+        json={"account": "expenses:agency"},
+    )
+
+
 EXAMPLES: dict[tuple[str, str], Example] = {
+    ("POST", "/api/accounts/{account_id:uuid}/reconciliation/auto"): _auto_reconcile,
+    ("POST", "/api/accounts/{account_id:uuid}/reconciliation/matches"): _match,
+    ("POST", "/api/accounts/{account_id:uuid}/reconciliation/matches/{line_id:uuid}/unmatch"): _unmatch,
+    ("POST", "/api/accounts/{account_id:uuid}/statements/lines/{line_id:uuid}/post"): _post_line,
     ("POST", "/api/accounts/{account_id:uuid}/statements"): _import_statement,
     ("POST", "/api/accounts/{account_id:uuid}/ledger/entries"): _post_entry,
     ("POST", "/api/accounts/{account_id:uuid}/ledger/entries/{entry_id:uuid}/reverse"): _reverse_entry,

@@ -1,0 +1,103 @@
+"""Reconciling a DP account's bank statements with its ledger: access, then the change, then its audit event."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dp_platform.audit.writer import note_unchanged, record_event
+from dp_platform.tenancy.access import authorize
+from dp_platform.tenancy.policy import Action, Actor
+from ledgers.accounts import AccountCode
+from ledgers.reconcile import Match
+from ledgers.reconcile_service import Period, auto_reconcile, match_manually, post_bank_line, unmatch
+from ledgers.service import PostedEntry
+from ledgers.tables import MatchRow
+
+
+async def auto_reconcile_account(
+    session: AsyncSession, actor: Actor, account_id: uuid.UUID, period: Period
+) -> list[Match]:
+    access = await authorize(session, actor, account_id, Action.RECORD_ENTRIES)
+    matches = await auto_reconcile(session, account_id, period)
+    if not matches:
+        note_unchanged()
+        return matches
+    await record_event(
+        session,
+        actor=actor,
+        action="ledger.auto_reconciled",
+        subject_type="ledger",
+        subject_id=account_id,
+        account_id=account_id,
+        mandate_id=access.mandate_id,
+        details={
+            "occurred_from": period.occurred_from.isoformat(),
+            "occurred_to": period.occurred_to.isoformat(),
+            "matches": [[str(match.line_id), str(match.entry_id), match.explanation] for match in matches],
+        },
+    )
+    return matches
+
+
+async def match_line(
+    session: AsyncSession, actor: Actor, account_id: uuid.UUID, line_id: uuid.UUID, entry_id: uuid.UUID
+) -> MatchRow:
+    access = await authorize(session, actor, account_id, Action.RECORD_ENTRIES)
+    row = await match_manually(session, account_id, line_id, entry_id)
+    await record_event(
+        session,
+        actor=actor,
+        action="ledger.line_matched",
+        subject_type="statement_line",
+        subject_id=line_id,
+        account_id=account_id,
+        mandate_id=access.mandate_id,
+        details={"entry_id": str(entry_id)},
+    )
+    return row
+
+
+async def unmatch_line(session: AsyncSession, actor: Actor, account_id: uuid.UUID, line_id: uuid.UUID) -> MatchRow:
+    access = await authorize(session, actor, account_id, Action.RECORD_ENTRIES)
+    row = await unmatch(session, account_id, line_id)
+    await record_event(
+        session,
+        actor=actor,
+        action="ledger.line_unmatched",
+        subject_type="statement_line",
+        subject_id=line_id,
+        account_id=account_id,
+        mandate_id=access.mandate_id,
+        details={"entry_id": str(row.entry_id), "was_matched_by": row.matched_by},
+    )
+    return row
+
+
+async def post_line(
+    session: AsyncSession,
+    actor: Actor,
+    account_id: uuid.UUID,
+    line_id: uuid.UUID,
+    *,
+    account: str,
+    narration: str | None,
+) -> PostedEntry:
+    access = await authorize(session, actor, account_id, Action.RECORD_ENTRIES)
+    posted = await post_bank_line(session, account_id, line_id, account=AccountCode(account), narration=narration)
+    await record_event(
+        session,
+        actor=actor,
+        action="ledger.line_posted",
+        subject_type="statement_line",
+        subject_id=line_id,
+        account_id=account_id,
+        mandate_id=access.mandate_id,
+        details={
+            "entry_id": str(posted.entry.id),
+            "account": account,
+            "amount_pence": next(line.amount_pence for line in posted.lines if line.account.value != account),
+        },
+    )
+    return posted

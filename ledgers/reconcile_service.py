@@ -1,0 +1,242 @@
+"""Reconciliation against the database: auto-match, match and unmatch by hand, post a bank
+line as an entry, and the report for a period."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ledgers.accounts import AccountCode
+from ledgers.chart import DP_BANK, OPENING_BALANCE
+from ledgers.entries import JournalEntryDraft, Posting
+from ledgers.errors import LedgerError
+from ledgers.money import Money
+from ledgers.reconcile import (
+    DATE_WINDOW_DAYS,
+    BankLine,
+    BookPosting,
+    Match,
+    ReconciliationReport,
+    StatementBalance,
+    auto_match,
+    build_report,
+)
+from ledgers.service import PostedEntry, balance_at, post_entry
+from ledgers.tables import JournalEntryRow, LedgerAccountRow, MatchRow, PostingRow, StatementLineRow, StatementRow
+
+
+class MatchError(LedgerError):
+    title = "Cannot match"
+
+
+class MatchConflictError(LedgerError):
+    category = "conflict"
+    title = "Already matched"
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    occurred_from: date
+    occurred_to: date
+
+    def widened(self, days: int) -> Period:
+        return Period(self.occurred_from - timedelta(days=days), self.occurred_to + timedelta(days=days))
+
+
+async def _bank_account_id(session: AsyncSession, book_id: uuid.UUID) -> uuid.UUID:
+    account_id = await session.scalar(
+        select(LedgerAccountRow.id).where(LedgerAccountRow.book_id == book_id, LedgerAccountRow.code == DP_BANK.value)
+    )
+    if account_id is None:
+        raise MatchError("This ledger has no DP bank account.")
+    return account_id
+
+
+async def _lines(session: AsyncSession, book_id: uuid.UUID, period: Period, *, unmatched: bool) -> list[BankLine]:
+    query = select(StatementLineRow).where(
+        StatementLineRow.book_id == book_id,
+        StatementLineRow.value_on >= period.occurred_from,
+        StatementLineRow.value_on <= period.occurred_to,
+    )
+    if unmatched:
+        query = query.where(~StatementLineRow.id.in_(select(MatchRow.statement_line_id)))
+    rows = await session.scalars(query.order_by(StatementLineRow.value_on, StatementLineRow.id))
+    return [BankLine(row.id, row.value_on, row.amount_pence, row.description) for row in rows]
+
+
+async def _postings(session: AsyncSession, book_id: uuid.UUID, period: Period, *, unmatched: bool) -> list[BookPosting]:
+    """Postings to the DP bank account, except opening balances, which no bank line records."""
+    opening = select(LedgerAccountRow.id).where(
+        LedgerAccountRow.book_id == book_id, LedgerAccountRow.code == OPENING_BALANCE.value
+    )
+    opening_entries = select(PostingRow.entry_id).where(PostingRow.account_id.in_(opening))
+    query = (
+        select(
+            PostingRow.id,
+            PostingRow.entry_id,
+            PostingRow.occurred_on,
+            PostingRow.amount_pence,
+            JournalEntryRow.narration,
+        )
+        .join(JournalEntryRow, JournalEntryRow.id == PostingRow.entry_id)
+        .where(
+            PostingRow.account_id == await _bank_account_id(session, book_id),
+            PostingRow.occurred_on >= period.occurred_from,
+            PostingRow.occurred_on <= period.occurred_to,
+            ~PostingRow.entry_id.in_(opening_entries),
+        )
+    )
+    if unmatched:
+        query = query.where(~PostingRow.id.in_(select(MatchRow.posting_id)))
+    rows = await session.execute(query.order_by(PostingRow.occurred_on, PostingRow.id))
+    return [BookPosting(*row) for row in rows]
+
+
+async def auto_reconcile(session: AsyncSession, book_id: uuid.UUID, period: Period) -> list[Match]:
+    """Match what can be matched in the period; what is already matched is left alone."""
+    lines = await _lines(session, book_id, period, unmatched=True)
+    postings = await _postings(session, book_id, period.widened(DATE_WINDOW_DAYS), unmatched=True)
+    matches = auto_match(lines, postings)
+    session.add_all(
+        MatchRow(
+            book_id=book_id,
+            statement_line_id=match.line_id,
+            posting_id=match.posting_id,
+            entry_id=match.entry_id,
+            matched_by="auto",
+            score=match.score,
+            explanation=match.explanation,
+        )
+        for match in matches
+    )
+    await session.flush()
+    return matches
+
+
+async def _line(session: AsyncSession, book_id: uuid.UUID, line_id: uuid.UUID) -> StatementLineRow:
+    line = await session.get(StatementLineRow, line_id)
+    if line is None or line.book_id != book_id:
+        raise MatchError(f"There is no bank line {line_id} in this ledger.", field="statement_line_id")
+    if await session.scalar(select(MatchRow.id).where(MatchRow.statement_line_id == line_id)) is not None:
+        raise MatchConflictError("That bank line is already matched; unmatch it first.", field="statement_line_id")
+    return line
+
+
+async def match_manually(
+    session: AsyncSession, book_id: uuid.UUID, line_id: uuid.UUID, entry_id: uuid.UUID
+) -> MatchRow:
+    """Pair a bank line with the entry's posting to the DP bank account, which must be the same amount."""
+    line = await _line(session, book_id, line_id)
+    posting = await session.scalar(
+        select(PostingRow).where(
+            PostingRow.entry_id == entry_id, PostingRow.account_id == await _bank_account_id(session, book_id)
+        )
+    )
+    if posting is None:
+        raise MatchError(f"Entry {entry_id} does not touch the DP bank account of this ledger.", field="entry_id")
+    if posting.amount_pence != line.amount_pence:
+        raise MatchError(
+            f"The bank line is {Money(line.amount_pence)} but the entry moves {Money(posting.amount_pence)} "
+            "through the bank account.",
+            field="entry_id",
+        )
+    if await session.scalar(select(MatchRow.id).where(MatchRow.posting_id == posting.id)) is not None:
+        raise MatchConflictError("That entry is already matched to another bank line.", field="entry_id")
+    row = MatchRow(
+        book_id=book_id,
+        statement_line_id=line.id,
+        posting_id=posting.id,
+        entry_id=entry_id,
+        matched_by="manual",
+        explanation="matched by hand",
+    )
+    session.add(row)
+    await session.flush([row])
+    return row
+
+
+async def unmatch(session: AsyncSession, book_id: uuid.UUID, line_id: uuid.UUID) -> MatchRow:
+    row = await session.scalar(
+        select(MatchRow).where(MatchRow.book_id == book_id, MatchRow.statement_line_id == line_id)
+    )
+    if row is None:
+        raise MatchError("That bank line is not matched.", field="statement_line_id")
+    await session.execute(delete(MatchRow).where(MatchRow.id == row.id))
+    return row
+
+
+async def post_bank_line(
+    session: AsyncSession, book_id: uuid.UUID, line_id: uuid.UUID, *, account: AccountCode, narration: str | None
+) -> PostedEntry:
+    """Record a bank line nobody entered yet (a card payment, a refund) against ``account``, and match it."""
+    line = await _line(session, book_id, line_id)
+    if account == DP_BANK:
+        raise MatchError("Post the line against what the money was for, not the bank account itself.", field="account")
+    draft = JournalEntryDraft(
+        book_id=book_id,
+        occurred_on=line.value_on,
+        narration=narration or line.description,
+        postings=(Posting(DP_BANK, Money(line.amount_pence)), Posting(account, Money(-line.amount_pence))),
+        idempotency_key=f"stmt:{line.fingerprint}",
+        source="statement",
+    )
+    posted = await post_entry(session, draft)
+    posting_id = await session.scalar(
+        select(PostingRow.id).where(
+            PostingRow.entry_id == posted.entry.id, PostingRow.account_id == await _bank_account_id(session, book_id)
+        )
+    )
+    session.add(
+        MatchRow(
+            book_id=book_id,
+            statement_line_id=line.id,
+            posting_id=posting_id,  # type: ignore[arg-type]
+            entry_id=posted.entry.id,
+            matched_by="posted",
+            explanation="entry made from the bank line",
+        )
+    )
+    await session.flush()
+    return posted
+
+
+async def reconciliation_report(session: AsyncSession, book_id: uuid.UUID, period: Period) -> ReconciliationReport:
+    lines = await _lines(session, book_id, period, unmatched=False)
+    postings = await _postings(session, book_id, period, unmatched=False)
+    matched = (
+        await session.execute(
+            select(MatchRow.statement_line_id, MatchRow.posting_id).where(MatchRow.book_id == book_id)
+        )
+    ).all()
+    statements = await session.scalars(
+        select(StatementRow)
+        .where(
+            StatementRow.book_id == book_id,
+            StatementRow.closing_balance_pence.is_not(None),
+            StatementRow.end_on >= period.occurred_from,
+            StatementRow.end_on <= period.occurred_to,
+        )
+        .order_by(StatementRow.end_on)
+    )
+    balances = [
+        StatementBalance(
+            row.id,
+            row.end_on,
+            row.closing_balance_pence,  # type: ignore[arg-type]
+            await balance_at(session, book_id, DP_BANK, row.end_on),
+        )
+        for row in statements
+    ]
+    return build_report(
+        period.occurred_from,
+        period.occurred_to,
+        lines=lines,
+        postings=postings,
+        matched_line_ids={line_id for line_id, _ in matched},
+        matched_posting_ids={posting for _, posting in matched},
+        balances=balances,
+    )
