@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import overload
 
+_PLAIN = re.compile(r"-?\d+\.\d\d")
 _AMOUNT = re.compile(r"^(?P<sign>[-+])?£?(?P<pounds>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<pence>\d{1,2}))?$")
 
 
@@ -40,6 +41,8 @@ class Money:
         Exact: more than two decimal places is an error, never a rounding.
         """
         cleaned = text.strip().replace(" ", "")
+        if _PLAIN.fullmatch(cleaned):  # the common case, e.g. "-612.50", without the general pattern's cost
+            return cls(int(cleaned.replace(".", "")))
         if cleaned.startswith("(") and cleaned.endswith(")"):  # accountants' negative
             cleaned = "-" + cleaned[1:-1]
         if cleaned.startswith("-£") or cleaned.startswith("+£"):

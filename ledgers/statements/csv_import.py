@@ -12,6 +12,7 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from ledgers.errors import StatementError
 from ledgers.money import Money
@@ -116,8 +117,7 @@ def _find_header(rows: list[list[str]], profile: CsvProfile) -> tuple[int, dict[
     return None
 
 
-def detect_profile(data: bytes, file: str) -> CsvProfile:
-    rows = list(csv.reader(io.StringIO(decode(data, file))))
+def detect_profile(rows: list[list[str]], file: str) -> CsvProfile:
     matches = [profile for profile in PROFILES.values() if _find_header(rows, profile) is not None]
     if not matches:
         raise StatementError(
@@ -130,13 +130,22 @@ def detect_profile(data: bytes, file: str) -> CsvProfile:
     return max(matches, key=lambda profile: len(profile.required_columns))
 
 
-def _date(text: str, profile: CsvProfile, file: str, line: int) -> date:
-    for pattern in profile.date_formats:
+@lru_cache(maxsize=4096)
+def _day(text: str, formats: tuple[str, ...]) -> date | None:
+    """Statements repeat a few hundred dates many times, and strptime is slow: remember each answer."""
+    for pattern in formats:
         try:
-            return datetime.strptime(text.strip(), pattern).date()  # noqa: DTZ007 - a calendar date, no time
+            return datetime.strptime(text, pattern).date()  # noqa: DTZ007 - a calendar date, no time
         except ValueError:
             continue
-    raise StatementError(file, line, profile.date_column, f"'{text}' is not a date like {profile.date_formats[0]}")
+    return None
+
+
+def _date(text: str, profile: CsvProfile, file: str, line: int) -> date:
+    day = _day(text.strip(), profile.date_formats)
+    if day is None:
+        raise StatementError(file, line, profile.date_column, f"'{text}' is not a date like {profile.date_formats[0]}")
+    return day
 
 
 def _money(text: str, column: str, file: str, line: int) -> Money:
@@ -156,11 +165,11 @@ def _unsigned(text: str, column: str, file: str, line: int) -> Money | None:
 
 
 def parse_csv(data: bytes, file: str, profile: CsvProfile | None = None) -> ParsedStatement:
-    profile = profile or detect_profile(data, file)
     try:
         rows = list(csv.reader(io.StringIO(decode(data, file), newline="")))
     except csv.Error as error:
         raise StatementError(file, "?", "csv", f"not readable as CSV ({error})") from None
+    profile = profile or detect_profile(rows, file)
     found = _find_header(rows, profile)
     if found is None:
         raise StatementError(
@@ -171,27 +180,32 @@ def parse_csv(data: bytes, file: str, profile: CsvProfile | None = None) -> Pars
         )
     header_index, columns = found
     width = max(columns.values()) + 1
+    date_at = columns[profile.date_column]
+    description_at = [columns[column] for column in profile.description_columns]
+    amount_at = columns[profile.amount_column] if profile.amount_column else None
+    in_at = columns[profile.paid_in_column] if profile.paid_in_column else None
+    out_at = columns[profile.paid_out_column] if profile.paid_out_column else None
+    balance_at = columns[profile.balance_column] if profile.balance_column else None
+    reference_at = columns[profile.reference_column] if profile.reference_column else None
     lines: list[StatementLine] = []
     for index, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
-        if not any(cell.strip() for cell in row):
-            continue
         if len(row) < width:
+            if not any(cell.strip() for cell in row):
+                continue
             raise StatementError(
                 file,
                 index,
                 profile.required_columns[-1],
                 f"the row has {len(row)} columns where {width} are needed; is the file cut short?",
             )
-
-        def cell(column: str, row: list[str] = row) -> str:
-            return row[columns[column]]
-
-        value_on = _date(cell(profile.date_column), profile, file, index)
-        if profile.amount_column:
-            amount = _money(cell(profile.amount_column), profile.amount_column, file, index)
+        if not row[date_at].strip() and not any(cell.strip() for cell in row):
+            continue
+        value_on = _date(row[date_at], profile, file, index)
+        if amount_at is not None:
+            amount = _money(row[amount_at], profile.amount_column, file, index)  # type: ignore[arg-type]
         else:
-            paid_in = _unsigned(cell(profile.paid_in_column), profile.paid_in_column, file, index)  # type: ignore[arg-type]
-            paid_out = _unsigned(cell(profile.paid_out_column), profile.paid_out_column, file, index)  # type: ignore[arg-type]
+            paid_in = _unsigned(row[in_at], profile.paid_in_column, file, index)  # type: ignore[index, arg-type]
+            paid_out = _unsigned(row[out_at], profile.paid_out_column, file, index)  # type: ignore[index, arg-type]
             if (paid_in is None) == (paid_out is None):
                 raise StatementError(
                     file,
@@ -203,10 +217,10 @@ def parse_csv(data: bytes, file: str, profile: CsvProfile | None = None) -> Pars
         if not amount:
             raise StatementError(file, index, profile.amount_column or "amount", "the amount is zero")
         balance = None
-        if profile.balance_column and cell(profile.balance_column).strip():
-            balance = _money(cell(profile.balance_column), profile.balance_column, file, index)
-        description = " ".join(cell(column).strip() for column in profile.description_columns if cell(column).strip())
-        reference = cell(profile.reference_column).strip() or None if profile.reference_column else None
+        if balance_at is not None and row[balance_at].strip():
+            balance = _money(row[balance_at], profile.balance_column, file, index)  # type: ignore[arg-type]
+        description = " ".join(row[at].strip() for at in description_at if row[at].strip())
+        reference = (row[reference_at].strip() or None) if reference_at is not None else None
         lines.append(StatementLine(index, value_on, description, amount, balance, reference))
     if not lines:
         raise StatementError(file, header_index + 2, "rows", "the file has a header but no transactions")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import uuid
 from collections import Counter
 from dataclasses import dataclass
@@ -75,11 +74,8 @@ def check_balances(statement: ParsedStatement, file: str) -> None:
         )
 
 
-_SPACES = re.compile(r"\s+")
-
-
 def normalise_description(text: str) -> str:
-    return _SPACES.sub(" ", text).strip().upper()
+    return " ".join(text.split()).upper()
 
 
 def fingerprints(book_id: uuid.UUID, lines: tuple[StatementLine, ...]) -> list[str]:
@@ -89,20 +85,17 @@ def fingerprints(book_id: uuid.UUID, lines: tuple[StatementLine, ...]) -> list[s
     running balance, plus how many identical lines came before it that day (two £10 cash
     withdrawals on one day are two lines).
     """
-    seen: Counter[tuple[object, ...]] = Counter()
+    seen: Counter[str] = Counter()
     result = []
+    sha256 = hashlib.sha256
     for line in lines:
         if line.reference:
-            basis: tuple[object, ...] = ("ref", line.reference)
+            basis = f"ref|{line.reference}"
         else:
-            basis = (
-                line.value_on.isoformat(),
-                line.amount.pence,
-                normalise_description(line.description),
-                line.balance_after.pence if line.balance_after is not None else None,
-            )
+            balance = line.balance_after.pence if line.balance_after is not None else None
+            description = normalise_description(line.description)
+            basis = f"{line.value_on.isoformat()}|{line.amount.pence}|{description}|{balance}"
         occurrence = seen[basis]
         seen[basis] += 1
-        raw = "|".join(str(part) for part in (book_id, *basis, occurrence))
-        result.append(hashlib.sha256(raw.encode()).hexdigest())
+        result.append(sha256(f"{book_id}|{basis}|{occurrence}".encode()).hexdigest())
     return result

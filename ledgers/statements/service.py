@@ -75,10 +75,13 @@ async def import_statement(
         )
     parsed = parse_statement(data, filename, format=format, profile=profile)
     prints = fingerprints(book_id, parsed.lines)
+    # A line already stored has the same date, so only the statement's own date range need be read.
     known = set(
         await session.scalars(
             select(StatementLineRow.fingerprint).where(
-                StatementLineRow.book_id == book_id, StatementLineRow.fingerprint.in_(prints)
+                StatementLineRow.book_id == book_id,
+                StatementLineRow.value_on >= parsed.start_on,
+                StatementLineRow.value_on <= parsed.end_on,
             )
         )
     )
