@@ -11,6 +11,7 @@ import asyncio
 import sys
 import uuid
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from dp_platform.db.connect import check_reachable, describe_server, resolve_database
@@ -203,6 +204,44 @@ def cmd_import_statement(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+async def _balances(url: str, account_id: uuid.UUID, on: date | None):  # type: ignore[no-untyped-def]
+    from sqlalchemy.ext.asyncio import async_sessionmaker
+
+    from dp_platform.db.engine import create_engine
+    from ledgers.service import balances
+
+    engine = create_engine(url, pool_size=1)
+    try:
+        async with async_sessionmaker(engine)() as session:
+            return await balances(session, account_id, on=on)
+    finally:
+        await engine.dispose()
+
+
+def cmd_ledger_balances(settings: Settings, args: argparse.Namespace) -> int:
+    from ledgers.errors import DomainError
+    from ledgers.money import Money
+
+    settings, _ = _connect(settings, migrate=False)
+    try:
+        rows = asyncio.run(_balances(settings.database_url, args.account, args.on))  # type: ignore[arg-type]
+    except DomainError as error:
+        print(f"dp-platform: {error.detail}", file=sys.stderr)
+        return 1
+    _say(f"Balances{' at the end of ' + args.on.isoformat() if args.on else ''} (as a person reads them):")
+    for row in rows:
+        if row.balance_pence or args.all:
+            _say(f"  {row.code.value:<42} {Money(row.natural_pence)!s:>14}  {row.name}")
+    return 0
+
+
+def _day(raw: str) -> date:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{raw}' is not a date like 2026-04-30") from None
+
+
 def _account_id(raw: str) -> uuid.UUID:
     try:
         return uuid.UUID(raw)
@@ -243,6 +282,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     verify.add_argument("--account", type=_account_id, help="verify only this DP account's chain")
     verify.set_defaults(handler=cmd_audit_verify)
+    ledger = commands.add_parser("ledger", help="an account's ledger", description="an account's ledger")
+    ledger_commands = ledger.add_subparsers(dest="ledger_command", required=True, metavar="COMMAND")
+    balances = ledger_commands.add_parser("balances", help="every ledger account's balance, now or at a date")
+    balances.add_argument("--account", type=_account_id, required=True, help="the DP account")
+    balances.add_argument("--on", type=_day, help="at the end of this date (YYYY-MM-DD)")
+    balances.add_argument("--all", action="store_true", help="list accounts at zero too")
+    balances.set_defaults(handler=cmd_ledger_balances)
     statement = add("import-statement", cmd_import_statement, "import a bank statement (CSV, OFX or PDF)")
     statement.add_argument("file", type=Path, help="the statement file")
     statement.add_argument("--account", type=_account_id, required=True, help="the DP account it belongs to")

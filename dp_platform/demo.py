@@ -26,6 +26,7 @@ from dp_platform.tenancy.tables import (
     OrganisationRow,
     UserRow,
 )
+from dp_platform.workflows.ledger import open_account_book, record_entry
 from payroll.tables import PersonalAssistantRow
 
 DEMO_AUTHORITY_CODE = "DEMO-GLENMORE"
@@ -97,7 +98,37 @@ async def seed_demo(session: AsyncSession) -> bool:
     )
     await session.flush()
     await _grant_demo_mandate(session, morag_account, bureau, users["morag@example.org"])
+    await _start_demo_ledgers(
+        session, [(morag_account, users["morag@example.org"]), (callum_account, users["isla@example.org"])]
+    )
     return True
+
+
+async def _start_demo_ledgers(session: AsyncSession, holders: list[tuple[DpAccountRow, UserRow]]) -> None:
+    """Each account gets its ledger, an opening balance and its first 4-weekly payment, entered by its holder."""
+    for account, holder in holders:
+        actor = await load_user_actor(session, holder.id)
+        await open_account_book(session, actor, account)
+        payment = 184_000 if account.reference == "DP-0001" else 96_800
+        for key, on, narration, pence, counter in (
+            ("demo-opening", date(2026, 4, 1), "Opening balance brought forward", 125_000, "equity:opening_balance"),
+            (
+                "demo-dp-2026-04-06",
+                date(2026, 4, 6),
+                "Glenmore Council 4-weekly Direct Payment",
+                payment,
+                "income:authority:dp_payment",
+            ),
+        ):
+            await record_entry(
+                session,
+                actor,
+                account.id,
+                occurred_on=on,
+                narration=narration,  # type: ignore[arg-type]
+                postings=[("assets:bank:dp_account", pence), (counter, -pence)],
+                idempotency_key=key,
+            )
 
 
 async def _grant_demo_mandate(

@@ -5,7 +5,8 @@ DomainError                 base of every domain error (ledgers, payroll, agreem
       ├── UnbalancedEntryError       postings do not sum to zero, or fewer than two
       ├── IdempotencyConflictError   a key reused for a different request (409)
       ├── UnknownAccountError        a posting names no account of this book
-      ├── ClosedAccountError         a posting dated after the account closed (409)
+      ├── AccountExistsError         opening an account the book already has (409)
+      ├── ClosedAccountError         a posting dated after the account closed, or a close that cannot be (409)
       ├── EntryNotFoundError         (404)
       ├── AlreadyReversedError       an entry can be reversed once (409)
       ├── BookNotOpenError           the DP account has no ledger yet (404)
@@ -53,6 +54,11 @@ class IdempotencyConflictError(LedgerError):
 
 class UnknownAccountError(LedgerError):
     title = "No such ledger account"
+
+
+class AccountExistsError(LedgerError):
+    category = "conflict"
+    title = "Ledger account exists"
 
 
 class ClosedAccountError(LedgerError):

@@ -22,6 +22,7 @@ from ledgers.accounts import AccountCode
 from ledgers.chart import OPTION_1_CHART, ChartAccount
 from ledgers.entries import JournalEntryDraft, Posting, reversal_of
 from ledgers.errors import (
+    AccountExistsError,
     AlreadyReversedError,
     BookNotOpenError,
     ClosedAccountError,
@@ -70,6 +71,56 @@ async def open_book(
         .on_conflict_do_nothing(index_elements=["book_id", "code"])
     )
     return result.rowcount or 0
+
+
+async def open_ledger_account(
+    session: AsyncSession, book_id: uuid.UUID, code: AccountCode, *, name: str, opened_on: date
+) -> LedgerAccountRow:
+    """Add an account to an open book, e.g. ``expenses:activities:swimming`` for a finer category."""
+    await list_ledger_accounts(session, book_id)  # the book must exist
+    existing = await session.scalar(
+        select(LedgerAccountRow).where(LedgerAccountRow.book_id == book_id, LedgerAccountRow.code == code.value)
+    )
+    if existing is not None:
+        raise AccountExistsError(f"This ledger already has an account {code}.", field="code")
+    row = LedgerAccountRow(book_id=book_id, code=code.value, name=name, opened_on=opened_on)
+    session.add(row)
+    await session.flush([row])
+    return row
+
+
+async def close_ledger_account(
+    session: AsyncSession, book_id: uuid.UUID, code: AccountCode, *, closed_on: date
+) -> LedgerAccountRow:
+    """Close an account from a date; it must stand at zero then and have nothing posted after it."""
+    row = await session.scalar(
+        select(LedgerAccountRow)
+        .where(LedgerAccountRow.book_id == book_id, LedgerAccountRow.code == code.value)
+        .with_for_update()
+    )
+    if row is None:
+        raise UnknownAccountError(f"This ledger has no account {code}.", field="code")
+    if row.closed_on is not None:
+        raise ClosedAccountError(f"Account {code} closed on {row.closed_on.isoformat()} already.", field="code")
+    if closed_on < row.opened_on:
+        raise ClosedAccountError(f"Account {code} opened on {row.opened_on.isoformat()}.", field="closed_on")
+    later = await session.scalar(
+        select(func.count()).where(PostingRow.account_id == row.id, PostingRow.occurred_on > closed_on)
+    )
+    if later:
+        raise ClosedAccountError(
+            f"Account {code} has {later} posting(s) after {closed_on.isoformat()}.", field="closed_on"
+        )
+    balance = await balance_at(session, book_id, code, closed_on)
+    if balance:
+        raise ClosedAccountError(
+            f"Account {code} stands at {Money(balance)} on {closed_on.isoformat()}; move the balance first.",
+            field="closed_on",
+        )
+    row.closed_on = closed_on
+    session.add(row)
+    await session.flush([row])
+    return row
 
 
 async def list_ledger_accounts(session: AsyncSession, book_id: uuid.UUID) -> list[LedgerAccountRow]:

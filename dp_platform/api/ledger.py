@@ -19,6 +19,9 @@ from dp_platform.api.schemas.ledger import (
     EntryReverse,
     Ledger,
     LedgerAccount,
+    LedgerAccountClose,
+    LedgerAccountOpen,
+    LedgerAccountState,
     PostingOut,
     Spend,
     SpendLine,
@@ -26,7 +29,7 @@ from dp_platform.api.schemas.ledger import (
 )
 from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.policy import Action, Actor
-from dp_platform.workflows.ledger import record_entry, reverse_recorded_entry
+from dp_platform.workflows.ledger import close_account, open_account, record_entry, reverse_recorded_entry
 from ledgers.service import AccountBalance, PostedEntry, balances, get_entry, list_entries, spend_by_account
 from ledgers.tables import JournalEntryRow, LedgerAccountRow, PostingRow
 
@@ -60,6 +63,12 @@ def to_account(balance: AccountBalance) -> LedgerAccount:
         type=balance.code.type.value,
         balance_pence=balance.balance_pence,
         natural_balance_pence=balance.natural_pence,
+    )
+
+
+def _state(row: LedgerAccountRow) -> LedgerAccountState:
+    return LedgerAccountState(
+        code=row.code, name=row.name, opened_on=row.opened_on, closed_on=row.closed_on, balance_pence=row.balance_pence
     )
 
 
@@ -162,6 +171,29 @@ class LedgerController(Controller):
             idempotency_key=data.idempotency_key,
         )
         return _entry_response(posted)
+
+    @post("/accounts", operation_id="OpenLedgerAccount")
+    async def open_account(
+        self,
+        db_session: AsyncSession,
+        actor: Actor,
+        account_id: uuid.UUID,
+        data: Annotated[LedgerAccountOpen, Body()],
+    ) -> LedgerAccountState:
+        row = await open_account(
+            db_session, actor, account_id, code=data.code, name=data.name, opened_on=data.opened_on
+        )
+        return _state(row)
+
+    @post("/accounts/close", operation_id="CloseLedgerAccount", status_code=200)
+    async def close_account(
+        self,
+        db_session: AsyncSession,
+        actor: Actor,
+        account_id: uuid.UUID,
+        data: Annotated[LedgerAccountClose, Body()],
+    ) -> LedgerAccountState:
+        return _state(await close_account(db_session, actor, account_id, code=data.code, closed_on=data.closed_on))
 
     @get("/export.csv", operation_id="ExportPostings", media_type="text/csv")
     async def export(self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID) -> Response[str]:

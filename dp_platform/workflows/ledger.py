@@ -14,7 +14,15 @@ from dp_platform.tenancy.tables import DpAccountRow
 from ledgers.accounts import AccountCode
 from ledgers.entries import JournalEntryDraft, Posting
 from ledgers.money import Money
-from ledgers.service import PostedEntry, open_book, post_entry, reverse_entry
+from ledgers.service import (
+    PostedEntry,
+    close_ledger_account,
+    open_book,
+    open_ledger_account,
+    post_entry,
+    reverse_entry,
+)
+from ledgers.tables import LedgerAccountRow
 
 
 def _entry_details(posted: PostedEntry) -> dict[str, object]:
@@ -105,3 +113,39 @@ async def reverse_recorded_entry(
         details={**_entry_details(posted), "reverses_entry_id": str(entry_id), "reason": reason},
     )
     return posted
+
+
+async def open_account(
+    session: AsyncSession, actor: Actor, account_id: uuid.UUID, *, code: str, name: str, opened_on: date
+) -> LedgerAccountRow:
+    access = await authorize(session, actor, account_id, Action.RECORD_ENTRIES)
+    row = await open_ledger_account(session, account_id, AccountCode(code), name=name, opened_on=opened_on)
+    await record_event(
+        session,
+        actor=actor,
+        action="ledger.account_opened",
+        subject_type="ledger_account",
+        subject_id=row.id,
+        account_id=account_id,
+        mandate_id=access.mandate_id,
+        details={"code": code, "name": name, "opened_on": opened_on.isoformat()},
+    )
+    return row
+
+
+async def close_account(
+    session: AsyncSession, actor: Actor, account_id: uuid.UUID, *, code: str, closed_on: date
+) -> LedgerAccountRow:
+    access = await authorize(session, actor, account_id, Action.RECORD_ENTRIES)
+    row = await close_ledger_account(session, account_id, AccountCode(code), closed_on=closed_on)
+    await record_event(
+        session,
+        actor=actor,
+        action="ledger.account_closed",
+        subject_type="ledger_account",
+        subject_id=row.id,
+        account_id=account_id,
+        mandate_id=access.mandate_id,
+        details={"code": code, "closed_on": closed_on.isoformat()},
+    )
+    return row

@@ -158,7 +158,26 @@ async def _post_line(api, world, db):
     )
 
 
+async def _open_ledger_account(api, world, db):
+    return await api.post(
+        f"{_ledger(world)}/accounts",
+        headers=world.headers("ann"),
+        json={"code": "expenses:activities:art", "name": "Art club", "opened_on": "2026-04-01"},
+    )
+
+
+async def _close_ledger_account(api, world, db):
+    await _open_ledger_account(api, world, db)
+    return await api.post(
+        f"{_ledger(world)}/accounts/close",
+        headers=world.headers("ann"),
+        json={"code": "expenses:activities:art", "closed_on": "2026-04-30"},
+    )
+
+
 EXAMPLES: dict[tuple[str, str], Example] = {
+    ("POST", "/api/accounts/{account_id:uuid}/ledger/accounts"): _open_ledger_account,
+    ("POST", "/api/accounts/{account_id:uuid}/ledger/accounts/close"): _close_ledger_account,
     ("POST", "/api/accounts/{account_id:uuid}/reconciliation/auto"): _auto_reconcile,
     ("POST", "/api/accounts/{account_id:uuid}/reconciliation/matches"): _match,
     ("POST", "/api/accounts/{account_id:uuid}/reconciliation/matches/{line_id:uuid}/unmatch"): _unmatch,

@@ -182,3 +182,47 @@ async def test_who_may_post(api, world):
         ["assets:bank:dp_account", 184_000],
         ["income:authority:dp_payment", -184_000],
     ]
+
+
+async def test_accounts_open_and_close(api, world):
+    headers = world.headers("ann")
+    opened = await api.post(
+        f"{ledger(world)}/accounts",
+        headers=headers,
+        json={"code": "expenses:activities:swimming", "name": "Swimming lessons", "opened_on": "2026-04-01"},
+    )
+    assert opened.status_code == 201, opened.text
+    again = await api.post(
+        f"{ledger(world)}/accounts",
+        headers=headers,
+        json={"code": "expenses:activities:swimming", "name": "Swimming", "opened_on": "2026-04-01"},
+    )
+    assert again.status_code == 409
+    lesson = {
+        "occurred_on": "2026-04-08",
+        "narration": "Swimming, 4 lessons",
+        "idempotency_key": "swim-1",
+        "postings": [
+            {"account": "expenses:activities:swimming", "amount_pence": 3_200},
+            {"account": "assets:bank:dp_account", "amount_pence": -3_200},
+        ],
+    }
+    assert (await api.post(f"{ledger(world)}/entries", headers=headers, json=lesson)).status_code == 201
+    close = {"code": "expenses:activities:swimming", "closed_on": "2026-04-30"}
+    refused = await api.post(f"{ledger(world)}/accounts/close", headers=headers, json=close)
+    assert refused.status_code == 409 and "stands at £32.00" in refused.json()["detail"]
+    moved = {
+        "occurred_on": "2026-04-30",
+        "narration": "Move to activities",
+        "idempotency_key": "swim-move",
+        "postings": [
+            {"account": "expenses:activities", "amount_pence": 3_200},
+            {"account": "expenses:activities:swimming", "amount_pence": -3_200},
+        ],
+    }
+    assert (await api.post(f"{ledger(world)}/entries", headers=headers, json=moved)).status_code == 201
+    closed = await api.post(f"{ledger(world)}/accounts/close", headers=headers, json=close)
+    assert closed.status_code == 200 and closed.json()["closed_on"] == "2026-04-30"
+    late = {**lesson, "occurred_on": "2026-05-06", "idempotency_key": "swim-2"}
+    after = await api.post(f"{ledger(world)}/entries", headers=headers, json=late)
+    assert after.status_code == 409 and "closed on 2026-04-30" in after.json()["detail"]

@@ -151,6 +151,7 @@ def test_demo_survives_ctrl_c_keeps_its_data_and_seeds_once(tmp_path: Path):
             "payroll_personal_assistants",
             "platform_mandates",
             "platform_audit_events",
+            "ledger_journal_entries",
         )
     }
     assert counts == {
@@ -160,5 +161,42 @@ def test_demo_survives_ctrl_c_keeps_its_data_and_seeds_once(tmp_path: Path):
         "platform_users": 5,
         "payroll_personal_assistants": 3,
         "platform_mandates": 1,
-        "platform_audit_events": 1,
+        "platform_audit_events": 7,  # the mandate; per account: ledger opened, opening balance, first payment
+        "ledger_journal_entries": 4,
     }
+
+
+async def test_ledger_balances_prints_what_a_person_reads(database_url, db, world):
+    from datetime import date
+
+    from sqlalchemy.ext.asyncio import async_sessionmaker
+
+    from ledgers.accounts import AccountCode
+    from ledgers.chart import DP_BANK
+    from ledgers.entries import JournalEntryDraft, Posting
+    from ledgers.money import Money
+    from ledgers.service import post_entry
+
+    account = world.accounts["a1"]
+    async with async_sessionmaker(db)() as session, session.begin():
+        await post_entry(
+            session,
+            JournalEntryDraft(
+                account,
+                date(2026, 4, 6),
+                "payment",
+                (
+                    Posting(DP_BANK, Money(184_000)),
+                    Posting(AccountCode("income:authority:dp_payment"), Money(-184_000)),
+                ),
+                "k",
+            ),
+        )
+    result = await asyncio.to_thread(
+        run_cli, "ledger", "balances", "--account", str(account), "--on", "2026-04-30", DP_DATABASE_URL=database_url
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Balances at the end of 2026-04-30" in result.stdout
+    assert "assets:bank:dp_account" in result.stdout and "£1,840.00" in result.stdout
+    bad = await asyncio.to_thread(run_cli, "ledger", "balances", "--account", "nope", DP_DATABASE_URL=database_url)
+    assert bad.returncode == 2 and "'nope' is not an account id" in bad.stderr

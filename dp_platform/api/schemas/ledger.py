@@ -85,3 +85,22 @@ class Spend(Schema):
     occurred_to: date
     lines: list[SpendLine]
     total_pence: int
+
+
+class LedgerAccountOpen(Schema):
+    code: Annotated[str, msgspec.Meta(min_length=3, max_length=120)]
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    opened_on: date
+
+
+class LedgerAccountClose(Schema):
+    code: Annotated[str, msgspec.Meta(min_length=3, max_length=120)]
+    closed_on: date
+
+
+class LedgerAccountState(Schema):
+    code: str
+    name: str
+    opened_on: date
+    closed_on: date | None
+    balance_pence: int

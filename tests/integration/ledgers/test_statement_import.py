@@ -96,6 +96,8 @@ async def test_two_identical_lines_on_one_day_are_both_kept(db, book):
         (files.ofx()[:300], "truncated.ofx"),
         (files.pdf_table()[:900], "truncated.pdf"),
         (files.pdf_text(misprint_row=2), "misprinted.pdf"),
+        (files.lloyds_csv().replace(b",450.00,", b",-450.00,"), "negative.csv"),
+        (files.barclays_csv().replace(b"Memo", b"Notes"), "wrong-layout.csv"),
     ],
 )
 async def test_a_refused_import_leaves_the_ledger_byte_for_byte_as_it_was(db, book, data, name):
