@@ -1,6 +1,9 @@
 """Errors raised by payroll.
 
-PayrollError                base of this package's errors (a ledgers.DomainError)
+PayrollError                  base of this package's errors (a ledgers.DomainError)
+ ├── RateNotPublishedError    no rate is published for the date asked (422)
+ ├── RateDataError            a rate file breaks the format (a programming error, found by the tests)
+ └── InvalidTaxCodeError      a tax code HMRC would not issue
 """
 
 from __future__ import annotations
@@ -10,3 +13,19 @@ from ledgers.errors import DomainError
 
 class PayrollError(DomainError):
     title = "Payroll rule broken"
+
+
+class RateNotPublishedError(PayrollError):
+    category = "unprocessable"
+    title = "No published rate for that date"
+
+
+class RateDataError(PayrollError):
+    title = "Rate data malformed"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+
+
+class InvalidTaxCodeError(PayrollError):
+    title = "Not a tax code"

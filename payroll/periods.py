@@ -1,0 +1,60 @@
+"""Pay frequencies, tax years and which PAYE tables a payment uses.
+
+PAYE tables are weekly (base 52) or monthly (base 12). Multi-week payrolls use the weekly
+tables at a multiple: the k-th fortnightly payment at week 2k, the k-th four-weekly payment
+at week 4k (shared/reference/payroll.md §3.1). Four-weekly is the norm for PAs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from payroll.errors import PayrollError
+
+
+class PayFrequency(StrEnum):
+    WEEKLY = "weekly"
+    FORTNIGHTLY = "fortnightly"
+    FOUR_WEEKLY = "four_weekly"
+    MONTHLY = "monthly"
+
+    @property
+    def weeks(self) -> int | None:
+        return {"weekly": 1, "fortnightly": 2, "four_weekly": 4}.get(self.value)
+
+    @property
+    def periods_in_year(self) -> int:
+        return {"weekly": 52, "fortnightly": 26, "four_weekly": 13, "monthly": 12}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class TablePosition:
+    base: int
+    """52 for the weekly tables, 12 for the monthly ones."""
+    n: int
+    """The week or month of the tables this payment is worked on."""
+
+
+def table_position(frequency: PayFrequency, period_number: int, *, week1_month1: bool = False) -> TablePosition:
+    if not 1 <= period_number <= frequency.periods_in_year:
+        raise PayrollError(
+            f"a {frequency.value} payroll has periods 1 to {frequency.periods_in_year}, not {period_number}",
+            field="period_number",
+        )
+    if frequency is PayFrequency.MONTHLY:
+        return TablePosition(12, 1 if week1_month1 else period_number)
+    weeks = frequency.weeks or 1
+    return TablePosition(52, weeks if week1_month1 else weeks * period_number)
+
+
+def tax_year_start(day: date) -> date:
+    """The 6 April on or before ``day``."""
+    start = date(day.year, 4, 6)
+    return start if day >= start else date(day.year - 1, 4, 6)
+
+
+def tax_year_label(day: date) -> str:
+    start = tax_year_start(day)
+    return f"{start.year}/{str(start.year + 1)[2:]}"
