@@ -144,7 +144,7 @@ async def _grant_demo_mandate(
         granted_by_user_id=holder.id,
     )
     session.add(mandate)
-    await session.flush([mandate])
+    await session.flush()
     await record_event(
         session,
         actor=holder_actor,

@@ -155,7 +155,7 @@ async def match_manually(
         explanation="matched by hand",
     )
     session.add(row)
-    await session.flush([row])
+    await session.flush()
     return row
 
 

@@ -85,7 +85,7 @@ async def open_ledger_account(
         raise AccountExistsError(f"This ledger already has an account {code}.", field="code")
     row = LedgerAccountRow(book_id=book_id, code=code.value, name=name, opened_on=opened_on)
     session.add(row)
-    await session.flush([row])
+    await session.flush()
     return row
 
 
@@ -119,7 +119,7 @@ async def close_ledger_account(
         )
     row.closed_on = closed_on
     session.add(row)
-    await session.flush([row])
+    await session.flush()
     return row
 
 
@@ -210,7 +210,7 @@ async def post_entry(session: AsyncSession, draft: JournalEntryDraft) -> PostedE
     try:
         async with session.begin_nested():
             session.add(entry)
-            await session.flush([entry])
+            await session.flush()
     except IntegrityError:
         # Another transaction posted the same key (to other accounts) since we looked.
         replay = await _replay(session, draft)

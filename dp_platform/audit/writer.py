@@ -118,7 +118,7 @@ async def record_event(
     )
     event.hash = link_hash(event.prev_hash, event_payload(event))
     session.add(event)
-    await session.flush([event])
+    await session.flush()
     await session.execute(_MOVE_HEAD, {"seq": event.seq, "hash": event.hash, "chain": chain})
     tracked = _this_request.get()
     if tracked is not None:

@@ -63,7 +63,7 @@ async def create_api_key(
         created_by_user_id=actor.user_id,  # type: ignore[arg-type]
     )
     session.add(row)
-    await session.flush([row])
+    await session.flush()
     await record_event(
         session,
         actor=actor,

@@ -76,7 +76,7 @@ async def grant_mandate(
         granted_at=now,
     )
     session.add(mandate)
-    await session.flush([mandate])
+    await session.flush()
     await record_event(
         session,
         actor=actor,
@@ -121,7 +121,7 @@ async def revoke_mandate(
     mandate.revoked_by_user_id = actor.user_id
     mandate.revocation_reason = reason
     session.add(mandate)
-    await session.flush([mandate])
+    await session.flush()
     await record_event(
         session,
         actor=actor,

@@ -99,7 +99,7 @@ async def import_statement(
         new_line_count=len(fresh),
     )
     session.add(statement)
-    await session.flush([statement])
+    await session.flush()
     records = [
         (
             new_id(),
