@@ -44,14 +44,18 @@ def test_hmrc_row_to_the_penny(row):
     frequency = PayFrequency(row["period_type"])
     code = parse_tax_code(row["tax_code"], week1_month1=row["week1_month1"] == "yes")
     tax = calculate_paye(
-        code, frequency, int(row["period_number"]),
+        code,
+        frequency,
+        int(row["period_number"]),
         taxable_pay_pence=pence(row["gross_pay_this_period"]),
         previous_taxable_pay_pence=pence(row["taxable_pay_to_date_previous"]),
         previous_tax_pence=pence(row["tax_paid_to_date_previous"]),
         bands=series(code.band_series).at(payment_date=paid_on),
     )
     ni = calculate_ni(
-        row["ni_category"], frequency, pence(row["gross_pay_this_period"]),
+        row["ni_category"],
+        frequency,
+        pence(row["gross_pay_this_period"]),
         thresholds=series("hmrc.ni.class1.thresholds").at(payment_date=paid_on),
         rates=series("hmrc.ni.class1.category_rates").at(payment_date=paid_on),
     )
