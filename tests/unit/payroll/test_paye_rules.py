@@ -99,6 +99,7 @@ def test_a_scottish_pa_on_four_weekly_pay_at_the_2026_pa_minimum():
 
 
 def test_ni_rounding_drops_a_third_decimal_of_five_or_less():
+    # Only the third decimal counts: 0.0259 keeps 0.025, whose third decimal is 5, so 0.02.
     assert [ni_round(Decimal(text)) for text in ("0.0056", "0.0064", "0.0256", "0.0259", "1.005", "1.006")] == [
         0,
         1,

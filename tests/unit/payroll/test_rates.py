@@ -27,7 +27,7 @@ def test_the_tax_year_boundary_is_6_april():
 def test_a_date_with_no_published_rate_is_an_error_not_a_guess():
     thresholds = series("hmrc.ni.class1.thresholds")
     for day in (date(2024, 4, 5), date(2027, 4, 6)):
-        with pytest.raises(RateNotPublishedError, match="No hmrc.ni.class1.thresholds is published"):
+        with pytest.raises(RateNotPublishedError, match=r"No hmrc\.ni\.class1\.thresholds is published"):
             thresholds.at(payment_date=day)
 
 
