@@ -104,7 +104,7 @@ def test_ni_rounding_drops_a_third_decimal_of_five_or_less():
         0,
         1,
         2,
-        3,
+        2,
         100,
         101,
     ]
