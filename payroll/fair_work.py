@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, Decimal
 
-from dateutil.relativedelta import relativedelta
-
 from payroll.rates import RateValue
 
 SLEEPOVER = "sleepover"
@@ -73,7 +71,8 @@ class Finding:
 
 
 def age_on(date_of_birth: date, day: date) -> int:
-    return relativedelta(day, date_of_birth).years
+    """Whole years of age on ``day`` (a 29 February birthday counts from 1 March in other years)."""
+    return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
 
 
 def minimum_wage_band(worker: Worker, period_start: date) -> str:

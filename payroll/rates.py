@@ -14,7 +14,7 @@ import tomllib
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -129,3 +129,18 @@ def all_series() -> list[RateSeries]:
         series(".".join(path.relative_to(RATES_DIR).with_suffix("").parts))
         for path in sorted(RATES_DIR.rglob("*.toml"))
     ]
+
+
+def payslip_rates(paid_on: date, period_start: date, band_series: str):  # type: ignore[no-untyped-def]
+    """Look up every dated value a payslip needs (``payroll.payslip.PayslipRates``)."""
+    from payroll.payslip import PayslipRates
+
+    pa_minimum = series("scotgov.pa_minimum_hourly_rate")
+    return PayslipRates(
+        income_tax_bands=series(band_series).at(payment_date=paid_on),
+        ni_thresholds=series("hmrc.ni.class1.thresholds").at(payment_date=paid_on),
+        ni_rates=series("hmrc.ni.class1.category_rates").at(payment_date=paid_on),
+        pension_thresholds=series("tpr.auto_enrolment_thresholds").at(payment_date=paid_on),
+        minimum_wage=series("lpc.minimum_wage_hourly_rates").at(pay_reference_period_start=period_start),
+        pa_minimum_on=lru_cache(maxsize=1024)(lambda day: pa_minimum.at(hours_worked=day)),
+    )
