@@ -18,6 +18,7 @@ from dp_platform.api.deps import DEPENDENCIES
 from dp_platform.api.health import HealthController
 from dp_platform.api.ledger import LedgerController
 from dp_platform.api.mandates import MandateController
+from dp_platform.api.payroll import PayrollController
 from dp_platform.api.reconciliation import ReconciliationController
 from dp_platform.api.statements import StatementController
 from dp_platform.audit.enforcement import audit_tracking_middleware, require_audit_for_changes
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             LedgerController,
             StatementController,
             ReconciliationController,
+            PayrollController,
             ApiKeyController,
         ],
         plugins=[create_sqlalchemy_plugin(engine)],

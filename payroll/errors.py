@@ -3,7 +3,10 @@
 PayrollError                  base of this package's errors (a ledgers.DomainError)
  ├── RateNotPublishedError    no rate is published for the date asked (422)
  ├── RateDataError            a rate file breaks the format (a programming error, found by the tests)
- └── InvalidTaxCodeError      a tax code HMRC would not issue
+ ├── InvalidTaxCodeError      a tax code HMRC would not issue
+ ├── PayRunError              a pay run that cannot be drafted (a PA without a date of birth, ...)
+ ├── PayRunHasFindingsError   finalising a run with fair-work findings and no override reason (422)
+ └── PayRunNotFoundError      (404)
 """
 
 from __future__ import annotations
@@ -29,3 +32,17 @@ class RateDataError(PayrollError):
 
 class InvalidTaxCodeError(PayrollError):
     title = "Not a tax code"
+
+
+class PayRunError(PayrollError):
+    title = "Pay run cannot proceed"
+
+
+class PayRunHasFindingsError(PayrollError):
+    category = "unprocessable"
+    title = "Pay run has fair-work findings"
+
+
+class PayRunNotFoundError(PayrollError):
+    category = "not_found"
+    title = "No such pay run"

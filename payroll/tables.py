@@ -2,28 +2,123 @@
 
 ``employer_account_id`` is the DP account that employs the PA. It is stored without a
 foreign key because the account table belongs to the platform layer above this one.
+Payslips of a finalised pay run are never changed: a correction is a new run.
 """
 
 from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import CheckConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Column, DateTime, Index, Numeric, UniqueConstraint, text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
 from ledgers.columns import created_at_field, id_field, text_field
 
 
+def _pence(**kwargs: Any) -> Any:
+    return Field(sa_column=Column(BigInteger, nullable=False, server_default="0"), default=0, **kwargs)
+
+
 class PersonalAssistantRow(SQLModel, table=True):
-    """A Personal Assistant employed by a DP account holder."""
+    """A Personal Assistant employed by a DP account holder, with what payroll needs to pay them."""
 
     __tablename__ = "payroll_personal_assistants"
-    __table_args__ = (CheckConstraint("left_on IS NULL OR left_on >= started_on", name="left_after_started"),)
+    __table_args__ = (
+        CheckConstraint("left_on IS NULL OR left_on >= started_on", name="left_after_started"),
+        CheckConstraint("pay_frequency IN ('weekly', 'fortnightly', 'four_weekly', 'monthly')", name="pay_frequency"),
+    )
 
     id: uuid.UUID = id_field()
     employer_account_id: uuid.UUID = Field(index=True)
     full_name: str = text_field(200)
     started_on: date
     left_on: date | None = None
+    date_of_birth: date | None = None
+    ni_number: str | None = text_field(9, default=None, nullable=True)
+    ni_category: str = text_field(1, default="A", sa_column_kwargs={"server_default": "A"})
+    tax_code: str = text_field(16, default="1257L", sa_column_kwargs={"server_default": "1257L"})
+    week1_month1: bool = Field(default=False, sa_column_kwargs={"server_default": text("false")})
+    pay_frequency: str = text_field(12, default="four_weekly", sa_column_kwargs={"server_default": "four_weekly"})
+    dp_funded: bool = Field(default=True, sa_column_kwargs={"server_default": text("true")})
+    pension_enrolled: bool = Field(default=True, sa_column_kwargs={"server_default": text("true")})
+    pension_arrangement: str = text_field(
+        20, default="relief_at_source", sa_column_kwargs={"server_default": "relief_at_source"}
+    )
+    holiday_scheme: str = text_field(20, default="accrual_12_07", sa_column_kwargs={"server_default": "accrual_12_07"})
+    pvg_checked_on: date | None = None
+    right_to_work_checked_on: date | None = None
+    right_to_work_expires_on: date | None = None
     created_at: datetime = created_at_field()
+
+
+class TimesheetEntryRow(SQLModel, table=True):
+    __tablename__ = "payroll_timesheet_entries"
+    __table_args__ = (
+        CheckConstraint("hours > 0 AND hours <= 24", name="hours"),
+        CheckConstraint("kind IN ('standard', 'night', 'weekend', 'bank_holiday', 'sleepover')", name="kind"),
+        CheckConstraint("hourly_rate_pence > 0", name="rate"),
+        Index("ix_payroll_timesheet_entries_pa_id_worked_on", "pa_id", "worked_on"),
+    )
+
+    id: uuid.UUID = id_field()
+    pa_id: uuid.UUID = Field(foreign_key="payroll_personal_assistants.id")
+    worked_on: date
+    hours: Decimal = Field(sa_column=Column(Numeric(5, 2), nullable=False))
+    kind: str = text_field(16)
+    hourly_rate_pence: int = Field(sa_column=Column(BigInteger, nullable=False))
+    created_at: datetime = created_at_field()
+
+
+class PayRunRow(SQLModel, table=True):
+    __tablename__ = "payroll_pay_runs"
+    __table_args__ = (
+        CheckConstraint("status IN ('draft', 'finalised')", name="status"),
+        CheckConstraint("period_end >= period_start", name="period"),
+        UniqueConstraint("employer_account_id", "frequency", "tax_year_start", "period_number", "version"),
+    )
+
+    id: uuid.UUID = id_field()
+    employer_account_id: uuid.UUID = Field(index=True)
+    frequency: str = text_field(12)
+    tax_year_start: date
+    period_number: int
+    version: int = 1
+    """A correction is a new run for the same period with the next version."""
+    period_start: date
+    period_end: date
+    paid_on: date
+    status: str = text_field(10, default="draft")
+    override_reason: str | None = text_field(None, default=None, nullable=True)
+    """Why the run was finalised despite fair-work findings (required then, audited)."""
+    ledger_entry_id: uuid.UUID | None = None
+    finalised_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    created_at: datetime = created_at_field()
+
+
+class PayslipRow(SQLModel, table=True):
+    __tablename__ = "payroll_payslips"
+    __table_args__ = (UniqueConstraint("pay_run_id", "pa_id"),)
+
+    id: uuid.UUID = id_field()
+    pay_run_id: uuid.UUID = Field(foreign_key="payroll_pay_runs.id", index=True)
+    pa_id: uuid.UUID = Field(foreign_key="payroll_personal_assistants.id", index=True)
+    tax_code: str = text_field(16)
+    ni_category: str = text_field(1)
+    gross_pence: int = _pence()
+    taxable_pence: int = _pence()
+    tax_pence: int = _pence()
+    employee_ni_pence: int = _pence()
+    employer_ni_pence: int = _pence()
+    employee_pension_pence: int = _pence()
+    employer_pension_pence: int = _pence()
+    net_pence: int = _pence()
+    taxable_to_date_pence: int = _pence()
+    tax_to_date_pence: int = _pence()
+    holiday_hours_accrued: Decimal = Field(sa_column=Column(Numeric(8, 4), nullable=False))
+    lines: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSONB, nullable=False))
+    findings: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSONB, nullable=False))
+    rates_used: list[str] = Field(default_factory=list, sa_column=Column(JSONB, nullable=False))

@@ -175,7 +175,40 @@ async def _close_ledger_account(api, world, db):
     )
 
 
+async def _add_pa(api, world, db):
+    from tests.api.test_payroll_api import AILSA
+
+    return await api.post(f"/api/accounts/{world.accounts['a1']}/pas", headers=world.headers("ann"), json=AILSA)
+
+
+async def _timesheet(api, world, db):
+    pa = (await _add_pa(api, world, db)).json()
+    return await api.post(
+        f"/api/accounts/{world.accounts['a1']}/pas/{pa['id']}/timesheet",
+        headers=world.headers("ann"),
+        json={"entries": [{"worked_on": "2026-04-07", "hours": "8", "hourly_rate_pence": 1400}]},
+    )
+
+
+async def _draft_pay_run(api, world, db):
+    from tests.api.test_payroll_api import PERIOD_1
+
+    await _timesheet(api, world, db)
+    return await api.post(f"/api/accounts/{world.accounts['a1']}/pay-runs", headers=world.headers("ann"), json=PERIOD_1)
+
+
+async def _finalise_pay_run(api, world, db):
+    run = (await _draft_pay_run(api, world, db)).json()
+    return await api.post(
+        f"/api/accounts/{world.accounts['a1']}/pay-runs/{run['id']}/finalise", headers=world.headers("ann"), json={}
+    )
+
+
 EXAMPLES: dict[tuple[str, str], Example] = {
+    ("POST", "/api/accounts/{account_id:uuid}/pas"): _add_pa,
+    ("POST", "/api/accounts/{account_id:uuid}/pas/{pa_id:uuid}/timesheet"): _timesheet,
+    ("POST", "/api/accounts/{account_id:uuid}/pay-runs"): _draft_pay_run,
+    ("POST", "/api/accounts/{account_id:uuid}/pay-runs/{run_id:uuid}/finalise"): _finalise_pay_run,
     ("POST", "/api/accounts/{account_id:uuid}/ledger/accounts"): _open_ledger_account,
     ("POST", "/api/accounts/{account_id:uuid}/ledger/accounts/close"): _close_ledger_account,
     ("POST", "/api/accounts/{account_id:uuid}/reconciliation/auto"): _auto_reconcile,

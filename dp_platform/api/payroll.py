@@ -1,0 +1,172 @@
+"""PA payroll for a DP account: PAs, timesheets, pay runs."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timedelta
+from typing import Annotated
+
+from litestar import Controller, get, post
+from litestar.params import Body
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dp_platform.api.schemas.payroll import (
+    PayRun,
+    PayRunCreate,
+    PayRunFinalise,
+    PayslipOut,
+    PersonalAssistant,
+    PersonalAssistantCreate,
+    TimesheetIn,
+)
+from dp_platform.tenancy.access import authorize
+from dp_platform.tenancy.policy import SCOTTISH_TIME, Action, Actor
+from dp_platform.workflows.payroll import add_pa, draft_account_pay_run, finalise_account_pay_run, record_timesheet
+from payroll.periods import PayFrequency
+from payroll.service import PayRun as PayRunResult
+from payroll.service import get_pay_run
+from payroll.tables import PersonalAssistantRow
+
+EXPIRY_WARNING_DAYS = 60
+TOTALS = (
+    "gross_pence",
+    "tax_pence",
+    "employee_ni_pence",
+    "employer_ni_pence",
+    "employee_pension_pence",
+    "employer_pension_pence",
+    "net_pence",
+)
+
+
+def duty_warnings(pa: PersonalAssistantRow, today: date) -> list[str]:
+    warnings = []
+    if pa.pvg_checked_on is None:
+        warnings.append("No PVG scheme membership check is recorded.")
+    if pa.right_to_work_checked_on is None:
+        warnings.append("No right-to-work check is recorded.")
+    if pa.right_to_work_expires_on is not None:
+        if pa.right_to_work_expires_on < today:
+            warnings.append(f"The right to work expired on {pa.right_to_work_expires_on.isoformat()}.")
+        elif pa.right_to_work_expires_on <= today + timedelta(days=EXPIRY_WARNING_DAYS):
+            warnings.append(f"The right to work expires on {pa.right_to_work_expires_on.isoformat()}; check again.")
+    return warnings
+
+
+def to_pa(pa: PersonalAssistantRow) -> PersonalAssistant:
+    return PersonalAssistant(
+        id=pa.id,
+        full_name=pa.full_name,
+        started_on=pa.started_on,
+        left_on=pa.left_on,
+        tax_code=pa.tax_code,
+        ni_category=pa.ni_category,
+        pay_frequency=pa.pay_frequency,
+        warnings=duty_warnings(pa, datetime.now(SCOTTISH_TIME).date()),
+    )
+
+
+def to_pay_run(result: PayRunResult) -> PayRun:
+    run = result.run
+    return PayRun(
+        id=run.id,
+        frequency=run.frequency,
+        tax_year_start=run.tax_year_start,
+        period_number=run.period_number,
+        version=run.version,
+        period_start=run.period_start,
+        period_end=run.period_end,
+        paid_on=run.paid_on,
+        status=run.status,
+        override_reason=run.override_reason,
+        ledger_entry_id=run.ledger_entry_id,
+        payslips=[
+            PayslipOut(**{name: getattr(slip, name) for name in PayslipOut.__struct_fields__})
+            for slip in result.payslips
+        ],
+        totals={name: result.total(name) for name in TOTALS},
+    )
+
+
+class PayrollController(Controller):
+    path = "/api/accounts/{account_id:uuid}"
+    tags = ["Payroll"]
+
+    @get("/pas", operation_id="ListPersonalAssistants")
+    async def list_pas(self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID) -> list[PersonalAssistant]:
+        await authorize(db_session, actor, account_id, Action.VIEW)
+        rows = await db_session.scalars(
+            select(PersonalAssistantRow)
+            .where(PersonalAssistantRow.employer_account_id == account_id)
+            .order_by(PersonalAssistantRow.full_name)
+        )
+        return [to_pa(row) for row in rows]
+
+    @post("/pas", operation_id="AddPersonalAssistant")
+    async def add_pa(
+        self,
+        db_session: AsyncSession,
+        actor: Actor,
+        account_id: uuid.UUID,
+        data: Annotated[PersonalAssistantCreate, Body()],
+    ) -> PersonalAssistant:
+        fields = {name: getattr(data, name) for name in data.__struct_fields__}
+        return to_pa(await add_pa(db_session, actor, account_id, fields))
+
+    @post("/pas/{pa_id:uuid}/timesheet", operation_id="RecordTimesheet")
+    async def timesheet(
+        self,
+        db_session: AsyncSession,
+        actor: Actor,
+        account_id: uuid.UUID,
+        pa_id: uuid.UUID,
+        data: Annotated[TimesheetIn, Body()],
+    ) -> dict[str, int]:
+        rows = await record_timesheet(
+            db_session,
+            actor,
+            account_id,
+            pa_id,
+            [(e.worked_on, e.hours, e.kind, e.hourly_rate_pence) for e in data.entries],
+        )
+        return {"entries_recorded": len(rows)}
+
+    @post("/pay-runs", operation_id="DraftPayRun")
+    async def draft(
+        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, data: Annotated[PayRunCreate, Body()]
+    ) -> PayRun:
+        return to_pay_run(
+            await draft_account_pay_run(
+                db_session,
+                actor,
+                account_id,
+                frequency=PayFrequency(data.frequency),
+                period_number=data.period_number,
+                period_start=data.period_start,
+                period_end=data.period_end,
+                paid_on=data.paid_on,
+            )
+        )
+
+    @get("/pay-runs/{run_id:uuid}", operation_id="GetPayRun")
+    async def get(self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, run_id: uuid.UUID) -> PayRun:
+        await authorize(db_session, actor, account_id, Action.VIEW)
+        return to_pay_run(await get_pay_run(db_session, account_id, run_id))
+
+    @post("/pay-runs/{run_id:uuid}/finalise", operation_id="FinalisePayRun", status_code=200)
+    async def finalise(
+        self,
+        db_session: AsyncSession,
+        actor: Actor,
+        account_id: uuid.UUID,
+        run_id: uuid.UUID,
+        data: Annotated[PayRunFinalise, Body()],
+    ) -> PayRun:
+        """Post wages, employer NI and pension to the ledger.
+
+        Refused while the run has fair-work findings, unless a reason for going ahead is given.
+        """
+        return to_pay_run(
+            await finalise_account_pay_run(db_session, actor, account_id, run_id, override_reason=data.override_reason)
+        )

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+import msgspec
+
+from dp_platform.api.schemas.base import Schema
+
+Kind = Literal["standard", "night", "weekend", "bank_holiday", "sleepover"]
+
+
+class PersonalAssistantCreate(Schema):
+    full_name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    started_on: date
+    date_of_birth: date
+    tax_code: Annotated[str, msgspec.Meta(min_length=2, max_length=16)] = "1257L"
+    week1_month1: bool = False
+    ni_category: Literal["A", "B", "C", "H", "J", "M", "V", "Z", "X"] = "A"
+    ni_number: Annotated[str, msgspec.Meta(pattern=r"^[A-CEGHJ-PR-TW-Z]{2}\d{6}[A-D]$")] | None = None
+    pay_frequency: Literal["weekly", "fortnightly", "four_weekly", "monthly"] = "four_weekly"
+    dp_funded: bool = True
+    pension_enrolled: bool = True
+    pension_arrangement: Literal["relief_at_source", "net_pay"] = "relief_at_source"
+    holiday_scheme: Literal["accrual_12_07", "rolled_up_12_07", "fixed_5_6_weeks"] = "accrual_12_07"
+    pvg_checked_on: date | None = None
+    right_to_work_checked_on: date | None = None
+    right_to_work_expires_on: date | None = None
+
+
+class PersonalAssistant(Schema):
+    id: uuid.UUID
+    full_name: str
+    started_on: date
+    left_on: date | None
+    tax_code: str
+    ni_category: str
+    pay_frequency: str
+    warnings: list[str]
+    """Employer duties not yet shown as done: PVG membership, right-to-work checks."""
+
+
+class TimesheetEntryIn(Schema):
+    worked_on: date
+    hours: Decimal
+    """More than 0 and at most 24, in hundredths of an hour at most (e.g. "7.5")."""
+    hourly_rate_pence: Annotated[int, msgspec.Meta(gt=0)]
+    kind: Kind = "standard"
+
+
+class TimesheetIn(Schema):
+    entries: Annotated[list[TimesheetEntryIn], msgspec.Meta(min_length=1, max_length=500)]
+
+
+class PayRunCreate(Schema):
+    frequency: Literal["weekly", "fortnightly", "four_weekly", "monthly"]
+    period_number: Annotated[int, msgspec.Meta(ge=1, le=52)]
+    period_start: date
+    period_end: date
+    paid_on: date
+
+
+class PayRunFinalise(Schema):
+    override_reason: Annotated[str, msgspec.Meta(min_length=1, max_length=1000)] | None = None
+
+
+class PayslipOut(Schema):
+    pa_id: uuid.UUID
+    tax_code: str
+    ni_category: str
+    gross_pence: int
+    taxable_pence: int
+    tax_pence: int
+    employee_ni_pence: int
+    employer_ni_pence: int
+    employee_pension_pence: int
+    employer_pension_pence: int
+    net_pence: int
+    taxable_to_date_pence: int
+    tax_to_date_pence: int
+    holiday_hours_accrued: Decimal
+    lines: list[dict[str, Any]]
+    findings: list[dict[str, Any]]
+    rates_used: list[str]
+
+
+class PayRun(Schema):
+    id: uuid.UUID
+    frequency: str
+    tax_year_start: date
+    period_number: int
+    version: int
+    period_start: date
+    period_end: date
+    paid_on: date
+    status: str
+    override_reason: str | None
+    ledger_entry_id: uuid.UUID | None
+    payslips: list[PayslipOut]
+    totals: dict[str, int]

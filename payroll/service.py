@@ -1,0 +1,286 @@
+"""Pay runs in the database: draft from timesheets, finalise into the ledger.
+
+A draft is recalculated whenever it is drafted again; a finalised run is fixed, and its
+ledger entry carries the key ``payrun:<id>:v<version>``, so finalising twice posts once.
+Functions take the caller's session and never commit.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ledgers import LedgerError
+from ledgers.accounts import AccountCode
+from ledgers.entries import JournalEntryDraft, Posting
+from ledgers.money import Money
+from ledgers.service import PostedEntry, post_entry
+from payroll.errors import PayRunError, PayRunHasFindingsError, PayRunNotFoundError
+from payroll.fair_work import WorkedTime, Worker
+from payroll.holiday import HolidayScheme
+from payroll.payslip import Payslip, PayslipRequest, calculate_payslip
+from payroll.pension import Arrangement
+from payroll.periods import PayFrequency, tax_year_start
+from payroll.rates import payslip_rates
+from payroll.tables import PayRunRow, PayslipRow, PersonalAssistantRow, TimesheetEntryRow
+from payroll.tax_codes import parse_tax_code
+
+GROSS_WAGES = AccountCode("expenses:pa_wages:gross")
+EMPLOYER_NI = AccountCode("expenses:pa_wages:employer_ni")
+EMPLOYER_PENSION = AccountCode("expenses:pa_wages:employer_pension")
+NET_WAGES_DUE = AccountCode("liabilities:wages:net_due")
+HMRC_DUE = AccountCode("liabilities:hmrc:paye_ni")
+PENSION_DUE = AccountCode("liabilities:pension:due")
+
+
+@dataclass(frozen=True, slots=True)
+class PayRun:
+    run: PayRunRow
+    payslips: tuple[PayslipRow, ...]
+
+    @property
+    def findings(self) -> list[dict[str, object]]:
+        return [finding for slip in self.payslips for finding in slip.findings]
+
+    def total(self, field: str) -> int:
+        return sum(getattr(slip, field) for slip in self.payslips)
+
+
+async def _previous_to_date(
+    session: AsyncSession, pa_id: uuid.UUID, year_start: date, paid_on: date
+) -> tuple[int, int]:
+    """Taxable pay and tax to date from the PA's last finalised payslip earlier in the tax year."""
+    row = (
+        await session.execute(
+            select(PayslipRow.taxable_to_date_pence, PayslipRow.tax_to_date_pence)
+            .join(PayRunRow, PayRunRow.id == PayslipRow.pay_run_id)
+            .where(
+                PayslipRow.pa_id == pa_id,
+                PayRunRow.status == "finalised",
+                PayRunRow.tax_year_start == year_start,
+                PayRunRow.paid_on < paid_on,
+            )
+            .order_by(PayRunRow.paid_on.desc(), PayRunRow.version.desc())
+            .limit(1)
+        )
+    ).first()
+    return (row[0], row[1]) if row else (0, 0)
+
+
+def _row(run_id: uuid.UUID, pa: PersonalAssistantRow, slip: Payslip, previous: tuple[int, int]) -> PayslipRow:
+    return PayslipRow(
+        pay_run_id=run_id,
+        pa_id=pa.id,
+        tax_code=pa.tax_code,
+        ni_category=pa.ni_category,
+        gross_pence=slip.gross_pence,
+        taxable_pence=slip.taxable_pence,
+        tax_pence=slip.paye.tax_pence,
+        employee_ni_pence=slip.ni.employee_pence,
+        employer_ni_pence=slip.ni.employer_pence,
+        employee_pension_pence=slip.pension.employee_pence,
+        employer_pension_pence=slip.pension.employer_pence,
+        net_pence=slip.net_pence,
+        taxable_to_date_pence=(
+            slip.paye.taxable_pay_to_date_pence if not pa.week1_month1 else previous[0] + slip.taxable_pence
+        ),
+        tax_to_date_pence=previous[1] + slip.paye.tax_pence,
+        holiday_hours_accrued=slip.holiday_hours_accrued,
+        lines=[
+            {
+                "label": line.label,
+                "hours": str(line.hours) if line.hours is not None else None,
+                "hourly_rate_pence": line.hourly_rate_pence,
+                "amount_pence": line.amount_pence,
+            }
+            for line in slip.lines
+        ],
+        findings=[
+            {
+                "rule": f.rule,
+                "first_on": f.first_on.isoformat(),
+                "last_on": f.last_on.isoformat(),
+                "hours": str(f.hours),
+                "paid_rate_pence": f.paid_rate_pence,
+                "minimum_pence": f.minimum_pence,
+                "shortfall_per_hour_pence": f.shortfall_per_hour_pence,
+                "arrears_pence": f.arrears_pence,
+                "rate": f.rate_reference,
+                "sentence": f.sentence(),
+            }
+            for f in slip.findings
+        ],
+        rates_used=list(slip.rates_used),
+    )
+
+
+async def draft_pay_run(
+    session: AsyncSession,
+    employer_account_id: uuid.UUID,
+    *,
+    frequency: PayFrequency,
+    period_number: int,
+    period_start: date,
+    period_end: date,
+    paid_on: date,
+) -> PayRun:
+    if period_end < period_start:
+        raise PayRunError("The period ends before it starts.", field="period_end")
+    year_start = tax_year_start(paid_on)
+    runs = list(
+        await session.scalars(
+            select(PayRunRow)
+            .where(
+                PayRunRow.employer_account_id == employer_account_id,
+                PayRunRow.frequency == frequency.value,
+                PayRunRow.tax_year_start == year_start,
+                PayRunRow.period_number == period_number,
+            )
+            .order_by(PayRunRow.version)
+            .with_for_update()
+        )
+    )
+    run = runs[-1] if runs and runs[-1].status == "draft" else None
+    if run is None:
+        run = PayRunRow(
+            employer_account_id=employer_account_id,
+            frequency=frequency.value,
+            tax_year_start=year_start,
+            period_number=period_number,
+            version=len(runs) + 1,
+            period_start=period_start,
+            period_end=period_end,
+            paid_on=paid_on,
+        )
+        session.add(run)
+    else:
+        run.period_start, run.period_end, run.paid_on = period_start, period_end, paid_on
+        await session.execute(delete(PayslipRow).where(PayslipRow.pay_run_id == run.id))
+    await session.flush()
+    pas = list(
+        await session.scalars(
+            select(PersonalAssistantRow)
+            .where(
+                PersonalAssistantRow.employer_account_id == employer_account_id,
+                PersonalAssistantRow.pay_frequency == frequency.value,
+                PersonalAssistantRow.started_on <= period_end,
+                (PersonalAssistantRow.left_on.is_(None)) | (PersonalAssistantRow.left_on >= period_start),
+            )
+            .order_by(PersonalAssistantRow.full_name)
+        )
+    )
+    slips = []
+    for pa in pas:
+        entries = list(
+            await session.scalars(
+                select(TimesheetEntryRow)
+                .where(
+                    TimesheetEntryRow.pa_id == pa.id,
+                    TimesheetEntryRow.worked_on >= period_start,
+                    TimesheetEntryRow.worked_on <= period_end,
+                )
+                .order_by(TimesheetEntryRow.worked_on)
+            )
+        )
+        if not entries:
+            continue
+        if pa.date_of_birth is None:
+            raise PayRunError(
+                f"{pa.full_name} has no date of birth; it decides pension and minimum wage.", field="date_of_birth"
+            )
+        code = parse_tax_code(pa.tax_code, week1_month1=pa.week1_month1)
+        previous = await _previous_to_date(session, pa.id, year_start, paid_on)
+        request = PayslipRequest(
+            worker=Worker(pa.full_name, pa.date_of_birth, dp_funded=pa.dp_funded),
+            tax_code=code,
+            ni_category=pa.ni_category,
+            frequency=frequency,
+            period_number=period_number,
+            period_start=period_start,
+            paid_on=paid_on,
+            entries=tuple(WorkedTime(e.worked_on, Decimal(e.hours), e.hourly_rate_pence, e.kind) for e in entries),
+            previous_taxable_pay_pence=previous[0],
+            previous_tax_pence=previous[1],
+            pension_enrolled=pa.pension_enrolled,
+            pension_arrangement=Arrangement(pa.pension_arrangement),
+            holiday_scheme=HolidayScheme(pa.holiday_scheme),
+        )
+        slip = calculate_payslip(request, payslip_rates(paid_on, period_start, code.band_series))
+        slips.append(_row(run.id, pa, slip, previous))
+    if not slips:
+        raise PayRunError("No PA on this payroll has hours in the period.", field="period_start")
+    session.add_all(slips)
+    await session.flush()
+    return PayRun(run, tuple(slips))
+
+
+async def get_pay_run(
+    session: AsyncSession, employer_account_id: uuid.UUID, run_id: uuid.UUID, *, lock: bool = False
+) -> PayRun:
+    query = select(PayRunRow).where(PayRunRow.id == run_id)
+    run = await session.scalar(query.with_for_update() if lock else query)
+    if run is None or run.employer_account_id != employer_account_id:
+        raise PayRunNotFoundError(f"There is no pay run {run_id} for this account.", field="pay_run_id")
+    slips = await session.scalars(select(PayslipRow).where(PayslipRow.pay_run_id == run.id).order_by(PayslipRow.id))
+    return PayRun(run, tuple(slips))
+
+
+def ledger_draft(pay_run: PayRun) -> JournalEntryDraft:
+    """Wages and employer costs as expenses; net pay, HMRC and pension as what is owed."""
+    amounts = [
+        (GROSS_WAGES, pay_run.total("gross_pence")),
+        (EMPLOYER_NI, pay_run.total("employer_ni_pence")),
+        (EMPLOYER_PENSION, pay_run.total("employer_pension_pence")),
+        (NET_WAGES_DUE, -pay_run.total("net_pence")),
+        (
+            HMRC_DUE,
+            -(pay_run.total("tax_pence") + pay_run.total("employee_ni_pence") + pay_run.total("employer_ni_pence")),
+        ),
+        (PENSION_DUE, -(pay_run.total("employee_pension_pence") + pay_run.total("employer_pension_pence"))),
+    ]
+    run = pay_run.run
+    return JournalEntryDraft(
+        book_id=run.employer_account_id,
+        occurred_on=run.paid_on,
+        narration=f"Payroll {run.frequency.replace('_', '-')} period {run.period_number} "
+        f"({run.period_start.isoformat()} to {run.period_end.isoformat()})",
+        postings=tuple(Posting(account, Money(pence)) for account, pence in amounts if pence),
+        idempotency_key=f"payrun:{run.id}:v{run.version}",
+        source="payroll",
+    )
+
+
+async def finalise_pay_run(
+    session: AsyncSession,
+    employer_account_id: uuid.UUID,
+    run_id: uuid.UUID,
+    *,
+    override_reason: str | None,
+    finalised_at: datetime,
+) -> tuple[PayRun, PostedEntry, bool]:
+    """Post the run to the ledger and fix it. Returns the run, its entry, and whether it was final already."""
+    pay_run = await get_pay_run(session, employer_account_id, run_id, lock=True)
+    run = pay_run.run
+    draft = ledger_draft(pay_run)
+    if run.status == "finalised":
+        return pay_run, await post_entry(session, draft), True
+    if pay_run.findings and not (override_reason or "").strip():
+        sentences = "; ".join(str(finding["sentence"]) for finding in pay_run.findings)
+        raise PayRunHasFindingsError(
+            f"Pay below the legal floors: {sentences}. Correct the pay, or give the reason for finalising anyway.",
+            field="override_reason",
+        )
+    try:
+        posted = await post_entry(session, draft)
+    except LedgerError as error:
+        raise PayRunError(f"The ledger refused the pay run: {error.detail}", field="ledger") from None
+    run.status, run.ledger_entry_id, run.finalised_at = "finalised", posted.entry.id, finalised_at
+    run.override_reason = override_reason if pay_run.findings else None
+    session.add(run)
+    await session.flush()
+    return pay_run, posted, False

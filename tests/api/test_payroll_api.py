@@ -1,0 +1,240 @@
+"""Payroll through HTTP: a PA, a timesheet, a pay run drafted and finalised into the ledger,
+the fair-work gate, and paying the wages, HMRC and pension through a reconciled statement."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import statement_files as files
+
+pytestmark = pytest.mark.api
+
+AILSA = {
+    "full_name": "Ailsa Mackay",
+    "started_on": "2024-04-08",
+    "date_of_birth": "1990-05-01",
+    "tax_code": "S1257L",
+    "ni_number": "AB123456C",
+    "pvg_checked_on": "2024-03-20",
+    "right_to_work_checked_on": "2024-03-20",
+}
+PERIOD_1 = {
+    "frequency": "four_weekly",
+    "period_number": 1,
+    "period_start": "2026-04-06",
+    "period_end": "2026-05-03",
+    "paid_on": "2026-05-01",
+}
+
+
+def base(world, account="a1") -> str:
+    return f"/api/accounts/{world.accounts[account]}"
+
+
+async def add_ailsa(api, world, user="ann", rate=1350, **changes):
+    pa = await api.post(f"{base(world)}/pas", headers=world.headers(user), json={**AILSA, **changes})
+    assert pa.status_code == 201, pa.text
+    weekdays = [f"2026-04-{day:02d}" for day in range(6, 31) if day not in (11, 12, 18, 19, 25, 26)] + ["2026-05-01"]
+    entries = [{"worked_on": day, "hours": "7", "hourly_rate_pence": rate} for day in weekdays]  # 140 hours
+    entries += [
+        {"worked_on": day, "hours": "5", "hourly_rate_pence": 1500, "kind": "weekend"}
+        for day in ("2026-04-11", "2026-04-12")
+    ]
+    sheet = await api.post(
+        f"{base(world)}/pas/{pa.json()['id']}/timesheet", headers=world.headers(user), json={"entries": entries}
+    )
+    assert sheet.status_code == 201, sheet.text
+    return pa.json()
+
+
+async def test_draft_and_finalise_a_pay_run_into_the_ledger(api, world):
+    headers = world.headers("ann")
+    pa = await add_ailsa(api, world)
+    assert pa["warnings"] == []
+    drafted = await api.post(f"{base(world)}/pay-runs", headers=headers, json=PERIOD_1)
+    assert drafted.status_code == 201, drafted.text
+    run = drafted.json()
+    [slip] = run["payslips"]
+    assert (
+        slip["gross_pence"],
+        slip["tax_pence"],
+        slip["employee_ni_pence"],
+        slip["employer_ni_pence"],
+        slip["employee_pension_pence"],
+        slip["employer_pension_pence"],
+        slip["net_pence"],
+    ) == (204_000, 21_134, 8_584, 24_825, 6_240, 4_680, 168_042)
+    assert run["status"] == "draft" and slip["findings"] == []
+
+    done = await api.post(f"{base(world)}/pay-runs/{run['id']}/finalise", headers=headers, json={})
+    assert done.status_code == 200 and done.json()["status"] == "finalised"
+    again = await api.post(f"{base(world)}/pay-runs/{run['id']}/finalise", headers=headers, json={})
+    assert again.json()["ledger_entry_id"] == done.json()["ledger_entry_id"]
+
+    ledger = {
+        a["code"]: a["natural_balance_pence"]
+        for a in (await api.get(f"{base(world)}/ledger", headers=headers)).json()["accounts"]
+    }
+    assert ledger["expenses:pa_wages:gross"] == 204_000
+    assert ledger["expenses:pa_wages:employer_ni"] == 24_825
+    assert ledger["expenses:pa_wages:employer_pension"] == 4_680
+    assert ledger["liabilities:wages:net_due"] == 168_042
+    assert ledger["liabilities:hmrc:paye_ni"] == 21_134 + 8_584 + 24_825
+    assert ledger["liabilities:pension:due"] == 6_240 + 4_680
+    entries = (await api.get(f"{base(world)}/ledger/entries", headers=headers)).json()
+    assert [e["idempotency_key"] for e in entries] == [f"payrun:{run['id']}:v1"]
+
+
+async def test_the_next_period_is_cumulative(api, world):
+    headers = world.headers("ann")
+    pa = await add_ailsa(api, world)
+    first = (await api.post(f"{base(world)}/pay-runs", headers=headers, json=PERIOD_1)).json()
+    await api.post(f"{base(world)}/pay-runs/{first['id']}/finalise", headers=headers, json={})
+    await api.post(
+        f"{base(world)}/pas/{pa['id']}/timesheet",
+        headers=headers,
+        json={
+            "entries": [
+                {"worked_on": f"2026-05-{day:02d}", "hours": "7.5", "hourly_rate_pence": 1350} for day in range(4, 24)
+            ]  # 150 hours
+        },
+    )
+    second = (
+        await api.post(
+            f"{base(world)}/pay-runs",
+            headers=headers,
+            json={
+                **PERIOD_1,
+                "period_number": 2,
+                "period_start": "2026-05-04",
+                "period_end": "2026-05-31",
+                "paid_on": "2026-05-29",
+            },
+        )
+    ).json()
+    [slip] = second["payslips"]
+    assert slip["taxable_to_date_pence"] == 204_000 + 202_500
+    assert slip["tax_to_date_pence"] == 21_134 + slip["tax_pence"]
+
+
+async def test_pay_below_the_pa_minimum_blocks_finalising_until_a_reason_is_given(api, world):
+    headers = world.headers("ann")
+    await add_ailsa(api, world, rate=1300)
+    run = (await api.post(f"{base(world)}/pay-runs", headers=headers, json=PERIOD_1)).json()
+    [finding] = run["payslips"][0]["findings"]
+    assert (finding["rule"], finding["shortfall_per_hour_pence"], finding["arrears_pence"]) == (
+        "below_pa_minimum",
+        45,
+        6_300,
+    )  # (13.45 - 13.00) x 140 hours
+    refused = await api.post(f"{base(world)}/pay-runs/{run['id']}/finalise", headers=headers, json={})
+    assert refused.status_code == 422
+    assert "arrears 63.00" in refused.json()["detail"] and refused.json()["field"] == "override_reason"
+    reason = "Uplift agreed with the council on 2 May; arrears paid in period 2"
+    done = await api.post(
+        f"{base(world)}/pay-runs/{run['id']}/finalise", headers=headers, json={"override_reason": reason}
+    )
+    assert done.status_code == 200 and done.json()["override_reason"] == reason
+    events = (
+        await api.get(
+            f"/api/audit-events?account_id={world.accounts['a1']}&action=payrun.finalised",
+            headers=world.headers("finance_a"),
+        )
+    ).json()["items"]
+    assert events[0]["details"]["override_reason"] == reason
+    assert "arrears 63.00" in events[0]["details"]["findings"][0]
+
+
+async def test_paying_wages_hmrc_and_pension_reconciles_with_nothing_unmatched(api, world):
+    headers = world.headers("ann")
+    await add_ailsa(api, world)
+    run = (await api.post(f"{base(world)}/pay-runs", headers=headers, json=PERIOD_1)).json()
+    await api.post(f"{base(world)}/pay-runs/{run['id']}/finalise", headers=headers, json={})
+    opening = {
+        "occurred_on": "2026-04-30",
+        "narration": "Opening balance",
+        "idempotency_key": "open",
+        "postings": [
+            {"account": "assets:bank:dp_account", "amount_pence": 500_000},
+            {"account": "equity:opening_balance", "amount_pence": -500_000},
+        ],
+    }
+    await api.post(f"{base(world)}/ledger/entries", headers=headers, json=opening)
+    from datetime import date
+
+    payments = [
+        (date(2026, 5, 1), "A MACKAY WAGES", -168_042),
+        (date(2026, 5, 19), "HMRC CUMBERNAULD", -54_543),
+        (date(2026, 5, 20), "NEST PENSIONS", -10_920),
+    ]
+    statement = files.lloyds_csv(payments, opening=500_000)
+    assert (
+        await api.post(f"{base(world)}/statements", headers=headers, files={"file": ("may.csv", statement)})
+    ).status_code == 201
+    lines = {
+        line["description"]: line["id"]
+        for line in (await api.get(f"{base(world)}/statements/lines", headers=headers)).json()
+    }
+    for description, account in (
+        ("A MACKAY WAGES", "liabilities:wages:net_due"),
+        ("HMRC CUMBERNAULD", "liabilities:hmrc:paye_ni"),
+        ("NEST PENSIONS", "liabilities:pension:due"),
+    ):
+        posted = await api.post(
+            f"{base(world)}/statements/lines/{lines[description]}/post", headers=headers, json={"account": account}
+        )
+        assert posted.status_code == 201, posted.text
+    report = (
+        await api.get(
+            f"{base(world)}/reconciliation",
+            headers=headers,
+            params={"occurred_from": "2026-05-01", "occurred_to": "2026-05-31"},
+        )
+    ).json()
+    assert report["problems"] == [] and report["reconciled"] is True and report["matched"] == 3
+    owed = {
+        a["code"]: a["balance_pence"]
+        for a in (await api.get(f"{base(world)}/ledger", headers=headers)).json()["accounts"]
+        if a["code"].startswith("liabilities:")
+    }
+    assert set(owed.values()) == {0}
+
+
+async def test_who_may_run_payroll(api, world):
+    bureau = await api.post(f"{base(world)}/pas", headers=world.headers("bureau_x"), json=AILSA)
+    assert bureau.status_code == 201  # bureau X's mandate includes run_payroll
+    assert (await api.post(f"{base(world)}/pas", headers=world.headers("finance_a"), json=AILSA)).status_code == 403
+    assert (await api.post(f"{base(world)}/pas", headers=world.headers("cal"), json=AILSA)).status_code == 404
+    assert (
+        await api.post(f"{base(world, 'a2')}/pas", headers=world.headers("bureau_x"), json=AILSA)
+    ).status_code == 404  # mandate revoked
+
+
+async def test_missing_duties_are_warned(api, world):
+    pa = await api.post(
+        f"{base(world)}/pas",
+        headers=world.headers("ann"),
+        json={**AILSA, "pvg_checked_on": None, "right_to_work_expires_on": "2020-01-01"},
+    )
+    assert pa.json()["warnings"] == [
+        "No PVG scheme membership check is recorded.",
+        "The right to work expired on 2020-01-01.",
+    ]
+
+
+@pytest.mark.parametrize(("field", "value"), [("tax_code", "1257Q"), ("ni_number", "XX12"), ("date_of_birth", None)])
+async def test_bad_pa_details_are_refused(api, world, field, value):
+    response = await api.post(f"{base(world)}/pas", headers=world.headers("ann"), json={**AILSA, field: value})
+    assert response.status_code == 400, response.text
+
+
+@pytest.mark.parametrize("hours", ["0", "25", "7.125", "-3"])
+async def test_impossible_hours_are_refused(api, world, hours):
+    pa = (await api.post(f"{base(world)}/pas", headers=world.headers("ann"), json=AILSA)).json()
+    response = await api.post(
+        f"{base(world)}/pas/{pa['id']}/timesheet",
+        headers=world.headers("ann"),
+        json={"entries": [{"worked_on": "2026-04-07", "hours": hours, "hourly_rate_pence": 1400}]},
+    )
+    assert response.status_code == 400
+    assert response.json()["field"] == "entries[0].hours"
