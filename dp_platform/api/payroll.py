@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime, timedelta
 from typing import Annotated
 
-from litestar import Controller, get, post
+from litestar import Controller, Response, get, post
 from litestar.params import Body
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,7 +22,14 @@ from dp_platform.api.schemas.payroll import (
 )
 from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.policy import SCOTTISH_TIME, Action, Actor
-from dp_platform.workflows.payroll import add_pa, draft_account_pay_run, finalise_account_pay_run, record_timesheet
+from dp_platform.workflows.payroll import (
+    add_pa,
+    draft_account_pay_run,
+    finalise_account_pay_run,
+    payslip_document,
+    record_timesheet,
+)
+from payroll.payslip_pdf import render_payslip
 from payroll.periods import PayFrequency
 from payroll.service import PayRun as PayRunResult
 from payroll.service import get_pay_run
@@ -150,9 +157,22 @@ class PayrollController(Controller):
         )
 
     @get("/pay-runs/{run_id:uuid}", operation_id="GetPayRun")
-    async def get(self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, run_id: uuid.UUID) -> PayRun:
+    async def get_run(self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, run_id: uuid.UUID) -> PayRun:
         await authorize(db_session, actor, account_id, Action.VIEW)
         return to_pay_run(await get_pay_run(db_session, account_id, run_id))
+
+    @get(
+        "/pay-runs/{run_id:uuid}/payslips/{pa_id:uuid}/pdf", operation_id="GetPayslipPdf", media_type="application/pdf"
+    )
+    async def payslip_pdf(
+        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, run_id: uuid.UUID, pa_id: uuid.UUID
+    ) -> Response[bytes]:
+        document = await payslip_document(db_session, actor, account_id, run_id, pa_id)
+        return Response(
+            render_payslip(document),
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'inline; filename="payslip-{run_id}-{pa_id}.pdf"'},
+        )
 
     @post("/pay-runs/{run_id:uuid}/finalise", operation_id="FinalisePayRun", status_code=200)
     async def finalise(

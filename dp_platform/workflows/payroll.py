@@ -13,9 +13,11 @@ from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.policy import Action, Actor
 from ledgers.columns import utc_now
 from payroll.errors import PayrollError
+from payroll.payslip_pdf import PayslipDocument, PayslipLine, pounds
 from payroll.periods import PayFrequency
-from payroll.service import PayRun, draft_pay_run, finalise_pay_run
-from payroll.tables import PersonalAssistantRow, TimesheetEntryRow
+from payroll.rates import series
+from payroll.service import PayRun, draft_pay_run, finalise_pay_run, get_pay_run
+from payroll.tables import PayslipRow, PersonalAssistantRow, TimesheetEntryRow
 from payroll.tax_codes import parse_tax_code
 
 
@@ -152,3 +154,67 @@ async def finalise_account_pay_run(
         },
     )
     return pay_run
+
+
+def _explain(slip: PayslipRow) -> tuple[tuple[PayslipLine, ...], tuple[PayslipLine, ...], tuple[PayslipLine, ...]]:
+    earnings = tuple(
+        PayslipLine(
+            line["label"].capitalize(),
+            f"{line['hours']} h at {pounds(line['hourly_rate_pence'])} an hour"
+            if line["hours"]
+            else "12.07% of pay for work done, paid now instead of when leave is taken",
+            line["amount_pence"],
+        )
+        for line in slip.lines
+    )
+    deductions = (
+        PayslipLine("Income tax (PAYE)", f"code {slip.tax_code}, worked out on pay to date", slip.tax_pence),
+        PayslipLine(
+            "National Insurance",
+            f"category {slip.ni_category}, on pay above the primary threshold",
+            slip.employee_ni_pence,
+        ),
+        PayslipLine("Pension", "your workplace pension contribution", slip.employee_pension_pence),
+    )
+    employer = (
+        PayslipLine("Employer National Insurance", "on pay above the secondary threshold", slip.employer_ni_pence),
+        PayslipLine("Employer pension", "at least 3% of qualifying earnings", slip.employer_pension_pence),
+    )
+    return earnings, deductions, employer
+
+
+async def payslip_document(
+    session: AsyncSession, actor: Actor, account_id: uuid.UUID, run_id: uuid.UUID, pa_id: uuid.UUID
+) -> PayslipDocument:
+    access = await authorize(session, actor, account_id, Action.VIEW)
+    pay_run = await get_pay_run(session, account_id, run_id)
+    slip = next((slip for slip in pay_run.payslips if slip.pa_id == pa_id), None)
+    pa = await session.get(PersonalAssistantRow, pa_id)
+    if slip is None or pa is None:
+        raise PayrollError(f"Pay run {run_id} has no payslip for PA {pa_id}.", field="pa_id")
+    earnings, deductions, employer = _explain(slip)
+    sources = []
+    for reference in slip.rates_used:
+        series_id, _, effective = reference.partition("@")
+        for value in series(series_id).values:
+            if value.effective_from.isoformat() == effective:
+                sources += [(reference, source.title, source.url) for source in value.sources]
+    run = pay_run.run
+    return PayslipDocument(
+        employer=f"{access.account.holder_name} (Direct Payment {access.account.reference})",
+        employee=pa.full_name,
+        ni_number=pa.ni_number,
+        tax_code=slip.tax_code,
+        ni_category=slip.ni_category,
+        period=f"{run.frequency.replace('_', '-')} period {run.period_number}, {run.period_start.isoformat()} to "
+        f"{run.period_end.isoformat()}",
+        paid_on=run.paid_on,
+        earnings=earnings,
+        deductions=deductions,
+        employer_costs=employer,
+        net_pence=slip.net_pence,
+        year_to_date=(("Taxable pay", slip.taxable_to_date_pence), ("Income tax", slip.tax_to_date_pence)),
+        holiday_hours_accrued=f"{slip.holiday_hours_accrued.normalize():f}",
+        notes=tuple(finding["sentence"] for finding in slip.findings),
+        sources=tuple(sources),
+    )

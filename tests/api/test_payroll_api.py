@@ -238,3 +238,38 @@ async def test_impossible_hours_are_refused(api, world, hours):
     )
     assert response.status_code == 400
     assert response.json()["field"] == "entries[0].hours"
+
+
+async def test_the_payslip_pdf_reads_back_with_the_right_figures(api, world):
+    import io
+
+    import pdfplumber
+
+    headers = world.headers("ann")
+    pa = await add_ailsa(api, world)
+    run = (await api.post(f"{base(world)}/pay-runs", headers=headers, json=PERIOD_1)).json()
+    response = await api.get(f"{base(world)}/pay-runs/{run['id']}/payslips/{pa['id']}/pdf", headers=headers)
+    assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
+    with pdfplumber.open(io.BytesIO(response.content)) as pdf:
+        text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+    for expected in (
+        "Employee: Ailsa Mackay",
+        "NI number: AB123456C",
+        "Tax code: S1257L",
+        "Standard hours 140.00 h at £13.50 an hour £1,890.00",
+        "Weekend hours 10.00 h at £15.00 an hour £150.00",
+        "Income tax (PAYE)",
+        "£211.34",
+        "£85.84",
+        "£62.40",
+        "Net pay: £1,680.42",
+        "£248.25",
+        "£46.80",
+        "Taxable pay: £2,040.00",
+        "Holiday earned this period: 18.105 hours",
+        "hmrc.income_tax.scottish_bands@2026-04-06: HMRC, Rates and thresholds for employers 2026 to 2027",
+    ):
+        assert expected in text, expected
+    assert (
+        await api.get(f"{base(world)}/pay-runs/{run['id']}/payslips/{pa['id']}/pdf", headers=world.headers("finance_b"))
+    ).status_code == 404
