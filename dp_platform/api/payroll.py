@@ -29,6 +29,7 @@ from dp_platform.workflows.payroll import (
     payslip_document,
     record_timesheet,
 )
+from payroll.hmrc_summary import hmrc_month
 from payroll.payslip_pdf import render_payslip
 from payroll.periods import PayFrequency
 from payroll.service import PayRun as PayRunResult
@@ -173,6 +174,15 @@ class PayrollController(Controller):
             media_type="application/pdf",
             headers={"Content-Disposition": f'inline; filename="payslip-{run_id}-{pa_id}.pdf"'},
         )
+
+    @get("/hmrc-summary", operation_id="GetHmrcSummary")
+    async def hmrc_summary(
+        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, on: date
+    ) -> dict[str, object]:
+        """PAYE and NI for the tax month containing ``on``, less the Employment Allowance, and the date it is due."""
+        await authorize(db_session, actor, account_id, Action.VIEW)
+        month = await hmrc_month(db_session, account_id, on)
+        return {name: getattr(month, name) for name in month.__dataclass_fields__}
 
     @post("/pay-runs/{run_id:uuid}/finalise", operation_id="FinalisePayRun", status_code=200)
     async def finalise(

@@ -273,3 +273,22 @@ async def test_the_payslip_pdf_reads_back_with_the_right_figures(api, world):
     assert (
         await api.get(f"{base(world)}/pay-runs/{run['id']}/payslips/{pa['id']}/pdf", headers=world.headers("finance_b"))
     ).status_code == 404
+
+
+async def test_the_hmrc_month_nets_off_the_employment_allowance(api, world):
+    headers = world.headers("ann")
+    await add_ailsa(api, world)
+    run = (await api.post(f"{base(world)}/pay-runs", headers=headers, json=PERIOD_1)).json()
+    await api.post(f"{base(world)}/pay-runs/{run['id']}/finalise", headers=headers, json={})
+    month = (await api.get(f"{base(world)}/hmrc-summary", headers=headers, params={"on": "2026-04-20"})).json()
+    assert (month["tax_month"], month["starts_on"], month["ends_on"], month["due_by"]) == (
+        1,
+        "2026-04-06",
+        "2026-05-05",
+        "2026-05-22",
+    )
+    assert (month["paye_pence"], month["employee_ni_pence"], month["employer_ni_pence"]) == (21_134, 8_584, 24_825)
+    assert month["employment_allowance_pence"] == 24_825  # within the £10,500 a year
+    assert month["due_pence"] == 21_134 + 8_584
+    later = (await api.get(f"{base(world)}/hmrc-summary", headers=headers, params={"on": "2026-06-01"})).json()
+    assert later["due_pence"] == 0 and later["tax_month"] == 2

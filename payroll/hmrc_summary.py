@@ -1,0 +1,92 @@
+"""What an employer pays HMRC for a tax month, and by when. Reads finalised pay runs.
+
+A tax month runs from the 6th to the 5th; PAYE and NI deducted in it are due by the 22nd of
+the next month when paid electronically. The Employment Allowance (which PA employers may
+claim) is set against employer NI month by month until the year's amount is used up.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from payroll.errors import PayrollError
+from payroll.periods import tax_year_start
+from payroll.rates import series
+from payroll.tables import PayRunRow, PayslipRow
+
+
+@dataclass(frozen=True, slots=True)
+class HmrcMonth:
+    tax_month: int
+    starts_on: date
+    ends_on: date
+    paye_pence: int
+    employee_ni_pence: int
+    employer_ni_pence: int
+    employment_allowance_pence: int
+    due_pence: int
+    due_by: date
+    rates_used: tuple[str, ...]
+
+
+async def _totals(session: AsyncSession, account_id: uuid.UUID, start: date, end: date) -> tuple[int, int, int]:
+    row = (
+        await session.execute(
+            select(
+                func.coalesce(func.sum(PayslipRow.tax_pence), 0),
+                func.coalesce(func.sum(PayslipRow.employee_ni_pence), 0),
+                func.coalesce(func.sum(PayslipRow.employer_ni_pence), 0),
+            )
+            .join(PayRunRow, PayRunRow.id == PayslipRow.pay_run_id)
+            .where(
+                PayRunRow.employer_account_id == account_id,
+                PayRunRow.status == "finalised",
+                PayRunRow.paid_on >= start,
+                PayRunRow.paid_on <= end,
+            )
+        )
+    ).one()
+    return int(row[0]), int(row[1]), int(row[2])
+
+
+async def hmrc_month(
+    session: AsyncSession, account_id: uuid.UUID, any_day: date, *, claim_employment_allowance: bool = True
+) -> HmrcMonth:
+    year_start = tax_year_start(any_day)
+    tax_month = relativedelta(any_day, year_start).months + 1
+    if not 1 <= tax_month <= 12:
+        raise PayrollError("A tax year has months 1 to 12.", field="tax_month")
+    starts_on = year_start + relativedelta(months=tax_month - 1)
+    ends_on = starts_on + relativedelta(months=1, days=-1)
+    allowance = series("hmrc.ni.employment_allowance").at(payment_date=starts_on)
+    used_before = 0
+    if claim_employment_allowance:
+        remaining = int(allowance["annual_pence"])
+        for month in range(1, tax_month):
+            month_start = year_start + relativedelta(months=month - 1)
+            _, _, employer = await _totals(
+                session, account_id, month_start, month_start + relativedelta(months=1, days=-1)
+            )
+            take = min(remaining, employer)
+            used_before += take
+            remaining -= take
+    paye, employee_ni, employer_ni = await _totals(session, account_id, starts_on, ends_on)
+    offset = min(int(allowance["annual_pence"]) - used_before, employer_ni) if claim_employment_allowance else 0
+    return HmrcMonth(
+        tax_month=tax_month,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        paye_pence=paye,
+        employee_ni_pence=employee_ni,
+        employer_ni_pence=employer_ni,
+        employment_allowance_pence=offset,
+        due_pence=paye + employee_ni + employer_ni - offset,
+        due_by=ends_on.replace(day=22),
+        rates_used=(allowance.reference,),
+    )
