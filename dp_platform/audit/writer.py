@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dp_platform.audit.chain import GENESIS_HASH, check_json_value, event_payload, link_hash
 from dp_platform.audit.tables import AuditEventRow
 from dp_platform.observability import current_request_id
+from dp_platform.tenancy.access import AccountAccess
 from dp_platform.tenancy.policy import Actor
 from ledgers.columns import utc_now
 
@@ -75,6 +76,31 @@ def note_unchanged() -> None:
     tracked = _this_request.get()
     if tracked is not None:
         tracked.unchanged = True
+
+
+async def record_account_event(
+    session: AsyncSession,
+    access: AccountAccess,
+    *,
+    actor: Actor | None,
+    action: str,
+    subject_type: str,
+    subject_id: uuid.UUID | str,
+    details: dict[str, Any] | None = None,
+    occurred_at: datetime | None = None,
+) -> AuditEventRow:
+    """An event in the chain of the account ``access`` was granted on, with the mandate that granted it."""
+    return await record_event(
+        session,
+        actor=actor,
+        action=action,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        account_id=access.account.id,
+        mandate_id=access.mandate_id,
+        details=details,
+        occurred_at=occurred_at,
+    )
 
 
 async def record_event(

@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dp_platform.audit.writer import note_unchanged, record_event
+from dp_platform.audit.writer import note_unchanged, record_account_event, record_event
 from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.tenancy.tables import DpAccountRow
@@ -72,14 +72,13 @@ async def record_entry(
     if posted.replayed:
         note_unchanged()
         return posted
-    await record_event(
+    await record_account_event(
         session,
+        access,
         actor=actor,
         action="ledger.entry_posted",
         subject_type="journal_entry",
         subject_id=posted.entry.id,
-        account_id=access.account.id,
-        mandate_id=access.mandate_id,
         details=_entry_details(posted),
     )
     return posted
@@ -102,14 +101,13 @@ async def reverse_recorded_entry(
     if posted.replayed:
         note_unchanged()
         return posted
-    await record_event(
+    await record_account_event(
         session,
+        access,
         actor=actor,
         action="ledger.entry_reversed",
         subject_type="journal_entry",
         subject_id=posted.entry.id,
-        account_id=access.account.id,
-        mandate_id=access.mandate_id,
         details={**_entry_details(posted), "reverses_entry_id": str(entry_id), "reason": reason},
     )
     return posted
@@ -120,14 +118,13 @@ async def open_account(
 ) -> LedgerAccountRow:
     access = await authorize(session, actor, account_id, Action.RECORD_ENTRIES)
     row = await open_ledger_account(session, account_id, AccountCode(code), name=name, opened_on=opened_on)
-    await record_event(
+    await record_account_event(
         session,
+        access,
         actor=actor,
         action="ledger.account_opened",
         subject_type="ledger_account",
         subject_id=row.id,
-        account_id=account_id,
-        mandate_id=access.mandate_id,
         details={"code": code, "name": name, "opened_on": opened_on.isoformat()},
     )
     return row
@@ -138,14 +135,13 @@ async def close_account(
 ) -> LedgerAccountRow:
     access = await authorize(session, actor, account_id, Action.RECORD_ENTRIES)
     row = await close_ledger_account(session, account_id, AccountCode(code), closed_on=closed_on)
-    await record_event(
+    await record_account_event(
         session,
+        access,
         actor=actor,
         action="ledger.account_closed",
         subject_type="ledger_account",
         subject_id=row.id,
-        account_id=account_id,
-        mandate_id=access.mandate_id,
         details={"code": code, "closed_on": closed_on.isoformat()},
     )
     return row

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dp_platform.audit.writer import note_unchanged, record_event
+from dp_platform.audit.writer import note_unchanged, record_account_event
 from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.policy import Action, Actor
 from ledgers.columns import utc_now
@@ -30,14 +30,13 @@ async def add_pa(
     pa = PersonalAssistantRow(employer_account_id=account_id, **fields)  # type: ignore[arg-type]
     session.add(pa)
     await session.flush()
-    await record_event(
+    await record_account_event(
         session,
+        access,
         actor=actor,
         action="pa.added",
         subject_type="personal_assistant",
         subject_id=pa.id,
-        account_id=account_id,
-        mandate_id=access.mandate_id,
         details={
             "full_name": pa.full_name,
             "started_on": pa.started_on.isoformat(),
@@ -70,14 +69,13 @@ async def record_timesheet(
     ]
     session.add_all(rows)
     await session.flush()
-    await record_event(
+    await record_account_event(
         session,
+        access,
         actor=actor,
         action="timesheet.recorded",
         subject_type="personal_assistant",
         subject_id=pa_id,
-        account_id=account_id,
-        mandate_id=access.mandate_id,
         details={"entries": [[day.isoformat(), str(hours), kind, rate] for day, hours, kind, rate in entries]},
     )
     return rows
@@ -104,14 +102,13 @@ async def draft_account_pay_run(
         period_end=period_end,
         paid_on=paid_on,
     )
-    await record_event(
+    await record_account_event(
         session,
+        access,
         actor=actor,
         action="payrun.drafted",
         subject_type="pay_run",
         subject_id=pay_run.run.id,
-        account_id=account_id,
-        mandate_id=access.mandate_id,
         details={
             "period_number": period_number,
             "paid_on": paid_on.isoformat(),
@@ -138,14 +135,13 @@ async def finalise_account_pay_run(
     if already:
         note_unchanged()
         return pay_run
-    await record_event(
+    await record_account_event(
         session,
+        access,
         actor=actor,
         action="payrun.finalised",
         subject_type="pay_run",
         subject_id=run_id,
-        account_id=account_id,
-        mandate_id=access.mandate_id,
         details={
             "ledger_entry_id": str(posted.entry.id),
             "net_pence": pay_run.total("net_pence"),

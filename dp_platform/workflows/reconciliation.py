@@ -6,7 +6,7 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dp_platform.audit.writer import note_unchanged, record_event
+from dp_platform.audit.writer import note_unchanged, record_account_event
 from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.policy import Action, Actor
 from ledgers.accounts import AccountCode
@@ -24,14 +24,13 @@ async def auto_reconcile_account(
     if not matches:
         note_unchanged()
         return matches
-    await record_event(
+    await record_account_event(
         session,
+        access,
         actor=actor,
         action="ledger.auto_reconciled",
         subject_type="ledger",
         subject_id=account_id,
-        account_id=account_id,
-        mandate_id=access.mandate_id,
         details={
             "occurred_from": period.occurred_from.isoformat(),
             "occurred_to": period.occurred_to.isoformat(),
@@ -46,14 +45,13 @@ async def match_line(
 ) -> MatchRow:
     access = await authorize(session, actor, account_id, Action.RECORD_ENTRIES)
     row = await match_manually(session, account_id, line_id, entry_id)
-    await record_event(
+    await record_account_event(
         session,
+        access,
         actor=actor,
         action="ledger.line_matched",
         subject_type="statement_line",
         subject_id=line_id,
-        account_id=account_id,
-        mandate_id=access.mandate_id,
         details={"entry_id": str(entry_id)},
     )
     return row
@@ -62,14 +60,13 @@ async def match_line(
 async def unmatch_line(session: AsyncSession, actor: Actor, account_id: uuid.UUID, line_id: uuid.UUID) -> MatchRow:
     access = await authorize(session, actor, account_id, Action.RECORD_ENTRIES)
     row = await unmatch(session, account_id, line_id)
-    await record_event(
+    await record_account_event(
         session,
+        access,
         actor=actor,
         action="ledger.line_unmatched",
         subject_type="statement_line",
         subject_id=line_id,
-        account_id=account_id,
-        mandate_id=access.mandate_id,
         details={"entry_id": str(row.entry_id), "was_matched_by": row.matched_by},
     )
     return row
@@ -86,14 +83,13 @@ async def post_line(
 ) -> PostedEntry:
     access = await authorize(session, actor, account_id, Action.RECORD_ENTRIES)
     posted = await post_bank_line(session, account_id, line_id, account=AccountCode(account), narration=narration)
-    await record_event(
+    await record_account_event(
         session,
+        access,
         actor=actor,
         action="ledger.line_posted",
         subject_type="statement_line",
         subject_id=line_id,
-        account_id=account_id,
-        mandate_id=access.mandate_id,
         details={
             "entry_id": str(posted.entry.id),
             "account": account,
