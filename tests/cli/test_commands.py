@@ -200,3 +200,73 @@ async def test_ledger_balances_prints_what_a_person_reads(database_url, db, worl
     assert "assets:bank:dp_account" in result.stdout and "£1,840.00" in result.stdout
     bad = await asyncio.to_thread(run_cli, "ledger", "balances", "--account", "nope", DP_DATABASE_URL=database_url)
     assert bad.returncode == 2 and "'nope' is not an account id" in bad.stderr
+
+
+async def _pa_with_hours(db, account_id, name, rate):
+    from datetime import date
+    from decimal import Decimal
+
+    from sqlalchemy.ext.asyncio import async_sessionmaker
+
+    from payroll.tables import PersonalAssistantRow, TimesheetEntryRow
+
+    async with async_sessionmaker(db)() as session, session.begin():
+        pa = PersonalAssistantRow(
+            employer_account_id=account_id,
+            full_name=name,
+            started_on=date(2025, 1, 6),
+            date_of_birth=date(1988, 3, 3),
+            tax_code="S1257L",
+        )
+        session.add(pa)
+        await session.flush()
+        session.add_all(
+            TimesheetEntryRow(
+                pa_id=pa.id, worked_on=date(2026, 4, day), hours=Decimal("7.5"), kind="standard", hourly_rate_pence=rate
+            )
+            for day in range(6, 11)
+        )
+
+
+async def test_a_bureau_run_covers_only_mandated_employers_and_leaves_findings_to_a_person(database_url, db, world):
+    from sqlalchemy import func, select
+    from sqlalchemy.ext.asyncio import async_sessionmaker
+
+    from payroll.tables import PayRunRow
+    from tests.world import email_of
+
+    await _pa_with_hours(db, world.accounts["a1"], "Ailsa Mackay", 1400)
+    await _pa_with_hours(db, world.accounts["a2"], "Bea's PA", 1400)  # bureau X's mandate over a2 was revoked
+    args = [
+        "payroll",
+        "bureau-run",
+        "--as",
+        await email_of(db, world.users["bureau_x"]),
+        "--period",
+        "1",
+        "--period-start",
+        "2026-04-06",
+        "--period-end",
+        "2026-05-03",
+        "--paid-on",
+        "2026-05-01",
+        "--finalise",
+    ]
+    done = await asyncio.to_thread(run_cli, *args, DP_DATABASE_URL=database_url)
+    assert done.returncode == 0, done.stderr
+    assert "A1             finalised    1 payslip(s)" in done.stdout
+    assert "1 employer(s): 1 finalised, 0 left as drafts, 0 failed." in done.stdout
+    async with async_sessionmaker(db)() as session:
+        runs = dict(
+            (
+                await session.execute(
+                    select(PayRunRow.employer_account_id, func.count()).group_by(PayRunRow.employer_account_id)
+                )
+            ).all()
+        )
+    assert runs == {world.accounts["a1"]: 1}
+
+    nobody = await asyncio.to_thread(
+        run_cli, *(["payroll", "bureau-run", "--as", "nobody@x.example"] + args[4:]), DP_DATABASE_URL=database_url
+    )
+    assert nobody.returncode == 2 and "is not an active member of a bureau's staff" in nobody.stderr

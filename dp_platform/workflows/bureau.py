@@ -1,0 +1,95 @@
+"""A payroll bureau's run: one pay period across every employer it holds a payroll mandate for.
+
+Each employer is its own transaction, so one employer's problem (a PA without a date of
+birth, pay below the PA minimum) is reported and the others go ahead. Everything goes through
+the same workflows a person uses, so each run is checked against the mandate and audited
+in that employer's own trail with the mandate's id.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from dp_platform.tenancy.access import list_accounts
+from dp_platform.tenancy.policy import Action, Actor
+from dp_platform.tenancy.tables import DpAccountRow
+from dp_platform.workflows.payroll import draft_account_pay_run, finalise_account_pay_run
+from ledgers.errors import DomainError
+from payroll.periods import PayFrequency
+from payroll.tables import PersonalAssistantRow
+
+
+@dataclass(frozen=True, slots=True)
+class EmployerOutcome:
+    account_id: uuid.UUID
+    reference: str
+    status: str
+    """``finalised``, ``draft`` (left for a person: findings, or finalising not asked), ``skipped`` or ``failed``."""
+    payslips: int = 0
+    gross_pence: int = 0
+    detail: str = ""
+
+
+async def bureau_accounts(session: AsyncSession, actor: Actor, frequency: PayFrequency) -> list[DpAccountRow]:
+    """Accounts the bureau may run payroll for that have PAs on this frequency."""
+    accounts = await list_accounts(session, actor, action=Action.RUN_PAYROLL)
+    with_pas = set(
+        await session.scalars(
+            select(PersonalAssistantRow.employer_account_id).where(
+                PersonalAssistantRow.pay_frequency == frequency.value
+            )
+        )
+    )
+    return [account for account in accounts if account.id in with_pas]
+
+
+async def run_bureau_payroll(
+    sessions: async_sessionmaker[AsyncSession],
+    actor: Actor,
+    *,
+    frequency: PayFrequency,
+    period_number: int,
+    period_start: date,
+    period_end: date,
+    paid_on: date,
+    finalise: bool,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[EmployerOutcome]:
+    async with sessions() as session:
+        accounts = [(account.id, account.reference) for account in await bureau_accounts(session, actor, frequency)]
+    outcomes = []
+    for done, (account_id, reference) in enumerate(accounts, start=1):
+        try:
+            async with sessions() as session, session.begin():
+                pay_run = await draft_account_pay_run(
+                    session,
+                    actor,
+                    account_id,
+                    frequency=frequency,
+                    period_number=period_number,
+                    period_start=period_start,
+                    period_end=period_end,
+                    paid_on=paid_on,
+                )
+                status, detail = "draft", ""
+                if pay_run.findings:
+                    detail = f"{len(pay_run.findings)} fair-work finding(s): left as a draft for a person to decide"
+                elif finalise:
+                    await finalise_account_pay_run(session, actor, account_id, pay_run.run.id, override_reason=None)
+                    status = "finalised"
+                outcomes.append(
+                    EmployerOutcome(
+                        account_id, reference, status, len(pay_run.payslips), pay_run.total("gross_pence"), detail
+                    )
+                )
+        except DomainError as error:
+            outcomes.append(EmployerOutcome(account_id, reference, "failed", detail=error.detail))
+        if progress is not None:
+            progress(done, len(accounts))
+    return outcomes
