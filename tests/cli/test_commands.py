@@ -267,6 +267,6 @@ async def test_a_bureau_run_covers_only_mandated_employers_and_leaves_findings_t
     assert runs == {world.accounts["a1"]: 1}
 
     nobody = await asyncio.to_thread(
-        run_cli, *(["payroll", "bureau-run", "--as", "nobody@x.example"] + args[4:]), DP_DATABASE_URL=database_url
+        run_cli, "payroll", "bureau-run", "--as", "nobody@x.example", *args[4:], DP_DATABASE_URL=database_url
     )
     assert nobody.returncode == 2 and "is not an active member of a bureau's staff" in nobody.stderr

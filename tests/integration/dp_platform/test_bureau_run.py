@@ -14,7 +14,7 @@ pytestmark = pytest.mark.integration
 
 
 async def test_underpaid_employers_are_left_as_drafts_with_the_reason(db, world):
-    await _pa_with_hours(db, world.accounts["a1"], "Ailsa Mackay", 1200)  # below the 2026 PA minimum of 13.45
+    await _pa_with_hours(db, world.accounts["a1"], "Ailsa Mackay", 1200)  # below the PA minimum 13.45 and NLW 12.71
     sessions = async_sessionmaker(db, expire_on_commit=False)
     async with sessions() as session:
         actor = await load_user_actor(session, world.users["bureau_x"])
@@ -32,5 +32,5 @@ async def test_underpaid_employers_are_left_as_drafts_with_the_reason(db, world)
     )
     [outcome] = outcomes
     assert outcome.status == "draft"
-    assert outcome.detail == "1 fair-work finding(s): left as a draft for a person to decide"
+    assert outcome.detail == "2 fair-work finding(s): left as a draft for a person to decide"
     assert seen == [(1, 1)]
