@@ -136,7 +136,10 @@ TAMPERING = {
         "UPDATE platform_audit_events SET occurred_at = occurred_at + interval '1 microsecond' WHERE id = :id"
     ),
     "actor": "UPDATE platform_audit_events SET actor_role = 'authority_finance' WHERE id = :id",
-    "hash": "UPDATE platform_audit_events SET hash = overlay(hash placing 'f' from 1 for 1) WHERE id = :id",
+    "hash": (  # change the first hex digit to a different one
+        "UPDATE platform_audit_events SET hash = overlay(hash placing "
+        "CASE WHEN left(hash, 1) = 'f' THEN 'e' ELSE 'f' END from 1 for 1) WHERE id = :id"
+    ),
     "removed": "DELETE FROM platform_audit_events WHERE id = :id",
 }
 
