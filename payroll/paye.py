@@ -54,6 +54,7 @@ class PayeResult:
     tax_due_to_date_pence: int
     """What the cumulative calculation says is due for the year so far (before the regulatory limit)."""
     taxable_pay_to_date_pence: int
+    """For the year so far, whatever the basis (Week 1/Month 1 pay is still reported to date)."""
     limited_by_pence: int
     """How much the 50% regulatory limit held back this period (recovered in later periods)."""
     band_rate: Decimal | None
@@ -108,12 +109,12 @@ def calculate_paye(
     """Tax for one payment; cumulative unless the code is Week 1 / Month 1."""
     position = table_position(frequency, period_number, week1_month1=code.week1_month1)
     this_period = Decimal(taxable_pay_pence) / 100
-    if code.week1_month1:
-        pay_to_date, tax_before = this_period, Decimal(0)
+    if code.week1_month1 or position.non_cumulative:
+        pay_for_tax, tax_before = this_period, Decimal(0)
     else:
-        pay_to_date = Decimal(previous_taxable_pay_pence + taxable_pay_pence) / 100
+        pay_for_tax = Decimal(previous_taxable_pay_pence + taxable_pay_pence) / 100
         tax_before = Decimal(previous_tax_pence) / 100
-    due, rate = _tax_to_date(code, pay_to_date, position, bands)
+    due, rate = _tax_to_date(code, pay_for_tax, position, bands)
     tax = due - tax_before
     limited = Decimal(0)
     if tax > 0:
@@ -123,7 +124,7 @@ def calculate_paye(
     return PayeResult(
         tax_pence=int(tax * 100),
         tax_due_to_date_pence=_pence(due),
-        taxable_pay_to_date_pence=int(pay_to_date * 100),
+        taxable_pay_to_date_pence=previous_taxable_pay_pence + taxable_pay_pence,
         limited_by_pence=int(limited * 100),
         band_rate=rate,
         rates_used=(bands.reference,),

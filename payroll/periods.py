@@ -35,17 +35,25 @@ class TablePosition:
     """52 for the weekly tables, 12 for the monthly ones."""
     n: int
     """The week or month of the tables this payment is worked on."""
+    non_cumulative: bool = False
+    """Worked on the Week 1 basis whatever the code says (the extra "week 53" payday)."""
 
 
 def table_position(frequency: PayFrequency, period_number: int, *, week1_month1: bool = False) -> TablePosition:
-    if not 1 <= period_number <= frequency.periods_in_year:
+    """Where a payment sits in the tables. A weekly, fortnightly or four-weekly payroll whose payday
+    falls on the last day or two of the tax year has one more period (week 53, 54 or 56): it is
+    worked non-cumulatively on the Week 1, 2 or 4 tables (HMRC PAYE70015, payroll.md §3.1)."""
+    extra = frequency is not PayFrequency.MONTHLY and period_number == frequency.periods_in_year + 1
+    if not (1 <= period_number <= frequency.periods_in_year or extra):
+        allowed = frequency.periods_in_year + (0 if frequency is PayFrequency.MONTHLY else 1)
         raise PayrollError(
-            f"a {frequency.value} payroll has periods 1 to {frequency.periods_in_year}, not {period_number}",
-            field="period_number",
+            f"a {frequency.value} payroll has periods 1 to {allowed}, not {period_number}", field="period_number"
         )
     if frequency is PayFrequency.MONTHLY:
         return TablePosition(12, 1 if week1_month1 else period_number)
     weeks = frequency.weeks or 1
+    if extra:
+        return TablePosition(52, weeks, non_cumulative=True)
     return TablePosition(52, weeks if week1_month1 else weeks * period_number)
 
 

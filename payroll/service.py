@@ -86,9 +86,7 @@ def _row(run_id: uuid.UUID, pa: PersonalAssistantRow, slip: Payslip, previous: t
         employee_pension_pence=slip.pension.employee_pence,
         employer_pension_pence=slip.pension.employer_pence,
         net_pence=slip.net_pence,
-        taxable_to_date_pence=(
-            slip.paye.taxable_pay_to_date_pence if not pa.week1_month1 else previous[0] + slip.taxable_pence
-        ),
+        taxable_to_date_pence=slip.paye.taxable_pay_to_date_pence,
         tax_to_date_pence=previous[1] + slip.paye.tax_pence,
         holiday_hours_accrued=slip.holiday_hours_accrued,
         lines=[

@@ -56,7 +56,8 @@ class TimesheetIn(Schema):
 
 class PayRunCreate(Schema):
     frequency: Literal["weekly", "fortnightly", "four_weekly", "monthly"]
-    period_number: Annotated[int, msgspec.Meta(ge=1, le=52)]
+    period_number: Annotated[int, msgspec.Meta(ge=1, le=53)]
+    """The period of the tax year; 53 (weekly), 27 (fortnightly) or 14 (four-weekly) for an extra payday."""
     period_start: date
     period_end: date
     paid_on: date

@@ -53,8 +53,12 @@ def test_four_weekly_payments_use_the_weekly_tables_at_week_4k():
     assert table_position(PayFrequency.FOUR_WEEKLY, 3).n == 12
     assert table_position(PayFrequency.FOUR_WEEKLY, 3, week1_month1=True).n == 4
     assert table_position(PayFrequency.FORTNIGHTLY, 5).n == 10
-    with pytest.raises(PayrollError, match="periods 1 to 13"):
-        table_position(PayFrequency.FOUR_WEEKLY, 14)
+    extra = table_position(PayFrequency.FOUR_WEEKLY, 14)  # the "week 56" payday
+    assert (extra.n, extra.non_cumulative) == (4, True)
+    with pytest.raises(PayrollError, match="periods 1 to 14"):
+        table_position(PayFrequency.FOUR_WEEKLY, 15)
+    with pytest.raises(PayrollError, match="periods 1 to 12"):
+        table_position(PayFrequency.MONTHLY, 13)
 
 
 def test_the_regulatory_limit_holds_tax_to_half_of_this_periods_pay():
