@@ -8,7 +8,8 @@ representative and employs one; Thistle Payroll Services runs payroll.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,6 +28,8 @@ from dp_platform.tenancy.tables import (
     UserRow,
 )
 from dp_platform.workflows.ledger import open_account_book, record_entry
+from dp_platform.workflows.payroll import draft_account_pay_run, finalise_account_pay_run, record_timesheet
+from payroll.periods import PayFrequency
 from payroll.tables import PersonalAssistantRow
 
 DEMO_AUTHORITY_CODE = "DEMO-GLENMORE"
@@ -86,13 +89,33 @@ async def seed_demo(session: AsyncSession) -> bool:
                 account_id=callum_account.id, user_id=users["isla@example.org"].id, capacity="representative"
             ),
             PersonalAssistantRow(
-                employer_account_id=morag_account.id, full_name="Ailsa Mackay", started_on=date(2024, 4, 8)
+                employer_account_id=morag_account.id,
+                full_name="Ailsa Mackay",
+                started_on=date(2024, 4, 8),
+                date_of_birth=date(1990, 5, 1),
+                ni_number="QQ123456A",
+                tax_code="S1257L",
+                pvg_checked_on=date(2024, 3, 20),
+                right_to_work_checked_on=date(2024, 3, 20),
             ),
             PersonalAssistantRow(
-                employer_account_id=morag_account.id, full_name="Ewan Robertson", started_on=date(2024, 9, 2)
+                employer_account_id=morag_account.id,
+                full_name="Ewan Robertson",
+                started_on=date(2024, 9, 2),
+                date_of_birth=date(1985, 2, 11),
+                ni_number="QQ654321B",
+                tax_code="S1257L",
+                pvg_checked_on=date(2024, 8, 15),  # no right-to-work check recorded: the demo shows the warning
             ),
             PersonalAssistantRow(
-                employer_account_id=callum_account.id, full_name="Priya Sharma", started_on=date(2025, 1, 20)
+                employer_account_id=callum_account.id,
+                full_name="Priya Sharma",
+                started_on=date(2025, 1, 20),
+                date_of_birth=date(1999, 9, 9),
+                ni_number="QQ112233C",
+                tax_code="S1257L",
+                pvg_checked_on=date(2025, 1, 10),
+                right_to_work_checked_on=date(2025, 1, 10),
             ),
         ]
     )
@@ -101,7 +124,45 @@ async def seed_demo(session: AsyncSession) -> bool:
     await _start_demo_ledgers(
         session, [(morag_account, users["morag@example.org"]), (callum_account, users["isla@example.org"])]
     )
+    await _first_demo_pay_runs(
+        session, morag_account, users["morag@example.org"], callum_account, users["isla@example.org"]
+    )
     return True
+
+
+async def _first_demo_pay_runs(
+    session: AsyncSession, morag: DpAccountRow, morag_user: UserRow, callum: DpAccountRow, isla_user: UserRow
+) -> None:
+    """April 2026 timesheets; Morag's first four-weekly run finalised, Callum's left as a draft because
+    Priya's sleepover was paid below the PA minimum (the demo shows the fair-work check at work)."""
+    pas = {pa.full_name: pa for pa in await session.scalars(select(PersonalAssistantRow))}
+    weekdays = [date(2026, 4, 6) + timedelta(days=offset) for offset in range(26) if (offset % 7) < 5]
+    sheets = {
+        "Ailsa Mackay": [(day, Decimal("7.5"), "standard", 1400) for day in weekdays[:18]],
+        "Ewan Robertson": [(day, Decimal(6), "weekend", 1550) for day in (date(2026, 4, 11), date(2026, 4, 18))],
+        "Priya Sharma": [(day, Decimal(6), "standard", 1400) for day in weekdays[:10]]
+        + [(date(2026, 4, 9), Decimal(9), "sleepover", 1100)],
+    }
+    for account, user, names in (
+        (morag, morag_user, ("Ailsa Mackay", "Ewan Robertson")),
+        (callum, isla_user, ("Priya Sharma",)),
+    ):
+        actor = await load_user_actor(session, user.id)
+        assert actor is not None
+        for name in names:
+            await record_timesheet(session, actor, account.id, pas[name].id, sheets[name])
+        pay_run = await draft_account_pay_run(
+            session,
+            actor,
+            account.id,
+            frequency=PayFrequency.FOUR_WEEKLY,
+            period_number=1,
+            period_start=date(2026, 4, 6),
+            period_end=date(2026, 5, 3),
+            paid_on=date(2026, 5, 1),
+        )
+        if not pay_run.findings:
+            await finalise_account_pay_run(session, actor, account.id, pay_run.run.id, override_reason=None)
 
 
 async def _start_demo_ledgers(session: AsyncSession, holders: list[tuple[DpAccountRow, UserRow]]) -> None:
