@@ -26,7 +26,8 @@ from payroll.holiday import HolidayScheme
 from payroll.payslip import Payslip, PayslipRequest, calculate_payslip
 from payroll.pension import Arrangement
 from payroll.periods import PayFrequency, tax_year_start
-from payroll.rates import payslip_rates
+from payroll.rates import payslip_rates, series
+from payroll.rti import FREQUENCY_CODES, hours_band, ni_buckets, period_number_item
 from payroll.tables import PayRunRow, PayslipRow, PersonalAssistantRow, TimesheetEntryRow
 from payroll.tax_codes import parse_tax_code
 
@@ -282,3 +283,83 @@ async def finalise_pay_run(
     session.add(run)
     await session.flush()
     return pay_run, posted, False
+
+
+async def fps_record(session: AsyncSession, employer_account_id: uuid.UUID, run_id: uuid.UUID) -> dict[str, object]:
+    """The items of a Full Payment Submission for a finalised run, with year-to-date figures."""
+    pay_run = await get_pay_run(session, employer_account_id, run_id)
+    run = pay_run.run
+    if run.status != "finalised":
+        raise PayRunError("Finalise the pay run first: an FPS reports what was paid.", field="pay_run_id")
+    frequency = PayFrequency(run.frequency)
+    missing = ["employer PAYE reference", "Accounts Office reference"]
+    employees = []
+    for slip in pay_run.payslips:
+        pa = await session.get(PersonalAssistantRow, slip.pa_id)
+        year = (
+            await session.execute(
+                select(
+                    PayslipRow.gross_pence,
+                    PayslipRow.employee_ni_pence,
+                    PayslipRow.employer_ni_pence,
+                    PayRunRow.paid_on,
+                    PayRunRow.frequency,
+                )
+                .join(PayRunRow, PayRunRow.id == PayslipRow.pay_run_id)
+                .where(
+                    PayslipRow.pa_id == slip.pa_id,
+                    PayRunRow.status == "finalised",
+                    PayRunRow.tax_year_start == run.tax_year_start,
+                    PayRunRow.paid_on <= run.paid_on,
+                )
+            )
+        ).all()
+        buckets = [
+            ni_buckets(gross, PayFrequency(freq), series("hmrc.ni.class1.thresholds").at(payment_date=paid))
+            for gross, _, _, paid, freq in year
+        ]
+        hours = sum((Decimal(line["hours"]) for line in slip.lines if line["hours"]), Decimal(0))
+        if not pa.ni_number:  # type: ignore[union-attr]
+            missing.append(f"NI number of {pa.full_name}")  # type: ignore[union-attr]
+        employees.append(
+            {
+                "payroll_id": str(slip.pa_id),
+                "name": pa.full_name,  # type: ignore[union-attr]
+                "nino": pa.ni_number,  # type: ignore[union-attr]
+                "birth_date": pa.date_of_birth.isoformat() if pa.date_of_birth else None,  # type: ignore[union-attr]
+                "start_date": pa.started_on.isoformat(),  # type: ignore[union-attr]
+                "leaving_date": pa.left_on.isoformat() if pa.left_on else None,  # type: ignore[union-attr]
+                "payment": {
+                    "PayFreq": FREQUENCY_CODES[frequency],
+                    "PmtDate": run.paid_on.isoformat(),
+                    **period_number_item(frequency, run.paid_on),
+                    "PeriodsCovered": 1,
+                    "HoursWorked": hours_band(hours, frequency),
+                    "TaxCode": slip.tax_code,
+                    "TaxablePay_pence": slip.taxable_pence,
+                    "TaxDeductedOrRefunded_pence": slip.tax_pence,
+                    "TaxablePayYTD_pence": slip.taxable_to_date_pence,
+                    "TotalTaxYTD_pence": slip.tax_to_date_pence,
+                    "EmployeePensionContributions_pence": slip.employee_pension_pence,
+                },
+                "ni": {
+                    "NIletter": slip.ni_category,
+                    "GrossEarningsForNICsInPd_pence": slip.gross_pence,
+                    "GrossEarningsForNICsYTD_pence": sum(row[0] for row in year),
+                    "AtLELYTD_pence": sum(b[0] for b in buckets),
+                    "LELtoPTYTD_pence": sum(b[1] for b in buckets),
+                    "PTtoUELYTD_pence": sum(b[2] for b in buckets),
+                    "TotalEmpNICInPd_pence": slip.employee_ni_pence + slip.employer_ni_pence,
+                    "TotalEmpNICYTD_pence": sum(row[1] + row[2] for row in year),
+                    "EmpeeContribnsInPd_pence": slip.employee_ni_pence,
+                    "EmpeeContribnsYTD_pence": sum(row[1] for row in year),
+                },
+            }
+        )
+    missing += ["gender and address of each new starter"]
+    return {
+        "pay_run_id": str(run.id),
+        "payment_date": run.paid_on.isoformat(),
+        "employees": employees,
+        "not_held_by_the_platform": missing,
+    }

@@ -33,7 +33,7 @@ from payroll.hmrc_summary import hmrc_month
 from payroll.payslip_pdf import render_payslip
 from payroll.periods import PayFrequency
 from payroll.service import PayRun as PayRunResult
-from payroll.service import get_pay_run
+from payroll.service import fps_record, get_pay_run
 from payroll.tables import PersonalAssistantRow
 
 EXPIRY_WARNING_DAYS = 60
@@ -174,6 +174,15 @@ class PayrollController(Controller):
             media_type="application/pdf",
             headers={"Content-Disposition": f'inline; filename="payslip-{run_id}-{pa_id}.pdf"'},
         )
+
+    @get("/pay-runs/{run_id:uuid}/fps", operation_id="GetFullPaymentSubmission")
+    async def fps(
+        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, run_id: uuid.UUID
+    ) -> dict[str, object]:
+        """The items of the RTI Full Payment Submission for a finalised run, with year-to-date figures,
+        and a list of what the platform does not hold yet (HMRC references, starters' addresses)."""
+        await authorize(db_session, actor, account_id, Action.VIEW)
+        return await fps_record(db_session, account_id, run_id)
 
     @get("/hmrc-summary", operation_id="GetHmrcSummary")
     async def hmrc_summary(

@@ -292,3 +292,31 @@ async def test_the_hmrc_month_nets_off_the_employment_allowance(api, world):
     assert month["due_pence"] == 21_134 + 8_584
     later = (await api.get(f"{base(world)}/hmrc-summary", headers=headers, params={"on": "2026-06-01"})).json()
     assert later["due_pence"] == 0 and later["tax_month"] == 2
+
+
+async def test_the_fps_record_of_a_finalised_run(api, world):
+    headers = world.headers("ann")
+    pa = await add_ailsa(api, world)
+    run = (await api.post(f"{base(world)}/pay-runs", headers=headers, json=PERIOD_1)).json()
+    draft = await api.get(f"{base(world)}/pay-runs/{run['id']}/fps", headers=headers)
+    assert draft.status_code == 400 and "Finalise the pay run first" in draft.json()["detail"]
+    await api.post(f"{base(world)}/pay-runs/{run['id']}/finalise", headers=headers, json={})
+    fps = (await api.get(f"{base(world)}/pay-runs/{run['id']}/fps", headers=headers)).json()
+    [employee] = fps["employees"]
+    assert employee["nino"] == "AB123456C" and employee["payroll_id"] == pa["id"]
+    assert employee["payment"] == {
+        "PayFreq": "W4",
+        "PmtDate": "2026-05-01",
+        "WeekNo": 4,
+        "PeriodsCovered": 1,
+        "HoursWorked": "D",
+        "TaxCode": "S1257L",
+        "TaxablePay_pence": 204_000,
+        "TaxDeductedOrRefunded_pence": 21_134,
+        "TaxablePayYTD_pence": 204_000,
+        "TotalTaxYTD_pence": 21_134,
+        "EmployeePensionContributions_pence": 6_240,
+    }
+    assert employee["ni"]["AtLELYTD_pence"] == 51_600 and employee["ni"]["PTtoUELYTD_pence"] == 107_300
+    assert employee["ni"]["TotalEmpNICInPd_pence"] == 8_584 + 24_825
+    assert "employer PAYE reference" in fps["not_held_by_the_platform"]

@@ -1,0 +1,56 @@
+"""What an RTI Full Payment Submission needs for a pay run, as a structured record.
+
+Pure helpers for the coded items (pay frequency, tax week or month, hours band, the NI
+earnings buckets) per shared/reference/payroll.md §9; ``payroll.service.fps_record`` gathers
+the figures. The platform does not submit to HMRC; it gives the employer's (or bureau's)
+RTI software everything it needs, and says plainly which items it does not hold yet.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from payroll.periods import PayFrequency, tax_year_start
+from payroll.rates import RateValue
+
+FREQUENCY_CODES = {
+    PayFrequency.WEEKLY: "W1",
+    PayFrequency.FORTNIGHTLY: "W2",
+    PayFrequency.FOUR_WEEKLY: "W4",
+    PayFrequency.MONTHLY: "M1",
+}
+
+
+def period_number_item(frequency: PayFrequency, paid_on: date) -> dict[str, int]:
+    """The tax month (monthly payrolls) or tax week (the others) the payment date falls in."""
+    start = tax_year_start(paid_on)
+    if frequency is PayFrequency.MONTHLY:
+        months = (paid_on.year - start.year) * 12 + paid_on.month - start.month - (1 if paid_on.day < 6 else 0)
+        return {"MonthNo": months + 1}
+    return {"WeekNo": (paid_on - start).days // 7 + 1}
+
+
+def hours_band(hours_in_period: Decimal, frequency: PayFrequency) -> str:
+    """Hours normally worked a week: A under 16, B 16 to 23.99, C 24 to 29.99, D 30 or more."""
+    weeks = Decimal(frequency.weeks or Decimal("4.33"))
+    weekly = hours_in_period / weeks
+    if weekly < 16:
+        return "A"
+    if weekly < 24:
+        return "B"
+    if weekly < 30:
+        return "C"
+    return "D"
+
+
+def ni_buckets(gross_pence: int, frequency: PayFrequency, thresholds: RateValue) -> tuple[int, int, int]:
+    """Earnings at the LEL, from the LEL to the PT, and from the PT to the UEL, in pence, for one payment."""
+    limits = {name: int(value) * 100 for name, value in thresholds[frequency.value].items()}
+    if gross_pence < limits["lel"]:
+        return 0, 0, 0
+    return (
+        limits["lel"],
+        min(gross_pence, limits["pt"]) - limits["lel"],
+        max(0, min(gross_pence, limits["uel"]) - limits["pt"]),
+    )
