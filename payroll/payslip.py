@@ -21,6 +21,7 @@ from payroll.paye import PayeResult, calculate_paye
 from payroll.pension import Arrangement, PensionResult, assess_pension
 from payroll.periods import PayFrequency
 from payroll.rates import RateValue
+from payroll.ssp import SspResult
 from payroll.tax_codes import TaxCode
 
 
@@ -51,6 +52,7 @@ class PayslipRequest:
     pension_enrolled: bool = True
     pension_arrangement: Arrangement = Arrangement.RELIEF_AT_SOURCE
     holiday_scheme: HolidayScheme = HolidayScheme.ACCRUAL
+    sick_pay: SspResult | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,10 +75,13 @@ class Payslip:
     net_pence: int
     employer_cost_pence: int
     findings: tuple[Finding, ...]
+    sick_pay_rates: tuple[str, ...] = ()
 
     @property
     def rates_used(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys((*self.paye.rates_used, *self.ni.rates_used, *self.pension.rates_used)))
+        return tuple(
+            dict.fromkeys((*self.paye.rates_used, *self.ni.rates_used, *self.pension.rates_used, *self.sick_pay_rates))
+        )
 
 
 def _line_amount(hours: Decimal, rate_pence: int) -> int:
@@ -96,7 +101,13 @@ def calculate_payslip(request: PayslipRequest, rates: PayslipRates) -> Payslip:
     rolled_up = rolled_up_pay_pence(request.holiday_scheme, pay_for_work)
     if rolled_up:
         lines.append(PayLine("rolled-up holiday pay (12.07%)", None, None, rolled_up))
-    gross = pay_for_work + rolled_up
+    sick_pay = request.sick_pay
+    if sick_pay is not None and sick_pay.amount_pence:
+        days = f"{sick_pay.days_paid} day{'s' if sick_pay.days_paid != 1 else ''}"
+        lines.append(PayLine(f"statutory sick pay ({days})", None, None, sick_pay.amount_pence))
+    elif sick_pay is not None and sick_pay.notes:
+        lines.append(PayLine(f"no statutory sick pay: {sick_pay.notes[0]}", None, None, 0))
+    gross = sum(line.amount_pence for line in lines)
     pension = assess_pension(
         date_of_birth=request.worker.date_of_birth,
         paid_on=request.paid_on,
@@ -138,4 +149,5 @@ def calculate_payslip(request: PayslipRequest, rates: PayslipRates) -> Payslip:
         net_pence=gross - paye.tax_pence - ni.employee_pence - pension.employee_pence,
         employer_cost_pence=gross + ni.employer_pence + pension.employer_pence,
         findings=tuple(findings),
+        sick_pay_rates=sick_pay.rates_used if sick_pay is not None else (),
     )

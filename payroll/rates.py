@@ -22,7 +22,7 @@ from typing import Any
 from payroll.errors import RateDataError, RateNotPublishedError
 
 RATES_DIR = Path(__file__).resolve().parent / "rates"
-KEYED_ON = ("payment_date", "hours_worked", "pay_reference_period_start")
+KEYED_ON = ("payment_date", "hours_worked", "pay_reference_period_start", "day_of_absence", "calendar_day")
 _SERIES_KEYS = {"id", "description", "keyed_on", "fields", "values", "period_fields", "category_fields"}
 _VALUE_KEYS = {"effective_from", "effective_to", "sources"}
 

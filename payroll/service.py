@@ -28,6 +28,7 @@ from payroll.pension import Arrangement
 from payroll.periods import PayFrequency, tax_year_start
 from payroll.rates import payslip_rates, series
 from payroll.rti import FREQUENCY_CODES, hours_band, ni_buckets, period_number_item
+from payroll.sick_pay_service import sick_pay_for_period
 from payroll.tables import PayRunRow, PayslipRow, PersonalAssistantRow, TimesheetEntryRow
 from payroll.tax_codes import parse_tax_code
 
@@ -186,7 +187,8 @@ async def draft_pay_run(
                 .order_by(TimesheetEntryRow.worked_on)
             )
         )
-        if not entries:
+        sick_pay = await sick_pay_for_period(session, pa, period_start, period_end)
+        if not entries and not (sick_pay and sick_pay.amount_pence):
             continue
         if pa.date_of_birth is None:
             raise PayRunError(
@@ -208,6 +210,7 @@ async def draft_pay_run(
             pension_enrolled=pa.pension_enrolled,
             pension_arrangement=Arrangement(pa.pension_arrangement),
             holiday_scheme=HolidayScheme(pa.holiday_scheme),
+            sick_pay=sick_pay,
         )
         slip = calculate_payslip(request, payslip_rates(paid_on, period_start, code.band_series))
         slips.append(_row(run.id, pa, slip, previous))

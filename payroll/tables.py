@@ -49,9 +49,51 @@ class PersonalAssistantRow(SQLModel, table=True):
         20, default="relief_at_source", sa_column_kwargs={"server_default": "relief_at_source"}
     )
     holiday_scheme: str = text_field(20, default="accrual_12_07", sa_column_kwargs={"server_default": "accrual_12_07"})
+    qualifying_days: str = text_field(
+        27, default="mon,tue,wed,thu,fri", sa_column_kwargs={"server_default": "mon,tue,wed,thu,fri"}
+    )
+    """The weekdays the PA is contracted to work: SSP is paid for these."""
     pvg_checked_on: date | None = None
     right_to_work_checked_on: date | None = None
     right_to_work_expires_on: date | None = None
+    created_at: datetime = created_at_field()
+
+
+class ContractRateRow(SQLModel, table=True):
+    """One hourly rate of a PA's contract, from a date; a pay rise is a new row, never an edit."""
+
+    __tablename__ = "payroll_contract_rates"
+    __table_args__ = (
+        CheckConstraint("kind IN ('standard', 'night', 'weekend', 'bank_holiday', 'sleepover')", name="kind"),
+        CheckConstraint("hourly_rate_pence > 0", name="rate"),
+        UniqueConstraint("pa_id", "kind", "effective_from"),
+    )
+
+    id: uuid.UUID = id_field()
+    pa_id: uuid.UUID = Field(foreign_key="payroll_personal_assistants.id", index=True)
+    kind: str = text_field(16)
+    hourly_rate_pence: int = Field(sa_column=Column(BigInteger, nullable=False))
+    effective_from: date
+    created_at: datetime = created_at_field()
+
+
+class SicknessAbsenceRow(SQLModel, table=True):
+    """Days a PA was too ill to work (first to last, inclusive), the basis of SSP."""
+
+    __tablename__ = "payroll_sickness_absences"
+    __table_args__ = (
+        CheckConstraint("last_day >= first_day", name="days"),
+        CheckConstraint(
+            "average_weekly_earnings_pence IS NULL OR average_weekly_earnings_pence >= 0", name="average_earnings"
+        ),
+    )
+
+    id: uuid.UUID = id_field()
+    pa_id: uuid.UUID = Field(foreign_key="payroll_personal_assistants.id", index=True)
+    first_day: date
+    last_day: date
+    average_weekly_earnings_pence: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    """Given when payroll cannot work it out: a new PA with no payday before the sickness."""
     created_at: datetime = created_at_field()
 
 

@@ -12,29 +12,38 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.api.schemas.payroll import (
+    ContractRateOut,
+    ContractRatesIn,
     PayRun,
     PayRunCreate,
     PayRunFinalise,
     PayslipOut,
     PersonalAssistant,
     PersonalAssistantCreate,
+    SicknessIn,
+    SicknessOut,
     TimesheetIn,
 )
 from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.policy import SCOTTISH_TIME, Action, Actor
 from dp_platform.workflows.payroll import (
     add_pa,
+    contract_rates,
     draft_account_pay_run,
     finalise_account_pay_run,
+    own_pa,
     payslip_document,
+    record_sickness,
     record_timesheet,
+    set_contract_rates,
 )
 from payroll.hmrc_summary import hmrc_month
 from payroll.payslip_pdf import render_payslip
 from payroll.periods import PayFrequency
 from payroll.service import PayRun as PayRunResult
 from payroll.service import fps_record, get_pay_run
-from payroll.tables import PersonalAssistantRow
+from payroll.sick_pay_service import absences_of
+from payroll.tables import ContractRateRow, PersonalAssistantRow, SicknessAbsenceRow
 
 EXPIRY_WARNING_DAYS = 60
 TOTALS = (
@@ -60,6 +69,19 @@ def duty_warnings(pa: PersonalAssistantRow, today: date) -> list[str]:
         elif pa.right_to_work_expires_on <= today + timedelta(days=EXPIRY_WARNING_DAYS):
             warnings.append(f"The right to work expires on {pa.right_to_work_expires_on.isoformat()}; check again.")
     return warnings
+
+
+def to_contract_rate(row: ContractRateRow) -> ContractRateOut:
+    return ContractRateOut(kind=row.kind, hourly_rate_pence=row.hourly_rate_pence, effective_from=row.effective_from)
+
+
+def to_sickness(row: SicknessAbsenceRow) -> SicknessOut:
+    return SicknessOut(
+        id=row.id,
+        first_day=row.first_day,
+        last_day=row.last_day,
+        average_weekly_earnings_pence=row.average_weekly_earnings_pence,
+    )
 
 
 def to_pa(pa: PersonalAssistantRow) -> PersonalAssistant:
@@ -139,6 +161,56 @@ class PayrollController(Controller):
             [(e.worked_on, e.hours, e.kind, e.hourly_rate_pence) for e in data.entries],
         )
         return {"entries_recorded": len(rows)}
+
+    @get("/pas/{pa_id:uuid}/contract-rates", operation_id="ListContractRates")
+    async def list_contract_rates(
+        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, pa_id: uuid.UUID
+    ) -> list[ContractRateOut]:
+        await authorize(db_session, actor, account_id, Action.VIEW)
+        await own_pa(db_session, account_id, pa_id)
+        return [to_contract_rate(row) for row in await contract_rates(db_session, pa_id)]
+
+    @post("/pas/{pa_id:uuid}/contract-rates", operation_id="AddContractRates")
+    async def add_contract_rates(
+        self,
+        db_session: AsyncSession,
+        actor: Actor,
+        account_id: uuid.UUID,
+        pa_id: uuid.UUID,
+        data: Annotated[ContractRatesIn, Body()],
+    ) -> list[ContractRateOut]:
+        """Dated hourly rates by kind; timesheet lines without a rate use the one in force on their day."""
+        rates = [(rate.kind, rate.hourly_rate_pence, rate.effective_from) for rate in data.rates]
+        return [to_contract_rate(row) for row in await set_contract_rates(db_session, actor, account_id, pa_id, rates)]
+
+    @get("/pas/{pa_id:uuid}/sickness", operation_id="ListSickness")
+    async def list_sickness(
+        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, pa_id: uuid.UUID
+    ) -> list[SicknessOut]:
+        await authorize(db_session, actor, account_id, Action.VIEW)
+        await own_pa(db_session, account_id, pa_id)
+        return [to_sickness(row) for row in await absences_of(db_session, pa_id)]
+
+    @post("/pas/{pa_id:uuid}/sickness", operation_id="RecordSickness")
+    async def sickness(
+        self,
+        db_session: AsyncSession,
+        actor: Actor,
+        account_id: uuid.UUID,
+        pa_id: uuid.UUID,
+        data: Annotated[SicknessIn, Body()],
+    ) -> SicknessOut:
+        """Days off sick; the pay run covering them pays SSP by the rules in force on each day."""
+        absence = await record_sickness(
+            db_session,
+            actor,
+            account_id,
+            pa_id,
+            first_day=data.first_day,
+            last_day=data.last_day,
+            average_weekly_earnings_pence=data.average_weekly_earnings_pence,
+        )
+        return to_sickness(absence)
 
     @post("/pay-runs", operation_id="DraftPayRun")
     async def draft(

@@ -6,18 +6,22 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.audit.writer import note_unchanged, record_account_event
 from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.policy import Action, Actor
 from ledgers.columns import utc_now
+from payroll.contracts import ContractRate, resolve
 from payroll.errors import PayrollError
 from payroll.payslip_pdf import PayslipDocument, PayslipLine, pounds
 from payroll.periods import PayFrequency
 from payroll.rates import series
 from payroll.service import PayRun, draft_pay_run, finalise_pay_run, get_pay_run
-from payroll.tables import PayslipRow, PersonalAssistantRow, TimesheetEntryRow
+from payroll.sick_pay_service import absences_of
+from payroll.ssp import parse_qualifying_days
+from payroll.tables import ContractRateRow, PayslipRow, PersonalAssistantRow, SicknessAbsenceRow, TimesheetEntryRow
 from payroll.tax_codes import parse_tax_code
 
 
@@ -27,6 +31,7 @@ async def add_pa(
     access = await authorize(session, actor, account_id, Action.RUN_PAYROLL)
     parse_tax_code(str(fields.get("tax_code", "1257L")))  # refuse a code HMRC would not issue, naming it
     PayFrequency(str(fields.get("pay_frequency", "four_weekly")))
+    parse_qualifying_days(str(fields.get("qualifying_days", "mon")))
     pa = PersonalAssistantRow(employer_account_id=account_id, **fields)  # type: ignore[arg-type]
     session.add(pa)
     await session.flush()
@@ -47,25 +52,97 @@ async def add_pa(
     return pa
 
 
+async def own_pa(session: AsyncSession, account_id: uuid.UUID, pa_id: uuid.UUID) -> PersonalAssistantRow:
+    pa = await session.get(PersonalAssistantRow, pa_id)
+    if pa is None or pa.employer_account_id != account_id:
+        raise PayrollError(f"There is no PA {pa_id} on this account.", field="pa_id")
+    return pa
+
+
+async def contract_rates(session: AsyncSession, pa_id: uuid.UUID) -> list[ContractRateRow]:
+    return list(
+        await session.scalars(
+            select(ContractRateRow)
+            .where(ContractRateRow.pa_id == pa_id)
+            .order_by(ContractRateRow.kind, ContractRateRow.effective_from)
+        )
+    )
+
+
+async def set_contract_rates(
+    session: AsyncSession,
+    actor: Actor,
+    account_id: uuid.UUID,
+    pa_id: uuid.UUID,
+    rates: list[tuple[str, int, date]],
+) -> list[ContractRateRow]:
+    """Add dated rates to a PA's contract. A rate already held for the same kind and date is refused:
+    rates in force when hours were worked stay as they were, so a change is a new dated rate."""
+    access = await authorize(session, actor, account_id, Action.RUN_PAYROLL)
+    pa = await own_pa(session, account_id, pa_id)
+    held = {(row.kind, row.effective_from) for row in await contract_rates(session, pa_id)}
+    for index, (kind, _, effective_from) in enumerate(rates):
+        if (kind, effective_from) in held:
+            raise PayrollError(
+                f"rate {index + 1}: the contract already has a {kind.replace('_', ' ')} rate from "
+                f"{effective_from.isoformat()}; add a rate from a later date instead.",
+                field=f"rates[{index}].effective_from",
+            )
+        if effective_from < pa.started_on:
+            raise PayrollError(
+                f"rate {index + 1}: {effective_from.isoformat()} is before {pa.full_name} started "
+                f"({pa.started_on.isoformat()}).",
+                field=f"rates[{index}].effective_from",
+            )
+        held.add((kind, effective_from))
+    session.add_all(
+        ContractRateRow(pa_id=pa_id, kind=kind, hourly_rate_pence=rate, effective_from=effective_from)
+        for kind, rate, effective_from in rates
+    )
+    await session.flush()
+    await record_account_event(
+        session,
+        access,
+        actor=actor,
+        action="contract_rates.added",
+        subject_type="personal_assistant",
+        subject_id=pa_id,
+        details={"rates": [[kind, rate, day.isoformat()] for kind, rate, day in rates]},
+    )
+    return await contract_rates(session, pa_id)
+
+
 async def record_timesheet(
     session: AsyncSession,
     actor: Actor,
     account_id: uuid.UUID,
     pa_id: uuid.UUID,
-    entries: list[tuple[date, Decimal, str, int]],
+    entries: list[tuple[date, Decimal, str | None, int | None]],
 ) -> list[TimesheetEntryRow]:
+    """Hours by day. A line without a rate takes the contract's; without a kind, the calendar's
+    (bank holiday, weekend or standard, as the contract has rates for them)."""
     access = await authorize(session, actor, account_id, Action.RUN_PAYROLL)
-    pa = await session.get(PersonalAssistantRow, pa_id)
-    if pa is None or pa.employer_account_id != account_id:
-        raise PayrollError(f"There is no PA {pa_id} on this account.", field="pa_id")
-    for index, (_, hours, _, _) in enumerate(entries):
+    await own_pa(session, account_id, pa_id)
+    contract = [
+        ContractRate(row.kind, row.hourly_rate_pence, row.effective_from)
+        for row in await contract_rates(session, pa_id)
+    ]
+    resolved: list[tuple[date, Decimal, str, int]] = []
+    for index, (day, hours, kind, rate) in enumerate(entries):
         if not Decimal(0) < hours <= 24 or hours != hours.quantize(Decimal("0.01")):
             raise PayrollError(
                 f"entry {index + 1}: {hours} is not a number of hours from 0.01 to 24", field=f"entries[{index}].hours"
             )
+        if rate is None:
+            try:
+                kind, rate = resolve(contract, day, kind)
+            except PayrollError as error:
+                message = f"entry {index + 1}: {error.detail}"
+                raise type(error)(message, field=f"entries[{index}].{error.field}") from None
+        resolved.append((day, hours, kind or "standard", rate))
     rows = [
         TimesheetEntryRow(pa_id=pa_id, worked_on=day, hours=hours, kind=kind, hourly_rate_pence=rate)
-        for day, hours, kind, rate in entries
+        for day, hours, kind, rate in resolved
     ]
     session.add_all(rows)
     await session.flush()
@@ -76,9 +153,55 @@ async def record_timesheet(
         action="timesheet.recorded",
         subject_type="personal_assistant",
         subject_id=pa_id,
-        details={"entries": [[day.isoformat(), str(hours), kind, rate] for day, hours, kind, rate in entries]},
+        details={"entries": [[day.isoformat(), str(hours), kind, rate] for day, hours, kind, rate in resolved]},
     )
     return rows
+
+
+async def record_sickness(
+    session: AsyncSession,
+    actor: Actor,
+    account_id: uuid.UUID,
+    pa_id: uuid.UUID,
+    *,
+    first_day: date,
+    last_day: date,
+    average_weekly_earnings_pence: int | None,
+) -> SicknessAbsenceRow:
+    access = await authorize(session, actor, account_id, Action.RUN_PAYROLL)
+    pa = await own_pa(session, account_id, pa_id)
+    if last_day < first_day:
+        raise PayrollError("The last day of sickness is before the first.", field="last_day")
+    if first_day < pa.started_on or (pa.left_on is not None and last_day > pa.left_on):
+        raise PayrollError(f"{pa.full_name} was not employed on every one of those days.", field="first_day")
+    for held in await absences_of(session, pa_id):
+        if held.first_day <= last_day and first_day <= held.last_day:
+            raise PayrollError(
+                f"Sickness from {held.first_day.isoformat()} to {held.last_day.isoformat()} is already recorded.",
+                field="first_day",
+            )
+    absence = SicknessAbsenceRow(
+        pa_id=pa_id,
+        first_day=first_day,
+        last_day=last_day,
+        average_weekly_earnings_pence=average_weekly_earnings_pence,
+    )
+    session.add(absence)
+    await session.flush()
+    await record_account_event(
+        session,
+        access,
+        actor=actor,
+        action="sickness.recorded",
+        subject_type="personal_assistant",
+        subject_id=pa_id,
+        details={
+            "first_day": first_day.isoformat(),
+            "last_day": last_day.isoformat(),
+            "average_weekly_earnings_pence": average_weekly_earnings_pence,
+        },
+    )
+    return absence
 
 
 async def draft_account_pay_run(

@@ -190,6 +190,24 @@ async def _timesheet(api, world, db):
     )
 
 
+async def _contract_rates(api, world, db):
+    pa = (await _add_pa(api, world, db)).json()
+    return await api.post(
+        f"/api/accounts/{world.accounts['a1']}/pas/{pa['id']}/contract-rates",
+        headers=world.headers("ann"),
+        json={"rates": [{"kind": "standard", "hourly_rate_pence": 1400, "effective_from": "2026-04-06"}]},
+    )
+
+
+async def _sickness(api, world, db):
+    pa = (await _add_pa(api, world, db)).json()
+    return await api.post(
+        f"/api/accounts/{world.accounts['a1']}/pas/{pa['id']}/sickness",
+        headers=world.headers("ann"),
+        json={"first_day": "2026-04-14", "last_day": "2026-04-15"},
+    )
+
+
 async def _draft_pay_run(api, world, db):
     from tests.api.test_payroll_api import PERIOD_1
 
@@ -207,6 +225,8 @@ async def _finalise_pay_run(api, world, db):
 EXAMPLES: dict[tuple[str, str], Example] = {
     ("POST", "/api/accounts/{account_id:uuid}/pas"): _add_pa,
     ("POST", "/api/accounts/{account_id:uuid}/pas/{pa_id:uuid}/timesheet"): _timesheet,
+    ("POST", "/api/accounts/{account_id:uuid}/pas/{pa_id:uuid}/contract-rates"): _contract_rates,
+    ("POST", "/api/accounts/{account_id:uuid}/pas/{pa_id:uuid}/sickness"): _sickness,
     ("POST", "/api/accounts/{account_id:uuid}/pay-runs"): _draft_pay_run,
     ("POST", "/api/accounts/{account_id:uuid}/pay-runs/{run_id:uuid}/finalise"): _finalise_pay_run,
     ("POST", "/api/accounts/{account_id:uuid}/ledger/accounts"): _open_ledger_account,

@@ -320,3 +320,88 @@ async def test_the_fps_record_of_a_finalised_run(api, world):
     assert employee["ni"]["AtLELYTD_pence"] == 51_600 and employee["ni"]["PTtoUELYTD_pence"] == 107_300
     assert employee["ni"]["TotalEmpNICInPd_pence"] == 8_584 + 24_825
     assert "employer PAYE reference" in fps["not_held_by_the_platform"]
+
+
+PERIOD_2 = {
+    "frequency": "four_weekly",
+    "period_number": 2,
+    "period_start": "2026-05-04",
+    "period_end": "2026-05-31",
+    "paid_on": "2026-05-29",
+}
+
+
+async def test_contract_rates_price_timesheets_by_the_calendar_and_sickness_is_paid_as_ssp(api, world, db):
+    from sqlalchemy import func, select
+
+    from payroll.tables import TimesheetEntryRow
+
+    headers = world.headers("ann")
+    pa = await add_ailsa(api, world)
+    first = (await api.post(f"{base(world)}/pay-runs", headers=headers, json=PERIOD_1)).json()
+    await api.post(f"{base(world)}/pay-runs/{first['id']}/finalise", headers=headers, json={})
+    rates = [
+        {"kind": "standard", "hourly_rate_pence": 1300, "effective_from": "2025-04-01"},
+        {"kind": "standard", "hourly_rate_pence": 1400, "effective_from": "2026-05-05"},
+        {"kind": "weekend", "hourly_rate_pence": 1500, "effective_from": "2025-04-01"},
+        {"kind": "bank_holiday", "hourly_rate_pence": 2000, "effective_from": "2025-04-01"},
+    ]
+    added = await api.post(f"{base(world)}/pas/{pa['id']}/contract-rates", headers=headers, json={"rates": rates})
+    assert added.status_code == 201, added.text
+    assert len(added.json()) == 4
+    again = await api.post(f"{base(world)}/pas/{pa['id']}/contract-rates", headers=headers, json={"rates": rates[:1]})
+    assert again.status_code == 400 and again.json()["field"] == "rates[0].effective_from"
+
+    sheet = f"{base(world)}/pas/{pa['id']}/timesheet"
+
+    async def timesheet_rows() -> int:
+        async with db.connect() as connection:
+            return await connection.scalar(select(func.count()).select_from(TimesheetEntryRow))
+
+    before = await timesheet_rows()
+    no_night_rate = [
+        {"worked_on": "2026-05-06", "hours": "7"},
+        {"worked_on": "2026-05-07", "hours": "9", "kind": "night"},
+    ]
+    refused = await api.post(sheet, headers=headers, json={"entries": no_night_rate})
+    assert refused.status_code == 400 and refused.json()["field"] == "entries[1].hourly_rate_pence"
+    assert "no night rate in force on 2026-05-07" in refused.json()["detail"]
+    assert await timesheet_rows() == before
+
+    days = ["2026-05-04", "2026-05-05", "2026-05-06", "2026-05-09"]  # early May holiday (Mon), Tue, Wed, Sat
+    recorded = await api.post(sheet, headers=headers, json={"entries": [{"worked_on": d, "hours": "7"} for d in days]})
+    assert recorded.status_code == 201, recorded.text
+    sick = await api.post(
+        f"{base(world)}/pas/{pa['id']}/sickness",
+        headers=headers,
+        json={"first_day": "2026-05-12", "last_day": "2026-05-13"},
+    )
+    assert sick.status_code == 201, sick.text
+    overlap = await api.post(
+        f"{base(world)}/pas/{pa['id']}/sickness",
+        headers=headers,
+        json={"first_day": "2026-05-13", "last_day": "2026-05-14"},
+    )
+    assert overlap.status_code == 400 and "already recorded" in overlap.json()["detail"]
+
+    drafted = await api.post(f"{base(world)}/pay-runs", headers=headers, json=PERIOD_2)
+    assert drafted.status_code == 201, drafted.text
+    [slip] = drafted.json()["payslips"]
+    lines = {line["label"]: (line["hours"], line["hourly_rate_pence"], line["amount_pence"]) for line in slip["lines"]}
+    assert lines == {
+        "bank holiday hours": ("7.00", 2000, 14000),
+        "standard hours": ("14.00", 1400, 19600),
+        "weekend hours": ("7.00", 1500, 10500),
+        # from 6 April 2026: no waiting days; average weekly earnings 2040.00 (one four-weekly payday), so the
+        # flat 123.25 a week applies: 2 of 5 qualifying days
+        "statutory sick pay (2 days)": (None, None, 4930),
+    }
+    assert slip["gross_pence"] == 14000 + 19600 + 10500 + 4930
+    assert "hmrc.statutory_pay.ssp@2026-04-06" in slip["rates_used"]
+
+
+async def test_qualifying_days_that_are_not_weekdays_are_refused(api, world):
+    refused = await api.post(
+        f"{base(world)}/pas", headers=world.headers("ann"), json={**AILSA, "qualifying_days": "mon,funday"}
+    )
+    assert refused.status_code == 400 and refused.json()["field"] == "qualifying_days"

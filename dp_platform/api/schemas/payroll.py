@@ -25,6 +25,8 @@ class PersonalAssistantCreate(Schema):
     pension_enrolled: bool = True
     pension_arrangement: Literal["relief_at_source", "net_pay"] = "relief_at_source"
     holiday_scheme: Literal["accrual_12_07", "rolled_up_12_07", "fixed_5_6_weeks"] = "accrual_12_07"
+    qualifying_days: Annotated[str, msgspec.Meta(min_length=3, max_length=27)] = "mon,tue,wed,thu,fri"
+    """The weekdays the PA is contracted to work, e.g. "mon,wed,fri": SSP is paid for these."""
     pvg_checked_on: date | None = None
     right_to_work_checked_on: date | None = None
     right_to_work_expires_on: date | None = None
@@ -46,12 +48,44 @@ class TimesheetEntryIn(Schema):
     worked_on: date
     hours: Decimal
     """More than 0 and at most 24, in hundredths of an hour at most (e.g. "7.5")."""
-    hourly_rate_pence: Annotated[int, msgspec.Meta(gt=0)]
-    kind: Kind = "standard"
+    hourly_rate_pence: Annotated[int, msgspec.Meta(gt=0)] | None = None
+    """Leave out to use the contract's rate for the kind and day."""
+    kind: Kind | None = None
+    """Leave out to let the day decide: bank holiday (Scotland), weekend, or standard, as the contract has rates."""
 
 
 class TimesheetIn(Schema):
     entries: Annotated[list[TimesheetEntryIn], msgspec.Meta(min_length=1, max_length=500)]
+
+
+class ContractRateIn(Schema):
+    kind: Kind
+    hourly_rate_pence: Annotated[int, msgspec.Meta(gt=0)]
+    effective_from: date
+
+
+class ContractRatesIn(Schema):
+    rates: Annotated[list[ContractRateIn], msgspec.Meta(min_length=1, max_length=50)]
+
+
+class ContractRateOut(Schema):
+    kind: str
+    hourly_rate_pence: int
+    effective_from: date
+
+
+class SicknessIn(Schema):
+    first_day: date
+    last_day: date
+    average_weekly_earnings_pence: Annotated[int, msgspec.Meta(ge=0)] | None = None
+    """Only when payroll cannot work it out: a PA with no payday before the sickness."""
+
+
+class SicknessOut(Schema):
+    id: uuid.UUID
+    first_day: date
+    last_day: date
+    average_weekly_earnings_pence: int | None
 
 
 class PayRunCreate(Schema):
