@@ -4,7 +4,8 @@ A PA's contract names hourly rates by kind (standard, night, weekend, bank holid
 sleepover), each from a date, so a pay rise is a new row and old timesheets keep their
 rate. When a timesheet line does not say its kind, the day decides: a Scottish bank holiday
 uses the bank-holiday rate, a Saturday or Sunday the weekend rate, where the contract has
-one; otherwise the standard rate. Night and sleepover hours must be named as such.
+one; otherwise the standard rate. Night and sleepover hours must be named as such. Leave
+taken (``holiday``) is paid at the standard rate unless the line gives a rate.
 """
 
 from __future__ import annotations
@@ -49,11 +50,12 @@ def resolve(rates: Iterable[ContractRate], day: date, kind: str | None) -> tuple
         if is_scottish_bank_holiday(day):
             candidates.insert(0, "bank_holiday")
     for candidate in candidates:
-        rate = rate_on(rates, candidate, day)
+        rate = rate_on(rates, "standard" if candidate == "holiday" else candidate, day)
         if rate is not None:
             return candidate, rate
+    missing = "standard" if candidates[-1] == "holiday" else candidates[-1]
     raise PayrollError(
-        f"The contract has no {candidates[-1].replace('_', ' ')} rate in force on {day.isoformat()}; "
+        f"The contract has no {missing.replace('_', ' ')} rate in force on {day.isoformat()}; "
         "add one or give the hourly rate.",
         field="hourly_rate_pence",
     )

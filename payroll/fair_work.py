@@ -22,6 +22,7 @@ from decimal import ROUND_CEILING, Decimal
 from payroll.rates import RateValue
 
 SLEEPOVER = "sleepover"
+HOLIDAY = "holiday"
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +31,7 @@ class WorkedTime:
     hours: Decimal
     hourly_rate_pence: int
     kind: str = "standard"
-    """``standard``, ``night``, ``weekend``, ``bank_holiday`` or ``sleepover``."""
+    """``standard``, ``night``, ``weekend``, ``bank_holiday``, ``sleepover``, or ``holiday`` (leave taken)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +125,10 @@ def assess_pay_run(
     pa_minimum_on: Callable[[date], RateValue],
     minimum_wage_for_period: RateValue,
 ) -> list[Finding]:
-    """Every finding for one worker's hours in one pay reference period (empty when all is well)."""
+    """Every finding for one worker's hours in one pay reference period (empty when all is well).
+
+    Leave taken is not time worked, so holiday lines are left out of both checks."""
+    entries = [entry for entry in entries if entry.kind != HOLIDAY]
     findings: list[Finding] = []
     if worker.dp_funded:
         findings += _collect(

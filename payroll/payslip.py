@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from payroll.fair_work import Finding, WorkedTime, Worker, assess_pay_run
+from payroll.fair_work import HOLIDAY, Finding, WorkedTime, Worker, assess_pay_run
 from payroll.holiday import HolidayScheme, accrued_hours, rolled_up_pay_pence
 from payroll.ni import NiResult, calculate_ni
 from payroll.paye import PayeResult, calculate_paye
@@ -72,6 +72,7 @@ class Payslip:
     ni: NiResult
     pension: PensionResult
     holiday_hours_accrued: Decimal
+    holiday_hours_taken: Decimal
     net_pence: int
     employer_cost_pence: int
     findings: tuple[Finding, ...]
@@ -93,11 +94,11 @@ def calculate_payslip(request: PayslipRequest, rates: PayslipRates) -> Payslip:
     for entry in request.entries:
         key = (entry.kind, entry.hourly_rate_pence)
         groups[key] = groups.get(key, Decimal(0)) + entry.hours
-    lines = [
-        PayLine(f"{kind.replace('_', ' ')} hours", hours, rate, _line_amount(hours, rate))
-        for (kind, rate), hours in sorted(groups.items())
-    ]
-    pay_for_work = sum(line.amount_pence for line in lines)
+    lines, pay_for_work = [], 0
+    for (kind, rate), hours in sorted(groups.items()):
+        label = "holiday taken" if kind == HOLIDAY else f"{kind.replace('_', ' ')} hours"
+        lines.append(PayLine(label, hours, rate, _line_amount(hours, rate)))
+        pay_for_work += lines[-1].amount_pence if kind != HOLIDAY else 0
     rolled_up = rolled_up_pay_pence(request.holiday_scheme, pay_for_work)
     if rolled_up:
         lines.append(PayLine("rolled-up holiday pay (12.07%)", None, None, rolled_up))
@@ -137,7 +138,8 @@ def calculate_payslip(request: PayslipRequest, rates: PayslipRates) -> Payslip:
         pa_minimum_on=rates.pa_minimum_on,
         minimum_wage_for_period=rates.minimum_wage,
     )
-    hours_worked = sum((entry.hours for entry in request.entries), Decimal(0))
+    hours_worked = sum((entry.hours for entry in request.entries if entry.kind != HOLIDAY), Decimal(0))
+    hours_taken = sum((entry.hours for entry in request.entries if entry.kind == HOLIDAY), Decimal(0))
     return Payslip(
         lines=tuple(lines),
         gross_pence=gross,
@@ -146,6 +148,7 @@ def calculate_payslip(request: PayslipRequest, rates: PayslipRates) -> Payslip:
         ni=ni,
         pension=pension,
         holiday_hours_accrued=accrued_hours(request.holiday_scheme, hours_worked),
+        holiday_hours_taken=hours_taken,
         net_pence=gross - paye.tax_pence - ni.employee_pence - pension.employee_pence,
         employer_cost_pence=gross + ni.employer_pence + pension.employer_pence,
         findings=tuple(findings),

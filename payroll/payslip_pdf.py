@@ -34,6 +34,7 @@ class PayslipDocument:
     net_pence: int
     year_to_date: tuple[tuple[str, int], ...]
     holiday_hours_accrued: str
+    holiday_hours_taken: str = "0"
     notes: tuple[str, ...] = field(default=())
     sources: tuple[tuple[str, str, str], ...] = field(default=())
     """(rate id, source title, url) for every rate the calculation used."""
@@ -83,6 +84,7 @@ def render_payslip(document: PayslipDocument) -> bytes:
     for label, pence in document.year_to_date:
         text(f"{label}: {pounds(pence)}", 9)
     text(f"Holiday earned this period: {document.holiday_hours_accrued} hours", 9)
+    text(f"Holiday taken this period: {document.holiday_hours_taken} hours", 9)
     for note in document.notes:
         text(note, 9)
     pdf.ln(2)

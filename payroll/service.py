@@ -91,6 +91,7 @@ def _row(run_id: uuid.UUID, pa: PersonalAssistantRow, slip: Payslip, previous: t
         taxable_to_date_pence=slip.paye.taxable_pay_to_date_pence,
         tax_to_date_pence=previous[1] + slip.paye.tax_pence,
         holiday_hours_accrued=slip.holiday_hours_accrued,
+        holiday_hours_taken=slip.holiday_hours_taken,
         lines=[
             {
                 "label": line.label,

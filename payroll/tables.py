@@ -101,7 +101,9 @@ class TimesheetEntryRow(SQLModel, table=True):
     __tablename__ = "payroll_timesheet_entries"
     __table_args__ = (
         CheckConstraint("hours > 0 AND hours <= 24", name="hours"),
-        CheckConstraint("kind IN ('standard', 'night', 'weekend', 'bank_holiday', 'sleepover')", name="kind"),
+        CheckConstraint(
+            "kind IN ('standard', 'night', 'weekend', 'bank_holiday', 'sleepover', 'holiday')", name="kind"
+        ),
         CheckConstraint("hourly_rate_pence > 0", name="rate"),
         Index("ix_payroll_timesheet_entries_pa_id_worked_on", "pa_id", "worked_on"),
     )
@@ -161,6 +163,9 @@ class PayslipRow(SQLModel, table=True):
     taxable_to_date_pence: int = _pence()
     tax_to_date_pence: int = _pence()
     holiday_hours_accrued: Decimal = Field(sa_column=Column(Numeric(8, 4), nullable=False))
+    holiday_hours_taken: Decimal = Field(
+        default=Decimal(0), sa_column=Column(Numeric(6, 2), nullable=False, server_default="0")
+    )
     lines: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSONB, nullable=False))
     findings: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSONB, nullable=False))
     rates_used: list[str] = Field(default_factory=list, sa_column=Column(JSONB, nullable=False))

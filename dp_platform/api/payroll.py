@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dp_platform.api.schemas.payroll import (
     ContractRateOut,
     ContractRatesIn,
+    HolidayBalance,
     PayRun,
     PayRunCreate,
     PayRunFinalise,
@@ -38,6 +39,7 @@ from dp_platform.workflows.payroll import (
     set_contract_rates,
 )
 from payroll.hmrc_summary import hmrc_month
+from payroll.leave_balance import leave_balance
 from payroll.payslip_pdf import render_payslip
 from payroll.periods import PayFrequency
 from payroll.service import PayRun as PayRunResult
@@ -182,6 +184,21 @@ class PayrollController(Controller):
         """Dated hourly rates by kind; timesheet lines without a rate use the one in force on their day."""
         rates = [(rate.kind, rate.hourly_rate_pence, rate.effective_from) for rate in data.rates]
         return [to_contract_rate(row) for row in await set_contract_rates(db_session, actor, account_id, pa_id, rates)]
+
+    @get("/pas/{pa_id:uuid}/holiday", operation_id="GetHolidayBalance")
+    async def holiday(
+        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, pa_id: uuid.UUID
+    ) -> HolidayBalance:
+        """Leave earned and taken on finalised payslips, in hours."""
+        await authorize(db_session, actor, account_id, Action.VIEW)
+        pa = await own_pa(db_session, account_id, pa_id)
+        balance = await leave_balance(db_session, pa_id)
+        return HolidayBalance(
+            scheme=pa.holiday_scheme,
+            accrued_hours=balance.accrued_hours,
+            taken_hours=balance.taken_hours,
+            balance_hours=balance.balance_hours,
+        )
 
     @get("/pas/{pa_id:uuid}/sickness", operation_id="ListSickness")
     async def list_sickness(

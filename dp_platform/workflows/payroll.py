@@ -15,6 +15,7 @@ from dp_platform.tenancy.policy import Action, Actor
 from ledgers.columns import utc_now
 from payroll.contracts import ContractRate, resolve
 from payroll.errors import PayrollError
+from payroll.holiday import HolidayScheme
 from payroll.payslip_pdf import PayslipDocument, PayslipLine, pounds
 from payroll.periods import PayFrequency
 from payroll.rates import series
@@ -122,7 +123,7 @@ async def record_timesheet(
     """Hours by day. A line without a rate takes the contract's; without a kind, the calendar's
     (bank holiday, weekend or standard, as the contract has rates for them)."""
     access = await authorize(session, actor, account_id, Action.RUN_PAYROLL)
-    await own_pa(session, account_id, pa_id)
+    pa = await own_pa(session, account_id, pa_id)
     contract = [
         ContractRate(row.kind, row.hourly_rate_pence, row.effective_from)
         for row in await contract_rates(session, pa_id)
@@ -132,6 +133,12 @@ async def record_timesheet(
         if not Decimal(0) < hours <= 24 or hours != hours.quantize(Decimal("0.01")):
             raise PayrollError(
                 f"entry {index + 1}: {hours} is not a number of hours from 0.01 to 24", field=f"entries[{index}].hours"
+            )
+        if kind == "holiday" and pa.holiday_scheme == HolidayScheme.ROLLED_UP:
+            raise PayrollError(
+                f"entry {index + 1}: {pa.full_name}'s holiday pay is rolled up into each payslip, "
+                "so leave taken is not paid again; leave it off the timesheet.",
+                field=f"entries[{index}].kind",
             )
         if rate is None:
             try:
@@ -334,6 +341,7 @@ async def payslip_document(
         net_pence=slip.net_pence,
         year_to_date=(("Taxable pay", slip.taxable_to_date_pence), ("Income tax", slip.tax_to_date_pence)),
         holiday_hours_accrued=f"{slip.holiday_hours_accrued.normalize():f}",
+        holiday_hours_taken=f"{slip.holiday_hours_taken.normalize():f}",
         notes=tuple(finding["sentence"] for finding in slip.findings),
         sources=tuple(sources),
     )

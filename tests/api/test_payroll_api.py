@@ -405,3 +405,45 @@ async def test_qualifying_days_that_are_not_weekdays_are_refused(api, world):
         f"{base(world)}/pas", headers=world.headers("ann"), json={**AILSA, "qualifying_days": "mon,funday"}
     )
     assert refused.status_code == 400 and refused.json()["field"] == "qualifying_days"
+
+
+async def test_leave_taken_is_paid_at_the_contract_rate_and_comes_off_the_balance(api, world):
+    headers = world.headers("ann")
+    pa = await add_ailsa(api, world)
+    first = (await api.post(f"{base(world)}/pay-runs", headers=headers, json=PERIOD_1)).json()
+    await api.post(f"{base(world)}/pay-runs/{first['id']}/finalise", headers=headers, json={})
+    rates = {"rates": [{"kind": "standard", "hourly_rate_pence": 1400, "effective_from": "2026-04-01"}]}
+    await api.post(f"{base(world)}/pas/{pa['id']}/contract-rates", headers=headers, json=rates)
+    leave = [{"worked_on": "2026-05-05", "hours": "7", "kind": "holiday"}]
+    worked = [{"worked_on": "2026-05-06", "hours": "7"}]
+    sheet = await api.post(f"{base(world)}/pas/{pa['id']}/timesheet", headers=headers, json={"entries": leave + worked})
+    assert sheet.status_code == 201, sheet.text
+    second = (await api.post(f"{base(world)}/pay-runs", headers=headers, json=PERIOD_2)).json()
+    [slip] = second["payslips"]
+    assert {line["label"]: line["amount_pence"] for line in slip["lines"]} == {
+        "holiday taken": 9800,
+        "standard hours": 9800,
+    }
+    balance = f"{base(world)}/pas/{pa['id']}/holiday"
+    before = (await api.get(balance, headers=headers)).json()
+    assert before == {  # period 1: 150 hours worked x 12.07%; the draft takes nothing yet
+        "scheme": "accrual_12_07",
+        "accrued_hours": "18.1050",
+        "taken_hours": "0.00",
+        "balance_hours": "18.1050",
+    }
+    await api.post(f"{base(world)}/pay-runs/{second['id']}/finalise", headers=headers, json={})
+    after = (await api.get(balance, headers=headers)).json()
+    assert (after["accrued_hours"], after["taken_hours"], after["balance_hours"]) == ("18.9499", "7.00", "11.9499")
+
+
+async def test_rolled_up_holiday_pay_leaves_no_leave_to_pay(api, world):
+    headers = world.headers("ann")
+    pa = await api.post(f"{base(world)}/pas", headers=headers, json={**AILSA, "holiday_scheme": "rolled_up_12_07"})
+    sheet = await api.post(
+        f"{base(world)}/pas/{pa.json()['id']}/timesheet",
+        headers=headers,
+        json={"entries": [{"worked_on": "2026-05-05", "hours": "7", "kind": "holiday", "hourly_rate_pence": 1400}]},
+    )
+    assert sheet.status_code == 400 and sheet.json()["field"] == "entries[0].kind"
+    assert "rolled up" in sheet.json()["detail"]

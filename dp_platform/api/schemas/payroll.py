@@ -9,7 +9,9 @@ import msgspec
 
 from dp_platform.api.schemas.base import Schema
 
-Kind = Literal["standard", "night", "weekend", "bank_holiday", "sleepover"]
+RateKind = Literal["standard", "night", "weekend", "bank_holiday", "sleepover"]
+Kind = Literal["standard", "night", "weekend", "bank_holiday", "sleepover", "holiday"]
+"""``holiday`` is leave taken: paid, not worked, and it does not earn more leave."""
 
 
 class PersonalAssistantCreate(Schema):
@@ -59,7 +61,7 @@ class TimesheetIn(Schema):
 
 
 class ContractRateIn(Schema):
-    kind: Kind
+    kind: RateKind
     hourly_rate_pence: Annotated[int, msgspec.Meta(gt=0)]
     effective_from: date
 
@@ -72,6 +74,13 @@ class ContractRateOut(Schema):
     kind: str
     hourly_rate_pence: int
     effective_from: date
+
+
+class HolidayBalance(Schema):
+    scheme: str
+    accrued_hours: Decimal
+    taken_hours: Decimal
+    balance_hours: Decimal
 
 
 class SicknessIn(Schema):
@@ -116,6 +125,7 @@ class PayslipOut(Schema):
     taxable_to_date_pence: int
     tax_to_date_pence: int
     holiday_hours_accrued: Decimal
+    holiday_hours_taken: Decimal
     lines: list[dict[str, Any]]
     findings: list[dict[str, Any]]
     rates_used: list[str]

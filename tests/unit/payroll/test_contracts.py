@@ -67,3 +67,9 @@ def test_a_year_with_no_published_holidays_is_an_error():
     assert is_scottish_bank_holiday(date(2027, 1, 4))
     with pytest.raises(RateNotPublishedError):
         is_scottish_bank_holiday(date(2028, 1, 3))
+
+
+def test_leave_is_paid_at_the_standard_rate_in_force():
+    assert resolve(RATES, date(2026, 11, 30), "holiday") == ("holiday", 1345)
+    with pytest.raises(PayrollError, match="no standard rate in force on 2025-03-31"):
+        resolve(RATES, date(2025, 3, 31), "holiday")

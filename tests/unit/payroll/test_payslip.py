@@ -82,3 +82,23 @@ def test_underpayment_travels_with_the_payslip():
     )
     [finding] = slip.findings
     assert (finding.rule, finding.shortfall_per_hour_pence, finding.arrears_pence) == ("below_pa_minimum", 45, 4_500)
+
+
+def test_leave_taken_is_paid_but_neither_earns_leave_nor_counts_as_hours_worked():
+    worked = WorkedTime(date(2026, 4, 7), Decimal(100), 1400)
+    leave = WorkedTime(date(2026, 4, 8), Decimal("7.5"), 1000, "holiday")  # below every floor: not time worked
+    slip = calculate_payslip(
+        request(entries=(worked, leave)), payslip_rates(PAID_ON, PERIOD_START, "hmrc.income_tax.scottish_bands")
+    )
+    assert [(line.label, line.amount_pence) for line in slip.lines] == [
+        ("holiday taken", 7_500),
+        ("standard hours", 140_000),
+    ]
+    assert slip.gross_pence == 147_500
+    assert slip.holiday_hours_accrued == Decimal("12.0700") and slip.holiday_hours_taken == Decimal("7.5")
+    assert slip.findings == ()
+    rolled_up = calculate_payslip(
+        request(entries=(worked, leave), holiday_scheme=HolidayScheme.ROLLED_UP),
+        payslip_rates(PAID_ON, PERIOD_START, "hmrc.income_tax.scottish_bands"),
+    )
+    assert rolled_up.lines[-1].amount_pence == 16_898  # 12.07% of the 1,400.00 worked only
