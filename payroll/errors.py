@@ -6,7 +6,8 @@ PayrollError                  base of this package's errors (a ledgers.DomainErr
  ├── InvalidTaxCodeError      a tax code HMRC would not issue
  ├── PayRunError              a pay run that cannot be drafted (a PA without a date of birth, ...)
  ├── PayRunHasFindingsError   finalising a run with fair-work findings and no override reason (422)
- └── PayRunNotFoundError      (404)
+ ├── PayRunNotFoundError      (404)
+ └── PayrollNotFoundError     no such payroll record (404)
 """
 
 from __future__ import annotations
@@ -46,3 +47,8 @@ class PayRunHasFindingsError(PayrollError):
 class PayRunNotFoundError(PayrollError):
     category = "not_found"
     title = "No such pay run"
+
+
+class PayrollNotFoundError(PayrollError):
+    category = "not_found"
+    title = "No such payroll record"

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from payroll.errors import PayrollError
 from payroll.periods import tax_year_start
 from payroll.rates import series
-from payroll.tables import PayRunRow, PayslipRow
+from payroll.tables import PayrollEmployerRow, PayRunRow, PayslipRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +56,12 @@ async def _totals(session: AsyncSession, account_id: uuid.UUID, start: date, end
 
 
 async def hmrc_month(
-    session: AsyncSession, account_id: uuid.UUID, any_day: date, *, claim_employment_allowance: bool = True
+    session: AsyncSession, account_id: uuid.UUID, any_day: date, *, claim_employment_allowance: bool | None = None
 ) -> HmrcMonth:
+    """``claim_employment_allowance`` defaults to what the employer record says (claiming, if there is none)."""
+    if claim_employment_allowance is None:
+        employer = await session.get(PayrollEmployerRow, account_id)
+        claim_employment_allowance = employer.claims_employment_allowance if employer else True
     year_start = tax_year_start(any_day)
     tax_month = relativedelta(any_day, year_start).months + 1
     if not 1 <= tax_month <= 12:

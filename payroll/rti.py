@@ -8,11 +8,35 @@ RTI software everything it needs, and says plainly which items it does not hold 
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
+from payroll.errors import PayrollError
 from payroll.periods import PayFrequency, tax_year_start
 from payroll.rates import RateValue
+
+PAYE_REFERENCE = re.compile(r"[0-9]{3}/[A-Z0-9]{1,10}")
+ACCOUNTS_OFFICE_REFERENCE = re.compile(r"[0-9]{3}P[A-Z][0-9]{7}[0-9X]")
+
+
+def employer_references(paye_reference: str, accounts_office_reference: str) -> tuple[str, str]:
+    """The two HMRC references, tidied (upper case, no spaces) and checked for shape."""
+    paye = paye_reference.replace(" ", "").upper()
+    office = accounts_office_reference.replace(" ", "").upper()
+    if not PAYE_REFERENCE.fullmatch(paye):
+        raise PayrollError(
+            f"{paye_reference!r} is not an employer PAYE reference: 3 digits, '/', then up to 10 letters or digits "
+            "(e.g. 123/AB45678).",
+            field="paye_reference",
+        )
+    if not ACCOUNTS_OFFICE_REFERENCE.fullmatch(office):
+        raise PayrollError(
+            f"{accounts_office_reference!r} is not an Accounts Office reference: 13 characters, e.g. 123PA00012345.",
+            field="accounts_office_reference",
+        )
+    return paye, office
+
 
 FREQUENCY_CODES = {
     PayFrequency.WEEKLY: "W1",

@@ -29,7 +29,7 @@ from payroll.periods import PayFrequency, tax_year_start
 from payroll.rates import payslip_rates, series
 from payroll.rti import FREQUENCY_CODES, hours_band, ni_buckets, period_number_item
 from payroll.sick_pay_service import sick_pay_for_period
-from payroll.tables import PayRunRow, PayslipRow, PersonalAssistantRow, TimesheetEntryRow
+from payroll.tables import PayrollEmployerRow, PayRunRow, PayslipRow, PersonalAssistantRow, TimesheetEntryRow
 from payroll.tax_codes import parse_tax_code
 
 GROSS_WAGES = AccountCode("expenses:pa_wages:gross")
@@ -296,7 +296,8 @@ async def fps_record(session: AsyncSession, employer_account_id: uuid.UUID, run_
     if run.status != "finalised":
         raise PayRunError("Finalise the pay run first: an FPS reports what was paid.", field="pay_run_id")
     frequency = PayFrequency(run.frequency)
-    missing = ["employer PAYE reference", "Accounts Office reference"]
+    employer = await session.get(PayrollEmployerRow, employer_account_id)
+    missing = [] if employer else ["employer PAYE reference", "Accounts Office reference"]
     employees = []
     for slip in pay_run.payslips:
         pa = await session.get(PersonalAssistantRow, slip.pa_id)
@@ -364,6 +365,10 @@ async def fps_record(session: AsyncSession, employer_account_id: uuid.UUID, run_
     return {
         "pay_run_id": str(run.id),
         "payment_date": run.paid_on.isoformat(),
+        "employer": {
+            "EmpRefs_OfficeNo_and_Ref": employer.paye_reference if employer else None,
+            "AORef": employer.accounts_office_reference if employer else None,
+        },
         "employees": employees,
         "not_held_by_the_platform": missing,
     }

@@ -23,6 +23,24 @@ def _pence(**kwargs: Any) -> Any:
     return Field(sa_column=Column(BigInteger, nullable=False, server_default="0"), default=0, **kwargs)
 
 
+class PayrollEmployerRow(SQLModel, table=True):
+    """The DP account holder as an employer registered with HMRC: what an RTI submission names them by."""
+
+    __tablename__ = "payroll_employers"
+    __table_args__ = (
+        CheckConstraint(r"paye_reference ~ '^[0-9]{3}/[A-Z0-9]{1,10}$'", name="paye_reference"),
+        CheckConstraint(r"accounts_office_reference ~ '^[0-9]{3}P[A-Z][0-9]{7}[0-9X]$'", name="accounts_office"),
+    )
+
+    employer_account_id: uuid.UUID = Field(primary_key=True)
+    paye_reference: str = text_field(14)
+    """Employer PAYE reference: tax office number / reference, e.g. 123/AB45678."""
+    accounts_office_reference: str = text_field(13)
+    """13 characters, e.g. 123PA00012345: what the HMRC payment is made to."""
+    claims_employment_allowance: bool = Field(default=True, sa_column_kwargs={"server_default": text("true")})
+    updated_at: datetime = created_at_field()
+
+
 class PersonalAssistantRow(SQLModel, table=True):
     """A Personal Assistant employed by a DP account holder, with what payroll needs to pay them."""
 

@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime, timedelta
 from typing import Annotated
 
-from litestar import Controller, Response, get, post
+from litestar import Controller, Response, get, post, put
 from litestar.params import Body
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,6 +15,8 @@ from dp_platform.api.schemas.payroll import (
     ContractRateOut,
     ContractRatesIn,
     HolidayBalance,
+    PayrollEmployer,
+    PayrollEmployerIn,
     PayRun,
     PayRunCreate,
     PayRunFinalise,
@@ -37,7 +39,9 @@ from dp_platform.workflows.payroll import (
     record_sickness,
     record_timesheet,
     set_contract_rates,
+    set_employer,
 )
+from payroll.errors import PayrollNotFoundError
 from payroll.hmrc_summary import hmrc_month
 from payroll.leave_balance import leave_balance
 from payroll.payslip_pdf import render_payslip
@@ -45,7 +49,7 @@ from payroll.periods import PayFrequency
 from payroll.service import PayRun as PayRunResult
 from payroll.service import fps_record, get_pay_run
 from payroll.sick_pay_service import absences_of
-from payroll.tables import ContractRateRow, PersonalAssistantRow, SicknessAbsenceRow
+from payroll.tables import ContractRateRow, PayrollEmployerRow, PersonalAssistantRow, SicknessAbsenceRow
 
 EXPIRY_WARNING_DAYS = 60
 TOTALS = (
@@ -71,6 +75,14 @@ def duty_warnings(pa: PersonalAssistantRow, today: date) -> list[str]:
         elif pa.right_to_work_expires_on <= today + timedelta(days=EXPIRY_WARNING_DAYS):
             warnings.append(f"The right to work expires on {pa.right_to_work_expires_on.isoformat()}; check again.")
     return warnings
+
+
+def to_employer(row: PayrollEmployerRow) -> PayrollEmployer:
+    return PayrollEmployer(
+        paye_reference=row.paye_reference,
+        accounts_office_reference=row.accounts_office_reference,
+        claims_employment_allowance=row.claims_employment_allowance,
+    )
 
 
 def to_contract_rate(row: ContractRateRow) -> ContractRateOut:
@@ -184,6 +196,33 @@ class PayrollController(Controller):
         """Dated hourly rates by kind; timesheet lines without a rate use the one in force on their day."""
         rates = [(rate.kind, rate.hourly_rate_pence, rate.effective_from) for rate in data.rates]
         return [to_contract_rate(row) for row in await set_contract_rates(db_session, actor, account_id, pa_id, rates)]
+
+    @get("/payroll-employer", operation_id="GetPayrollEmployer")
+    async def get_employer(self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID) -> PayrollEmployer:
+        await authorize(db_session, actor, account_id, Action.VIEW)
+        employer = await db_session.get(PayrollEmployerRow, account_id)
+        if employer is None:
+            raise PayrollNotFoundError("No HMRC employer references are recorded for this account.", field="account_id")
+        return to_employer(employer)
+
+    @put("/payroll-employer", operation_id="SetPayrollEmployer")
+    async def put_employer(
+        self,
+        db_session: AsyncSession,
+        actor: Actor,
+        account_id: uuid.UUID,
+        data: Annotated[PayrollEmployerIn, Body()],
+    ) -> PayrollEmployer:
+        """The account holder's HMRC references (for RTI) and whether they claim the Employment Allowance."""
+        employer = await set_employer(
+            db_session,
+            actor,
+            account_id,
+            paye_reference=data.paye_reference,
+            accounts_office_reference=data.accounts_office_reference,
+            claims_employment_allowance=data.claims_employment_allowance,
+        )
+        return to_employer(employer)
 
     @get("/pas/{pa_id:uuid}/holiday", operation_id="GetHolidayBalance")
     async def holiday(

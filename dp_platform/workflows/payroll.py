@@ -19,10 +19,18 @@ from payroll.holiday import HolidayScheme
 from payroll.payslip_pdf import PayslipDocument, PayslipLine, pounds
 from payroll.periods import PayFrequency
 from payroll.rates import series
+from payroll.rti import employer_references
 from payroll.service import PayRun, draft_pay_run, finalise_pay_run, get_pay_run
 from payroll.sick_pay_service import absences_of
 from payroll.ssp import parse_qualifying_days
-from payroll.tables import ContractRateRow, PayslipRow, PersonalAssistantRow, SicknessAbsenceRow, TimesheetEntryRow
+from payroll.tables import (
+    ContractRateRow,
+    PayrollEmployerRow,
+    PayslipRow,
+    PersonalAssistantRow,
+    SicknessAbsenceRow,
+    TimesheetEntryRow,
+)
 from payroll.tax_codes import parse_tax_code
 
 
@@ -51,6 +59,52 @@ async def add_pa(
         },
     )
     return pa
+
+
+async def set_employer(
+    session: AsyncSession,
+    actor: Actor,
+    account_id: uuid.UUID,
+    *,
+    paye_reference: str,
+    accounts_office_reference: str,
+    claims_employment_allowance: bool,
+) -> PayrollEmployerRow:
+    """Record (or change) the account holder's HMRC employer references; unchanged details write nothing."""
+    access = await authorize(session, actor, account_id, Action.RUN_PAYROLL)
+    paye, office = employer_references(paye_reference, accounts_office_reference)
+    employer = await session.get(PayrollEmployerRow, account_id, with_for_update=True)
+    wanted = (paye, office, claims_employment_allowance)
+    if (
+        employer is not None
+        and (
+            employer.paye_reference,
+            employer.accounts_office_reference,
+            employer.claims_employment_allowance,
+        )
+        == wanted
+    ):
+        note_unchanged()
+        return employer
+    employer = employer or PayrollEmployerRow(employer_account_id=account_id)
+    employer.paye_reference, employer.accounts_office_reference, employer.claims_employment_allowance = wanted
+    employer.updated_at = utc_now()
+    session.add(employer)
+    await session.flush()
+    await record_account_event(
+        session,
+        access,
+        actor=actor,
+        action="payroll_employer.set",
+        subject_type="account",
+        subject_id=account_id,
+        details={
+            "paye_reference": paye,
+            "accounts_office_reference": office,
+            "claims_employment_allowance": claims_employment_allowance,
+        },
+    )
+    return employer
 
 
 async def own_pa(session: AsyncSession, account_id: uuid.UUID, pa_id: uuid.UUID) -> PersonalAssistantRow:

@@ -208,6 +208,14 @@ async def _sickness(api, world, db):
     )
 
 
+async def _payroll_employer(api, world, db):
+    return await api.put(
+        f"/api/accounts/{world.accounts['a1']}/payroll-employer",
+        headers=world.headers("ann"),
+        json={"paye_reference": "123/AB45678", "accounts_office_reference": "123PA00012345"},
+    )
+
+
 async def _draft_pay_run(api, world, db):
     from tests.api.test_payroll_api import PERIOD_1
 
@@ -227,6 +235,7 @@ EXAMPLES: dict[tuple[str, str], Example] = {
     ("POST", "/api/accounts/{account_id:uuid}/pas/{pa_id:uuid}/timesheet"): _timesheet,
     ("POST", "/api/accounts/{account_id:uuid}/pas/{pa_id:uuid}/contract-rates"): _contract_rates,
     ("POST", "/api/accounts/{account_id:uuid}/pas/{pa_id:uuid}/sickness"): _sickness,
+    ("PUT", "/api/accounts/{account_id:uuid}/payroll-employer"): _payroll_employer,
     ("POST", "/api/accounts/{account_id:uuid}/pay-runs"): _draft_pay_run,
     ("POST", "/api/accounts/{account_id:uuid}/pay-runs/{run_id:uuid}/finalise"): _finalise_pay_run,
     ("POST", "/api/accounts/{account_id:uuid}/ledger/accounts"): _open_ledger_account,

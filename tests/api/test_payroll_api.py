@@ -447,3 +447,31 @@ async def test_rolled_up_holiday_pay_leaves_no_leave_to_pay(api, world):
     )
     assert sheet.status_code == 400 and sheet.json()["field"] == "entries[0].kind"
     assert "rolled up" in sheet.json()["detail"]
+
+
+async def test_employer_references_reach_the_fps_and_the_allowance_claim_reaches_the_hmrc_month(api, world):
+    headers = world.headers("ann")
+    await add_ailsa(api, world)
+    employer = f"{base(world)}/payroll-employer"
+    assert (await api.get(employer, headers=headers)).status_code == 404
+    refs = {"paye_reference": "123/ab45678", "accounts_office_reference": "123PA0001234X"}
+    bad = await api.put(employer, headers=headers, json={**refs, "paye_reference": "AB45678"})
+    assert bad.status_code == 400 and bad.json()["field"] == "paye_reference"
+    bad = await api.put(employer, headers=headers, json={**refs, "accounts_office_reference": "123PA00012345XX"})
+    assert bad.status_code == 400 and bad.json()["field"] == "accounts_office_reference"
+    saved = await api.put(employer, headers=headers, json={**refs, "claims_employment_allowance": False})
+    assert saved.status_code == 200, saved.text
+    assert saved.json() == {
+        "paye_reference": "123/AB45678",
+        "accounts_office_reference": "123PA0001234X",
+        "claims_employment_allowance": False,
+    }
+    assert (await api.put(employer, headers=world.headers("finance_b"), json=refs)).status_code == 404
+
+    run = (await api.post(f"{base(world)}/pay-runs", headers=headers, json=PERIOD_1)).json()
+    await api.post(f"{base(world)}/pay-runs/{run['id']}/finalise", headers=headers, json={})
+    fps = (await api.get(f"{base(world)}/pay-runs/{run['id']}/fps", headers=headers)).json()
+    assert fps["employer"] == {"EmpRefs_OfficeNo_and_Ref": "123/AB45678", "AORef": "123PA0001234X"}
+    assert "employer PAYE reference" not in fps["not_held_by_the_platform"]
+    month = (await api.get(f"{base(world)}/hmrc-summary", headers=headers, params={"on": "2026-04-20"})).json()
+    assert month["employment_allowance_pence"] == 0 and month["due_pence"] == 21_134 + 8_584 + 24_825

@@ -76,6 +76,20 @@ class ContractRateOut(Schema):
     effective_from: date
 
 
+class PayrollEmployerIn(Schema):
+    paye_reference: Annotated[str, msgspec.Meta(min_length=5, max_length=20)]
+    """Employer PAYE reference, e.g. "123/AB45678"."""
+    accounts_office_reference: Annotated[str, msgspec.Meta(min_length=13, max_length=20)]
+    """13 characters, e.g. "123PA00012345"."""
+    claims_employment_allowance: bool = True
+
+
+class PayrollEmployer(Schema):
+    paye_reference: str
+    accounts_office_reference: str
+    claims_employment_allowance: bool
+
+
 class HolidayBalance(Schema):
     scheme: str
     accrued_hours: Decimal
