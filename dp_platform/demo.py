@@ -28,7 +28,13 @@ from dp_platform.tenancy.tables import (
     UserRow,
 )
 from dp_platform.workflows.ledger import open_account_book, record_entry
-from dp_platform.workflows.payroll import draft_account_pay_run, finalise_account_pay_run, record_timesheet
+from dp_platform.workflows.payroll import (
+    draft_account_pay_run,
+    finalise_account_pay_run,
+    record_timesheet,
+    set_contract_rates,
+    set_employer,
+)
 from payroll.periods import PayFrequency
 from payroll.tables import PersonalAssistantRow
 
@@ -130,16 +136,25 @@ async def seed_demo(session: AsyncSession) -> bool:
     return True
 
 
+MORAG_CONTRACT = [
+    ("standard", 1400, date(2026, 4, 1)),
+    ("weekend", 1550, date(2026, 4, 1)),
+    ("bank_holiday", 2100, date(2026, 4, 1)),
+    ("sleepover", 1400, date(2026, 4, 1)),
+]
+
+
 async def _first_demo_pay_runs(
     session: AsyncSession, morag: DpAccountRow, morag_user: UserRow, callum: DpAccountRow, isla_user: UserRow
 ) -> None:
     """April 2026 timesheets; Morag's first four-weekly run finalised, Callum's left as a draft because
-    Priya's sleepover was paid below the PA minimum (the demo shows the fair-work check at work)."""
+    Priya's sleepover was paid below the PA minimum (the demo shows the fair-work check at work).
+    Morag's PAs have contracts, so their timesheets give hours only and the contract prices them."""
     pas = {pa.full_name: pa for pa in await session.scalars(select(PersonalAssistantRow))}
     weekdays = [date(2026, 4, 6) + timedelta(days=offset) for offset in range(26) if (offset % 7) < 5]
     sheets = {
-        "Ailsa Mackay": [(day, Decimal("7.5"), "standard", 1400) for day in weekdays[:18]],
-        "Ewan Robertson": [(day, Decimal(6), "weekend", 1550) for day in (date(2026, 4, 11), date(2026, 4, 18))],
+        "Ailsa Mackay": [(day, Decimal("7.5"), None, None) for day in weekdays[:18]],
+        "Ewan Robertson": [(day, Decimal(6), None, None) for day in (date(2026, 4, 11), date(2026, 4, 18))],
         "Priya Sharma": [(day, Decimal(6), "standard", 1400) for day in weekdays[:10]]
         + [(date(2026, 4, 9), Decimal(9), "sleepover", 1100)],
     }
@@ -149,6 +164,17 @@ async def _first_demo_pay_runs(
     ):
         actor = await load_user_actor(session, user.id)
         assert actor is not None
+        if account is morag:
+            await set_employer(
+                session,
+                actor,
+                account.id,
+                paye_reference="961/DP00001",
+                accounts_office_reference="961PA00000018",
+                claims_employment_allowance=True,
+            )
+            for name in names:
+                await set_contract_rates(session, actor, account.id, pas[name].id, MORAG_CONTRACT)
         for name in names:
             await record_timesheet(session, actor, account.id, pas[name].id, sheets[name])
         pay_run = await draft_account_pay_run(

@@ -161,9 +161,10 @@ def test_demo_survives_ctrl_c_keeps_its_data_and_seeds_once(tmp_path: Path):
         "platform_users": 5,
         "payroll_personal_assistants": 3,
         "platform_mandates": 1,
-        # the mandate; per account: ledger opened, opening balance, first payment; 3 timesheets,
-        # 2 pay runs drafted, Morag's finalised (Callum's stays a draft: a sleepover below the PA minimum)
-        "platform_audit_events": 13,
+        # the mandate; per account: ledger opened, opening balance, first payment; Morag's employer
+        # references and her 2 PAs' contracts; 3 timesheets, 2 pay runs drafted, Morag's finalised
+        # (Callum's stays a draft: a sleepover below the PA minimum)
+        "platform_audit_events": 16,
         "ledger_journal_entries": 5,
     }
 
