@@ -28,7 +28,7 @@ from payroll.pension import Arrangement
 from payroll.periods import PayFrequency, tax_year_start
 from payroll.rates import payslip_rates, series
 from payroll.rti import FREQUENCY_CODES, hours_band, ni_buckets, period_number_item
-from payroll.sick_pay_service import sick_pay_for_period
+from payroll.sick_pay_service import absences_up_to, sick_pay_for_period
 from payroll.tables import PayrollEmployerRow, PayRunRow, PayslipRow, PersonalAssistantRow, TimesheetEntryRow
 from payroll.tax_codes import parse_tax_code
 
@@ -54,24 +54,22 @@ class PayRun:
 
 
 async def _previous_to_date(
-    session: AsyncSession, pa_id: uuid.UUID, year_start: date, paid_on: date
-) -> tuple[int, int]:
-    """Taxable pay and tax to date from the PA's last finalised payslip earlier in the tax year."""
-    row = (
-        await session.execute(
-            select(PayslipRow.taxable_to_date_pence, PayslipRow.tax_to_date_pence)
-            .join(PayRunRow, PayRunRow.id == PayslipRow.pay_run_id)
-            .where(
-                PayslipRow.pa_id == pa_id,
-                PayRunRow.status == "finalised",
-                PayRunRow.tax_year_start == year_start,
-                PayRunRow.paid_on < paid_on,
-            )
-            .order_by(PayRunRow.paid_on.desc(), PayRunRow.version.desc())
-            .limit(1)
+    session: AsyncSession, pa_ids: list[uuid.UUID], year_start: date, paid_on: date
+) -> dict[uuid.UUID, tuple[int, int]]:
+    """Taxable pay and tax to date from each PA's last finalised payslip earlier in the tax year."""
+    rows = await session.execute(
+        select(PayslipRow.pa_id, PayslipRow.taxable_to_date_pence, PayslipRow.tax_to_date_pence)
+        .join(PayRunRow, PayRunRow.id == PayslipRow.pay_run_id)
+        .where(
+            PayslipRow.pa_id.in_(pa_ids),
+            PayRunRow.status == "finalised",
+            PayRunRow.tax_year_start == year_start,
+            PayRunRow.paid_on < paid_on,
         )
-    ).first()
-    return (row[0], row[1]) if row else (0, 0)
+        .order_by(PayslipRow.pa_id, PayRunRow.paid_on.desc(), PayRunRow.version.desc())
+        .distinct(PayslipRow.pa_id)
+    )
+    return {pa_id: (taxable, tax) for pa_id, taxable, tax in rows}
 
 
 def _row(run_id: uuid.UUID, pa: PersonalAssistantRow, slip: Payslip, previous: tuple[int, int]) -> PayslipRow:
@@ -175,20 +173,24 @@ async def draft_pay_run(
             .order_by(PersonalAssistantRow.full_name)
         )
     )
+    pa_ids = [pa.id for pa in pas]
+    timesheets: dict[uuid.UUID, list[TimesheetEntryRow]] = {}
+    for entry in await session.scalars(
+        select(TimesheetEntryRow)
+        .where(
+            TimesheetEntryRow.pa_id.in_(pa_ids),
+            TimesheetEntryRow.worked_on >= period_start,
+            TimesheetEntryRow.worked_on <= period_end,
+        )
+        .order_by(TimesheetEntryRow.worked_on)
+    ):
+        timesheets.setdefault(entry.pa_id, []).append(entry)
+    absences = await absences_up_to(session, pa_ids, period_end)
+    to_date = await _previous_to_date(session, pa_ids, year_start, paid_on)
     slips = []
     for pa in pas:
-        entries = list(
-            await session.scalars(
-                select(TimesheetEntryRow)
-                .where(
-                    TimesheetEntryRow.pa_id == pa.id,
-                    TimesheetEntryRow.worked_on >= period_start,
-                    TimesheetEntryRow.worked_on <= period_end,
-                )
-                .order_by(TimesheetEntryRow.worked_on)
-            )
-        )
-        sick_pay = await sick_pay_for_period(session, pa, period_start, period_end)
+        entries = timesheets.get(pa.id, [])
+        sick_pay = await sick_pay_for_period(session, pa, absences.get(pa.id, []), period_start, period_end)
         if not entries and not (sick_pay and sick_pay.amount_pence):
             continue
         if pa.date_of_birth is None:
@@ -196,7 +198,7 @@ async def draft_pay_run(
                 f"{pa.full_name} has no date of birth; it decides pension and minimum wage.", field="date_of_birth"
             )
         code = parse_tax_code(pa.tax_code, week1_month1=pa.week1_month1)
-        previous = await _previous_to_date(session, pa.id, year_start, paid_on)
+        previous = to_date.get(pa.id, (0, 0))
         request = PayslipRequest(
             worker=Worker(pa.full_name, pa.date_of_birth, dp_funded=pa.dp_funded),
             tax_code=code,

@@ -48,16 +48,28 @@ def average_weekly_earnings(paydays: list[tuple[date, int, str]], before: date) 
     return int(weekly.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+async def absences_up_to(
+    session: AsyncSession, pa_ids: list[uuid.UUID], period_end: date
+) -> dict[uuid.UUID, list[SicknessAbsenceRow]]:
+    """Each PA's absences starting by ``period_end``: a pay run reads them all in one query."""
+    found: dict[uuid.UUID, list[SicknessAbsenceRow]] = {}
+    for absence in await session.scalars(
+        select(SicknessAbsenceRow)
+        .where(SicknessAbsenceRow.pa_id.in_(pa_ids), SicknessAbsenceRow.first_day <= period_end)
+        .order_by(SicknessAbsenceRow.first_day)
+    ):
+        found.setdefault(absence.pa_id, []).append(absence)
+    return found
+
+
 async def sick_pay_for_period(
-    session: AsyncSession, pa: PersonalAssistantRow, period_start: date, period_end: date
+    session: AsyncSession,
+    pa: PersonalAssistantRow,
+    absences: list[SicknessAbsenceRow],
+    period_start: date,
+    period_end: date,
 ) -> SspResult | None:
-    absences = list(
-        await session.scalars(
-            select(SicknessAbsenceRow)
-            .where(SicknessAbsenceRow.pa_id == pa.id, SicknessAbsenceRow.first_day <= period_end)
-            .order_by(SicknessAbsenceRow.first_day)
-        )
-    )
+    """SSP for ``absences`` (the PA's, from ``absences_up_to``); None when none touches the period."""
     if not any(absence.last_day >= period_start for absence in absences):
         return None
     paydays = [
