@@ -15,6 +15,7 @@ from dp_platform.api.schemas.payroll import (
     ContractRateOut,
     ContractRatesIn,
     HolidayBalance,
+    LeaverIn,
     PayrollEmployer,
     PayrollEmployerIn,
     PayRun,
@@ -36,6 +37,7 @@ from dp_platform.workflows.payroll import (
     finalise_account_pay_run,
     own_pa,
     payslip_document,
+    record_leaver,
     record_sickness,
     record_timesheet,
     set_contract_rates,
@@ -44,6 +46,7 @@ from dp_platform.workflows.payroll import (
 from payroll.errors import PayrollNotFoundError
 from payroll.hmrc_summary import hmrc_month
 from payroll.leave_balance import leave_balance
+from payroll.leavers import p45_details
 from payroll.payslip_pdf import render_payslip
 from payroll.periods import PayFrequency
 from payroll.service import PayRun as PayRunResult
@@ -223,6 +226,26 @@ class PayrollController(Controller):
             claims_employment_allowance=data.claims_employment_allowance,
         )
         return to_employer(employer)
+
+    @post("/pas/{pa_id:uuid}/leave", operation_id="RecordLeaver", status_code=200)
+    async def leave(
+        self,
+        db_session: AsyncSession,
+        actor: Actor,
+        account_id: uuid.UUID,
+        pa_id: uuid.UUID,
+        data: Annotated[LeaverIn, Body()],
+    ) -> PersonalAssistant:
+        """Record the PA's last day; their final pay run reports it to HMRC, and the P45 follows."""
+        return to_pa(await record_leaver(db_session, actor, account_id, pa_id, data.left_on))
+
+    @get("/pas/{pa_id:uuid}/p45", operation_id="GetP45")
+    async def p45(
+        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, pa_id: uuid.UUID
+    ) -> dict[str, object]:
+        """The figures for a leaver's P45: leaving date, tax code, last period paid, pay and tax to date."""
+        await authorize(db_session, actor, account_id, Action.VIEW)
+        return await p45_details(db_session, await own_pa(db_session, account_id, pa_id))
 
     @get("/pas/{pa_id:uuid}/holiday", operation_id="GetHolidayBalance")
     async def holiday(

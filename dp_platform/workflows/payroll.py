@@ -188,6 +188,11 @@ async def record_timesheet(
             raise PayrollError(
                 f"entry {index + 1}: {hours} is not a number of hours from 0.01 to 24", field=f"entries[{index}].hours"
             )
+        if day < pa.started_on or (pa.left_on is not None and day > pa.left_on):
+            raise PayrollError(
+                f"entry {index + 1}: {pa.full_name} was not employed on {day.isoformat()}.",
+                field=f"entries[{index}].worked_on",
+            )
         if kind == "holiday" and pa.holiday_scheme == HolidayScheme.ROLLED_UP:
             raise PayrollError(
                 f"entry {index + 1}: {pa.full_name}'s holiday pay is rolled up into each payslip, "
@@ -217,6 +222,48 @@ async def record_timesheet(
         details={"entries": [[day.isoformat(), str(hours), kind, rate] for day, hours, kind, rate in resolved]},
     )
     return rows
+
+
+async def record_leaver(
+    session: AsyncSession, actor: Actor, account_id: uuid.UUID, pa_id: uuid.UUID, left_on: date
+) -> PersonalAssistantRow:
+    """The PA's last day of employment. Recording the same day again changes nothing; a different
+    day for a PA who has left already is refused (a wrongly recorded leaver is corrected by HMRC's
+    process, not by editing here)."""
+    access = await authorize(session, actor, account_id, Action.RUN_PAYROLL)
+    pa = await own_pa(session, account_id, pa_id)
+    if pa.left_on == left_on:
+        note_unchanged()
+        return pa
+    if pa.left_on is not None:
+        raise PayrollError(f"{pa.full_name} left on {pa.left_on.isoformat()} already.", field="left_on")
+    if left_on < pa.started_on:
+        raise PayrollError(
+            f"{left_on.isoformat()} is before {pa.full_name} started ({pa.started_on.isoformat()}).", field="left_on"
+        )
+    later = await session.scalar(
+        select(TimesheetEntryRow.worked_on)
+        .where(TimesheetEntryRow.pa_id == pa_id, TimesheetEntryRow.worked_on > left_on)
+        .order_by(TimesheetEntryRow.worked_on)
+        .limit(1)
+    )
+    if later is not None:
+        raise PayrollError(
+            f"{pa.full_name} has hours recorded on {later.isoformat()}, after {left_on.isoformat()}.", field="left_on"
+        )
+    pa.left_on = left_on
+    session.add(pa)
+    await session.flush()
+    await record_account_event(
+        session,
+        access,
+        actor=actor,
+        action="pa.left",
+        subject_type="personal_assistant",
+        subject_id=pa_id,
+        details={"full_name": pa.full_name, "left_on": left_on.isoformat()},
+    )
+    return pa
 
 
 async def record_sickness(

@@ -208,6 +208,15 @@ async def _sickness(api, world, db):
     )
 
 
+async def _leaver(api, world, db):
+    pa = (await _add_pa(api, world, db)).json()
+    return await api.post(
+        f"/api/accounts/{world.accounts['a1']}/pas/{pa['id']}/leave",
+        headers=world.headers("ann"),
+        json={"left_on": "2026-06-30"},
+    )
+
+
 async def _payroll_employer(api, world, db):
     return await api.put(
         f"/api/accounts/{world.accounts['a1']}/payroll-employer",
@@ -236,6 +245,7 @@ EXAMPLES: dict[tuple[str, str], Example] = {
     ("POST", "/api/accounts/{account_id:uuid}/pas/{pa_id:uuid}/contract-rates"): _contract_rates,
     ("POST", "/api/accounts/{account_id:uuid}/pas/{pa_id:uuid}/sickness"): _sickness,
     ("PUT", "/api/accounts/{account_id:uuid}/payroll-employer"): _payroll_employer,
+    ("POST", "/api/accounts/{account_id:uuid}/pas/{pa_id:uuid}/leave"): _leaver,
     ("POST", "/api/accounts/{account_id:uuid}/pay-runs"): _draft_pay_run,
     ("POST", "/api/accounts/{account_id:uuid}/pay-runs/{run_id:uuid}/finalise"): _finalise_pay_run,
     ("POST", "/api/accounts/{account_id:uuid}/ledger/accounts"): _open_ledger_account,

@@ -475,3 +475,46 @@ async def test_employer_references_reach_the_fps_and_the_allowance_claim_reaches
     assert "employer PAYE reference" not in fps["not_held_by_the_platform"]
     month = (await api.get(f"{base(world)}/hmrc-summary", headers=headers, params={"on": "2026-04-20"})).json()
     assert month["employment_allowance_pence"] == 0 and month["due_pence"] == 21_134 + 8_584 + 24_825
+
+
+async def test_a_leaver_gets_p45_figures_and_no_more_hours(api, world):
+    headers = world.headers("ann")
+    pa = await add_ailsa(api, world)
+    pa_url = f"{base(world)}/pas/{pa['id']}"
+    not_left = await api.get(f"{pa_url}/p45", headers=headers)
+    assert not_left.status_code == 400 and not_left.json()["field"] == "left_on"
+    early = await api.post(f"{pa_url}/leave", headers=headers, json={"left_on": "2026-04-30"})
+    assert early.status_code == 400 and "hours recorded on 2026-05-01" in early.json()["detail"]
+    left = await api.post(f"{pa_url}/leave", headers=headers, json={"left_on": "2026-05-01"})
+    assert left.status_code == 200 and left.json()["left_on"] == "2026-05-01"
+    assert (await api.post(f"{pa_url}/leave", headers=headers, json={"left_on": "2026-05-01"})).status_code == 200
+    other = await api.post(f"{pa_url}/leave", headers=headers, json={"left_on": "2026-05-02"})
+    assert other.status_code == 400 and "left on 2026-05-01 already" in other.json()["detail"]
+    after = await api.post(
+        f"{pa_url}/timesheet",
+        headers=headers,
+        json={"entries": [{"worked_on": "2026-05-02", "hours": "3", "hourly_rate_pence": 1400}]},
+    )
+    assert after.status_code == 400 and after.json()["field"] == "entries[0].worked_on"
+
+    unpaid = await api.get(f"{pa_url}/p45", headers=headers)
+    assert unpaid.status_code == 400 and "finalise their last pay run" in unpaid.json()["detail"]
+    run = (await api.post(f"{base(world)}/pay-runs", headers=headers, json=PERIOD_1)).json()
+    await api.post(f"{base(world)}/pay-runs/{run['id']}/finalise", headers=headers, json={})
+    p45 = (await api.get(f"{pa_url}/p45", headers=headers)).json()
+    assert p45 == {
+        "employer_paye_reference": None,
+        "employee": "Ailsa Mackay",
+        "ni_number": "AB123456C",
+        "leaving_date": "2026-05-01",
+        "tax_code": "S1257L",
+        "week1_month1": False,
+        "last_payment_date": "2026-05-01",
+        "WeekNo": 4,
+        "tax_year": "2026-27",
+        "total_pay_to_date_pence": 204_000,
+        "total_tax_to_date_pence": 21_134,
+    }
+    fps = (await api.get(f"{base(world)}/pay-runs/{run['id']}/fps", headers=headers)).json()
+    assert fps["employees"][0]["leaving_date"] == "2026-05-01"
+    assert (await api.get(f"{pa_url}/p45", headers=world.headers("finance_b"))).status_code == 404

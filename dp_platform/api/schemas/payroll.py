@@ -90,6 +90,11 @@ class PayrollEmployer(Schema):
     claims_employment_allowance: bool
 
 
+class LeaverIn(Schema):
+    left_on: date
+    """The last day of employment."""
+
+
 class HolidayBalance(Schema):
     scheme: str
     accrued_hours: Decimal
