@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, Decimal
+from operator import attrgetter
 
 from payroll.rates import RateValue
 
@@ -87,15 +88,28 @@ def minimum_wage_band(worker: Worker, period_start: date) -> str:
     return "age_16_to_17"
 
 
+_DAY = attrgetter("worked_on")
+_RATE = attrgetter("hourly_rate_pence")
+
+
 def _collect(
-    rule: str, worker: Worker, entries: list[WorkedTime], minimum_for: Callable[[WorkedTime], RateValue], field: str
+    rule: str, worker: Worker, entries: list[WorkedTime], minimum_on: Callable[[date], RateValue], field: str
 ) -> list[Finding]:
+    if not entries:
+        return []
+    days = list(map(_DAY, entries))
+    first = minimum_on(min(days))
+    if first is minimum_on(max(days)) and min(map(_RATE, entries)) >= int(first[field]):
+        return []  # one floor for the whole span (dated values are contiguous) and every rate is above it
     groups: dict[tuple[int, int, str], list[WorkedTime]] = {}
+    floors: dict[date, tuple[int, RateValue]] = {}  # one look-up per day: a payslip has many lines a day
     for entry in entries:
-        rate = minimum_for(entry)
-        minimum = int(rate[field])
-        if entry.hourly_rate_pence < minimum:
-            groups.setdefault((entry.hourly_rate_pence, minimum, rate.reference), []).append(entry)
+        floor = floors.get(entry.worked_on)
+        if floor is None:
+            rate = minimum_on(entry.worked_on)
+            floor = floors[entry.worked_on] = (int(rate[field]), rate)
+        if entry.hourly_rate_pence < floor[0]:
+            groups.setdefault((entry.hourly_rate_pence, floor[0], floor[1].reference), []).append(entry)
     findings = []
     for (paid, minimum, reference), group in sorted(groups.items(), key=lambda item: item[1][0].worked_on):
         hours = sum((entry.hours for entry in group), Decimal(0))
@@ -131,10 +145,8 @@ def assess_pay_run(
     entries = [entry for entry in entries if entry.kind != HOLIDAY]
     findings: list[Finding] = []
     if worker.dp_funded:
-        findings += _collect(
-            "below_pa_minimum", worker, entries, lambda entry: pa_minimum_on(entry.worked_on), "hourly_rate_pence"
-        )
+        findings += _collect("below_pa_minimum", worker, entries, pa_minimum_on, "hourly_rate_pence")
     band = minimum_wage_band(worker, period_start)
     awake = [entry for entry in entries if entry.kind != SLEEPOVER]
-    findings += _collect("below_minimum_wage", worker, awake, lambda entry: minimum_wage_for_period, band)
+    findings += _collect("below_minimum_wage", worker, awake, lambda _: minimum_wage_for_period, band)
     return findings

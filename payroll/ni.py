@@ -43,7 +43,7 @@ def calculate_ni(
             f"'{category}' is not an NI category letter ({', '.join(sorted(categories))})", field="ni_category"
         )
     rate = categories[category]
-    limits = {name: Decimal(value) for name, value in thresholds[frequency.value].items()}
+    limits = thresholds.decimals(frequency.value)
     pay = Decimal(gross_pence) / 100
 
     def above(low: Decimal, high: Decimal | None = None) -> Decimal:

@@ -64,7 +64,7 @@ class PayeResult:
 def _tax_to_date(
     code: TaxCode, pay: Decimal, position: TablePosition, bands: RateValue
 ) -> tuple[Decimal, Decimal | None]:
-    rates: list[Decimal] = list(bands["rates"])
+    rates: list[Decimal] = bands["rates"]
     if code.kind is CodeKind.NO_TAX:
         return Decimal(0), None
     if code.kind is CodeKind.FLAT:
@@ -75,25 +75,44 @@ def _tax_to_date(
     if taxable <= 0:
         return Decimal(0), None
     whole = taxable.to_integral_value(rounding=ROUND_DOWN)
-    tops = [trunc4(Decimal(top) * position.n / position.base) for top in bands["band_tops_pounds"]]
-    band = next((index for index, top in enumerate(tops) if top.to_integral_value(ROUND_CEILING) >= taxable), len(tops))
+    tops, ceilings, threshold_taxes = bands.derived(
+        ("paye", code.regime, position.n, position.base), lambda: _band_table(code.regime, position, bands)
+    )
+    band = next((index for index, ceiling in enumerate(ceilings) if ceiling >= taxable), len(tops))
     below = tops[band - 1] if band else Decimal(0)
-    if code.regime is Regime.SCOTTISH:
-        threshold_tax = sum(
-            (
-                trunc4((tops[index] - (tops[index - 1] if index else Decimal(0))) * rates[index])
-                for index in range(band)
-            ),
-            Decimal(0),
-        )
-    else:
-        annual = Decimal(0)
-        previous_top = Decimal(0)
-        for index in range(band):
-            annual += (Decimal(bands["band_tops_pounds"][index]) - previous_top) * rates[index]
-            previous_top = Decimal(bands["band_tops_pounds"][index])
-        threshold_tax = trunc4(annual * position.n / position.base)
-    return floor_penny(trunc4(threshold_tax + (whole - below) * rates[band])), rates[band]
+    return floor_penny(trunc4(threshold_taxes[band] + (whole - below) * rates[band])), rates[band]
+
+
+def _band_table(
+    regime: Regime, position: TablePosition, bands: RateValue
+) -> tuple[list[Decimal], list[Decimal], list[Decimal]]:
+    """Band tops for the table position, their whole-pound ceilings, and the tax on all of each band
+    below: Scottish tax band by band, each truncated (HMRC's Scottish method); the rest of the UK
+    on the annual figure, pro-rated then truncated."""
+    rates: list[Decimal] = bands["rates"]
+    annual_tops = [Decimal(top) for top in bands["band_tops_pounds"]]
+    tops = [trunc4(top * position.n / position.base) for top in annual_tops]
+    threshold_taxes = []
+    for band in range(len(tops) + 1):
+        if regime is Regime.SCOTTISH:
+            threshold_tax = sum(
+                (
+                    trunc4((tops[index] - (tops[index - 1] if index else Decimal(0))) * rates[index])
+                    for index in range(band)
+                ),
+                Decimal(0),
+            )
+        else:
+            annual = sum(
+                (
+                    (annual_tops[index] - (annual_tops[index - 1] if index else Decimal(0))) * rates[index]
+                    for index in range(band)
+                ),
+                Decimal(0),
+            )
+            threshold_tax = trunc4(annual * position.n / position.base)
+        threshold_taxes.append(threshold_tax)
+    return tops, [top.to_integral_value(ROUND_CEILING) for top in tops], threshold_taxes
 
 
 def calculate_paye(

@@ -85,20 +85,29 @@ class Payslip:
         )
 
 
+ZERO = Decimal(0)
+ONE = Decimal(1)
+
+
 def _line_amount(hours: Decimal, rate_pence: int) -> int:
-    return int((hours * rate_pence).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return int((hours * rate_pence).quantize(ONE, rounding=ROUND_HALF_UP))
 
 
 def calculate_payslip(request: PayslipRequest, rates: PayslipRates) -> Payslip:
     groups: dict[tuple[str, int], Decimal] = {}
     for entry in request.entries:
         key = (entry.kind, entry.hourly_rate_pence)
-        groups[key] = groups.get(key, Decimal(0)) + entry.hours
-    lines, pay_for_work = [], 0
+        groups[key] = groups.get(key, ZERO) + entry.hours
+    lines, pay_for_work, hours_worked, hours_taken = [], 0, ZERO, ZERO
     for (kind, rate), hours in sorted(groups.items()):
-        label = "holiday taken" if kind == HOLIDAY else f"{kind.replace('_', ' ')} hours"
-        lines.append(PayLine(label, hours, rate, _line_amount(hours, rate)))
-        pay_for_work += lines[-1].amount_pence if kind != HOLIDAY else 0
+        amount = _line_amount(hours, rate)
+        if kind == HOLIDAY:
+            lines.append(PayLine("holiday taken", hours, rate, amount))
+            hours_taken += hours
+        else:
+            lines.append(PayLine(f"{kind.replace('_', ' ')} hours", hours, rate, amount))
+            pay_for_work += amount
+            hours_worked += hours
     rolled_up = rolled_up_pay_pence(request.holiday_scheme, pay_for_work)
     if rolled_up:
         lines.append(PayLine("rolled-up holiday pay (12.07%)", None, None, rolled_up))
@@ -138,8 +147,6 @@ def calculate_payslip(request: PayslipRequest, rates: PayslipRates) -> Payslip:
         pa_minimum_on=rates.pa_minimum_on,
         minimum_wage_for_period=rates.minimum_wage,
     )
-    hours_worked = sum((entry.hours for entry in request.entries if entry.kind != HOLIDAY), Decimal(0))
-    hours_taken = sum((entry.hours for entry in request.entries if entry.kind == HOLIDAY), Decimal(0))
     return Payslip(
         lines=tuple(lines),
         gross_pence=gross,

@@ -77,7 +77,7 @@ def assess_pension(
 ) -> PensionResult:
     if employer_rate < EMPLOYER_MINIMUM or employer_rate + employee_rate < TOTAL_MINIMUM:
         raise ValueError("contributions below the statutory minimum: 3% employer, 8% in all")
-    limits = {name: Decimal(value) for name, value in thresholds[frequency.value].items()}
+    limits = thresholds.decimals(frequency.value)
     gross = Decimal(gross_pence) / 100
     age = age_on(date_of_birth, paid_on)
     category = categorise(age, gross, limits, state_pension_age)

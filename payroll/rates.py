@@ -11,16 +11,18 @@ Decimals are read as ``Decimal`` (never float). Unknown keys are refused.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cache, lru_cache
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from payroll.errors import RateDataError, RateNotPublishedError
 
+T = TypeVar("T")
 RATES_DIR = Path(__file__).resolve().parent / "rates"
 KEYED_ON = ("payment_date", "hours_worked", "pay_reference_period_start", "day_of_absence", "calendar_day")
 _SERIES_KEYS = {"id", "description", "keyed_on", "fields", "values", "period_fields", "category_fields"}
@@ -40,9 +42,21 @@ class RateValue:
     effective_to: date
     data: dict[str, Any]
     sources: tuple[Source, ...]
+    _derived: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __getitem__(self, name: str) -> Any:
         return self.data[name]
+
+    def derived(self, key: Hashable, make: Callable[[], T]) -> T:
+        """A figure worked out from this value once and kept with it: every payslip of a run asks
+        for the same few (the value itself never changes)."""
+        if key not in self._derived:
+            self._derived[key] = make()
+        return self._derived[key]  # type: ignore[no-any-return]
+
+    def decimals(self, name: str) -> dict[str, Decimal]:
+        """A per-period table (``thresholds["monthly"]``) as Decimals."""
+        return self.derived(("decimals", name), lambda: {key: Decimal(v) for key, v in self.data[name].items()})
 
     @property
     def reference(self) -> str:
