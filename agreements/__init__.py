@@ -1,8 +1,2 @@
-"""The national model Direct Payment agreement: clauses, budget, schedule, signatures.
-
-May import ``ledgers``' public API; never ``payroll`` or ``dp_platform``.
-"""
-
-from agreements.errors import AgreementError
-
-__all__ = ["AgreementError"]
+"""The national model Direct Payment agreement: clause templates as data, terms, validation,
+the payment schedule, signatures and variations, and rendering. Imports only ``ledgers``."""

@@ -11,6 +11,7 @@ from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from dp_platform.api.accounts import AccountController
+from dp_platform.api.agreements import AgreementController, AgreementTemplateController
 from dp_platform.api.api_keys import ApiKeyController
 from dp_platform.api.audit import AuditController
 from dp_platform.api.auth import AuthController
@@ -49,6 +50,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             HealthController,
             AuthController,
             AccountController,
+            AgreementTemplateController,
+            AgreementController,
             MandateController,
             AuditController,
             LedgerController,

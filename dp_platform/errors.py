@@ -81,6 +81,7 @@ def _domain_error(request: Request[Any, Any, Any], error: DomainError) -> Respon
         detail=error.detail,
         problem_type=f"/problems/{_slug(type(error))}",
         field=error.field,
+        problems=getattr(error, "problems", None),
     )
     response.headers.update(getattr(error, "headers", {}))
     return response

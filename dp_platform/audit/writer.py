@@ -59,6 +59,10 @@ def organisation_chain(organisation_id: uuid.UUID) -> str:
     return f"organisation:{organisation_id}"
 
 
+def authority_chain(authority_id: uuid.UUID) -> str:
+    return f"authority:{authority_id}"
+
+
 def begin_request_tracking(method: str) -> Token[RequestAudit | None]:
     return _this_request.set(RequestAudit(method=method))
 

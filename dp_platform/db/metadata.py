@@ -16,6 +16,7 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 
+import agreements.tables  # noqa: E402, F401
 import dp_platform.audit.tables  # noqa: E402
 import dp_platform.auth.tables  # noqa: E402
 import dp_platform.tenancy.tables  # noqa: E402, F401

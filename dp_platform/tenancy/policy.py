@@ -5,9 +5,11 @@ organisation's mandates) and the account, and passes the time. Every route that 
 an account asks here, through ``dp_platform.tenancy.access``; nothing else decides.
 
 The rules, in short:
-- an employer may do everything on the accounts they hold or represent, nothing elsewhere;
+- an employer may do everything on the accounts they hold or represent, nothing elsewhere,
+  except issuing the authority's side of an agreement;
 - authority staff see every account of their own authority (finance audits; workers also
-  manage agreements), nothing of another authority;
+  issue and sign agreements), nothing of another authority;
+- only the holder or their representative signs an agreement for the holder;
 - bureau staff (and their organisation's API keys) act only through a mandate that is in
   force today, within its scopes (any scope includes viewing), and an API key is further
   limited to its own scopes;
@@ -44,6 +46,10 @@ class Action(StrEnum):
     """Grant and revoke mandates: only the holder's side can."""
     RELINQUISH_MANDATE = "relinquish_mandate"
     """An organisation ends its own mandate (stops acting for the holder)."""
+    ISSUE_AGREEMENT = "issue_agreement"
+    """Draft, vary and terminate a Direct Payment agreement, and sign it for the authority."""
+    SIGN_AS_HOLDER = "sign_as_holder"
+    """Sign an agreement as the person or their representative: never through a mandate."""
 
 
 MANDATE_SCOPES = frozenset(
@@ -52,7 +58,7 @@ MANDATE_SCOPES = frozenset(
 _SCOPE_NEEDED = {Action.RECORD_ENTRIES: Action.IMPORT_STATEMENTS.value}
 _AUTHORITY_ACTIONS = {
     Role.AUTHORITY_FINANCE: frozenset({Action.VIEW}),
-    Role.AUTHORITY_WORKER: frozenset({Action.VIEW, Action.MANAGE_AGREEMENT}),
+    Role.AUTHORITY_WORKER: frozenset({Action.VIEW, Action.MANAGE_AGREEMENT, Action.ISSUE_AGREEMENT}),
 }
 
 
@@ -140,7 +146,10 @@ def can(actor: Actor, action: Action, account: AccountRef, *, now: datetime) -> 
     if actor.role is Role.EMPLOYER:
         if account.id not in actor.account_ids:
             return _invisible("not an account this employer holds or represents")
-        decision = _visible(True, "holder or representative")
+        if action is Action.ISSUE_AGREEMENT:
+            decision = _visible(False, "the authority issues, varies and ends agreements")
+        else:
+            decision = _visible(True, "holder or representative")
     elif actor.role in _AUTHORITY_ACTIONS:
         if account.authority_id != actor.authority_id:
             return _invisible("an account of another authority")

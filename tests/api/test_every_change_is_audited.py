@@ -217,6 +217,82 @@ async def _leaver(api, world, db):
     )
 
 
+async def _draft_agreement(api, world, db):
+    from tests.unit.agreements.terms_example import MORAG
+
+    return await api.post(
+        f"/api/accounts/{world.accounts['a1']}/agreements", headers=world.headers("worker_a"), json={"terms": MORAG}
+    )
+
+
+async def _redraft_agreement(api, world, db):
+    from tests.unit.agreements.terms_example import morag
+
+    agreement = (await _draft_agreement(api, world, db)).json()
+    return await api.put(
+        f"/api/accounts/{world.accounts['a1']}/agreements/{agreement['id']}/draft",
+        headers=world.headers("worker_a"),
+        json={"terms": morag(bank_account_name="Another account")},
+    )
+
+
+async def _agreement_in_force(api, world, db):
+    from tests.api.test_agreements_api import in_force
+
+    return await in_force(api, world)
+
+
+async def _sign_agreement(api, world, db):
+    agreement = (await _draft_agreement(api, world, db)).json()
+    return await api.post(
+        f"/api/accounts/{world.accounts['a1']}/agreements/{agreement['id']}/versions/1/sign",
+        headers=world.headers("ann"),
+        json={"content_hash": agreement["versions"][0]["content_hash"]},
+    )
+
+
+async def _vary_agreement(api, world, db):
+    from tests.unit.agreements.terms_example import morag
+
+    agreement = await _agreement_in_force(api, world, db)
+    return await api.post(
+        f"/api/accounts/{world.accounts['a1']}/agreements/{agreement['id']}/variations",
+        headers=world.headers("worker_a"),
+        json={"terms": morag(notice_weeks=2), "reason": "shorter notice agreed"},
+    )
+
+
+async def _terminate_agreement(api, world, db):
+    agreement = await _agreement_in_force(api, world, db)
+    return await api.post(
+        f"/api/accounts/{world.accounts['a1']}/agreements/{agreement['id']}/terminate",
+        headers=world.headers("worker_a"),
+        json={
+            "reason": "person_chose_to_end",
+            "notified_on": "2026-06-01",
+            "last_day": "2026-06-28",
+            "explanation": "You asked to move to Option 2.",
+        },
+    )
+
+
+async def _agreement_payment(api, world, db):
+    agreement = await _agreement_in_force(api, world, db)
+    return await api.post(
+        f"/api/accounts/{world.accounts['a1']}/agreements/{agreement['id']}/payments/2026-04-15/received"
+        "?received_on=2026-04-15",
+        headers=world.headers("ann"),
+    )
+
+
+async def _authority_wording(api, world, db):
+    return await api.put(
+        f"/api/authorities/{world.authorities['A']}/agreement-wording/scotland-model@2026.1/complaints",
+        headers=world.headers("worker_a"),
+        json={"summary": "Ask us, or an independent adviser.", "text": "Glenmore's complaints route."},
+    )
+
+
 async def _payroll_employer(api, world, db):
     return await api.put(
         f"/api/accounts/{world.accounts['a1']}/payroll-employer",
@@ -245,6 +321,20 @@ EXAMPLES: dict[tuple[str, str], Example] = {
     ("POST", "/api/accounts/{account_id:uuid}/pas/{pa_id:uuid}/contract-rates"): _contract_rates,
     ("POST", "/api/accounts/{account_id:uuid}/pas/{pa_id:uuid}/sickness"): _sickness,
     ("PUT", "/api/accounts/{account_id:uuid}/payroll-employer"): _payroll_employer,
+    ("POST", "/api/accounts/{account_id:uuid}/agreements"): _draft_agreement,
+    ("PUT", "/api/accounts/{account_id:uuid}/agreements/{agreement_id:uuid}/draft"): _redraft_agreement,
+    ("POST", "/api/accounts/{account_id:uuid}/agreements/{agreement_id:uuid}/versions/{number:int}/sign"): (
+        _sign_agreement
+    ),
+    ("POST", "/api/accounts/{account_id:uuid}/agreements/{agreement_id:uuid}/variations"): _vary_agreement,
+    ("POST", "/api/accounts/{account_id:uuid}/agreements/{agreement_id:uuid}/terminate"): _terminate_agreement,
+    (
+        "POST",
+        "/api/accounts/{account_id:uuid}/agreements/{agreement_id:uuid}/payments/{due_on:date}/received",
+    ): _agreement_payment,
+    ("PUT", "/api/authorities/{authority_id:uuid}/agreement-wording/{template_key:str}/{clause_id:str}"): (
+        _authority_wording
+    ),
     ("POST", "/api/accounts/{account_id:uuid}/pas/{pa_id:uuid}/leave"): _leaver,
     ("POST", "/api/accounts/{account_id:uuid}/pay-runs"): _draft_pay_run,
     ("POST", "/api/accounts/{account_id:uuid}/pay-runs/{run_id:uuid}/finalise"): _finalise_pay_run,

@@ -48,7 +48,8 @@ def bureau(*mandates, api_key_scopes=None):
 
 @pytest.mark.parametrize("action", list(Action))
 def test_an_employer_may_do_everything_on_their_own_account_and_see_nothing_else(action):
-    assert can(EMPLOYER, action, OWN, now=NOW)
+    own = can(EMPLOYER, action, OWN, now=NOW)
+    assert own.visible and own.allowed is (action is not Action.ISSUE_AGREEMENT)
     for other in (NEIGHBOUR, FOREIGN):
         decision = can(EMPLOYER, action, other, now=NOW)
         assert not decision.allowed and not decision.visible
@@ -58,7 +59,7 @@ def test_an_employer_may_do_everything_on_their_own_account_and_see_nothing_else
     ("actor", "allowed"),
     [
         (FINANCE, {Action.VIEW}),
-        (WORKER, {Action.VIEW, Action.MANAGE_AGREEMENT}),
+        (WORKER, {Action.VIEW, Action.MANAGE_AGREEMENT, Action.ISSUE_AGREEMENT}),
         (ADMIN, {Action.VIEW}),
     ],
 )
@@ -137,3 +138,12 @@ def test_a_closed_account_can_only_be_viewed():
     refused = can(EMPLOYER, Action.RUN_PAYROLL, closed, now=NOW)
     assert refused.visible and not refused.allowed
     assert "closed on 2026-05-31" in refused.reason
+
+
+def test_no_mandate_lets_a_bureau_sign_or_issue_an_agreement():
+    every_scope = bureau(
+        grant(scopes=("view", "run_payroll", "import_statements", "submit_returns", "manage_agreement"))
+    )
+    for action in (Action.SIGN_AS_HOLDER, Action.ISSUE_AGREEMENT):
+        decision = can(every_scope, action, OWN, now=NOW)
+        assert decision.visible and not decision.allowed

@@ -1,0 +1,115 @@
+"""The authority's scheduled payments: expected, received (posted to the account's ledger), or missed.
+
+A payment is due on its scheduled date; one not recorded as received within ``GRACE_DAYS`` after
+is missed, and shows as an exception to both sides. Recording one posts the net amount from the
+authority's payments into the Direct Payment bank account, with the key
+``dp-payment:<agreement>:<due date>``, so recording it twice posts once; the bank line that
+shows it arriving then reconciles against that entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agreements.errors import AgreementError, AgreementStateError
+from agreements.schedule import ScheduledPayment, payment_schedule
+from agreements.service import Agreement
+from agreements.tables import AgreementPaymentRow
+from ledgers.chart import AUTHORITY_PAYMENTS, DP_BANK
+from ledgers.entries import JournalEntryDraft, Posting
+from ledgers.money import Money
+from ledgers.service import PostedEntry, post_entry
+
+GRACE_DAYS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentState:
+    scheduled: ScheduledPayment
+    status: str
+    """``expected``, ``received`` or ``missed``."""
+    received: AgreementPaymentRow | None = None
+
+
+def schedule_of(agreement: Agreement) -> list[ScheduledPayment]:
+    """The schedule of the version in force, cut short at the last day if the agreement was ended."""
+    terms = agreement.terms(agreement.in_force or agreement.latest)
+    last_day = agreement.agreement.terminated_on
+    if last_day is not None and last_day < terms.starts_on:
+        return []
+    if last_day is not None and last_day < terms.ends_on:
+        terms = replace(terms, ends_on=last_day)
+    return payment_schedule(terms)
+
+
+async def payment_states(session: AsyncSession, agreement: Agreement, today: date) -> list[PaymentState]:
+    received = {
+        row.due_on: row
+        for row in await session.scalars(
+            select(AgreementPaymentRow).where(AgreementPaymentRow.agreement_id == agreement.agreement.id)
+        )
+    }
+    states = []
+    for payment in schedule_of(agreement):
+        row = received.get(payment.due_on)
+        if row is not None:
+            status = "received"
+        elif agreement.agreement.status == "in_force" and payment.due_on + timedelta(days=GRACE_DAYS) < today:
+            status = "missed"
+        else:
+            status = "expected"
+        states.append(PaymentState(payment, status, row))
+    return states
+
+
+async def record_received(
+    session: AsyncSession, agreement: Agreement, due_on: date, received_on: date
+) -> tuple[AgreementPaymentRow, PostedEntry, bool]:
+    """Post a scheduled payment as received. Returns the payment, its entry, and whether it was held already."""
+    if agreement.agreement.status != "in_force":
+        raise AgreementStateError(
+            f"Agreement {agreement.agreement.reference} is not in force; payments follow a signed agreement.",
+            field="agreement_id",
+        )
+    scheduled = next((p for p in schedule_of(agreement) if p.due_on == due_on), None)
+    if scheduled is None:
+        raise AgreementError(f"No payment is scheduled for {due_on.isoformat()}.", field="due_on")
+    if received_on < scheduled.due_on - timedelta(days=GRACE_DAYS):
+        raise AgreementError(
+            f"A payment due on {due_on.isoformat()} cannot arrive on {received_on.isoformat()}.", field="received_on"
+        )
+    held = await session.scalar(
+        select(AgreementPaymentRow).where(
+            AgreementPaymentRow.agreement_id == agreement.agreement.id, AgreementPaymentRow.due_on == due_on
+        )
+    )
+    row = agreement.agreement
+    draft = JournalEntryDraft(
+        book_id=row.account_id,
+        occurred_on=held.received_on if held else received_on,
+        narration=f"{agreement.terms().authority_name} Direct Payment {scheduled.covers_from.isoformat()} to "
+        f"{scheduled.covers_to.isoformat()} ({row.reference})",
+        postings=(
+            Posting(DP_BANK, Money(scheduled.net_pence)),
+            Posting(AUTHORITY_PAYMENTS, Money(-scheduled.net_pence)),
+        ),
+        idempotency_key=f"dp-payment:{row.id}:{due_on.isoformat()}",
+        source="agreement",
+    )
+    posted = await post_entry(session, draft)
+    if held is not None:
+        return held, posted, True
+    payment = AgreementPaymentRow(
+        agreement_id=row.id,
+        due_on=due_on,
+        received_on=received_on,
+        amount_pence=scheduled.net_pence,
+        ledger_entry_id=posted.entry.id,
+    )
+    session.add(payment)
+    await session.flush()
+    return payment, posted, False

@@ -1,0 +1,96 @@
+"""The payment schedule of an agreement: dates and amounts, net of the person's contribution. Pure.
+
+Regular payments fall on the authority's cycle (``cycle_starts_on`` repeated weekly, every 4
+weeks or monthly, with python-dateutil's rrule), each covering the period up to the next cycle
+date, paid on its first day (in advance) or the day after its last (in arrears). A regular
+payment is the annual budget over the payments in a year (52, 13 or 12), rounded half up to the
+penny; so is the contribution taken from it. When the agreement starts or ends part of the way
+through a period, that payment covers only its days: the regular amount times the days covered
+over the days in the period, rounded half up (the contribution the same way).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from itertools import pairwise
+
+from dateutil.rrule import MONTHLY, WEEKLY, rrule
+
+from agreements.terms import Frequency, Terms
+
+PAYMENTS_IN_YEAR = {Frequency.WEEKLY: 52, Frequency.FOUR_WEEKLY: 13, Frequency.MONTHLY: 12}
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduledPayment:
+    due_on: date
+    covers_from: date
+    covers_to: date
+    days_covered: int
+    days_in_period: int
+    gross_pence: int
+    contribution_pence: int
+
+    @property
+    def net_pence(self) -> int:
+        return self.gross_pence - self.contribution_pence
+
+    @property
+    def part_period(self) -> bool:
+        return self.days_covered != self.days_in_period
+
+
+def _share(amount: int, days: int, period: int) -> int:
+    return int((Decimal(amount) * days / period).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def regular_amounts(terms: Terms) -> tuple[int, int]:
+    """The regular gross payment and the regular contribution, in pence."""
+    count = PAYMENTS_IN_YEAR[terms.frequency]
+    return (
+        _share(terms.annual_total_pence, 1, count),
+        _share(terms.annual_contribution_pence, 1, count),
+    )
+
+
+def _cycle_dates(terms: Terms) -> list[date]:
+    """Cycle dates from the last on or before the start to the first after the end."""
+    start = datetime.combine(terms.cycle_starts_on, datetime.min.time())
+    if terms.frequency is Frequency.MONTHLY:
+        rule = rrule(MONTHLY, dtstart=start, bymonthday=terms.cycle_starts_on.day)
+    else:
+        rule = rrule(WEEKLY, interval=1 if terms.frequency is Frequency.WEEKLY else 4, dtstart=start)
+    until = datetime.combine(terms.ends_on + timedelta(days=1), datetime.min.time())
+    dates = [moment.date() for moment in rule.between(start, until, inc=True)]
+    following = rule.after(until, inc=True)
+    if following is not None:
+        dates.append(following.date())
+    earlier = [day for day in dates if day <= terms.starts_on]
+    return dates[len(earlier) - 1 :] if earlier else dates
+
+
+def payment_schedule(terms: Terms) -> list[ScheduledPayment]:
+    regular, contribution = regular_amounts(terms)
+    cycle = _cycle_dates(terms)
+    payments = []
+    for period_start, next_start in pairwise(cycle):
+        covers_from = max(period_start, terms.starts_on)
+        covers_to = min(next_start - timedelta(days=1), terms.ends_on)
+        if covers_from > covers_to:
+            continue
+        days_in_period = (next_start - period_start).days
+        days = (covers_to - covers_from).days + 1
+        payments.append(
+            ScheduledPayment(
+                due_on=covers_from if terms.in_advance else covers_to + timedelta(days=1),
+                covers_from=covers_from,
+                covers_to=covers_to,
+                days_covered=days,
+                days_in_period=days_in_period,
+                gross_pence=_share(regular, days, days_in_period),
+                contribution_pence=_share(contribution, days, days_in_period),
+            )
+        )
+    return payments

@@ -1,0 +1,122 @@
+"""Agreement tables.
+
+``account_id`` and ``authority_id`` belong to the platform layer above, so they are stored
+without foreign keys. A version's content (the rendered clauses and the terms) and its hash
+are fixed once anyone has signed it: the database refuses the change (see the migration).
+Signatures are append-only. A payment received against the schedule is one row, with the
+ledger entry it posted.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, CheckConstraint, Column, DateTime, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlmodel import Field, SQLModel
+
+from ledgers.columns import created_at_field, id_field, text_field
+
+
+class AgreementRow(SQLModel, table=True):
+    __tablename__ = "agreement_agreements"
+    __table_args__ = (
+        CheckConstraint("status IN ('draft', 'in_force', 'terminated')", name="status"),
+        CheckConstraint(
+            "status <> 'terminated' OR (terminated_on IS NOT NULL AND termination_reason IS NOT NULL "
+            "AND termination_notified_on IS NOT NULL AND termination_notified_on <= terminated_on)",
+            name="termination",
+        ),
+    )
+
+    id: uuid.UUID = id_field()
+    account_id: uuid.UUID = Field(index=True)
+    authority_id: uuid.UUID = Field(index=True)
+    reference: str = text_field(40)
+    template_key: str = text_field(80)
+    status: str = text_field(12, default="draft")
+    in_force_version: int | None = None
+    terminated_on: date | None = None
+    """The last day the agreement is in force."""
+    termination_reason: str | None = text_field(40, default=None, nullable=True)
+    termination_notified_on: date | None = None
+    termination_explanation: str | None = text_field(None, default=None, nullable=True)
+    created_at: datetime = created_at_field()
+
+
+class AgreementVersionRow(SQLModel, table=True):
+    __tablename__ = "agreement_versions"
+    __table_args__ = (
+        UniqueConstraint("agreement_id", "number"),
+        CheckConstraint(
+            "status IN ('draft', 'signed_by_holder', 'in_force', 'superseded', 'withdrawn')", name="status"
+        ),
+        CheckConstraint("content_hash ~ '^[0-9a-f]{64}$'", name="content_hash"),
+    )
+
+    id: uuid.UUID = id_field()
+    agreement_id: uuid.UUID = Field(foreign_key="agreement_agreements.id", index=True)
+    number: int
+    varies_number: int | None = None
+    """The version in force that this one varies (None for the first)."""
+    variation_reason: str | None = text_field(None, default=None, nullable=True)
+    status: str = text_field(20, default="draft")
+    content: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
+    content_hash: str = text_field(64)
+    warnings: list[str] = Field(default_factory=list, sa_column=Column(JSONB, nullable=False, server_default="[]"))
+    created_at: datetime = created_at_field()
+
+
+class AgreementSignatureRow(SQLModel, table=True):
+    __tablename__ = "agreement_signatures"
+    __table_args__ = (
+        UniqueConstraint("version_id", "party"),
+        CheckConstraint("party IN ('holder', 'authority')", name="party"),
+        CheckConstraint("capacity IN ('holder', 'representative', 'authority')", name="capacity"),
+    )
+
+    id: uuid.UUID = id_field()
+    version_id: uuid.UUID = Field(foreign_key="agreement_versions.id", index=True)
+    party: str = text_field(10)
+    capacity: str = text_field(16)
+    signer_user_id: uuid.UUID
+    signer_name: str = text_field(200)
+    content_hash: str = text_field(64)
+    """The hash of the words the signer was shown; it must be the version's own."""
+    signed_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class AgreementPaymentRow(SQLModel, table=True):
+    """A scheduled payment the authority has made, posted to the account's ledger."""
+
+    __tablename__ = "agreement_payments"
+    __table_args__ = (
+        UniqueConstraint("agreement_id", "due_on"),
+        CheckConstraint("amount_pence > 0", name="amount"),
+    )
+
+    id: uuid.UUID = id_field()
+    agreement_id: uuid.UUID = Field(foreign_key="agreement_agreements.id", index=True)
+    due_on: date
+    received_on: date
+    amount_pence: int = Field(sa_column=Column(BigInteger, nullable=False))
+    ledger_entry_id: uuid.UUID
+    created_at: datetime = created_at_field()
+
+
+class AgreementLocalWordingRow(SQLModel, table=True):
+    """An authority's own words for a localisable clause of a template, used for its new agreements.
+    Versions already drafted keep the words they were drafted with."""
+
+    __tablename__ = "agreement_local_wording"
+    __table_args__ = (UniqueConstraint("authority_id", "template_key", "clause_id"),)
+
+    id: uuid.UUID = id_field()
+    authority_id: uuid.UUID = Field(index=True)
+    template_key: str = text_field(80)
+    clause_id: str = text_field(40)
+    summary: str = text_field(None)
+    text: str = text_field(None)
+    updated_at: datetime = created_at_field()

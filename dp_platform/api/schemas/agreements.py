@@ -1,0 +1,150 @@
+"""Agreement API shapes. Terms travel as a JSON object that the agreements package reads
+itself, so every problem in them comes back named with its field in one answer."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+import msgspec
+
+from dp_platform.api.schemas.base import Schema
+
+TerminationReasonName = Literal[
+    "person_chose_to_end",
+    "no_longer_eligible",
+    "no_longer_needs_support",
+    "used_for_other_purpose",
+    "breach_of_law_or_obligation",
+    "family_member_not_permitted",
+    "moved_to_another_option",
+    "death",
+]
+
+
+class ClauseOut(Schema):
+    id: str
+    heading: str
+    scope: str
+    summary: str
+    text: str
+    source: str
+
+
+class TemplateOut(Schema):
+    key: str
+    title: str
+    description: str
+    clauses: list[ClauseOut]
+    sources: list[dict[str, str]]
+
+
+class AgreementCreate(Schema):
+    terms: dict[str, Any]
+    template: str = "scotland-model@2026.1"
+
+
+class TermsIn(Schema):
+    terms: dict[str, Any]
+
+
+class VariationIn(Schema):
+    terms: dict[str, Any]
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+
+
+class SignIn(Schema):
+    content_hash: Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{64}$")]
+    """The hash of the version as it was shown to the signer (from GET of the agreement or on its PDF)."""
+
+
+class TerminateIn(Schema):
+    reason: TerminationReasonName
+    notified_on: date
+    """When the person was told, in writing, why."""
+    last_day: date
+    explanation: Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
+
+
+class WordingIn(Schema):
+    summary: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+    text: Annotated[str, msgspec.Meta(min_length=1, max_length=20000)]
+
+
+class SignatureOut(Schema):
+    party: str
+    capacity: str
+    signer_name: str
+    content_hash: str
+    signed_at: datetime
+
+
+class ClauseChangeOut(Schema):
+    id: str
+    heading: str
+    change: str
+    before: str | None
+    after: str | None
+
+
+class TermChangeOut(Schema):
+    path: str
+    before: Any
+    after: Any
+
+
+class VersionOut(Schema):
+    number: int
+    status: str
+    content_hash: str
+    varies_number: int | None
+    variation_reason: str | None
+    warnings: list[str]
+    signatures: list[SignatureOut]
+    clauses_changed: list[ClauseChangeOut]
+    terms_changed: list[TermChangeOut]
+    content: dict[str, Any]
+
+
+class AgreementOut(Schema):
+    id: uuid.UUID
+    account_id: uuid.UUID
+    reference: str
+    template: str
+    status: str
+    in_force_version: int | None
+    terminated_on: date | None
+    termination_reason: str | None
+    termination_notified_on: date | None
+    termination_explanation: str | None
+    versions: list[VersionOut]
+
+
+class AgreementSummary(Schema):
+    id: uuid.UUID
+    reference: str
+    template: str
+    status: str
+    in_force_version: int | None
+
+
+class ScheduledPaymentOut(Schema):
+    due_on: date
+    covers_from: date
+    covers_to: date
+    days_covered: int
+    days_in_period: int
+    gross_pence: int
+    contribution_pence: int
+    net_pence: int
+    status: str
+    """``expected``, ``received`` (posted to the ledger) or ``missed`` (not received within the grace days)."""
+    received_on: date | None = None
+    ledger_entry_id: uuid.UUID | None = None
+
+
+class ValidationOut(Schema):
+    version: int
+    problems: list[dict[str, Any]]
+    warnings: list[str]

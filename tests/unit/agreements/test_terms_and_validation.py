@@ -1,0 +1,91 @@
+import pytest
+
+from agreements.errors import AgreementInvalidError
+from agreements.terms import parse_terms, terms_to_dict
+from agreements.validation import check_terms
+from tests.unit.agreements.terms_example import MORAG, PA_MINIMUM, morag
+
+pytestmark = pytest.mark.unit
+
+
+def problems_of(raw, floors=PA_MINIMUM):
+    with pytest.raises(AgreementInvalidError) as caught:
+        check_terms(parse_terms(raw), floors)
+    return {problem["field"]: problem["detail"] for problem in caught.value.problems}
+
+
+def test_complete_terms_pass_and_round_trip():
+    terms = parse_terms(MORAG)
+    assert check_terms(terms, PA_MINIMUM) == []
+    assert parse_terms(terms_to_dict(terms)) == terms
+    assert terms_to_dict(terms)["budget_lines"][1]["percent_of_pa_pay"] == "22.5"
+
+
+def test_each_problem_is_named_at_once():
+    raw = morag(support_plan_dated="2026-05-01", annual_total_pence=2_000_000)
+    raw["budget_lines"][0]["hourly_rate_pence"] = 1300
+    raw["budget_lines"][0]["amount_pence"] = 1_352_000  # 20 x 13.00 x 52
+    raw["budget_lines"][1]["amount_pence"] = 304_200  # 22.5% of 13,520.00
+    found = problems_of(raw)
+    assert set(found) == {"support_plan_dated", "budget_lines", "budget_lines[0].hourly_rate_pence"}
+    assert (
+        "the support plan is dated 2026-05-01, after the agreement starts on 2026-04-15" in found["support_plan_dated"]
+    )
+    assert found["budget_lines"] == "the budget lines add up to £18,662.00, not the annual total of £20,000.00"
+
+
+def test_a_rate_that_falls_below_the_minimum_after_a_change_is_refused_for_those_dates():
+    raw = morag(starts_on="2026-01-05", support_plan_dated="2026-01-02", cycle_starts_on="2026-01-05")
+    raw["budget_lines"][0].update(hourly_rate_pence=1300, amount_pence=1_352_000)
+    raw["budget_lines"][1]["amount_pence"] = 304_200
+    raw["annual_total_pence"] = 1_352_000 + 304_200 + 60_000 + 150_000
+    found = problems_of(raw)
+    assert list(found) == ["budget_lines[0].hourly_rate_pence"]
+    assert found["budget_lines[0].hourly_rate_pence"] == (
+        "from 2026-04-01 to 2027-03-31 the Scottish PA minimum is £13.45 an hour (£16.48 with on-costs of 22.5%), "
+        "but budget_lines[0] pays £13.00 (£15.93 with on-costs) [scotgov.pa_minimum_hourly_rate@2026-04-01]"
+    )
+
+
+def test_line_arithmetic_is_checked():
+    raw = morag()
+    raw["budget_lines"][0]["amount_pence"] = 1_400_000
+    raw["annual_total_pence"] = 1_993_600 - 56_000
+    found = problems_of(raw)
+    assert found["budget_lines[0].amount_pence"] == (
+        "budget_lines[0]: 20 hours a week at £14.00 for 52 weeks is £14,560.00, not £14,000.00"
+    )
+    assert "22.5% of the PA pay of £14,000.00 is £3,150.00, not £3,276.00" in found["budget_lines[1].amount_pence"]
+
+
+def test_an_agreement_that_ends_before_it_starts_is_refused():
+    assert "ends on 2026-04-14, before it starts on 2026-04-15" in problems_of(morag(ends_on="2026-04-14"))["ends_on"]
+
+
+def test_dates_parties_and_outcome_links_are_checked():
+    raw = morag(
+        support_plan_dated="2026-05-01",
+        cycle_starts_on="2026-04-20",
+        managed_by="representative",
+        permitted_uses=[{"category": "pa_wages", "description": "PAs", "outcomes": ["O9"]}],
+    )
+    found = problems_of(raw)
+    assert set(found) == {"support_plan_dated", "cycle_starts_on", "representative_name", "permitted_uses[0].outcomes"}
+
+
+def test_dates_with_no_published_minimum_are_a_warning_not_a_refusal():
+    warnings = check_terms(parse_terms(morag(ends_on="2027-04-14")), PA_MINIMUM)
+    assert warnings == [
+        "No Scottish PA minimum is published for 2027-04-01 onwards; the PA rate could not be checked for those dates."
+    ]
+
+
+def test_malformed_fields_are_named_with_what_was_wanted():
+    raw = morag(annual_total_pence="lots", starts_on="15/04/2026", frequency="fortnightly", colour="blue")
+    del raw["holder_name"]
+    with pytest.raises(AgreementInvalidError) as caught:
+        parse_terms(raw)
+    found = {problem["field"]: problem["detail"] for problem in caught.value.problems}
+    assert set(found) == {"holder_name", "annual_total_pence", "starts_on", "frequency", "colour"}
+    assert found["frequency"] == "frequency must be one of weekly, four_weekly, monthly, not 'fortnightly'"
+    assert found["colour"] == "colour is not a term of the agreement"
