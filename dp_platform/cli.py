@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from dp_platform.cli_agreements import add_agreement_commands
 from dp_platform.db.connect import check_reachable, describe_server, resolve_database
 from dp_platform.db.migrate import schema_state, upgrade_to_head
 from dp_platform.settings import ConfigurationError, Settings, get_settings
@@ -368,6 +369,7 @@ def build_parser() -> argparse.ArgumentParser:
     statement.add_argument("--account", type=_account_id, required=True, help="the DP account it belongs to")
     statement.add_argument("--format", choices=("csv", "ofx", "pdf"), help="found from the file when left out")
     statement.add_argument("--profile", help="CSV layout: lloyds, nationwide, barclays or monzo (found when left out)")
+    add_agreement_commands(commands, _day)
     return parser
 
 

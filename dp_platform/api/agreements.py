@@ -16,7 +16,7 @@ from agreements.errors import AgreementInvalidError
 from agreements.payments import PaymentState, payment_states
 from agreements.render_html import render_html
 from agreements.render_pdf import render_pdf
-from agreements.service import Agreement, TerminationReason, account_agreements, changes_of
+from agreements.service import Agreement, account_agreements, changes_of
 from agreements.template import Template, template, templates
 from agreements.validation import check_terms
 from dp_platform.api.schemas.agreements import (
@@ -277,7 +277,7 @@ class AgreementController(Controller):
                 actor,
                 account_id,
                 agreement_id,
-                reason=TerminationReason(data.reason),
+                reason=data.reason,
                 notified_on=data.notified_on,
                 last_day=data.last_day,
                 explanation=data.explanation,

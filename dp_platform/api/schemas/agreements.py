@@ -5,22 +5,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import msgspec
 
+from agreements.service import TerminationReason
 from dp_platform.api.schemas.base import Schema
-
-TerminationReasonName = Literal[
-    "person_chose_to_end",
-    "no_longer_eligible",
-    "no_longer_needs_support",
-    "used_for_other_purpose",
-    "breach_of_law_or_obligation",
-    "family_member_not_permitted",
-    "moved_to_another_option",
-    "death",
-]
 
 
 class ClauseOut(Schema):
@@ -60,7 +50,7 @@ class SignIn(Schema):
 
 
 class TerminateIn(Schema):
-    reason: TerminationReasonName
+    reason: TerminationReason
     notified_on: date
     """When the person was told, in writing, why."""
     last_day: date
