@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.audit.writer import record_event
 from dp_platform.auth.passwords import hash_password
+from dp_platform.demo_agreements import seed_demo_agreements
 from dp_platform.tenancy.access import load_user_actor
 from dp_platform.tenancy.policy import SCOTTISH_TIME
 from dp_platform.tenancy.roles import AUTHORITY_ROLES, Role
@@ -130,6 +131,12 @@ async def seed_demo(session: AsyncSession) -> bool:
     await _start_demo_ledgers(
         session, [(morag_account, users["morag@example.org"]), (callum_account, users["isla@example.org"])]
     )
+    await seed_demo_agreements(
+        session,
+        users["worker@glenmore.example"],
+        (morag_account, users["morag@example.org"]),
+        (callum_account, users["isla@example.org"]),
+    )
     await _first_demo_pay_runs(
         session, morag_account, users["morag@example.org"], callum_account, users["isla@example.org"]
     )
@@ -192,21 +199,26 @@ async def _first_demo_pay_runs(
 
 
 async def _start_demo_ledgers(session: AsyncSession, holders: list[tuple[DpAccountRow, UserRow]]) -> None:
-    """Each account gets its ledger, an opening balance and its first 4-weekly payment, entered by its holder."""
+    """Each account gets its ledger and an opening balance entered by its holder; Callum's, whose
+    agreement is not yet in force, also the council's interim payment. (Morag's payments follow her
+    agreement: see ``dp_platform.demo_agreements``.)"""
     for account, holder in holders:
         actor = await load_user_actor(session, holder.id)
         await open_account_book(session, actor, account)
-        payment = 184_000 if account.reference == "DP-0001" else 96_800
-        for key, on, narration, pence, counter in (
-            ("demo-opening", date(2026, 4, 1), "Opening balance brought forward", 125_000, "equity:opening_balance"),
-            (
-                "demo-dp-2026-04-06",
-                date(2026, 4, 6),
-                "Glenmore Council 4-weekly Direct Payment",
-                payment,
-                "income:authority:dp_payment",
-            ),
-        ):
+        entries = [
+            ("demo-opening", date(2026, 4, 1), "Opening balance brought forward", 125_000, "equity:opening_balance")
+        ]
+        if account.reference == "DP-0002":
+            entries.append(
+                (
+                    "demo-dp-2026-04-06",
+                    date(2026, 4, 6),
+                    "Glenmore Council interim Direct Payment",
+                    96_800,
+                    "income:authority:dp_payment",
+                )
+            )
+        for key, on, narration, pence, counter in entries:
             await record_entry(
                 session,
                 actor,

@@ -161,10 +161,11 @@ def test_demo_survives_ctrl_c_keeps_its_data_and_seeds_once(tmp_path: Path):
         "platform_users": 5,
         "payroll_personal_assistants": 3,
         "platform_mandates": 1,
-        # the mandate; per account: ledger opened, opening balance, first payment; Morag's employer
-        # references and her 2 PAs' contracts; 3 timesheets, 2 pay runs drafted, Morag's finalised
-        # (Callum's stays a draft: a sleepover below the PA minimum)
-        "platform_audit_events": 16,
+        # the mandate; per account: ledger opened, opening balance; Callum's interim payment;
+        # agreements: 2 drafted, Morag's signed twice and its first payment received, Callum's signed
+        # by Isla; Morag's employer references and her 2 PAs' contracts; 3 timesheets, 2 pay runs
+        # drafted, Morag's finalised (Callum's stays a draft: a sleepover below the PA minimum)
+        "platform_audit_events": 21,
         "ledger_journal_entries": 5,
     }
 
