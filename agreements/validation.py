@@ -18,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from agreements.errors import AgreementInvalidError
 from agreements.terms import REPRESENTATIVE_ROLES, BudgetKind, Frequency, ManagedBy, Terms
+from ledgers.categories.taxonomy import national
 
 WEEKS_IN_YEAR = 52
 
@@ -176,7 +177,15 @@ def _date_and_party_problems(terms: Terms) -> list[tuple[str, str]]:
     if not terms.outcomes:
         problems.append(("outcomes", "name at least one agreed personal outcome"))
     problems += [("outcomes", f"outcome id {name!r} is used {count} times") for name, count in ids.items() if count > 1]
+    categories = national().categories
     for index, use in enumerate(terms.permitted_uses):
+        if use.category not in categories:
+            problems.append(
+                (
+                    f"permitted_uses[{index}].category",
+                    f"{use.category!r} is not a spend category (known: {', '.join(sorted(categories))})",
+                )
+            )
         for linked in use.outcomes:
             if linked not in ids:
                 problems.append(

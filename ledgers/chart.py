@@ -50,3 +50,14 @@ OPTION_1_CHART: tuple[ChartAccount, ...] = (
     ChartAccount(AccountCode("liabilities:authority:surplus_repayable"), "Surplus repayable to the authority"),
     ChartAccount(OPENING_BALANCE, "Opening balance"),
 )
+
+
+def spend_category_of(code: str) -> str | None:
+    """The spend category of an expense account: its own, or that of the chart account it sits under
+    (``expenses:activities:art`` is ``activities``)."""
+    under = [
+        account
+        for account in OPTION_1_CHART
+        if account.spend_category and (code == account.code.value or code.startswith(account.code.value + ":"))
+    ]
+    return max(under, key=lambda account: len(account.code.value)).spend_category if under else None

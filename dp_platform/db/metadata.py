@@ -20,6 +20,7 @@ import agreements.tables  # noqa: E402, F401
 import dp_platform.audit.tables  # noqa: E402
 import dp_platform.auth.tables  # noqa: E402
 import dp_platform.tenancy.tables  # noqa: E402, F401
+import ledgers.categories.tables  # noqa: E402
 import ledgers.tables  # noqa: E402, F401
 import payroll.tables  # noqa: E402, F401
 

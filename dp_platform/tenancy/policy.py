@@ -50,6 +50,8 @@ class Action(StrEnum):
     """Draft, vary and terminate a Direct Payment agreement, and sign it for the authority."""
     SIGN_AS_HOLDER = "sign_as_holder"
     """Sign an agreement as the person or their representative: never through a mandate."""
+    REVIEW_SPEND = "review_spend"
+    """Approve or decline a spend that needs the authority's approval; resolve a spend exception."""
 
 
 MANDATE_SCOPES = frozenset(
@@ -58,7 +60,9 @@ MANDATE_SCOPES = frozenset(
 _SCOPE_NEEDED = {Action.RECORD_ENTRIES: Action.IMPORT_STATEMENTS.value}
 _AUTHORITY_ACTIONS = {
     Role.AUTHORITY_FINANCE: frozenset({Action.VIEW}),
-    Role.AUTHORITY_WORKER: frozenset({Action.VIEW, Action.MANAGE_AGREEMENT, Action.ISSUE_AGREEMENT}),
+    Role.AUTHORITY_WORKER: frozenset(
+        {Action.VIEW, Action.MANAGE_AGREEMENT, Action.ISSUE_AGREEMENT, Action.REVIEW_SPEND}
+    ),
 }
 
 
@@ -146,8 +150,8 @@ def can(actor: Actor, action: Action, account: AccountRef, *, now: datetime) -> 
     if actor.role is Role.EMPLOYER:
         if account.id not in actor.account_ids:
             return _invisible("not an account this employer holds or represents")
-        if action is Action.ISSUE_AGREEMENT:
-            decision = _visible(False, "the authority issues, varies and ends agreements")
+        if action in (Action.ISSUE_AGREEMENT, Action.REVIEW_SPEND):
+            decision = _visible(False, "the authority does this, not the account holder")
         else:
             decision = _visible(True, "holder or representative")
     elif actor.role in _AUTHORITY_ACTIONS:

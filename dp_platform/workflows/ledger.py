@@ -11,6 +11,7 @@ from dp_platform.audit.writer import note_unchanged, record_account_event, recor
 from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.tenancy.tables import DpAccountRow
+from dp_platform.workflows.spending import check_posted_entry
 from ledgers.accounts import AccountCode
 from ledgers.entries import JournalEntryDraft, Posting
 from ledgers.money import Money
@@ -81,6 +82,7 @@ async def record_entry(
         subject_id=posted.entry.id,
         details=_entry_details(posted),
     )
+    await check_posted_entry(session, actor, access, posted)
     return posted
 
 

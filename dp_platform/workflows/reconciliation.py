@@ -9,7 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dp_platform.audit.writer import note_unchanged, record_account_event
 from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.policy import Action, Actor
+from dp_platform.workflows.spending import check_line
 from ledgers.accounts import AccountCode
+from ledgers.categories.tables import LineCategoryRow
+from ledgers.chart import spend_category_of
 from ledgers.reconcile import Match
 from ledgers.reconcile_service import Period, auto_reconcile, match_manually, post_bank_line, unmatch
 from ledgers.service import PostedEntry
@@ -96,4 +99,16 @@ async def post_line(
             "amount_pence": next(line.amount_pence for line in posted.lines if line.account.value != account),
         },
     )
+    category = spend_category_of(account)
+    if category is not None and not posted.replayed:
+        current = await session.get(LineCategoryRow, line_id)
+        await check_line(
+            session,
+            actor,
+            access,
+            line_id,
+            category=category,
+            outcome=current.outcome if current else None,
+            relationship=current.relationship if current else "none",
+        )
     return posted

@@ -24,7 +24,9 @@ from ledgers.errors import DomainError
 
 DATA = Path(__file__).resolve().parent / "data" / "national.toml"
 RELATIONSHIPS = ("none", "family_member", "guardian", "continuing_attorney", "welfare_attorney")
-_RULE_KEYS = {"id", "statutory", "categories", "relationships", "unlinked", "over_pence", "replaces", "versions"}
+_RULE_KEYS = {
+    "id", "statutory", "categories", "relationships", "unlinked", "over_pence", "replaces", "standing", "versions",
+}  # fmt: skip
 _VERSION_KEYS = {"effective_from", "effective_to", "decision", "sentence", "sources", "conditions"}
 
 
@@ -87,6 +89,9 @@ class Rule:
     over_pence: int | None = None
     replaces: str | None = None
     """A local rule replacing a national one (allowed only for a rule that is not statutory)."""
+    standing: bool = False
+    """An approval under this rule holds for later spends to the same payee in the same category
+    (a family member approved as a PA is approved, not each wage)."""
     layer: str = "national"
 
     def version_on(self, day: date) -> RuleVersion | None:
@@ -151,6 +156,7 @@ def parse_rule(raw: dict[str, Any], *, layer: str, known_categories: set[str]) -
         unlinked=bool(raw.get("unlinked", False)),
         over_pence=raw.get("over_pence"),
         replaces=raw.get("replaces"),
+        standing=bool(raw.get("standing", False)),
         layer=layer,
     )
 

@@ -49,7 +49,7 @@ def bureau(*mandates, api_key_scopes=None):
 @pytest.mark.parametrize("action", list(Action))
 def test_an_employer_may_do_everything_on_their_own_account_and_see_nothing_else(action):
     own = can(EMPLOYER, action, OWN, now=NOW)
-    assert own.visible and own.allowed is (action is not Action.ISSUE_AGREEMENT)
+    assert own.visible and own.allowed is (action not in (Action.ISSUE_AGREEMENT, Action.REVIEW_SPEND))
     for other in (NEIGHBOUR, FOREIGN):
         decision = can(EMPLOYER, action, other, now=NOW)
         assert not decision.allowed and not decision.visible
@@ -59,7 +59,7 @@ def test_an_employer_may_do_everything_on_their_own_account_and_see_nothing_else
     ("actor", "allowed"),
     [
         (FINANCE, {Action.VIEW}),
-        (WORKER, {Action.VIEW, Action.MANAGE_AGREEMENT, Action.ISSUE_AGREEMENT}),
+        (WORKER, {Action.VIEW, Action.MANAGE_AGREEMENT, Action.ISSUE_AGREEMENT, Action.REVIEW_SPEND}),
         (ADMIN, {Action.VIEW}),
     ],
 )

@@ -1,0 +1,316 @@
+"""Spend checks for a DP account: every money-out bank line and every hand-made payment is decided
+against the national rules, the authority's local rules and the agreement in force; a spend that
+needs approval opens a request for the authority, one that is not allowed opens an exception.
+Each opening, change and decision is an audit event in the account's chain, read by both sides.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agreements.service import account_agreements, load_agreement
+from dp_platform.audit.writer import authority_chain, note_unchanged, record_event
+from dp_platform.tenancy.access import AccountAccess, authorize
+from dp_platform.tenancy.errors import AccessDeniedError
+from dp_platform.tenancy.policy import Action, Actor
+from dp_platform.tenancy.roles import Role
+from dp_platform.tenancy.tables import DpAccountRow
+from ledgers.categories.assistant import payee_key
+from ledgers.categories.engine import Permission, Spend, SpendDecision, decide
+from ledgers.categories.service import (
+    categorise_statement,
+    confirm_category,
+    decide_review,
+    line_category,
+    local_rules,
+    record_review,
+    review_of,
+    set_local_rule,
+    standing_approvals,
+)
+from ledgers.categories.tables import SpendReviewRow
+from ledgers.categories.taxonomy import Rule, national
+from ledgers.chart import spend_category_of
+from ledgers.columns import utc_now
+from ledgers.service import PostedEntry
+
+
+async def agreement_permissions(session: AsyncSession, account_id: uuid.UUID) -> list[Permission]:
+    """What the account's agreements in force allow, category by category, for their outcomes."""
+    permissions = []
+    for row in await account_agreements(session, account_id):
+        if row.status != "in_force":
+            continue
+        agreement = await load_agreement(session, row.id)
+        for use in agreement.terms(agreement.in_force).permitted_uses:
+            permissions.append(Permission(row.reference, use.category, use.outcomes))
+    return permissions
+
+
+async def decide_for_account(session: AsyncSession, account: DpAccountRow, spend: Spend) -> SpendDecision:
+    rules: list[Rule] = await local_rules(session, account.authority_id, national())
+    approved = set()
+    if spend.category:
+        approved = await standing_approvals(
+            session, account.id, payee_key(spend.payee), spend.category, [*national().rules, *rules]
+        )
+    return decide(
+        spend,
+        national(),
+        local_rules=rules,
+        permissions=await agreement_permissions(session, account.id),
+        approved_rules=approved,
+    )
+
+
+async def _audit_review(
+    session: AsyncSession,
+    actor: Actor | None,
+    account_id: uuid.UUID,
+    mandate_id: uuid.UUID | None,
+    review: SpendReviewRow,
+    happened: str,
+) -> None:
+    action = {
+        ("opened", "approval"): "spend.approval_requested",
+        ("opened", "exception"): "spend.exception_raised",
+        ("updated", "approval"): "spend.approval_requested",
+        ("updated", "exception"): "spend.exception_raised",
+        ("withdrawn", "approval"): "spend.review_withdrawn",
+        ("withdrawn", "exception"): "spend.review_withdrawn",
+    }[(happened, review.kind)]
+    await record_event(
+        session,
+        actor=actor,
+        action=action,
+        subject_type="spend_review",
+        subject_id=review.id,
+        account_id=account_id,
+        mandate_id=mandate_id,
+        details={
+            "subject": f"{review.subject_type}:{review.subject_id}",
+            "occurred_on": review.occurred_on.isoformat(),
+            "amount_pence": review.amount_pence,
+            "payee": review.payee_key,
+            "category": review.category,
+            "decision": review.decision,
+            "rule_ids": list(review.rule_ids),
+            "sentence": review.sentence,
+        },
+    )
+
+
+async def check_imported_statement(
+    session: AsyncSession,
+    actor: Actor | None,
+    account_id: uuid.UUID,
+    statement_id: uuid.UUID,
+    mandate_id: uuid.UUID | None,
+) -> list[SpendReviewRow]:
+    """Suggest categories for a new statement's money-out lines and check those it could categorise."""
+    account = await session.get(DpAccountRow, account_id)
+    if account is None:
+        return []  # a ledger book with no DP account around it has no agreement or authority rules to check
+    opened = []
+    for item in await categorise_statement(session, account_id, statement_id, national()):
+        if item.category is None:
+            continue  # no suggestion: it waits for the person to say what it was
+        line = item.line
+        result = await decide_for_account(
+            session,
+            account,
+            Spend(
+                on=line.value_on,
+                amount_pence=-line.amount_pence,
+                category=item.category.category,
+                payee=line.description,
+            ),
+        )
+        review, happened = await record_review(
+            session,
+            book_id=account_id,
+            subject_type="statement_line",
+            subject_id=line.id,
+            occurred_on=line.value_on,
+            amount_pence=-line.amount_pence,
+            description=line.description,
+            result=result,
+        )
+        if review is not None and happened != "none":
+            await _audit_review(session, actor, account_id, mandate_id, review, happened)
+            opened.append(review)
+    return opened
+
+
+async def confirm_line(
+    session: AsyncSession,
+    actor: Actor,
+    account_id: uuid.UUID,
+    line_id: uuid.UUID,
+    *,
+    category: str,
+    outcome: str | None,
+    relationship: str,
+) -> tuple[SpendDecision, SpendReviewRow | None]:
+    """The person says what a money-out line was for; it is checked again with what they said."""
+    access = await authorize(session, actor, account_id, Action.RECORD_ENTRIES)
+    return await check_line(
+        session, actor, access, line_id, category=category, outcome=outcome, relationship=relationship
+    )
+
+
+async def check_line(
+    session: AsyncSession,
+    actor: Actor,
+    access: AccountAccess,
+    line_id: uuid.UUID,
+    *,
+    category: str,
+    outcome: str | None,
+    relationship: str,
+) -> tuple[SpendDecision, SpendReviewRow | None]:
+    account_id = access.account.id
+    line, _ = await line_category(session, account_id, line_id)
+    row = await confirm_category(
+        session,
+        line,
+        category=category,
+        outcome=outcome,
+        relationship=relationship,
+        user_id=actor.user_id,
+        at=utc_now(),
+        taxonomy=national(),
+    )
+    result = await decide_for_account(
+        session,
+        access.account,
+        Spend(
+            on=line.value_on,
+            amount_pence=-line.amount_pence,
+            category=row.category,
+            payee=line.description,
+            relationship=row.relationship,
+            outcome=row.outcome,
+        ),
+    )
+    review, happened = await record_review(
+        session,
+        book_id=account_id,
+        subject_type="statement_line",
+        subject_id=line.id,
+        occurred_on=line.value_on,
+        amount_pence=-line.amount_pence,
+        description=line.description,
+        result=result,
+    )
+    await record_event(
+        session,
+        actor=actor,
+        action="spend.category_confirmed",
+        subject_type="statement_line",
+        subject_id=line.id,
+        account_id=account_id,
+        mandate_id=access.mandate_id,
+        details={
+            "category": category,
+            "outcome": outcome,
+            "relationship": relationship,
+            "decision": result.decision.label,
+            "rule_ids": result.rule_ids,
+        },
+    )
+    if review is not None and happened != "none":
+        await _audit_review(session, actor, account_id, access.mandate_id, review, happened)
+    return result, review
+
+
+async def check_posted_entry(
+    session: AsyncSession, actor: Actor, access: AccountAccess, posted: PostedEntry
+) -> SpendReviewRow | None:
+    """A payment recorded by hand is checked like a bank line: the strictest of its categories decides."""
+    spent: dict[str, int] = {}
+    for line in posted.lines:
+        category = spend_category_of(line.account.value)
+        if category and line.amount_pence > 0:
+            spent[category] = spent.get(category, 0) + line.amount_pence
+    if not spent:
+        return None
+    entry = posted.entry
+    results = [
+        await decide_for_account(
+            session,
+            access.account,
+            Spend(on=entry.occurred_on, amount_pence=amount, category=category, payee=entry.narration),
+        )
+        for category, amount in spent.items()
+    ]
+    strictest = max(results, key=lambda result: result.decision)
+    review, happened = await record_review(
+        session,
+        book_id=access.account.id,
+        subject_type="journal_entry",
+        subject_id=entry.id,
+        occurred_on=entry.occurred_on,
+        amount_pence=spent[strictest.category],
+        description=entry.narration,
+        result=strictest,
+    )
+    if review is not None and happened != "none":
+        await _audit_review(session, actor, access.account.id, access.mandate_id, review, happened)
+    return review
+
+
+async def decide_account_review(
+    session: AsyncSession, actor: Actor, account_id: uuid.UUID, review_id: uuid.UUID, *, outcome: str, reason: str
+) -> SpendReviewRow:
+    access: AccountAccess = await authorize(session, actor, account_id, Action.REVIEW_SPEND)
+    review = await decide_review(
+        session, account_id, review_id, outcome=outcome, reason=reason, user_id=actor.user_id, at=utc_now()
+    )
+    await record_event(
+        session,
+        actor=actor,
+        action=f"spend.review_{outcome}",
+        subject_type="spend_review",
+        subject_id=review.id,
+        account_id=account_id,
+        mandate_id=access.mandate_id,
+        details={"kind": review.kind, "category": review.category, "rule_ids": list(review.rule_ids), "reason": reason},
+    )
+    return review
+
+
+async def check_proposed_spend(
+    session: AsyncSession, actor: Actor, account_id: uuid.UUID, spend: Spend
+) -> SpendDecision:
+    """What would happen to a spend before it is made: nothing is stored."""
+    access = await authorize(session, actor, account_id, Action.VIEW)
+    return await decide_for_account(session, access.account, spend)
+
+
+async def set_authority_rule(
+    session: AsyncSession, actor: Actor, authority_id: uuid.UUID, definition: dict[str, Any]
+) -> Rule:
+    if actor.role is not Role.AUTHORITY_WORKER or actor.authority_id != authority_id:
+        raise AccessDeniedError("Only the authority's own social work staff can set its spend rules.")
+    rule, changed = await set_local_rule(session, authority_id, definition, national(), utc_now())
+    if not changed:
+        note_unchanged()
+        return rule
+    await record_event(
+        session,
+        actor=actor,
+        action="spend_rule.set",
+        subject_type="spend_rule",
+        subject_id=rule.id,
+        chain=authority_chain(authority_id),
+        details={"rule": rule.id, "versions": len(rule.versions), "replaces": rule.replaces},
+    )
+    return rule
+
+
+async def review_for_line(session: AsyncSession, line_id: uuid.UUID) -> SpendReviewRow | None:
+    return await review_of(session, "statement_line", line_id)

@@ -1,0 +1,294 @@
+"""Spend checks in the database: bank lines' categories, the reviews spends open, local rules.
+Functions take the caller's session and never commit; the caller records the audit events."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ledgers.categories.assistant import Suggestion, payee_key, suggest
+from ledgers.categories.engine import SpendDecision
+from ledgers.categories.tables import LineCategoryRow, LocalRuleRow, SpendReviewRow
+from ledgers.categories.taxonomy import Decision, Rule, SpendRuleError, Taxonomy, local_rule
+from ledgers.errors import DomainError
+from ledgers.tables import StatementLineRow
+
+
+class SpendReviewNotFoundError(DomainError):
+    category = "not_found"
+    title = "No such spend review"
+
+
+class SpendReviewStateError(DomainError):
+    category = "conflict"
+    title = "The review was decided already"
+
+
+def _dated(definition: dict[str, Any]) -> dict[str, Any]:
+    """A stored definition (dates as text in JSON) in the shape the taxonomy reads."""
+    versions = [
+        {
+            **version,
+            **{
+                key: date.fromisoformat(version[key]) if isinstance(version.get(key), str) else version.get(key)
+                for key in ("effective_from", "effective_to")
+                if key in version
+            },
+        }
+        for version in definition.get("versions", [])
+    ]
+    return {**definition, "versions": versions}
+
+
+def _jsonable(definition: dict[str, Any]) -> dict[str, Any]:
+    versions = [
+        {key: value.isoformat() if isinstance(value, date) else value for key, value in version.items()}
+        for version in definition.get("versions", [])
+    ]
+    return {**definition, "versions": versions}
+
+
+async def local_rules(session: AsyncSession, authority_id: uuid.UUID, taxonomy: Taxonomy) -> list[Rule]:
+    rows = await session.scalars(
+        select(LocalRuleRow).where(LocalRuleRow.authority_id == authority_id).order_by(LocalRuleRow.rule_id)
+    )
+    return [local_rule(_dated(row.definition), taxonomy) for row in rows]
+
+
+async def set_local_rule(
+    session: AsyncSession, authority_id: uuid.UUID, definition: dict[str, Any], taxonomy: Taxonomy, at: datetime
+) -> tuple[Rule, bool]:
+    """Add or change an authority's rule. Versions already in force keep their dates: a change is a
+    new version from a later date, so decisions before it stay as they were."""
+    rule = local_rule(_dated(definition), taxonomy)
+    row = await session.scalar(
+        select(LocalRuleRow)
+        .where(LocalRuleRow.authority_id == authority_id, LocalRuleRow.rule_id == rule.id)
+        .with_for_update()
+    )
+    stored = _jsonable(_dated(definition))
+    if row is not None:
+        if row.definition == stored:
+            return rule, False
+        held = local_rule(_dated(row.definition), taxonomy)
+        for old, new in zip(held.versions, rule.versions, strict=False):
+            if old.effective_from != new.effective_from or (
+                new.effective_from <= at.date() and (old.decision, old.sentence) != (new.decision, new.sentence)
+            ):
+                raise SpendRuleError(
+                    f"{rule.id}: the version from {old.effective_from.isoformat()} has been in force; keep it and "
+                    "add a new version from a later date",
+                    field="versions",
+                )
+        if len(rule.versions) < len(held.versions):
+            raise SpendRuleError(f"{rule.id}: versions cannot be removed; end one with effective_to", field="versions")
+    row = row or LocalRuleRow(authority_id=authority_id, rule_id=rule.id, definition=stored)
+    row.definition, row.updated_at = stored, at
+    session.add(row)
+    await session.flush()
+    return rule, True
+
+
+async def payee_history(session: AsyncSession, book_id: uuid.UUID) -> dict[str, str]:
+    rows = await session.execute(
+        select(LineCategoryRow.payee_key, LineCategoryRow.category)
+        .where(LineCategoryRow.book_id == book_id, LineCategoryRow.confirmed.is_(True))
+        .order_by(LineCategoryRow.updated_at)
+    )
+    return dict(rows.all())
+
+
+@dataclass(frozen=True, slots=True)
+class CategorisedLine:
+    line: StatementLineRow
+    category: LineCategoryRow | None
+    suggestion: Suggestion | None
+
+
+async def categorise_statement(
+    session: AsyncSession, book_id: uuid.UUID, statement_id: uuid.UUID, taxonomy: Taxonomy
+) -> list[CategorisedLine]:
+    """Suggest a category for each money-out line of the statement that has none yet."""
+    history = await payee_history(session, book_id)
+    lines = await session.scalars(
+        select(StatementLineRow)
+        .outerjoin(LineCategoryRow, LineCategoryRow.line_id == StatementLineRow.id)
+        .where(
+            StatementLineRow.statement_id == statement_id,
+            StatementLineRow.amount_pence < 0,
+            LineCategoryRow.line_id.is_(None),
+        )
+        .order_by(StatementLineRow.value_on, StatementLineRow.source_line)
+    )
+    done = []
+    for line in lines:
+        suggestion = suggest(line.description, taxonomy, history=history)
+        row = None
+        if suggestion is not None:
+            row = LineCategoryRow(
+                line_id=line.id,
+                book_id=book_id,
+                payee_key=payee_key(line.description),
+                category=suggestion.category,
+                source=suggestion.source,
+                reason=suggestion.reason,
+                confirmed=suggestion.source == "payee_history",
+            )
+            session.add(row)
+        done.append(CategorisedLine(line, row, suggestion))
+    await session.flush()
+    return done
+
+
+async def line_category(
+    session: AsyncSession, book_id: uuid.UUID, line_id: uuid.UUID
+) -> tuple[StatementLineRow, LineCategoryRow | None]:
+    line = await session.get(StatementLineRow, line_id)
+    if line is None or line.book_id != book_id:
+        raise SpendReviewNotFoundError(f"There is no bank line {line_id} on this account.", field="line_id")
+    if line.amount_pence > 0:
+        raise SpendRuleError("Money coming in is not a spend.", field="line_id")
+    return line, await session.get(LineCategoryRow, line_id)
+
+
+async def confirm_category(
+    session: AsyncSession,
+    line: StatementLineRow,
+    *,
+    category: str,
+    outcome: str | None,
+    relationship: str,
+    user_id: uuid.UUID | None,
+    at: datetime,
+    taxonomy: Taxonomy,
+) -> LineCategoryRow:
+    taxonomy.category(category)
+    row = await session.get(LineCategoryRow, line.id) or LineCategoryRow(
+        line_id=line.id, book_id=line.book_id, payee_key=payee_key(line.description), source="person", reason=""
+    )
+    if not (row.confirmed and row.category == category):
+        row.source, row.reason = "person", "confirmed by a person"
+    row.category, row.outcome, row.relationship = category, outcome, relationship
+    row.confirmed, row.confirmed_by_user_id, row.updated_at = True, user_id, at
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def standing_approvals(
+    session: AsyncSession, book_id: uuid.UUID, payee: str, category: str, taxonomy_rules: list[Rule]
+) -> set[str]:
+    standing = {rule.id for rule in taxonomy_rules if rule.standing}
+    rows = await session.scalars(
+        select(SpendReviewRow.rule_ids).where(
+            SpendReviewRow.book_id == book_id,
+            SpendReviewRow.payee_key == payee,
+            SpendReviewRow.category == category,
+            SpendReviewRow.status == "approved",
+        )
+    )
+    return {rule_id for ids in rows for rule_id in ids if rule_id in standing}
+
+
+async def review_of(session: AsyncSession, subject_type: str, subject_id: uuid.UUID) -> SpendReviewRow | None:
+    return await session.scalar(
+        select(SpendReviewRow).where(
+            SpendReviewRow.subject_type == subject_type, SpendReviewRow.subject_id == subject_id
+        )
+    )
+
+
+async def record_review(
+    session: AsyncSession,
+    *,
+    book_id: uuid.UUID,
+    subject_type: str,
+    subject_id: uuid.UUID,
+    occurred_on: date,
+    amount_pence: int,
+    description: str,
+    result: SpendDecision,
+) -> tuple[SpendReviewRow | None, str]:
+    """Open, update or withdraw the subject's review for its decision. Returns the review and what
+    happened: ``opened``, ``updated``, ``withdrawn`` or ``none``."""
+    held = await review_of(session, subject_type, subject_id)
+    kind = {Decision.NEEDS_APPROVAL: "approval", Decision.NOT_ALLOWED: "exception"}.get(result.decision)
+    if kind is None:
+        if held is not None and held.status == "open":
+            held.status = "withdrawn"
+            session.add(held)
+            await session.flush()
+            return held, "withdrawn"
+        return held, "none"
+    if (
+        held is not None
+        and held.status == "open"
+        and (held.kind, held.category, held.rule_ids)
+        == (
+            kind,
+            result.category,
+            result.rule_ids,
+        )
+    ):
+        return held, "none"
+    review = held or SpendReviewRow(
+        book_id=book_id,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        occurred_on=occurred_on,
+        amount_pence=amount_pence,
+        payee_key=payee_key(description),
+        description=description,
+        category=result.category,
+        kind=kind,
+        decision=result.decision.label,
+        sentence=result.sentence,
+    )
+    review.category, review.kind, review.decision = result.category, kind, result.decision.label
+    review.rule_ids, review.sentence, review.status = result.rule_ids, result.sentence, "open"
+    review.decided_by_user_id = review.decided_at = review.decision_reason = None
+    session.add(review)
+    await session.flush()
+    return review, "updated" if held is not None else "opened"
+
+
+async def decide_review(
+    session: AsyncSession,
+    book_id: uuid.UUID,
+    review_id: uuid.UUID,
+    *,
+    outcome: str,
+    reason: str,
+    user_id: uuid.UUID | None,
+    at: datetime,
+) -> SpendReviewRow:
+    """Approve or decline an approval request; mark an exception resolved. Always with a reason."""
+    review = await session.get(SpendReviewRow, review_id, with_for_update=True)
+    if review is None or review.book_id != book_id:
+        raise SpendReviewNotFoundError(f"There is no spend review {review_id} on this account.", field="review_id")
+    if review.status != "open":
+        raise SpendReviewStateError(f"This review was {review.status} already.", field="review_id")
+    allowed = ("approved", "declined") if review.kind == "approval" else ("resolved",)
+    if outcome not in allowed:
+        raise SpendRuleError(
+            f"An {review.kind} review can be {' or '.join(allowed)}, not {outcome!r}.", field="outcome"
+        )
+    if not reason.strip():
+        raise SpendRuleError("Give the reason, in words the person can understand.", field="reason")
+    review.status, review.decision_reason = outcome, reason.strip()
+    review.decided_by_user_id, review.decided_at = user_id, at
+    session.add(review)
+    await session.flush()
+    return review
+
+
+async def account_reviews(session: AsyncSession, book_id: uuid.UUID, status: str | None) -> list[SpendReviewRow]:
+    query = select(SpendReviewRow).where(SpendReviewRow.book_id == book_id)
+    if status:
+        query = query.where(SpendReviewRow.status == status)
+    return list(await session.scalars(query.order_by(SpendReviewRow.occurred_on, SpendReviewRow.created_at)))
