@@ -21,6 +21,7 @@ from dp_platform.api.ledger import LedgerController
 from dp_platform.api.mandates import MandateController
 from dp_platform.api.payroll import PayrollController
 from dp_platform.api.reconciliation import ReconciliationController
+from dp_platform.api.spending import SpendingController, SpendTaxonomyController
 from dp_platform.api.statements import StatementController
 from dp_platform.audit.enforcement import audit_tracking_middleware, require_audit_for_changes
 from dp_platform.auth.middleware import authentication_middleware
@@ -52,6 +53,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AccountController,
             AgreementTemplateController,
             AgreementController,
+            SpendTaxonomyController,
+            SpendingController,
             MandateController,
             AuditController,
             LedgerController,

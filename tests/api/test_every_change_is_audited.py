@@ -293,6 +293,54 @@ async def _authority_wording(api, world, db):
     )
 
 
+async def _spend_statement(api, world, db):
+    from tests import statement_files as files
+    from tests.api.test_spending_api import MAY
+    from tests.api.test_statements_api import upload
+
+    await upload(api, world, "ann", files.nationwide_csv(MAY), "may.csv")
+    return (await api.get(f"/api/accounts/{world.accounts['a1']}/spend-reviews", headers=world.headers("ann"))).json()
+
+
+async def _decide_spend(api, world, db):
+    exception, _ = await _spend_statement(api, world, db)
+    return await api.post(
+        f"/api/accounts/{world.accounts['a1']}/spend-reviews/{exception['id']}/decide",
+        headers=world.headers("worker_a"),
+        json={"outcome": "resolved", "reason": "Refunded."},
+    )
+
+
+async def _confirm_category(api, world, db):
+    exception, _ = await _spend_statement(api, world, db)
+    return await api.post(
+        f"/api/accounts/{world.accounts['a1']}/statements/lines/{exception['subject_id']}/category",
+        headers=world.headers("ann"),
+        json={"category": "activities", "outcome": "O2"},
+    )
+
+
+async def _spend_rule(api, world, db):
+    return await api.put(
+        f"/api/authorities/{world.authorities['A']}/spend-rules/GLN-EQUIP-OVER-500",
+        headers=world.headers("worker_a"),
+        json={
+            "definition": {
+                "categories": ["equipment"],
+                "over_pence": 50000,
+                "versions": [
+                    {
+                        "effective_from": "2026-07-01",
+                        "decision": "needs_approval",
+                        "sentence": "Glenmore approves equipment over £500 first.",
+                        "sources": [{"title": "Glenmore DP policy", "url": "https://glenmore.example/dp"}],
+                    }
+                ],
+            }
+        },
+    )
+
+
 async def _payroll_employer(api, world, db):
     return await api.put(
         f"/api/accounts/{world.accounts['a1']}/payroll-employer",
@@ -321,6 +369,9 @@ EXAMPLES: dict[tuple[str, str], Example] = {
     ("POST", "/api/accounts/{account_id:uuid}/pas/{pa_id:uuid}/contract-rates"): _contract_rates,
     ("POST", "/api/accounts/{account_id:uuid}/pas/{pa_id:uuid}/sickness"): _sickness,
     ("PUT", "/api/accounts/{account_id:uuid}/payroll-employer"): _payroll_employer,
+    ("POST", "/api/accounts/{account_id:uuid}/spend-reviews/{review_id:uuid}/decide"): _decide_spend,
+    ("POST", "/api/accounts/{account_id:uuid}/statements/lines/{line_id:uuid}/category"): _confirm_category,
+    ("PUT", "/api/authorities/{authority_id:uuid}/spend-rules/{rule_id:str}"): _spend_rule,
     ("POST", "/api/accounts/{account_id:uuid}/agreements"): _draft_agreement,
     ("PUT", "/api/accounts/{account_id:uuid}/agreements/{agreement_id:uuid}/draft"): _redraft_agreement,
     ("POST", "/api/accounts/{account_id:uuid}/agreements/{agreement_id:uuid}/versions/{number:int}/sign"): (

@@ -1,0 +1,104 @@
+"""Spend-check API shapes."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+import msgspec
+
+from dp_platform.api.schemas.base import Schema
+
+Relationship = Literal["none", "family_member", "guardian", "continuing_attorney", "welfare_attorney"]
+
+
+class RuleHitOut(Schema):
+    rule_id: str
+    layer: str
+    statutory: bool
+    decision: str
+    sentence: str
+    conditions: list[str]
+    sources: list[dict[str, str]]
+    set_aside: str | None
+
+
+class SpendDecisionOut(Schema):
+    decision: str
+    category: str
+    rule_ids: list[str]
+    sentence: str
+    rules: list[RuleHitOut]
+
+
+class SpendReviewOut(Schema):
+    id: uuid.UUID
+    kind: str
+    status: str
+    subject_type: str
+    subject_id: uuid.UUID
+    occurred_on: date
+    amount_pence: int
+    payee: str
+    description: str
+    category: str
+    decision: str
+    rule_ids: list[str]
+    sentence: str
+    decided_at: datetime | None
+    decision_reason: str | None
+
+
+class ReviewDecisionIn(Schema):
+    outcome: Literal["approved", "declined", "resolved"]
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+
+
+class LineCategoryIn(Schema):
+    category: Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
+    outcome: Annotated[str, msgspec.Meta(min_length=1, max_length=40)] | None = None
+    relationship: Relationship = "none"
+
+
+class SpendLineOut(Schema):
+    line_id: uuid.UUID
+    value_on: date
+    description: str
+    amount_pence: int
+    category: str | None
+    confirmed: bool
+    suggested_by: str | None
+    reason: str | None
+    review_status: str | None
+    review_kind: str | None
+
+
+class CategoryOut(Schema):
+    code: str
+    name: str
+    description: str
+    mcc: list[str]
+
+
+class RuleOut(Schema):
+    id: str
+    layer: str
+    statutory: bool
+    categories: list[str]
+    relationships: list[str]
+    unlinked: bool
+    over_pence: int | None
+    replaces: str | None
+    versions: list[dict[str, Any]]
+
+
+class TaxonomyOut(Schema):
+    categories: list[CategoryOut]
+    rules: list[RuleOut]
+
+
+class LocalRuleIn(Schema):
+    """The rule in the taxonomy's shape (see ``GET /api/spend-categories``); dates as YYYY-MM-DD."""
+
+    definition: dict[str, Any]

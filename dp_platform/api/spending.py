@@ -1,0 +1,252 @@
+"""Spend checks: the national taxonomy, a proposed spend's decision, the bank lines' categories,
+the approvals and exceptions both sides see, and authorities' local rules."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from litestar import Controller, get, post, put
+from litestar.params import Body
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dp_platform.api.schemas.spending import (
+    CategoryOut,
+    LineCategoryIn,
+    LocalRuleIn,
+    Relationship,
+    ReviewDecisionIn,
+    RuleHitOut,
+    RuleOut,
+    SpendDecisionOut,
+    SpendLineOut,
+    SpendReviewOut,
+    TaxonomyOut,
+)
+from dp_platform.tenancy.access import authorize
+from dp_platform.tenancy.errors import AccessDeniedError
+from dp_platform.tenancy.policy import Action, Actor
+from dp_platform.workflows.spending import (
+    check_proposed_spend,
+    confirm_line,
+    decide_account_review,
+    set_authority_rule,
+)
+from ledgers.categories.engine import Spend, SpendDecision
+from ledgers.categories.service import account_reviews, local_rules
+from ledgers.categories.tables import LineCategoryRow, SpendReviewRow
+from ledgers.categories.taxonomy import Rule, national
+from ledgers.tables import StatementLineRow
+
+
+def to_decision(result: SpendDecision) -> SpendDecisionOut:
+    return SpendDecisionOut(
+        decision=result.decision.label,
+        category=result.category,
+        rule_ids=result.rule_ids,
+        sentence=result.sentence,
+        rules=[
+            RuleHitOut(
+                rule_id=hit.rule_id,
+                layer=hit.layer,
+                statutory=hit.statutory,
+                decision=hit.decision.label,
+                sentence=hit.sentence,
+                conditions=list(hit.conditions),
+                sources=[{"title": title, "url": url} for title, url in hit.sources],
+                set_aside=hit.set_aside,
+            )
+            for hit in result.hits
+        ],
+    )
+
+
+def to_review(row: SpendReviewRow) -> SpendReviewOut:
+    return SpendReviewOut(
+        id=row.id,
+        kind=row.kind,
+        status=row.status,
+        subject_type=row.subject_type,
+        subject_id=row.subject_id,
+        occurred_on=row.occurred_on,
+        amount_pence=row.amount_pence,
+        payee=row.payee_key,
+        description=row.description,
+        category=row.category,
+        decision=row.decision,
+        rule_ids=list(row.rule_ids),
+        sentence=row.sentence,
+        decided_at=row.decided_at,
+        decision_reason=row.decision_reason,
+    )
+
+
+def to_rule(rule: Rule) -> RuleOut:
+    return RuleOut(
+        id=rule.id,
+        layer=rule.layer,
+        statutory=rule.statutory,
+        categories=sorted(rule.categories),
+        relationships=sorted(rule.relationships),
+        unlinked=rule.unlinked,
+        over_pence=rule.over_pence,
+        replaces=rule.replaces,
+        versions=[
+            {
+                "effective_from": v.effective_from.isoformat(),
+                "effective_to": v.effective_to.isoformat() if v.effective_to else None,
+                "decision": v.decision.label,
+                "sentence": v.sentence,
+                "conditions": list(v.conditions),
+                "sources": [{"title": title, "url": url} for title, url in v.sources],
+            }
+            for v in rule.versions
+        ],
+    )
+
+
+class SpendTaxonomyController(Controller):
+    path = "/api"
+    tags = ["Spending"]
+
+    @get("/spend-categories", operation_id="GetSpendTaxonomy")
+    async def taxonomy(self) -> TaxonomyOut:
+        """The national spend categories (with the card merchant codes that map to them) and rules."""
+        taxonomy = national()
+        return TaxonomyOut(
+            categories=[
+                CategoryOut(code=c.code, name=c.name, description=c.description, mcc=list(c.mcc))
+                for c in taxonomy.categories.values()
+            ],
+            rules=[to_rule(rule) for rule in taxonomy.rules],
+        )
+
+    @get("/authorities/{authority_id:uuid}/spend-rules", operation_id="ListAuthoritySpendRules")
+    async def authority_rules(self, db_session: AsyncSession, actor: Actor, authority_id: uuid.UUID) -> list[RuleOut]:
+        if actor.authority_id != authority_id:
+            raise AccessDeniedError("An authority's local rules are read by its own staff.")
+        return [to_rule(rule) for rule in await local_rules(db_session, authority_id, national())]
+
+    @put("/authorities/{authority_id:uuid}/spend-rules/{rule_id:str}", operation_id="SetAuthoritySpendRule")
+    async def set_rule(
+        self,
+        db_session: AsyncSession,
+        actor: Actor,
+        authority_id: uuid.UUID,
+        rule_id: str,
+        data: Annotated[LocalRuleIn, Body()],
+    ) -> RuleOut:
+        """Add or change a local rule; a change is a new dated version, so earlier decisions stand."""
+        rule = await set_authority_rule(db_session, actor, authority_id, {**data.definition, "id": rule_id})
+        return to_rule(rule)
+
+
+class SpendingController(Controller):
+    path = "/api/accounts/{account_id:uuid}"
+    tags = ["Spending"]
+
+    @get("/spend-check", operation_id="CheckSpend")
+    async def check(
+        self,
+        db_session: AsyncSession,
+        actor: Actor,
+        account_id: uuid.UUID,
+        on: date,
+        amount_pence: int,
+        category: str | None = None,
+        mcc: str | None = None,
+        payee: str = "",
+        relationship: Relationship = "none",
+        outcome: str | None = None,
+    ) -> SpendDecisionOut:
+        """May the Direct Payment pay for this? The decision, the rules behind it and their sources."""
+        spend = Spend(
+            on=on,
+            amount_pence=amount_pence,
+            category=category,
+            mcc=mcc,
+            payee=payee,
+            relationship=relationship,
+            outcome=outcome,
+        )
+        return to_decision(await check_proposed_spend(db_session, actor, account_id, spend))
+
+    @get("/spend-reviews", operation_id="ListSpendReviews")
+    async def reviews(
+        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, status: str | None = None
+    ) -> list[SpendReviewOut]:
+        """Approval requests and exceptions: the same list for the person, their bureau and the council."""
+        await authorize(db_session, actor, account_id, Action.VIEW)
+        return [to_review(row) for row in await account_reviews(db_session, account_id, status)]
+
+    @post("/spend-reviews/{review_id:uuid}/decide", operation_id="DecideSpendReview", status_code=200)
+    async def decide(
+        self,
+        db_session: AsyncSession,
+        actor: Actor,
+        account_id: uuid.UUID,
+        review_id: uuid.UUID,
+        data: Annotated[ReviewDecisionIn, Body()],
+    ) -> SpendReviewOut:
+        """The council approves or declines a request, or resolves an exception, always with a reason."""
+        review = await decide_account_review(
+            db_session, actor, account_id, review_id, outcome=data.outcome, reason=data.reason
+        )
+        return to_review(review)
+
+    @get("/spend-lines", operation_id="ListSpendLines")
+    async def lines(
+        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, unconfirmed: bool = False
+    ) -> list[SpendLineOut]:
+        """Money-out bank lines with their suggested or confirmed category and any review."""
+        await authorize(db_session, actor, account_id, Action.VIEW)
+        query = (
+            select(StatementLineRow, LineCategoryRow, SpendReviewRow)
+            .outerjoin(LineCategoryRow, LineCategoryRow.line_id == StatementLineRow.id)
+            .outerjoin(
+                SpendReviewRow,
+                (SpendReviewRow.subject_type == "statement_line") & (SpendReviewRow.subject_id == StatementLineRow.id),
+            )
+            .where(StatementLineRow.book_id == account_id, StatementLineRow.amount_pence < 0)
+            .order_by(StatementLineRow.value_on, StatementLineRow.source_line)
+        )
+        if unconfirmed:
+            query = query.where((LineCategoryRow.confirmed.is_(False)) | (LineCategoryRow.line_id.is_(None)))
+        return [
+            SpendLineOut(
+                line_id=line.id,
+                value_on=line.value_on,
+                description=line.description,
+                amount_pence=line.amount_pence,
+                category=category.category if category else None,
+                confirmed=bool(category and category.confirmed),
+                suggested_by=category.source if category else None,
+                reason=category.reason if category else None,
+                review_status=review.status if review else None,
+                review_kind=review.kind if review else None,
+            )
+            for line, category, review in (await db_session.execute(query)).all()
+        ]
+
+    @post("/statements/lines/{line_id:uuid}/category", operation_id="ConfirmLineCategory", status_code=200)
+    async def confirm(
+        self,
+        db_session: AsyncSession,
+        actor: Actor,
+        account_id: uuid.UUID,
+        line_id: uuid.UUID,
+        data: Annotated[LineCategoryIn, Body()],
+    ) -> SpendDecisionOut:
+        """Say what a money-out line was for (and for which outcome, and who the payee is to the person)."""
+        result, _ = await confirm_line(
+            db_session,
+            actor,
+            account_id,
+            line_id,
+            category=data.category,
+            outcome=data.outcome,
+            relationship=data.relationship,
+        )
+        return to_decision(result)
