@@ -7,6 +7,7 @@ Each opening, change and decision is an audit event in the account's chain, read
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -50,20 +51,34 @@ async def agreement_permissions(session: AsyncSession, account_id: uuid.UUID) ->
     return permissions
 
 
+@dataclass
+class SpendContext:
+    """What decides an account's spends besides the spend itself, read once for many spends."""
+
+    account: DpAccountRow
+    rules: list[Rule]
+    permissions: list[Permission]
+    standing: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+
+    @classmethod
+    async def load(cls, session: AsyncSession, account: DpAccountRow) -> SpendContext:
+        rules = await local_rules(session, account.authority_id, national())
+        return cls(account, rules, await agreement_permissions(session, account.id))
+
+    async def decide(self, session: AsyncSession, spend: Spend) -> SpendDecision:
+        approved: set[str] = set()
+        if spend.category:
+            key = (payee_key(spend.payee), spend.category)
+            if key not in self.standing:
+                self.standing[key] = await standing_approvals(
+                    session, self.account.id, key[0], key[1], [*national().rules, *self.rules]
+                )
+            approved = self.standing[key]
+        return decide(spend, national(), local_rules=self.rules, permissions=self.permissions, approved_rules=approved)
+
+
 async def decide_for_account(session: AsyncSession, account: DpAccountRow, spend: Spend) -> SpendDecision:
-    rules: list[Rule] = await local_rules(session, account.authority_id, national())
-    approved = set()
-    if spend.category:
-        approved = await standing_approvals(
-            session, account.id, payee_key(spend.payee), spend.category, [*national().rules, *rules]
-        )
-    return decide(
-        spend,
-        national(),
-        local_rules=rules,
-        permissions=await agreement_permissions(session, account.id),
-        approved_rules=approved,
-    )
+    return await (await SpendContext.load(session, account)).decide(session, spend)
 
 
 async def _audit_review(
@@ -115,13 +130,13 @@ async def check_imported_statement(
     if account is None:
         return []  # a ledger book with no DP account around it has no agreement or authority rules to check
     opened = []
+    context = await SpendContext.load(session, account)
     for item in await categorise_statement(session, account_id, statement_id, national()):
         if item.category is None:
             continue  # no suggestion: it waits for the person to say what it was
         line = item.line
-        result = await decide_for_account(
+        result = await context.decide(
             session,
-            account,
             Spend(
                 on=line.value_on,
                 amount_pence=-line.amount_pence,
