@@ -13,6 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ledgers import LedgerError
@@ -67,7 +68,7 @@ async def _previous_to_date(
             PayRunRow.paid_on < paid_on,
         )
         .order_by(PayslipRow.pa_id, PayRunRow.paid_on.desc(), PayRunRow.version.desc())
-        .distinct(PayslipRow.pa_id)
+        .ext(distinct_on(PayslipRow.pa_id))
     )
     return {pa_id: (taxable, tax) for pa_id, taxable, tax in rows}
 
