@@ -121,36 +121,67 @@ async def record_event(
     occurred_at: datetime | None = None,
 ) -> AuditEventRow:
     """Append an event; ``actor=None`` means the platform itself acted."""
-    details = details or {}
-    check_json_value(details)
+    [event] = await record_events(
+        session,
+        actor=actor,
+        events=[(action, subject_type, subject_id, details or {})],
+        account_id=account_id,
+        chain=chain,
+        mandate_id=mandate_id,
+        occurred_at=occurred_at,
+    )
+    return event
+
+
+async def record_events(
+    session: AsyncSession,
+    *,
+    actor: Actor | None,
+    events: list[tuple[str, str, uuid.UUID | str, dict[str, Any]]],
+    account_id: uuid.UUID | None = None,
+    chain: str | None = None,
+    mandate_id: uuid.UUID | None = None,
+    occurred_at: datetime | None = None,
+) -> list[AuditEventRow]:
+    """Append several events by one actor to one chain, in order, taking the chain's head once:
+    ``(action, subject_type, subject_id, details)`` each (an import that opens many reviews)."""
     if chain is None:
         if account_id is None:
             raise ValueError("an audit event needs an account or an explicit chain")
         chain = account_chain(account_id)
+    for _, _, _, details in events:
+        check_json_value(details)
     head = (await session.execute(_LOCK_HEAD, {"chain": chain, "genesis": GENESIS_HASH})).one()
-    event = AuditEventRow(
-        chain=chain,
-        seq=head.last_seq + 1,
-        occurred_at=occurred_at or utc_now(),
-        account_id=account_id,
-        actor_user_id=actor.user_id if actor else None,
-        actor_role=actor.role.value if actor else SYSTEM_ROLE,
-        actor_organisation_id=actor.organisation_id if actor else None,
-        mandate_id=mandate_id,
-        api_key_id=actor.api_key_id if actor else None,
-        action=action,
-        subject_type=subject_type,
-        subject_id=str(subject_id),
-        details=details,
-        request_id=current_request_id(),
-        prev_hash=head.last_hash,
-        hash="",
-    )
-    event.hash = link_hash(event.prev_hash, event_payload(event))
-    session.add(event)
+    seq, previous, when = head.last_seq, head.last_hash, occurred_at or utc_now()
+    rows = []
+    for action, subject_type, subject_id, details in events:
+        seq += 1
+        event = AuditEventRow(
+            chain=chain,
+            seq=seq,
+            occurred_at=when,
+            account_id=account_id,
+            actor_user_id=actor.user_id if actor else None,
+            actor_role=actor.role.value if actor else SYSTEM_ROLE,
+            actor_organisation_id=actor.organisation_id if actor else None,
+            mandate_id=mandate_id,
+            api_key_id=actor.api_key_id if actor else None,
+            action=action,
+            subject_type=subject_type,
+            subject_id=str(subject_id),
+            details=details,
+            request_id=current_request_id(),
+            prev_hash=previous,
+            hash="",
+        )
+        event.hash = previous = link_hash(event.prev_hash, event_payload(event))
+        rows.append(event)
+    if not rows:
+        return rows
+    session.add_all(rows)
     await session.flush()
-    await session.execute(_MOVE_HEAD, {"seq": event.seq, "hash": event.hash, "chain": chain})
+    await session.execute(_MOVE_HEAD, {"seq": seq, "hash": previous, "chain": chain})
     tracked = _this_request.get()
     if tracked is not None:
-        tracked.event_ids.append(event.id)
-    return event
+        tracked.event_ids.extend(event.id for event in rows)
+    return rows

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agreements.service import account_agreements, load_agreement
-from dp_platform.audit.writer import authority_chain, note_unchanged, record_event
+from dp_platform.audit.writer import authority_chain, note_unchanged, record_event, record_events
 from dp_platform.tenancy.access import AccountAccess, authorize
 from dp_platform.tenancy.errors import AccessDeniedError
 from dp_platform.tenancy.policy import Action, Actor
@@ -81,6 +81,30 @@ async def decide_for_account(session: AsyncSession, account: DpAccountRow, spend
     return await (await SpendContext.load(session, account)).decide(session, spend)
 
 
+_REVIEW_ACTIONS = {
+    ("opened", "approval"): "spend.approval_requested",
+    ("opened", "exception"): "spend.exception_raised",
+    ("updated", "approval"): "spend.approval_requested",
+    ("updated", "exception"): "spend.exception_raised",
+    ("withdrawn", "approval"): "spend.review_withdrawn",
+    ("withdrawn", "exception"): "spend.review_withdrawn",
+}
+
+
+def _review_event(review: SpendReviewRow, happened: str) -> tuple[str, str, uuid.UUID, dict[str, Any]]:
+    details = {
+        "subject": f"{review.subject_type}:{review.subject_id}",
+        "occurred_on": review.occurred_on.isoformat(),
+        "amount_pence": review.amount_pence,
+        "payee": review.payee_key,
+        "category": review.category,
+        "decision": review.decision,
+        "rule_ids": list(review.rule_ids),
+        "sentence": review.sentence,
+    }
+    return _REVIEW_ACTIONS[(happened, review.kind)], "spend_review", review.id, details
+
+
 async def _audit_review(
     session: AsyncSession,
     actor: Actor | None,
@@ -89,32 +113,8 @@ async def _audit_review(
     review: SpendReviewRow,
     happened: str,
 ) -> None:
-    action = {
-        ("opened", "approval"): "spend.approval_requested",
-        ("opened", "exception"): "spend.exception_raised",
-        ("updated", "approval"): "spend.approval_requested",
-        ("updated", "exception"): "spend.exception_raised",
-        ("withdrawn", "approval"): "spend.review_withdrawn",
-        ("withdrawn", "exception"): "spend.review_withdrawn",
-    }[(happened, review.kind)]
-    await record_event(
-        session,
-        actor=actor,
-        action=action,
-        subject_type="spend_review",
-        subject_id=review.id,
-        account_id=account_id,
-        mandate_id=mandate_id,
-        details={
-            "subject": f"{review.subject_type}:{review.subject_id}",
-            "occurred_on": review.occurred_on.isoformat(),
-            "amount_pence": review.amount_pence,
-            "payee": review.payee_key,
-            "category": review.category,
-            "decision": review.decision,
-            "rule_ids": list(review.rule_ids),
-            "sentence": review.sentence,
-        },
+    await record_events(
+        session, actor=actor, events=[_review_event(review, happened)], account_id=account_id, mandate_id=mandate_id
     )
 
 
@@ -153,10 +153,18 @@ async def check_imported_statement(
             amount_pence=-line.amount_pence,
             description=line.description,
             result=result,
+            never_reviewed=True,
         )
         if review is not None and happened != "none":
-            await _audit_review(session, actor, account_id, mandate_id, review, happened)
             opened.append(review)
+    await session.flush()
+    await record_events(
+        session,
+        actor=actor,
+        events=[_review_event(review, "opened") for review in opened],
+        account_id=account_id,
+        mandate_id=mandate_id,
+    )
     return opened
 
 

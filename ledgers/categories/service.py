@@ -213,10 +213,12 @@ async def record_review(
     amount_pence: int,
     description: str,
     result: SpendDecision,
+    never_reviewed: bool = False,
 ) -> tuple[SpendReviewRow | None, str]:
     """Open, update or withdraw the subject's review for its decision. Returns the review and what
-    happened: ``opened``, ``updated``, ``withdrawn`` or ``none``."""
-    held = await review_of(session, subject_type, subject_id)
+    happened: ``opened``, ``updated``, ``withdrawn`` or ``none``. ``never_reviewed`` spares the
+    look-up for a subject just created (a newly imported line)."""
+    held = None if never_reviewed else await review_of(session, subject_type, subject_id)
     kind = {Decision.NEEDS_APPROVAL: "approval", Decision.NOT_ALLOWED: "exception"}.get(result.decision)
     if kind is None:
         if held is not None and held.status == "open":
@@ -253,7 +255,8 @@ async def record_review(
     review.rule_ids, review.sentence, review.status = result.rule_ids, result.sentence, "open"
     review.decided_by_user_id = review.decided_at = review.decision_reason = None
     session.add(review)
-    await session.flush()
+    if held is not None:
+        await session.flush()
     return review, "updated" if held is not None else "opened"
 
 
