@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dp_platform.audit.writer import record_event
 from dp_platform.auth.passwords import hash_password
 from dp_platform.demo_agreements import seed_demo_agreements
+from dp_platform.demo_statement import seed_demo_statement
 from dp_platform.tenancy.access import load_user_actor
 from dp_platform.tenancy.policy import SCOTTISH_TIME
 from dp_platform.tenancy.roles import AUTHORITY_ROLES, Role
@@ -137,6 +138,7 @@ async def seed_demo(session: AsyncSession) -> bool:
         (morag_account, users["morag@example.org"]),
         (callum_account, users["isla@example.org"]),
     )
+    await seed_demo_statement(session, morag_account, users["morag@example.org"])
     await _first_demo_pay_runs(
         session, morag_account, users["morag@example.org"], callum_account, users["isla@example.org"]
     )

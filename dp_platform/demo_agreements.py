@@ -19,6 +19,7 @@ OUTCOMES = [
 USES = [
     {"category": "pa_wages", "description": "Employing my personal assistants", "outcomes": ["O1", "O2"]},
     {"category": "short_breaks", "description": "Short breaks away from home", "outcomes": ["O2"]},
+    {"category": "activities", "description": "Swimming and the leisure centre", "outcomes": ["O2"]},
 ]
 
 
