@@ -113,3 +113,19 @@ async def record_received(
     session.add(payment)
     await session.flush()
     return payment, posted, False
+
+
+def arrivals(states: list[PaymentState], lines: list[tuple[date, int]]) -> list[tuple[date, date]]:
+    """Which bank lines ``(value_on, pence)`` are scheduled payments arriving: the net amount to the
+    penny, within ``GRACE_DAYS`` of the due date, not yet received; ``(due_on, received_on)`` each."""
+    found, used = [], set()
+    for state in states:
+        if state.received is not None:
+            continue
+        due = state.scheduled.due_on
+        for index, (value_on, pence) in enumerate(lines):
+            if index not in used and pence == state.scheduled.net_pence and abs((value_on - due).days) <= GRACE_DAYS:
+                used.add(index)
+                found.append((due, value_on))
+                break
+    return found

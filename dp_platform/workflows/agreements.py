@@ -9,17 +9,18 @@ The pay floor the terms are checked against is the platform's dated Scottish PA 
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agreements.errors import AgreementNotFoundError
-from agreements.payments import record_received
+from agreements.payments import arrivals, payment_states, record_received
 from agreements.service import (
     Agreement,
     TerminationReason,
+    account_agreements,
     draft_agreement,
     load_agreement,
     local_wording,
@@ -34,10 +35,11 @@ from agreements.validation import Floor
 from dp_platform.audit.writer import authority_chain, note_unchanged, record_account_event, record_event
 from dp_platform.tenancy.access import AccountAccess, authorize
 from dp_platform.tenancy.errors import AccessDeniedError
-from dp_platform.tenancy.policy import Action, Actor
+from dp_platform.tenancy.policy import SCOTTISH_TIME, Action, Actor
 from dp_platform.tenancy.roles import Role
 from dp_platform.tenancy.tables import AccountMemberRow
 from ledgers.columns import utc_now
+from ledgers.tables import StatementLineRow
 from payroll.rates import series
 
 
@@ -296,3 +298,55 @@ async def record_payment_for_account(
         },
     )
     return payment
+
+
+async def receive_from_statement(
+    session: AsyncSession,
+    actor: Actor | None,
+    account_id: uuid.UUID,
+    statement_id: uuid.UUID,
+    mandate_id: uuid.UUID | None,
+) -> int:
+    """Scheduled payments that a newly imported statement shows arriving are recorded as received."""
+    lines = [
+        (value_on, pence)
+        for value_on, pence in (
+            await session.execute(
+                select(StatementLineRow.value_on, StatementLineRow.amount_pence).where(
+                    StatementLineRow.statement_id == statement_id, StatementLineRow.amount_pence > 0
+                )
+            )
+        ).all()
+    ]
+    if not lines:
+        return 0
+    received = 0
+    for row in await account_agreements(session, account_id):
+        if row.status != "in_force":
+            continue
+        agreement = await load_agreement(session, row.id)
+        for due_on, value_on in arrivals(
+            await payment_states(session, agreement, datetime.now(SCOTTISH_TIME).date()), lines
+        ):
+            payment, posted, already = await record_received(session, agreement, due_on, value_on)
+            if already:
+                continue
+            received += 1
+            await record_event(
+                session,
+                actor=actor,
+                action="agreement.payment_received",
+                subject_type="agreement",
+                subject_id=row.id,
+                account_id=account_id,
+                mandate_id=mandate_id,
+                details={
+                    "reference": row.reference,
+                    "due_on": due_on.isoformat(),
+                    "received_on": value_on.isoformat(),
+                    "amount_pence": payment.amount_pence,
+                    "ledger_entry_id": str(posted.entry.id),
+                    "found_on": "imported bank statement",
+                },
+            )
+    return received

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dp_platform.audit.writer import note_unchanged, record_event
 from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.policy import Action, Actor
+from dp_platform.workflows.agreements import receive_from_statement
 from dp_platform.workflows.spending import check_imported_statement
 from ledgers.statements.service import ImportResult, import_statement
 
@@ -52,5 +53,6 @@ async def import_account_statement(
             "end_on": result.end_on.isoformat(),
         },
     )
+    await receive_from_statement(session, actor, account_id, result.statement_id, mandate_id)
     await check_imported_statement(session, actor, account_id, result.statement_id, mandate_id)
     return result

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import io
+from datetime import date
 
 import pdfplumber
 import pytest
@@ -246,3 +247,29 @@ async def test_validation_rechecks_the_latest_version(api, world):
     ]
     checked = (await api.get(f"{base(world)}/{agreement['id']}/validation", headers=world.headers("ann"))).json()
     assert checked["problems"] == [] and len(checked["warnings"]) == 1
+
+
+async def test_a_statement_showing_a_scheduled_payment_records_it_received(api, world):
+    from tests import statement_files as files
+    from tests.api.test_statements_api import upload
+
+    agreement = await in_force(api, world)
+    lines = [
+        (date(2026, 4, 16), "GLENMORE COUNCIL DIRECT PAYMENT", 104_062),
+        (date(2026, 5, 4), "GLENMORE COUNCIL DIRECT PAYMENT", 153_354),
+        (date(2026, 5, 6), "REFUND FROM SHOP", 1_999),
+        (date(2026, 6, 20), "GLENMORE COUNCIL DIRECT PAYMENT", 153_354),  # 19 days after 1 June: not that one
+    ]
+    assert (await upload(api, world, "ann", files.nationwide_csv(lines), "bank.csv")).status_code == 201
+    schedule = (await api.get(f"{base(world)}/{agreement['id']}/schedule", headers=world.headers("ann"))).json()
+    states = {p["due_on"]: (p["status"], p["received_on"]) for p in schedule}
+    assert states["2026-04-15"] == ("received", "2026-04-16")
+    assert states["2026-05-04"] == ("received", "2026-05-04")
+    assert states["2026-06-01"] == ("missed", None)
+    matched = await api.post(
+        f"/api/accounts/{world.accounts['a1']}/reconciliation/auto",
+        headers=world.headers("ann"),
+        json={"occurred_from": "2026-04-01", "occurred_to": "2026-05-31"},
+    )
+    assert matched.status_code == 200, matched.text
+    assert len(matched.json()) == 2

@@ -165,9 +165,10 @@ def test_demo_survives_ctrl_c_keeps_its_data_and_seeds_once(tmp_path: Path):
         # agreements: 2 drafted, Morag's signed twice and its first payment received, Callum's signed
         # by Isla; Morag's employer references and her 2 PAs' contracts; 3 timesheets, 2 pay runs
         # drafted, Morag's finalised (Callum's stays a draft: a sleepover below the PA minimum);
-        # Morag's May statement imported, opening an exception and an approval request
-        "platform_audit_events": 24,
-        "ledger_journal_entries": 5,
+        # Morag's May statement imported, the council's payment on it recorded as received, and an
+        # exception and an approval request opened
+        "platform_audit_events": 25,
+        "ledger_journal_entries": 6,
     }
 
 
