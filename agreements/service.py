@@ -198,8 +198,9 @@ async def redraft(
     agreement = await load_agreement(session, agreement_id, lock=True)
     version = agreement.latest
     if version.status != "draft":
+        why = "was withdrawn" if version.status == "withdrawn" else "has been signed; its words are fixed"
         raise AgreementStateError(
-            f"Version {version.number} has been signed; its words are fixed. Vary the agreement instead.",
+            f"Version {version.number} {why}. Vary the agreement instead.",
             field="version",
         )
     document, digest, warnings = _build(agreement.agreement.template_key, terms, floors, local)
@@ -229,7 +230,7 @@ async def vary(
             "agreement in force can be varied (change a draft by drafting it again).",
             field="agreement_id",
         )
-    if agreement.latest.number != current.number:
+    if agreement.latest.number != current.number and agreement.latest.status != "withdrawn":
         raise AgreementStateError(
             f"Variation {agreement.latest.number} is waiting to be signed or withdrawn; finish it first.",
             field="version",
@@ -241,7 +242,7 @@ async def vary(
     session.add(
         AgreementVersionRow(
             agreement_id=agreement_id,
-            number=current.number + 1,
+            number=agreement.latest.number + 1,
             varies_number=current.number,
             variation_reason=reason,
             content=document,
@@ -278,9 +279,11 @@ async def sign(
     if agreement.agreement.status == "terminated":
         raise AgreementStateError(f"{reference}: the agreement has ended.", field="version")
     if version.number != agreement.latest.number or version.status in ("superseded", "withdrawn", "in_force"):
-        done = {"in_force": "is already in force", "superseded": "has been superseded"}.get(
-            version.status, f"is not the current version (that is version {agreement.latest.number})"
-        )
+        done = {
+            "in_force": "is already in force",
+            "superseded": "has been superseded",
+            "withdrawn": "has been withdrawn",
+        }.get(version.status, f"is not the current version (that is version {agreement.latest.number})")
         raise AgreementStateError(f"{reference} {done}; it cannot be signed.", field="version")
     if shown_hash != version.content_hash:
         raise AgreementStateError(
@@ -320,6 +323,23 @@ async def sign(
     session.add(version)
     await session.flush()
     return await load_agreement(session, agreement_id), comes_into_force
+
+
+async def withdraw(session: AsyncSession, agreement_id: uuid.UUID, number: int) -> Agreement:
+    """Withdraw a version not yet in force (a draft, or one only the person has signed): a variation
+    nobody wants any more, or a first draft the council will not go ahead with."""
+    agreement = await load_agreement(session, agreement_id, lock=True)
+    version = agreement.version(number)
+    if version.status not in ("draft", "signed_by_holder"):
+        raise AgreementStateError(
+            f"Version {number} is {version.status.replace('_', ' ')}: only a version not yet in force can be "
+            "withdrawn.",
+            field="version",
+        )
+    version.status = "withdrawn"
+    session.add(version)
+    await session.flush()
+    return await load_agreement(session, agreement_id)
 
 
 async def terminate(

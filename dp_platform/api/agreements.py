@@ -35,6 +35,7 @@ from dp_platform.api.schemas.agreements import (
     ValidationOut,
     VariationIn,
     VersionOut,
+    WithdrawIn,
     WordingIn,
 )
 from dp_platform.tenancy.access import authorize
@@ -49,6 +50,7 @@ from dp_platform.workflows.agreements import (
     sign_for_account,
     terminate_for_account,
     vary_for_account,
+    withdraw_for_account,
 )
 
 
@@ -259,6 +261,23 @@ class AgreementController(Controller):
         """A new version of an agreement in force, with what changed clause by clause and term by term."""
         return to_agreement(
             await vary_for_account(db_session, actor, account_id, agreement_id, terms=data.terms, reason=data.reason)
+        )
+
+    @post(
+        "/{agreement_id:uuid}/versions/{number:int}/withdraw", operation_id="WithdrawAgreementVersion", status_code=200
+    )
+    async def withdraw(
+        self,
+        db_session: AsyncSession,
+        actor: Actor,
+        account_id: uuid.UUID,
+        agreement_id: uuid.UUID,
+        number: int,
+        data: Annotated[WithdrawIn, Body()],
+    ) -> AgreementOut:
+        """Withdraw a version not yet in force (a variation nobody wants now), with the reason."""
+        return to_agreement(
+            await withdraw_for_account(db_session, actor, account_id, agreement_id, number, data.reason)
         )
 
     @post("/{agreement_id:uuid}/terminate", operation_id="TerminateAgreement", status_code=200)

@@ -29,6 +29,7 @@ from agreements.service import (
     sign,
     terminate,
     vary,
+    withdraw,
 )
 from agreements.tables import AgreementPaymentRow, AgreementRow
 from agreements.validation import Floor
@@ -198,6 +199,24 @@ async def vary_for_account(
             "clauses_changed": [clause.id for clause in clauses],
             "terms_changed": [term.path for term in changed_terms],
         },
+    )
+    return agreement
+
+
+async def withdraw_for_account(
+    session: AsyncSession, actor: Actor, account_id: uuid.UUID, agreement_id: uuid.UUID, number: int, reason: str
+) -> Agreement:
+    access = await authorize(session, actor, account_id, Action.ISSUE_AGREEMENT)
+    await agreement_for(session, access, agreement_id)
+    agreement = await withdraw(session, agreement_id, number)
+    await record_account_event(
+        session,
+        access,
+        actor=actor,
+        action="agreement.version_withdrawn",
+        subject_type="agreement",
+        subject_id=agreement_id,
+        details={"reference": agreement.agreement.reference, "version": number, "reason": reason},
     )
     return agreement
 

@@ -273,3 +273,35 @@ async def test_a_statement_showing_a_scheduled_payment_records_it_received(api, 
     )
     assert matched.status_code == 200, matched.text
     assert len(matched.json()) == 2
+
+
+async def test_a_variation_nobody_wants_is_withdrawn_and_a_new_one_can_follow(api, world):
+    agreement = await in_force(api, world)
+    url = f"{base(world)}/{agreement['id']}"
+    first = await api.post(
+        f"{url}/variations",
+        headers=world.headers("worker_a"),
+        json={"terms": {**MORAG, "notice_weeks": 2}, "reason": "a"},
+    )
+    assert first.status_code == 201
+    blocked = await api.post(
+        f"{url}/variations",
+        headers=world.headers("worker_a"),
+        json={"terms": {**MORAG, "notice_weeks": 3}, "reason": "b"},
+    )
+    assert blocked.status_code == 409 and "waiting to be signed or withdrawn" in blocked.json()["detail"]
+    reason = {"reason": "Ann asked for 3 weeks' notice instead."}
+    assert (await api.post(f"{url}/versions/2/withdraw", headers=world.headers("ann"), json=reason)).status_code == 403
+    withdrawn = await api.post(f"{url}/versions/2/withdraw", headers=world.headers("worker_a"), json=reason)
+    assert [v["status"] for v in withdrawn.json()["versions"]] == ["in_force", "withdrawn"]
+    in_force_again = await api.post(f"{url}/versions/1/withdraw", headers=world.headers("worker_a"), json=reason)
+    assert in_force_again.status_code == 409
+    signing = await sign(api, world, withdrawn.json(), 2, "ann")
+    assert signing.status_code == 409 and "has been withdrawn" in signing.json()["detail"]
+    second = await api.post(
+        f"{url}/variations",
+        headers=world.headers("worker_a"),
+        json={"terms": {**MORAG, "notice_weeks": 3}, "reason": "b"},
+    )
+    assert second.status_code == 201 and second.json()["versions"][2]["number"] == 3
+    assert [t["path"] for t in second.json()["versions"][2]["terms_changed"]] == ["notice_weeks"]

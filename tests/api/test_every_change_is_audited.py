@@ -262,6 +262,15 @@ async def _vary_agreement(api, world, db):
     )
 
 
+async def _withdraw_version(api, world, db):
+    varied = (await _vary_agreement(api, world, db)).json()
+    return await api.post(
+        f"/api/accounts/{world.accounts['a1']}/agreements/{varied['id']}/versions/2/withdraw",
+        headers=world.headers("worker_a"),
+        json={"reason": "not needed after all"},
+    )
+
+
 async def _terminate_agreement(api, world, db):
     agreement = await _agreement_in_force(api, world, db)
     return await api.post(
@@ -379,6 +388,9 @@ EXAMPLES: dict[tuple[str, str], Example] = {
     ),
     ("POST", "/api/accounts/{account_id:uuid}/agreements/{agreement_id:uuid}/variations"): _vary_agreement,
     ("POST", "/api/accounts/{account_id:uuid}/agreements/{agreement_id:uuid}/terminate"): _terminate_agreement,
+    ("POST", "/api/accounts/{account_id:uuid}/agreements/{agreement_id:uuid}/versions/{number:int}/withdraw"): (
+        _withdraw_version
+    ),
     (
         "POST",
         "/api/accounts/{account_id:uuid}/agreements/{agreement_id:uuid}/payments/{due_on:date}/received",

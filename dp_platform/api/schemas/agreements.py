@@ -44,6 +44,10 @@ class VariationIn(Schema):
     reason: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
 
 
+class WithdrawIn(Schema):
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+
+
 class SignIn(Schema):
     content_hash: Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{64}$")]
     """The hash of the version as it was shown to the signer (from GET of the agreement or on its PDF)."""
