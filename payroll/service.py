@@ -268,9 +268,16 @@ async def finalise_pay_run(
     *,
     override_reason: str | None,
     finalised_at: datetime,
+    drafted: PayRun | None = None,
 ) -> tuple[PayRun, PostedEntry, bool]:
-    """Post the run to the ledger and fix it. Returns the run, its entry, and whether it was final already."""
-    pay_run = await get_pay_run(session, employer_account_id, run_id, lock=True)
+    """Post the run to the ledger and fix it. Returns the run, its entry, and whether it was final already.
+
+    ``drafted`` is the run as ``draft_pay_run`` returned it earlier in the same transaction (which
+    holds its lock), sparing the reload; a bureau run drafts and finalises thousands in a row."""
+    if drafted is not None and drafted.run.id == run_id and drafted.run.employer_account_id == employer_account_id:
+        pay_run = drafted
+    else:
+        pay_run = await get_pay_run(session, employer_account_id, run_id, lock=True)
     run = pay_run.run
     draft = ledger_draft(pay_run)
     if run.status == "finalised":

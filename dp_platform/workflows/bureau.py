@@ -113,6 +113,8 @@ async def _run_employer(
             # A batch that is safe to repeat (drafts recalculate, finalising is idempotent) need not wait
             # for the disk at each employer's commit; a crash loses at most the last moments, never half.
             await session.execute(text("SET LOCAL synchronous_commit = off"))
+            # Held for the whole transaction, so both access checks find it in the session's identity map.
+            _held = await session.get(DpAccountRow, account_id)
             pay_run = await draft_account_pay_run(
                 session,
                 actor,
@@ -127,7 +129,9 @@ async def _run_employer(
             if pay_run.findings:
                 detail = f"{len(pay_run.findings)} fair-work finding(s): left as a draft for a person to decide"
             elif finalise:
-                await finalise_account_pay_run(session, actor, account_id, pay_run.run.id, override_reason=None)
+                await finalise_account_pay_run(
+                    session, actor, account_id, pay_run.run.id, override_reason=None, drafted=pay_run
+                )
                 status = "finalised"
             return EmployerOutcome(
                 account_id, reference, status, len(pay_run.payslips), pay_run.total("gross_pence"), detail

@@ -358,10 +358,11 @@ async def finalise_account_pay_run(
     run_id: uuid.UUID,
     *,
     override_reason: str | None,
+    drafted: PayRun | None = None,
 ) -> PayRun:
     access = await authorize(session, actor, account_id, Action.RUN_PAYROLL)
     pay_run, posted, already = await finalise_pay_run(
-        session, account_id, run_id, override_reason=override_reason, finalised_at=utc_now()
+        session, account_id, run_id, override_reason=override_reason, finalised_at=utc_now(), drafted=drafted
     )
     if already:
         note_unchanged()

@@ -65,4 +65,3 @@ async def test_draft_sign_and_print_as_named_users(database_url, db, world, tmp_
     assert printed.returncode == 0, printed.stdout + printed.stderr
     with pdfplumber.open(out) as document:
         assert content_hash in document.pages[0].extract_text().replace("\n", "")
-
