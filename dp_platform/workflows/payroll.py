@@ -14,7 +14,7 @@ from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.policy import Action, Actor
 from ledgers.columns import utc_now
 from payroll.contracts import ContractRate, resolve
-from payroll.errors import PayrollError
+from payroll.errors import PayrollError, PayrollNotFoundError
 from payroll.holiday import HolidayScheme
 from payroll.payslip_pdf import PayslipDocument, PayslipLine, pounds
 from payroll.periods import PayFrequency
@@ -110,7 +110,7 @@ async def set_employer(
 async def own_pa(session: AsyncSession, account_id: uuid.UUID, pa_id: uuid.UUID) -> PersonalAssistantRow:
     pa = await session.get(PersonalAssistantRow, pa_id)
     if pa is None or pa.employer_account_id != account_id:
-        raise PayrollError(f"There is no PA {pa_id} on this account.", field="pa_id")
+        raise PayrollNotFoundError(f"There is no PA {pa_id} on this account.", field="pa_id")
     return pa
 
 

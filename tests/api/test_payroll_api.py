@@ -518,3 +518,26 @@ async def test_a_leaver_gets_p45_figures_and_no_more_hours(api, world):
     fps = (await api.get(f"{base(world)}/pay-runs/{run['id']}/fps", headers=headers)).json()
     assert fps["employees"][0]["leaving_date"] == "2026-05-01"
     assert (await api.get(f"{pa_url}/p45", headers=world.headers("finance_b"))).status_code == 404
+
+
+async def test_the_new_pa_records_are_denied_outside_the_account(api, world):
+    pa = await add_ailsa(api, world)
+    url = f"{base(world)}/pas/{pa['id']}"
+    writes = [
+        ("contract-rates", {"rates": [{"kind": "night", "hourly_rate_pence": 1600, "effective_from": "2026-04-06"}]}),
+        ("sickness", {"first_day": "2026-04-20", "last_day": "2026-04-21"}),
+        ("leave", {"left_on": "2026-05-01"}),
+    ]
+    for path, body in writes:
+        for user, status in (("finance_b", 404), ("bea", 404), ("finance_a", 403), ("bureau_y", 404)):
+            response = await api.post(f"{url}/{path}", headers=world.headers(user), json=body)
+            assert response.status_code == status, (path, user, response.text)
+    for path in ("contract-rates", "sickness", "holiday", "p45"):
+        for user in ("finance_b", "bea", "bureau_y"):
+            assert (await api.get(f"{url}/{path}", headers=world.headers(user))).status_code == 404, (path, user)
+    other = f"{base(world, 'a2')}/pas/{pa['id']}/contract-rates"  # Bea's account, Ann's PA: not found
+    assert (await api.get(other, headers=world.headers("bea"))).status_code == 404
+    employer = f"{base(world)}/payroll-employer"
+    assert (await api.get(employer, headers=world.headers("finance_b"))).status_code == 404
+    refs = {"paye_reference": "123/AB45678", "accounts_office_reference": "123PA00012345"}
+    assert (await api.put(employer, headers=world.headers("finance_a"), json=refs)).status_code == 403
