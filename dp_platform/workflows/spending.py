@@ -28,7 +28,6 @@ from ledgers.categories.service import (
     line_category,
     local_rules,
     record_review,
-    review_of,
     set_local_rule,
     standing_approvals,
 )
@@ -333,7 +332,3 @@ async def set_authority_rule(
         details={"rule": rule.id, "versions": len(rule.versions), "replaces": rule.replaces},
     )
     return rule
-
-
-async def review_for_line(session: AsyncSession, line_id: uuid.UUID) -> SpendReviewRow | None:
-    return await review_of(session, "statement_line", line_id)
