@@ -19,6 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from agreements.errors import AgreementInvalidError
 from agreements.terms import REPRESENTATIVE_ROLES, BudgetKind, Frequency, ManagedBy, Terms
 from ledgers.categories.taxonomy import national
+from ledgers.money import Money
 
 WEEKS_IN_YEAR = 52
 
@@ -32,10 +33,8 @@ class Floor:
 
 
 def money(pence: int | Decimal) -> str:
-    pence = int(Decimal(pence).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    sign = "-" if pence < 0 else ""
-    whole, part = divmod(abs(pence), 100)
-    return f"{sign}£{whole:,}.{part:02d}"
+    """Pounds as a person reads them; a worked-out Decimal amount is rounded half up to the penny first."""
+    return str(Money(_round(Decimal(pence))))
 
 
 def _round(value: Decimal) -> int:
