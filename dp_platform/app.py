@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from dp_platform.api.accounts import AccountController
@@ -30,7 +35,13 @@ from dp_platform.db.engine import create_engine, create_sqlalchemy_plugin
 from dp_platform.errors import EXCEPTION_HANDLERS
 from dp_platform.observability import configure_logging, request_id_middleware
 from dp_platform.settings import Settings, get_settings
+from dp_platform.web.auth import WebAuthController
+from dp_platform.web.formatting import FILTERS
 from dp_platform.web.home import HomeController
+from dp_platform.web.session import API_PREFIXES, CSRF_COOKIE, secure_cookies
+from dp_platform.web.statements import StatementPages
+
+WEB = Path(__file__).parent / "web"
 
 
 def _version() -> str:
@@ -40,6 +51,35 @@ def _version() -> str:
         return "0.0.0"
 
 
+def _templates() -> TemplateConfig[JinjaTemplateEngine]:
+    def add_filters(engine: JinjaTemplateEngine) -> None:
+        engine.engine.filters.update(FILTERS)
+
+    return TemplateConfig(directory=WEB / "templates", engine=JinjaTemplateEngine, engine_callback=add_filters)
+
+
+def _csrf(settings: Settings) -> CSRFConfig:
+    """Every page form carries a token; the API, which reads no cookie, needs none."""
+    return CSRFConfig(
+        secret=settings.jwt_secret,
+        cookie_name=CSRF_COOKIE,
+        cookie_httponly=True,
+        cookie_secure=secure_cookies(settings),
+        cookie_samesite="lax",
+        exclude=[f"^{prefix}" for prefix in API_PREFIXES],
+    )
+
+
+def _docs() -> SwaggerRenderPlugin:
+    """Swagger UI from the package's own copy, so /docs works without the internet."""
+    return SwaggerRenderPlugin(
+        js_url="/static/swagger/swagger-ui-bundle.js",
+        css_url="/static/swagger/swagger-ui.css",
+        standalone_preset_js_url="/static/swagger/swagger-ui-standalone-preset.js",
+        favicon='<link rel="icon" href="data:,">',
+    )
+
+
 def create_app(settings: Settings | None = None) -> Litestar:
     """Build the app; with no database URL configured this starts the embedded server first."""
     settings = resolve_database(settings or get_settings())
@@ -47,7 +87,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
     engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)  # type: ignore[arg-type]
     app = Litestar(
         route_handlers=[
+            create_static_files_router(path="/static", directories=[WEB / "static"], include_in_schema=False),
             HomeController,
+            WebAuthController,
+            StatementPages,
             HealthController,
             AuthController,
             AccountController,
@@ -73,8 +116,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             version=_version(),
             description="Scottish Self-directed Support Option 1: agreements, ledgers, PA payroll, audit.",
             path="/docs",
-            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+            render_plugins=[_docs()],
         ),
+        template_config=_templates(),
+        csrf_config=_csrf(settings),
         logging_config=None,
         state=State({"settings": settings, "auth_sessions": async_sessionmaker(engine, expire_on_commit=False)}),
     )

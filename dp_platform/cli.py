@@ -118,6 +118,7 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
         "dp-platform demo",
         f"  Database:  {_where(settings, server_version)}",
         f"  Demo data: {'added now' if seeded else 'already present, kept as it was'}",
+        f"  Web pages: {base}/  (sign in with a demo login below)",
         f"  API docs:  {base}/docs",
         f"  Health:    {base}/health",
         f"  Demo logins (password for all: {DEMO_PASSWORD}):",

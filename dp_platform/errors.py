@@ -4,6 +4,10 @@ Domain packages raise ``ledgers.errors.DomainError`` subclasses that say what ki
 failure they are (``category``); this module alone decides the HTTP status, so no domain
 module ever knows about HTTP. Litestar's own errors (404, 405, validation) and
 unexpected failures come out in the same shape, always carrying the request id.
+
+A page (any path outside the API, see ``dp_platform.web.session.is_page``) gets the same
+status with the same sentence as an HTML page instead, and a page that needs a login sends
+the browser to the sign-in page.
 """
 
 from __future__ import annotations
@@ -11,12 +15,15 @@ from __future__ import annotations
 import logging
 import re
 from typing import Any
+from urllib.parse import quote
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.response import Redirect, Template
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from dp_platform.observability import current_request_id
+from dp_platform.web.session import is_page
 from ledgers.errors import DomainError
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -44,12 +51,28 @@ _TITLES = {
     503: "Service unavailable",
 }
 
+_PAGE_TITLES = {404: "Page not found", 403: "You cannot do this"}
+
 logger = logging.getLogger(__name__)
 
 
 def _slug(error_type: type) -> str:
     name = error_type.__name__.removesuffix("Error")
     return re.sub(r"(?<!^)(?=[A-Z])", "-", name).lower()
+
+
+def _error_page(request: Request[Any, Any, Any], status: int, title: str, detail: str) -> Response[Any]:
+    if status == 401:
+        target = request.url.path if request.method == "GET" else "/home"
+        return Redirect(f"/login?next={quote(target, safe='/')}", status_code=303)
+    context = {
+        "title": title,
+        "detail": detail,
+        "status": status,
+        "request_id": current_request_id(),
+        "actor": request.scope.get("user"),
+    }
+    return Template(template_name="error.html", context=context, status_code=status)
 
 
 def problem_response(
@@ -60,7 +83,10 @@ def problem_response(
     title: str | None = None,
     problem_type: str = "about:blank",
     **extra: Any,
-) -> Response[dict[str, Any]]:
+) -> Response[Any]:
+    if is_page(request.url.path):
+        page_title = _PAGE_TITLES.get(status, title or _TITLES.get(status, "Error"))
+        return _error_page(request, status, page_title, detail)
     body = {
         "type": problem_type,
         "title": title or _TITLES.get(status, "Error"),
@@ -73,7 +99,7 @@ def problem_response(
     return Response(content=body, status_code=status, media_type=PROBLEM_MEDIA_TYPE)
 
 
-def _domain_error(request: Request[Any, Any, Any], error: DomainError) -> Response[dict[str, Any]]:
+def _domain_error(request: Request[Any, Any, Any], error: DomainError) -> Response[Any]:
     response = problem_response(
         request,
         status=STATUS_BY_CATEGORY[error.category],
@@ -87,7 +113,7 @@ def _domain_error(request: Request[Any, Any, Any], error: DomainError) -> Respon
     return response
 
 
-def _http_error(request: Request[Any, Any, Any], error: HTTPException) -> Response[dict[str, Any]]:
+def _http_error(request: Request[Any, Any, Any], error: HTTPException) -> Response[Any]:
     errors = error.extra if isinstance(error, ValidationException) and error.extra else None
     response = problem_response(request, status=error.status_code, detail=error.detail, errors=errors)
     if error.headers:
@@ -95,12 +121,12 @@ def _http_error(request: Request[Any, Any, Any], error: HTTPException) -> Respon
     return response
 
 
-def _database_unavailable(request: Request[Any, Any, Any], error: Exception) -> Response[dict[str, Any]]:
+def _database_unavailable(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
     logger.error("database unavailable: %s", type(error).__name__)
     return problem_response(request, status=503, detail="The database is not answering; try again shortly.")
 
 
-def _unexpected(request: Request[Any, Any, Any], error: Exception) -> Response[dict[str, Any]]:
+def _unexpected(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
     logger.exception("unhandled error", exc_info=error)
     return problem_response(
         request,

@@ -10,6 +10,7 @@ DomainError                 base of every domain error (ledgers, payroll, agreem
       ├── EntryNotFoundError         (404)
       ├── AlreadyReversedError       an entry can be reversed once (409)
       ├── BookNotOpenError           the DP account has no ledger yet (404)
+      ├── StatementNotFoundError     (404)
       └── StatementError             a bank statement that cannot be imported (422): file, line, field
 
 ``DomainError`` lives here, in the bottom layer, so that ``dp_platform`` can map every
@@ -79,6 +80,11 @@ class AlreadyReversedError(LedgerError):
 class BookNotOpenError(LedgerError):
     category = "not_found"
     title = "No ledger for this account"
+
+
+class StatementNotFoundError(LedgerError):
+    category = "not_found"
+    title = "No such statement"
 
 
 class StatementError(LedgerError):

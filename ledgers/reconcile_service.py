@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ledgers.accounts import AccountCode
@@ -240,3 +240,12 @@ async def reconciliation_report(session: AsyncSession, book_id: uuid.UUID, perio
         matched_posting_ids={posting for _, posting in matched},
         balances=balances,
     )
+
+
+async def unmatched_line_count(session: AsyncSession, book_id: uuid.UUID) -> int:
+    """Bank lines of the account that no ledger entry explains yet: what is left to reconcile."""
+    matched = select(MatchRow.id).where(MatchRow.statement_line_id == StatementLineRow.id).exists()
+    count = await session.scalar(
+        select(func.count()).select_from(StatementLineRow).where(StatementLineRow.book_id == book_id, ~matched)
+    )
+    return int(count or 0)

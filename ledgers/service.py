@@ -358,3 +358,26 @@ async def list_entries(
     )
     lines = await _lines_of(session, [entry.id for entry in entries])
     return [PostedEntry(entry=entry, lines=lines[entry.id]) for entry in entries]
+
+
+async def flows(
+    session: AsyncSession, book_id: uuid.UUID, code: AccountCode, *, occurred_from: date, occurred_to: date
+) -> tuple[int, int]:
+    """Money into and out of one account over ``[occurred_from, occurred_to]``: (in, out), both positive."""
+    amount = PostingRow.amount_pence
+    row = (
+        await session.execute(
+            select(
+                func.coalesce(func.sum(amount).filter(amount > 0), 0),
+                func.coalesce(-func.sum(amount).filter(amount < 0), 0),
+            )
+            .join(LedgerAccountRow, LedgerAccountRow.id == PostingRow.account_id)
+            .where(
+                PostingRow.book_id == book_id,
+                LedgerAccountRow.code == code.value,
+                PostingRow.occurred_on >= occurred_from,
+                PostingRow.occurred_on <= occurred_to,
+            )
+        )
+    ).one()
+    return int(row[0]), int(row[1])

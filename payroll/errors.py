@@ -39,6 +39,11 @@ class PayRunError(PayrollError):
     title = "Pay run cannot proceed"
 
 
+class AlreadyPaidError(PayRunError):
+    category = "conflict"
+    title = "Already paid"
+
+
 class PayRunHasFindingsError(PayrollError):
     category = "unprocessable"
     title = "Pay run has fair-work findings"

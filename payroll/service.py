@@ -21,7 +21,7 @@ from ledgers.accounts import AccountCode
 from ledgers.entries import JournalEntryDraft, Posting
 from ledgers.money import Money
 from ledgers.service import PostedEntry, post_entry
-from payroll.errors import PayRunError, PayRunHasFindingsError, PayRunNotFoundError
+from payroll.errors import AlreadyPaidError, PayRunError, PayRunHasFindingsError, PayRunNotFoundError
 from payroll.fair_work import WorkedTime, Worker
 from payroll.holiday import HolidayScheme
 from payroll.payslip import Payslip, PayslipRequest, calculate_payslip
@@ -236,6 +236,24 @@ async def get_pay_run(
     return PayRun(run, tuple(slips))
 
 
+async def account_pay_runs(session: AsyncSession, employer_account_id: uuid.UUID) -> list[PayRun]:
+    """Every pay run of the employer with its payslips, newest period first (a correction above what it corrects)."""
+    runs = list(
+        await session.scalars(
+            select(PayRunRow)
+            .where(PayRunRow.employer_account_id == employer_account_id)
+            .order_by(PayRunRow.period_start.desc(), PayRunRow.version.desc())
+        )
+    )
+    slips: dict[uuid.UUID, list[PayslipRow]] = {run.id: [] for run in runs}
+    if runs:
+        for slip in await session.scalars(
+            select(PayslipRow).where(PayslipRow.pay_run_id.in_(list(slips))).order_by(PayslipRow.id)
+        ):
+            slips[slip.pay_run_id].append(slip)
+    return [PayRun(run, tuple(slips[run.id])) for run in runs]
+
+
 def ledger_draft(pay_run: PayRun) -> JournalEntryDraft:
     """Wages and employer costs as expenses; net pay, HMRC and pension as what is owed."""
     amounts = [
@@ -382,3 +400,62 @@ async def fps_record(session: AsyncSession, employer_account_id: uuid.UUID, run_
         "employees": employees,
         "not_held_by_the_platform": missing,
     }
+
+
+@dataclass(frozen=True, slots=True)
+class TimesheetLine:
+    entry: TimesheetEntryRow
+    paid: bool
+    """A finalised pay run covers the day, so the line is fixed."""
+
+
+async def timesheet_lines(session: AsyncSession, pa: PersonalAssistantRow) -> list[TimesheetLine]:
+    paid_periods = (
+        await session.execute(
+            select(PayRunRow.period_start, PayRunRow.period_end).where(
+                PayRunRow.employer_account_id == pa.employer_account_id, PayRunRow.status == "finalised"
+            )
+        )
+    ).all()
+    entries = await session.scalars(
+        select(TimesheetEntryRow)
+        .where(TimesheetEntryRow.pa_id == pa.id)
+        .order_by(TimesheetEntryRow.worked_on.desc(), TimesheetEntryRow.created_at.desc())
+    )
+    return [
+        TimesheetLine(entry, any(start <= entry.worked_on <= end for start, end in paid_periods)) for entry in entries
+    ]
+
+
+async def finalised_run_covering(session: AsyncSession, employer_account_id: uuid.UUID, day: date) -> PayRunRow | None:
+    """The finalised pay run whose period holds ``day``: its hours are paid and can no longer change."""
+    return await session.scalar(
+        select(PayRunRow)
+        .where(
+            PayRunRow.employer_account_id == employer_account_id,
+            PayRunRow.status == "finalised",
+            PayRunRow.period_start <= day,
+            PayRunRow.period_end >= day,
+        )
+        .limit(1)
+    )
+
+
+async def remove_timesheet_entry(
+    session: AsyncSession, pa: PersonalAssistantRow, entry_id: uuid.UUID
+) -> TimesheetEntryRow:
+    """Take a wrong line off a timesheet before it is paid; once paid, a correction is a new run's business."""
+    entry = await session.get(TimesheetEntryRow, entry_id)
+    if entry is None or entry.pa_id != pa.id:
+        raise PayRunNotFoundError(f"{pa.full_name}'s timesheet has no such line.", field="entry_id")
+    paid = await finalised_run_covering(session, pa.employer_account_id, entry.worked_on)
+    if paid is not None:
+        raise AlreadyPaidError(
+            f"The hours of {entry.worked_on.day} {entry.worked_on:%B %Y} were paid in the pay run finalised for "
+            f"{paid.period_start.day} {paid.period_start:%B} to {paid.period_end.day} {paid.period_end:%B %Y}; "
+            "they can no longer be changed.",
+            field="entry_id",
+        )
+    await session.delete(entry)
+    await session.flush()
+    return entry

@@ -136,9 +136,18 @@ async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
 
 
 @pytest.fixture
-async def api(client: AsyncTestClient[Litestar], db: AsyncEngine) -> AsyncTestClient[Litestar]:
-    """The HTTP client, with the database emptied after the test."""
-    return client
+async def api(client: AsyncTestClient[Litestar], db: AsyncEngine) -> AsyncIterator[AsyncTestClient[Litestar]]:
+    """The HTTP client, with the database emptied and the browser cookies forgotten after the test."""
+    yield client
+    client.cookies.clear()
+
+
+@pytest.fixture
+async def pages(api: AsyncTestClient[Litestar], world, db: AsyncEngine):  # type: ignore[no-untyped-def]
+    """The same client as a browser: signs in with a cookie and posts forms with their CSRF token."""
+    from tests.pages import Pages
+
+    return Pages(api, world, db)
 
 
 @pytest.fixture

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Annotated
 
-from litestar import Controller, Response, get, post, put
+from litestar import Controller, Response, delete, get, post, put
 from litestar.params import Body
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,6 +26,7 @@ from dp_platform.api.schemas.payroll import (
     PersonalAssistantCreate,
     SicknessIn,
     SicknessOut,
+    TimesheetEntryOut,
     TimesheetIn,
 )
 from dp_platform.tenancy.access import authorize
@@ -40,9 +41,11 @@ from dp_platform.workflows.payroll import (
     record_leaver,
     record_sickness,
     record_timesheet,
+    remove_timesheet_line,
     set_contract_rates,
     set_employer,
 )
+from payroll.duties import duty_warnings
 from payroll.errors import PayrollNotFoundError
 from payroll.hmrc_summary import hmrc_month
 from payroll.leave_balance import leave_balance
@@ -50,11 +53,10 @@ from payroll.leavers import p45_details
 from payroll.payslip_pdf import render_payslip
 from payroll.periods import PayFrequency
 from payroll.service import PayRun as PayRunResult
-from payroll.service import fps_record, get_pay_run
+from payroll.service import fps_record, get_pay_run, timesheet_lines
 from payroll.sick_pay_service import absences_of
 from payroll.tables import ContractRateRow, PayrollEmployerRow, PersonalAssistantRow, SicknessAbsenceRow
 
-EXPIRY_WARNING_DAYS = 60
 TOTALS = (
     "gross_pence",
     "tax_pence",
@@ -64,20 +66,6 @@ TOTALS = (
     "employer_pension_pence",
     "net_pence",
 )
-
-
-def duty_warnings(pa: PersonalAssistantRow, today: date) -> list[str]:
-    warnings = []
-    if pa.pvg_checked_on is None:
-        warnings.append("No PVG scheme membership check is recorded.")
-    if pa.right_to_work_checked_on is None:
-        warnings.append("No right-to-work check is recorded.")
-    if pa.right_to_work_expires_on is not None:
-        if pa.right_to_work_expires_on < today:
-            warnings.append(f"The right to work expired on {pa.right_to_work_expires_on.isoformat()}.")
-        elif pa.right_to_work_expires_on <= today + timedelta(days=EXPIRY_WARNING_DAYS):
-            warnings.append(f"The right to work expires on {pa.right_to_work_expires_on.isoformat()}; check again.")
-    return warnings
 
 
 def to_employer(row: PayrollEmployerRow) -> PayrollEmployer:
@@ -178,6 +166,32 @@ class PayrollController(Controller):
             [(e.worked_on, e.hours, e.kind, e.hourly_rate_pence) for e in data.entries],
         )
         return {"entries_recorded": len(rows)}
+
+    @get("/pas/{pa_id:uuid}/timesheet", operation_id="ListTimesheet")
+    async def list_timesheet(
+        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, pa_id: uuid.UUID
+    ) -> list[TimesheetEntryOut]:
+        """The PA's timesheet lines, newest day first, each saying whether a finalised run has paid it."""
+        await authorize(db_session, actor, account_id, Action.VIEW)
+        pa = await own_pa(db_session, account_id, pa_id)
+        return [
+            TimesheetEntryOut(
+                id=line.entry.id,
+                worked_on=line.entry.worked_on,
+                hours=line.entry.hours,
+                kind=line.entry.kind,
+                hourly_rate_pence=line.entry.hourly_rate_pence,
+                paid=line.paid,
+            )
+            for line in await timesheet_lines(db_session, pa)
+        ]
+
+    @delete("/pas/{pa_id:uuid}/timesheet/{entry_id:uuid}", operation_id="RemoveTimesheetLine")
+    async def remove_timesheet_line(
+        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, pa_id: uuid.UUID, entry_id: uuid.UUID
+    ) -> None:
+        """Take a wrongly entered line off before a finalised run pays it (409 after); then add the right one."""
+        await remove_timesheet_line(db_session, actor, account_id, pa_id, entry_id)
 
     @get("/pas/{pa_id:uuid}/contract-rates", operation_id="ListContractRates")
     async def list_contract_rates(

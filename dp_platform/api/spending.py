@@ -9,7 +9,6 @@ from typing import Annotated
 
 from litestar import Controller, get, post, put
 from litestar.params import Body
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.api.schemas.spending import (
@@ -35,10 +34,9 @@ from dp_platform.workflows.spending import (
     set_authority_rule,
 )
 from ledgers.categories.engine import Spend, SpendDecision
-from ledgers.categories.service import account_reviews, local_rules
-from ledgers.categories.tables import LineCategoryRow, SpendReviewRow
+from ledgers.categories.service import account_reviews, local_rules, spend_lines
+from ledgers.categories.tables import SpendReviewRow
 from ledgers.categories.taxonomy import Rule, national
-from ledgers.tables import StatementLineRow
 
 
 def to_decision(result: SpendDecision) -> SpendDecisionOut:
@@ -202,32 +200,20 @@ class SpendingController(Controller):
     ) -> list[SpendLineOut]:
         """Money-out bank lines with their suggested or confirmed category and any review."""
         await authorize(db_session, actor, account_id, Action.VIEW)
-        query = (
-            select(StatementLineRow, LineCategoryRow, SpendReviewRow)
-            .outerjoin(LineCategoryRow, LineCategoryRow.line_id == StatementLineRow.id)
-            .outerjoin(
-                SpendReviewRow,
-                (SpendReviewRow.subject_type == "statement_line") & (SpendReviewRow.subject_id == StatementLineRow.id),
-            )
-            .where(StatementLineRow.book_id == account_id, StatementLineRow.amount_pence < 0)
-            .order_by(StatementLineRow.value_on, StatementLineRow.source_line)
-        )
-        if unconfirmed:
-            query = query.where((LineCategoryRow.confirmed.is_(False)) | (LineCategoryRow.line_id.is_(None)))
         return [
             SpendLineOut(
-                line_id=line.id,
-                value_on=line.value_on,
-                description=line.description,
-                amount_pence=line.amount_pence,
-                category=category.category if category else None,
-                confirmed=bool(category and category.confirmed),
-                suggested_by=category.source if category else None,
-                reason=category.reason if category else None,
-                review_status=review.status if review else None,
-                review_kind=review.kind if review else None,
+                line_id=found.line.id,
+                value_on=found.line.value_on,
+                description=found.line.description,
+                amount_pence=found.line.amount_pence,
+                category=found.category.category if found.category else None,
+                confirmed=found.confirmed,
+                suggested_by=found.category.source if found.category else None,
+                reason=found.category.reason if found.category else None,
+                review_status=found.review.status if found.review else None,
+                review_kind=found.review.kind if found.review else None,
             )
-            for line, category, review in (await db_session.execute(query)).all()
+            for found in await spend_lines(db_session, account_id, unconfirmed=unconfirmed)
         ]
 
     @post("/statements/lines/{line_id:uuid}/category", operation_id="ConfirmLineCategory", status_code=200)

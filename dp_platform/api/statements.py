@@ -16,7 +16,8 @@ from dp_platform.api.schemas.statements import Statement, StatementImport, State
 from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.workflows.statements import import_account_statement
-from ledgers.tables import StatementLineRow, StatementRow
+from ledgers.statements.service import account_statements
+from ledgers.tables import StatementLineRow
 
 MAX_STATEMENT_BYTES = 64 * 1024 * 1024
 
@@ -58,9 +59,7 @@ class StatementController(Controller):
     @get("", operation_id="ListStatements")
     async def list_statements(self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID) -> list[Statement]:
         await authorize(db_session, actor, account_id, Action.VIEW)
-        rows = await db_session.scalars(
-            select(StatementRow).where(StatementRow.book_id == account_id).order_by(StatementRow.start_on)
-        )
+        rows = reversed(await account_statements(db_session, account_id))
         return [Statement(**{name: getattr(row, name) for name in Statement.__struct_fields__}) for row in rows]
 
     @get("/lines", operation_id="ListStatementLines")

@@ -1,9 +1,10 @@
 """No change without its audit event.
 
-A request that changes state (POST, PUT, PATCH, DELETE) and is about to answer 2xx
-must have written at least one audit event. If it has not, the answer becomes a 500
-problem instead, and because the request's transaction commits only on success, the
-unaudited change is rolled back: a forgotten ``record_event`` cannot reach the database.
+A request that changes state (POST, PUT, PATCH, DELETE) and is about to answer 2xx, or
+3xx (a page form redirects after it succeeds), must have written at least one audit event.
+If it has not, the answer becomes a 500 problem instead, and because the request's
+transaction commits only on success, the unaudited change is rolled back: a forgotten
+``record_event`` cannot reach the database.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ async def require_audit_for_changes(response: Response) -> Response:  # type: ig
     if (
         tracked is not None
         and tracked.method in STATE_CHANGING_METHODS
-        and 200 <= response.status_code < 300
+        and 200 <= response.status_code < 400
         and not tracked.event_ids
         and not tracked.unchanged
     ):

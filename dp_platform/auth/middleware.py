@@ -1,9 +1,10 @@
 """Authentication on every request except the routes marked public.
 
 A request carries either ``Authorization: Bearer <token>`` (a person) or ``X-API-Key``
-(a bureau's system). The actor is loaded fresh from the database on each request, so a
-logged-out token, a deactivated user, a revoked key or a revoked mandate stops working
-at once, on every app server.
+(a bureau's system); a page request may instead carry the same token in the session cookie
+(``dp_platform.web.session``), which the API never reads. The actor is loaded fresh from
+the database on each request, so a logged-out token, a deactivated user, a revoked key or
+a revoked mandate stops working at once, on every app server.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dp_platform.auth.tokens import read_token
 from dp_platform.settings import Settings
 from dp_platform.tenancy.access import load_user_actor
 from dp_platform.tenancy.errors import NotAuthenticatedError
+from dp_platform.web.session import SESSION_COOKIE, is_page
 from ledgers.columns import utc_now
 
 PUBLIC = "public"
@@ -33,6 +35,10 @@ class AuthenticationMiddleware(AbstractAuthenticationMiddleware):
         sessions: async_sessionmaker[AsyncSession] = connection.app.state.auth_sessions
         api_key = connection.headers.get("x-api-key")
         authorization = connection.headers.get("authorization", "")
+        if not api_key and not authorization and is_page(connection.url.path):
+            cookie = connection.cookies.get(SESSION_COOKIE)
+            if cookie:
+                authorization = f"Bearer {cookie}"
         async with sessions() as session, session.begin():
             if api_key:
                 actor = await actor_for_api_key(session, api_key, now=utc_now())
@@ -52,4 +58,6 @@ class AuthenticationMiddleware(AbstractAuthenticationMiddleware):
 
 
 def authentication_middleware() -> DefineMiddleware:
-    return DefineMiddleware(AuthenticationMiddleware, exclude=["^/docs", "^/schema"], exclude_from_auth_key=PUBLIC)
+    return DefineMiddleware(
+        AuthenticationMiddleware, exclude=["^/docs", "^/schema", "^/static/"], exclude_from_auth_key=PUBLIC
+    )

@@ -28,7 +28,7 @@ def create_sqlalchemy_plugin(engine: AsyncEngine) -> SQLAlchemyPlugin:
         engine_instance=engine,
         metadata=metadata,
         create_all=False,
-        before_send_handler="autocommit",
+        before_send_handler="autocommit_include_redirects",
         session_config=AsyncSessionConfig(expire_on_commit=False),
         set_default_exception_handler=False,
     )

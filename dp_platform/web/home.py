@@ -1,37 +1,70 @@
-"""The landing page: where a newcomer who opens the server's address finds their way."""
+"""The landing page, each person's home, the list of accounts they may see, and one account's overview."""
 
 from __future__ import annotations
 
-from litestar import Controller, MediaType, get
+import uuid
+from typing import Any
+
+from litestar import Controller, Request, get
+from litestar.response import Redirect, Template
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.auth.middleware import PUBLIC
-
-_PAGE = """<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>dp-platform</title>
-<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;line-height:1.5}
-a{color:#0b4f8a}</style></head>
-<body>
-<main>
-<h1>dp-platform</h1>
-<p>One shared record of a Self-directed Support Option 1 Direct Payment: the agreement, the account's
-ledger, PA payroll and an audit trail the employer and the authority both read.</p>
-<ul>
-<li><a href="/docs">API documentation</a> (OpenAPI, interactive)</li>
-<li><a href="/docs/openapi.json">OpenAPI schema</a> (JSON)</li>
-<li><a href="/health">Health</a>: database version and schema state</li>
-</ul>
-</main>
-</body>
-</html>
-"""
+from dp_platform.tenancy.access import authorize, list_accounts
+from dp_platform.tenancy.policy import Action, Actor
+from dp_platform.tenancy.roles import Role
+from dp_platform.web.pages import account_nav, home_nav, render, today
+from dp_platform.web.session import SESSION_COOKIE
+from dp_platform.workflows.overview import account_overview
 
 
 class HomeController(Controller):
-    path = "/"
     include_in_schema = False
 
-    @get("", media_type=MediaType.HTML, operation_id="GetHome", opt={PUBLIC: True})
-    async def home(self) -> str:
-        return _PAGE
+    @get("/", opt={PUBLIC: True})
+    async def landing(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+        if request.cookies.get(SESSION_COOKIE):
+            return Redirect("/home", status_code=303)
+        return render(request, "landing.html", title="A shared record of Direct Payments", actor=None)
+
+    @get("/accessibility", opt={PUBLIC: True})
+    async def accessibility(self, request: Request[Any, Any, Any]) -> Template:
+        return render(request, "accessibility.html", title="Accessibility", actor=None)
+
+    @get("/home")
+    async def home(self, db_session: AsyncSession, actor: Actor) -> Redirect:
+        """Each person lands where their work is: a holder on their account, a bureau on its clients."""
+        if actor.role is Role.BUREAU_STAFF:
+            return Redirect("/clients", status_code=303)
+        accounts = await list_accounts(db_session, actor)
+        if actor.role is Role.EMPLOYER and len(accounts) == 1:
+            return Redirect(f"/accounts/{accounts[0].id}", status_code=303)
+        return Redirect("/accounts", status_code=303)
+
+    @get("/accounts")
+    async def accounts(self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor) -> Template:
+        rows = await list_accounts(db_session, actor)
+        return render(
+            request,
+            "accounts.html",
+            title="Direct Payment accounts",
+            actor=actor,
+            nav=home_nav(actor, "clients"),
+            accounts=rows,
+        )
+
+    @get("/accounts/{account_id:uuid}")
+    async def overview(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, account_id: uuid.UUID
+    ) -> Template:
+        access = await authorize(db_session, actor, account_id, Action.VIEW)
+        overview = await account_overview(db_session, access, today())
+        return render(
+            request,
+            "account/overview.html",
+            title=f"{access.account.holder_name}'s Direct Payment",
+            actor=actor,
+            nav=account_nav(access.account, "overview"),
+            account=access.account,
+            overview=overview,
+        )

@@ -20,7 +20,7 @@ from payroll.payslip_pdf import PayslipDocument, PayslipLine, pounds
 from payroll.periods import PayFrequency
 from payroll.rates import series
 from payroll.rti import employer_references
-from payroll.service import PayRun, draft_pay_run, finalise_pay_run, get_pay_run
+from payroll.service import PayRun, draft_pay_run, finalise_pay_run, get_pay_run, remove_timesheet_entry
 from payroll.sick_pay_service import absences_of
 from payroll.ssp import parse_qualifying_days
 from payroll.tables import (
@@ -222,6 +222,28 @@ async def record_timesheet(
         details={"entries": [[day.isoformat(), str(hours), kind, rate] for day, hours, kind, rate in resolved]},
     )
     return rows
+
+
+async def remove_timesheet_line(
+    session: AsyncSession, actor: Actor, account_id: uuid.UUID, pa_id: uuid.UUID, entry_id: uuid.UUID
+) -> TimesheetEntryRow:
+    """A line entered wrongly comes off before it is paid; a corrected line is then added as any other."""
+    access = await authorize(session, actor, account_id, Action.RUN_PAYROLL)
+    pa = await own_pa(session, account_id, pa_id)
+    entry = await remove_timesheet_entry(session, pa, entry_id)
+    await record_account_event(
+        session,
+        access,
+        actor=actor,
+        action="timesheet.line_removed",
+        subject_type="personal_assistant",
+        subject_id=pa_id,
+        details={
+            "entry_id": str(entry.id),
+            "entry": [entry.worked_on.isoformat(), str(entry.hours), entry.kind, entry.hourly_rate_pence],
+        },
+    )
+    return entry
 
 
 async def record_leaver(

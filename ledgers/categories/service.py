@@ -295,3 +295,36 @@ async def account_reviews(session: AsyncSession, book_id: uuid.UUID, status: str
     if status:
         query = query.where(SpendReviewRow.status == status)
     return list(await session.scalars(query.order_by(SpendReviewRow.occurred_on, SpendReviewRow.created_at)))
+
+
+@dataclass(frozen=True, slots=True)
+class SpendLine:
+    """A money-out bank line with what is known of it: its category (suggested or confirmed) and any review."""
+
+    line: StatementLineRow
+    category: LineCategoryRow | None
+    review: SpendReviewRow | None
+
+    @property
+    def confirmed(self) -> bool:
+        return bool(self.category and self.category.confirmed)
+
+
+async def spend_lines(
+    session: AsyncSession, book_id: uuid.UUID, *, statement_id: uuid.UUID | None = None, unconfirmed: bool = False
+) -> list[SpendLine]:
+    query = (
+        select(StatementLineRow, LineCategoryRow, SpendReviewRow)
+        .outerjoin(LineCategoryRow, LineCategoryRow.line_id == StatementLineRow.id)
+        .outerjoin(
+            SpendReviewRow,
+            (SpendReviewRow.subject_type == "statement_line") & (SpendReviewRow.subject_id == StatementLineRow.id),
+        )
+        .where(StatementLineRow.book_id == book_id, StatementLineRow.amount_pence < 0)
+        .order_by(StatementLineRow.value_on, StatementLineRow.source_line)
+    )
+    if statement_id is not None:
+        query = query.where(StatementLineRow.statement_id == statement_id)
+    if unconfirmed:
+        query = query.where((LineCategoryRow.confirmed.is_(False)) | (LineCategoryRow.line_id.is_(None)))
+    return [SpendLine(line, category, review) for line, category, review in (await session.execute(query)).all()]

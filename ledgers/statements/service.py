@@ -16,7 +16,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ledgers.errors import BookNotOpenError, StatementError
+from ledgers.errors import BookNotOpenError, StatementError, StatementNotFoundError
 from ledgers.ids import new_id
 from ledgers.statements.model import fingerprints
 from ledgers.statements.parse import parse_statement
@@ -132,4 +132,29 @@ async def import_statement(
             progress(written, len(records))
     return ImportResult(
         statement.id, parsed.format, len(parsed.lines), len(fresh), statement.start_on, statement.end_on
+    )
+
+
+async def account_statements(session: AsyncSession, book_id: uuid.UUID) -> list[StatementRow]:
+    return list(
+        await session.scalars(
+            select(StatementRow).where(StatementRow.book_id == book_id).order_by(StatementRow.start_on.desc())
+        )
+    )
+
+
+async def statement_of(session: AsyncSession, book_id: uuid.UUID, statement_id: uuid.UUID) -> StatementRow:
+    statement = await session.get(StatementRow, statement_id)
+    if statement is None or statement.book_id != book_id:
+        raise StatementNotFoundError("There is no such statement on this account.", field="statement_id")
+    return statement
+
+
+async def lines_of_statement(session: AsyncSession, statement_id: uuid.UUID) -> list[StatementLineRow]:
+    return list(
+        await session.scalars(
+            select(StatementLineRow)
+            .where(StatementLineRow.statement_id == statement_id)
+            .order_by(StatementLineRow.value_on, StatementLineRow.source_line)
+        )
     )

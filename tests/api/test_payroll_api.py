@@ -218,7 +218,7 @@ async def test_missing_duties_are_warned(api, world):
     )
     assert pa.json()["warnings"] == [
         "No PVG scheme membership check is recorded.",
-        "The right to work expired on 2020-01-01.",
+        "The right to work expired on 1 January 2020.",
     ]
 
 

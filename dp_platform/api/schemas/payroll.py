@@ -56,6 +56,16 @@ class TimesheetEntryIn(Schema):
     """Leave out to let the day decide: bank holiday (Scotland), weekend, or standard, as the contract has rates."""
 
 
+class TimesheetEntryOut(Schema):
+    id: uuid.UUID
+    worked_on: date
+    hours: Decimal
+    kind: str
+    hourly_rate_pence: int
+    paid: bool
+    """True once a finalised pay run covers the day: the line can no longer be removed."""
+
+
 class TimesheetIn(Schema):
     entries: Annotated[list[TimesheetEntryIn], msgspec.Meta(min_length=1, max_length=500)]
 

@@ -1,0 +1,147 @@
+"""What every page handler shares: rendering with the signed-in person and the account's menu,
+reading a form, turning a refusal into an error summary, and post/redirect/get with a message.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import quote, unquote
+
+from litestar import Request
+from litestar.datastructures import Cookie
+from litestar.response import Redirect, Template
+
+from dp_platform.tenancy.policy import SCOTTISH_TIME, Actor
+from dp_platform.tenancy.roles import Role
+from dp_platform.tenancy.tables import DpAccountRow
+from ledgers.errors import DomainError
+
+FLASH_COOKIE = "dp_flash"
+
+
+@dataclass(frozen=True, slots=True)
+class NavItem:
+    text: str
+    href: str
+    current: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Nav:
+    label: str
+    items: tuple[NavItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FormError:
+    """One problem with a form: the field it belongs to (its input's id) and a sentence."""
+
+    field: str | None
+    text: str
+
+
+ACCOUNT_SECTIONS = (
+    ("overview", "Overview", ""),
+    ("statements", "Bank statements", "/statements"),
+    ("pas", "Personal assistants", "/pas"),
+    ("pay-runs", "Pay runs", "/pay-runs"),
+    ("agreement", "Agreement", "/agreement"),
+    ("reviews", "Spend reviews", "/reviews"),
+    ("audit", "Audit trail", "/audit"),
+    ("mandates", "Who can act", "/mandates"),
+)
+
+
+def today() -> date:
+    return datetime.now(SCOTTISH_TIME).date()
+
+
+def account_nav(account: DpAccountRow, current: str) -> Nav:
+    base = f"/accounts/{account.id}"
+    return Nav(
+        label=f"{account.holder_name}'s Direct Payment",
+        items=tuple(NavItem(text, base + suffix, key == current) for key, text, suffix in ACCOUNT_SECTIONS),
+    )
+
+
+def home_nav(actor: Actor, current: str) -> Nav | None:
+    if actor.role is Role.BUREAU_STAFF:
+        items = (
+            NavItem("Clients", "/clients", current == "clients"),
+            NavItem("Pay runs", "/clients/pay-runs", current == "bureau-runs"),
+        )
+        return Nav(label="Bureau", items=items)
+    return None
+
+
+def render(
+    request: Request[Any, Any, Any],
+    template: str,
+    *,
+    title: str,
+    actor: Actor | None,
+    nav: Nav | None = None,
+    status: int = 200,
+    **context: Any,
+) -> Template:
+    """A page; a message left by the previous form's redirect is shown once, then forgotten."""
+    flash = request.cookies.get(FLASH_COOKIE)
+    cookies = [Cookie(key=FLASH_COOKIE, value="", max_age=0, path="/", httponly=True, samesite="lax")] if flash else []
+    return Template(
+        template_name=template,
+        context={"title": title, "actor": actor, "nav": nav, "flash": unquote(flash) if flash else None, **context},
+        status_code=status,
+        cookies=cookies,
+    )
+
+
+def see_other(path: str, message: str | None = None) -> Redirect:
+    """After a form: go to the page that shows the result (POST/redirect/GET), with a message for it."""
+    cookies = (
+        [Cookie(key=FLASH_COOKIE, value=quote(message), path="/", httponly=True, samesite="lax", max_age=60)]
+        if message
+        else []
+    )
+    return Redirect(path, status_code=303, cookies=cookies)
+
+
+async def form_of(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    form = await request.form()
+    return {key: value for key, value in form.items()}
+
+
+def form_errors(error: DomainError, fields: dict[str, str] | None = None) -> list[FormError]:
+    """The refusal as an error summary; ``fields`` maps the workflow's field names to the form's inputs."""
+    names = fields or {}
+    problems = getattr(error, "problems", None)
+    if problems:
+        return [
+            FormError(names.get(str(problem.get("field")), problem.get("field")), str(problem.get("detail", problem)))
+            if isinstance(problem, dict)
+            else FormError(None, str(problem))
+            for problem in problems
+        ]
+    return [FormError(names.get(error.field or "", error.field), error.detail)]
+
+
+def parse_date(value: str | None, field: str, label: str) -> tuple[date | None, FormError | None]:
+    """A date typed as 2026-05-04 (the browser's date input) or 4/5/2026."""
+    text = (value or "").strip()
+    if not text:
+        return None, FormError(field, f"Enter {label}.")
+    for parse in (date.fromisoformat, lambda raw: datetime.strptime(raw, "%d/%m/%Y").date()):  # noqa: DTZ007
+        try:
+            return parse(text), None
+        except ValueError:
+            continue
+    return None, FormError(field, f"{label[0].upper()}{label[1:]} must be a real date, like 4 May 2026 as 2026-05-04.")
+
+
+def parse_uuid(value: str | None) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None

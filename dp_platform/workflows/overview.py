@@ -1,0 +1,160 @@
+"""What an account's home page says in one screen: money held, in and out this period, what is
+owed, what is free to spend, and what needs the person's attention.
+
+The period is the 4-weekly period of the agreement in force that today falls in (the money in it
+is what that payment was for); without one, the calendar month.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agreements.payments import payment_states
+from agreements.service import account_agreements, load_agreement
+from dp_platform.tenancy.access import AccountAccess
+from ledgers.accounts import AccountCode
+from ledgers.categories.service import account_reviews, spend_lines
+from ledgers.chart import DP_BANK
+from ledgers.reconcile_service import unmatched_line_count
+from ledgers.service import balances, flows
+from payroll.duties import duty_warnings
+from payroll.service import HMRC_DUE, NET_WAGES_DUE, PENSION_DUE, account_pay_runs
+from payroll.tables import PersonalAssistantRow
+
+SURPLUS_DUE = AccountCode("liabilities:authority:surplus_repayable")
+
+
+@dataclass(frozen=True, slots=True)
+class Attention:
+    text: str
+    href: str
+    link_text: str
+
+
+@dataclass(frozen=True, slots=True)
+class AccountOverview:
+    today: date
+    period_from: date
+    period_to: date
+    period_is_payment: bool
+    bank_pence: int
+    money_in_pence: int
+    money_out_pence: int
+    wages_owed_pence: int
+    hmrc_owed_pence: int
+    pension_owed_pence: int
+    surplus_owed_pence: int
+    attention: list[Attention] = field(default_factory=list)
+
+    @property
+    def owed_pence(self) -> int:
+        return self.wages_owed_pence + self.hmrc_owed_pence + self.pension_owed_pence + self.surplus_owed_pence
+
+    @property
+    def free_pence(self) -> int:
+        return self.bank_pence - self.owed_pence
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+async def _period(session: AsyncSession, account_id: uuid.UUID, today: date) -> tuple[date, date, bool, list[str]]:
+    """The payment period today falls in, and the payments the council has missed."""
+    missed: list[str] = []
+    period: tuple[date, date] | None = None
+    for row in await account_agreements(session, account_id):
+        if row.status != "in_force":
+            continue
+        for state in await payment_states(session, await load_agreement(session, row.id), today):
+            if state.status == "missed":
+                missed.append(f"{state.scheduled.due_on.day} {state.scheduled.due_on:%B %Y}")
+            if state.scheduled.covers_from <= today <= state.scheduled.covers_to:
+                period = (state.scheduled.covers_from, state.scheduled.covers_to)
+    if period is not None:
+        return period[0], period[1], True, missed
+    first = today.replace(day=1)
+    return first, first + relativedelta(months=1, days=-1), False, missed
+
+
+async def account_overview(session: AsyncSession, access: AccountAccess, today: date) -> AccountOverview:
+    account_id = access.account.id
+    base = f"/accounts/{account_id}"
+    by_code = {row.code.value: row.balance_pence for row in await balances(session, account_id)}
+    period_from, period_to, is_payment, missed = await _period(session, account_id, today)
+    money_in, money_out = await flows(session, account_id, DP_BANK, occurred_from=period_from, occurred_to=period_to)
+    attention: list[Attention] = []
+    for due_on in missed:
+        attention.append(
+            Attention(
+                f"The council's payment due on {due_on} has not arrived.", f"{base}/agreement", "See the schedule"
+            )
+        )
+    waiting = sum(1 for line in await spend_lines(session, account_id, unconfirmed=True))
+    if waiting:
+        attention.append(
+            Attention(
+                f"{_plural(waiting, 'bank payment needs', 'bank payments need')} you to say what it was for.",
+                f"{base}/statements",
+                "Go through your bank statements",
+            )
+        )
+    unmatched = await unmatched_line_count(session, account_id)
+    if unmatched:
+        attention.append(
+            Attention(
+                f"{_plural(unmatched, 'bank line is', 'bank lines are')} not yet matched to the account's records.",
+                f"{base}/statements",
+                "See your bank statements",
+            )
+        )
+    for run in await account_pay_runs(session, account_id):
+        if run.run.status == "draft":
+            problem = (
+                f" with {_plural(len(run.findings), 'fair-work finding', 'fair-work findings')}" if run.findings else ""
+            )
+            attention.append(
+                Attention(
+                    f"The pay run for {run.run.period_start.day} {run.run.period_start:%B} to "
+                    f"{run.run.period_end.day} {run.run.period_end:%B %Y} is a draft{problem}.",
+                    f"{base}/pay-runs/{run.run.id}",
+                    "Open the pay run",
+                )
+            )
+    reviews = await account_reviews(session, account_id, "open")
+    if reviews:
+        attention.append(
+            Attention(
+                f"{_plural(len(reviews), 'spend is', 'spends are')} waiting for the council's decision or an answer.",
+                f"{base}/reviews",
+                "See spend reviews",
+            )
+        )
+    pas = await session.scalars(
+        select(PersonalAssistantRow)
+        .where(PersonalAssistantRow.employer_account_id == account_id, PersonalAssistantRow.left_on.is_(None))
+        .order_by(PersonalAssistantRow.full_name)
+    )
+    for pa in pas:
+        for warning in duty_warnings(pa, today):
+            attention.append(Attention(f"{pa.full_name}: {warning}", f"{base}/pas/{pa.id}", f"Open {pa.full_name}"))
+    return AccountOverview(
+        today=today,
+        period_from=period_from,
+        period_to=period_to,
+        period_is_payment=is_payment,
+        bank_pence=by_code.get(DP_BANK.value, 0),
+        money_in_pence=money_in,
+        money_out_pence=money_out,
+        wages_owed_pence=-by_code.get(NET_WAGES_DUE.value, 0),
+        hmrc_owed_pence=-by_code.get(HMRC_DUE.value, 0),
+        pension_owed_pence=-by_code.get(PENSION_DUE.value, 0),
+        surplus_owed_pence=-by_code.get(SURPLUS_DUE.value, 0),
+        attention=attention,
+    )

@@ -1,0 +1,32 @@
+"""What an employer of a PA must have checked, and what is missing or running out.
+
+Sources: Disclosure Scotland, "PVG scheme" (https://www.mygov.scot/pvg-scheme), and GOV.UK,
+"Check your employee's right to work" (https://www.gov.uk/check-job-applicant-right-to-work),
+section "Follow-up checks": a time-limited right to work is checked again before it ends.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from payroll.tables import PersonalAssistantRow
+
+EXPIRY_WARNING_DAYS = 60
+
+
+def _day(value: date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def duty_warnings(pa: PersonalAssistantRow, today: date) -> list[str]:
+    warnings = []
+    if pa.pvg_checked_on is None:
+        warnings.append("No PVG scheme membership check is recorded.")
+    if pa.right_to_work_checked_on is None:
+        warnings.append("No right-to-work check is recorded.")
+    if pa.right_to_work_expires_on is not None:
+        if pa.right_to_work_expires_on < today:
+            warnings.append(f"The right to work expired on {_day(pa.right_to_work_expires_on)}.")
+        elif pa.right_to_work_expires_on <= today + timedelta(days=EXPIRY_WARNING_DAYS):
+            warnings.append(f"The right to work expires on {_day(pa.right_to_work_expires_on)}; check again.")
+    return warnings
