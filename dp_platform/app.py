@@ -29,17 +29,15 @@ from dp_platform.api.reconciliation import ReconciliationController
 from dp_platform.api.spending import SpendingController, SpendTaxonomyController
 from dp_platform.api.statements import StatementController
 from dp_platform.audit.enforcement import audit_tracking_middleware, require_audit_for_changes
+from dp_platform.auth.browser import API_PREFIXES, CSRF_COOKIE, secure_cookies
 from dp_platform.auth.middleware import authentication_middleware
 from dp_platform.db.connect import resolve_database
 from dp_platform.db.engine import create_engine, create_sqlalchemy_plugin
 from dp_platform.errors import EXCEPTION_HANDLERS
 from dp_platform.observability import configure_logging, request_id_middleware
 from dp_platform.settings import Settings, get_settings
-from dp_platform.web.auth import WebAuthController
 from dp_platform.web.formatting import FILTERS
-from dp_platform.web.home import HomeController
-from dp_platform.web.session import API_PREFIXES, CSRF_COOKIE, secure_cookies
-from dp_platform.web.statements import StatementPages
+from dp_platform.web.routes import PAGES
 
 WEB = Path(__file__).parent / "web"
 
@@ -88,9 +86,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app = Litestar(
         route_handlers=[
             create_static_files_router(path="/static", directories=[WEB / "static"], include_in_schema=False),
-            HomeController,
-            WebAuthController,
-            StatementPages,
+            *PAGES,
             HealthController,
             AuthController,
             AccountController,

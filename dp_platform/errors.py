@@ -5,7 +5,7 @@ failure they are (``category``); this module alone decides the HTTP status, so n
 module ever knows about HTTP. Litestar's own errors (404, 405, validation) and
 unexpected failures come out in the same shape, always carrying the request id.
 
-A page (any path outside the API, see ``dp_platform.web.session.is_page``) gets the same
+A page (any path outside the API, see ``dp_platform.auth.browser.is_page``) gets the same
 status with the same sentence as an HTML page instead, and a page that needs a login sends
 the browser to the sign-in page.
 """
@@ -22,8 +22,8 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.response import Redirect, Template
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from dp_platform.auth.browser import is_page
 from dp_platform.observability import current_request_id
-from dp_platform.web.session import is_page
 from ledgers.errors import DomainError
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"

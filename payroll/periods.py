@@ -8,7 +8,7 @@ at week 4k (shared/reference/payroll.md §3.1). Four-weekly is the norm for PAs.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from payroll.errors import PayrollError
@@ -66,3 +66,14 @@ def tax_year_start(day: date) -> date:
 def tax_year_label(day: date) -> str:
     start = tax_year_start(day)
     return f"{start.year}/{str(start.year + 1)[2:]}"
+
+
+def four_weekly_period(day: date) -> tuple[int, date, date]:
+    """The four-weekly pay period of the tax year that holds ``day``: its number, first and last day.
+
+    Periods run from 6 April in 28-day steps; the 14th, when a tax year has one, is the extra payday.
+    """
+    start = tax_year_start(day)
+    number = (day - start).days // 28 + 1
+    first = start + timedelta(days=28 * (number - 1))
+    return number, first, first + timedelta(days=27)

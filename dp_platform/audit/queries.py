@@ -23,8 +23,10 @@ from dp_platform.audit.chain import HASHED_FIELDS
 from dp_platform.audit.tables import AuditEventRow
 from dp_platform.audit.writer import organisation_chain, user_chain
 from dp_platform.tenancy.access import authorize, list_accounts
+from dp_platform.tenancy.mandates import organisation_names
 from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.tenancy.roles import Role
+from dp_platform.tenancy.tables import UserRow
 
 EXPORT_FIELDS = (*HASHED_FIELDS, "prev_hash", "hash")
 MAX_PAGE = 500
@@ -108,3 +110,19 @@ def csv_row(row: AuditEventRow) -> str:
 
 def jsonl_row(row: AuditEventRow) -> str:
     return json.dumps(export_record(row), sort_keys=True, separators=(",", ":")) + "\n"
+
+
+async def names_in(
+    session: AsyncSession, rows: Iterable[AuditEventRow]
+) -> tuple[dict[uuid.UUID, str], dict[uuid.UUID, str]]:
+    """The people and organisations the events name, by id, so a page can say who did what."""
+    rows = list(rows)
+    user_ids = {row.actor_user_id for row in rows if row.actor_user_id}
+    organisation_ids = {row.actor_organisation_id for row in rows if row.actor_organisation_id}
+    organisation_ids |= {
+        uuid.UUID(row.details["organisation_id"]) for row in rows if row.details.get("organisation_id")
+    }
+    people = dict(
+        (await session.execute(select(UserRow.id, UserRow.display_name).where(UserRow.id.in_(user_ids)))).all()
+    )
+    return people, await organisation_names(session, organisation_ids)

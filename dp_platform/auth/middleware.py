@@ -2,7 +2,7 @@
 
 A request carries either ``Authorization: Bearer <token>`` (a person) or ``X-API-Key``
 (a bureau's system); a page request may instead carry the same token in the session cookie
-(``dp_platform.web.session``), which the API never reads. The actor is loaded fresh from
+(``dp_platform.auth.browser``), which the API never reads. The actor is loaded fresh from
 the database on each request, so a logged-out token, a deactivated user, a revoked key or
 a revoked mandate stops working at once, on every app server.
 """
@@ -17,12 +17,12 @@ from litestar.middleware import AbstractAuthenticationMiddleware, Authentication
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dp_platform.auth.api_keys import actor_for_api_key
+from dp_platform.auth.browser import SESSION_COOKIE, is_page
 from dp_platform.auth.login import token_revoked
 from dp_platform.auth.tokens import read_token
 from dp_platform.settings import Settings
 from dp_platform.tenancy.access import load_user_actor
 from dp_platform.tenancy.errors import NotAuthenticatedError
-from dp_platform.web.session import SESSION_COOKIE, is_page
 from ledgers.columns import utc_now
 
 PUBLIC = "public"

@@ -148,3 +148,13 @@ async def list_mandates(
     if actor.role is Role.BUREAU_STAFF:
         query = query.where(MandateRow.organisation_id == actor.organisation_id)
     return list(await session.scalars(query))
+
+
+async def organisation_names(session: AsyncSession, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    if not ids:
+        return {}
+    return dict(
+        (
+            await session.execute(select(OrganisationRow.id, OrganisationRow.name).where(OrganisationRow.id.in_(ids)))
+        ).all()
+    )

@@ -8,12 +8,12 @@ from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dp_platform.auth.browser import cleared_session_cookie, session_cookie
 from dp_platform.auth.login import log_in, log_out
 from dp_platform.auth.middleware import PUBLIC
 from dp_platform.tenancy.errors import NotAuthenticatedError, TooManyAttemptsError
 from dp_platform.tenancy.policy import Actor
 from dp_platform.web.pages import FormError, form_of, render
-from dp_platform.web.session import cleared_session_cookie, session_cookie
 from ledgers.columns import utc_now
 
 

@@ -9,12 +9,12 @@ from litestar import Controller, Request, get
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dp_platform.auth.browser import SESSION_COOKIE
 from dp_platform.auth.middleware import PUBLIC
 from dp_platform.tenancy.access import authorize, list_accounts
 from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.tenancy.roles import Role
 from dp_platform.web.pages import account_nav, home_nav, render, today
-from dp_platform.web.session import SESSION_COOKIE
 from dp_platform.workflows.overview import account_overview
 
 

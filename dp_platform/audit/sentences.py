@@ -1,0 +1,122 @@
+"""The audit trail as sentences a person reads: "Thistle Payroll Services finalised a pay run".
+
+Pure: the caller passes each event with the names of the people and organisations in it. Figures
+come from the event's own details (what was recorded at the time), never from today's records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import Any
+
+from ledgers.money import Money
+
+Details = Mapping[str, Any]
+
+
+def _money(pence: Any) -> str:
+    return str(Money(int(pence))) if isinstance(pence, int) and not isinstance(pence, bool) else "an amount"
+
+
+def _day(value: Any) -> str:
+    try:
+        parsed = date.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return f"{parsed.day} {parsed:%B %Y}"
+
+
+def _count(number: Any, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
+
+
+def _category(details: Details) -> str:
+    return str(details.get("category") or "something").replace("_", " ")
+
+
+def _entry(details: Details) -> str:
+    narration = details.get("narration") or "an entry"
+    bank = next((pence for code, pence in details.get("postings", []) if code == "assets:bank:dp_account"), None)
+    return f"“{narration}”" + (f" ({_money(abs(bank))})" if bank is not None else "")
+
+
+_WHAT: dict[str, Callable[[Details], str]] = {
+    "auth.logged_in": lambda d: "signed in",
+    "auth.logged_out": lambda d: "signed out",
+    "ledger.book_opened": lambda d: "opened the account's records",
+    "ledger.entry_posted": lambda d: f"recorded {_entry(d)} on {_day(d.get('occurred_on'))}",
+    "ledger.entry_reversed": lambda d: f"reversed {_entry(d)}: {d.get('reason', '')}",
+    "ledger.statement_imported": lambda d: (
+        f"uploaded the bank statement {d.get('filename', '')} for {_day(d.get('start_on'))} to "
+        f"{_day(d.get('end_on'))} ({_count(d.get('new_lines'), 'new line', 'new lines')})"
+    ),
+    "ledger.line_posted": lambda d: f"recorded a bank line of {_money(abs(d.get('amount_pence', 0)))}",
+    "ledger.line_matched": lambda d: "matched a bank line to the account's records",
+    "ledger.line_unmatched": lambda d: "unmatched a bank line",
+    "ledger.auto_reconciled": lambda d: f"matched {_count(len(d.get('matches', [])), 'bank line', 'bank lines')}",
+    "ledger.account_opened": lambda d: f"opened the ledger account “{d.get('name', '')}”",
+    "ledger.account_closed": lambda d: "closed a ledger account",
+    "spend.category_confirmed": lambda d: f"said a payment was for {_category(d)}",
+    "spend.approval_requested": lambda d: (
+        f"asked the council to approve {d.get('payee', 'a payment')} ({_money(d.get('amount_pence'))})"
+    ),
+    "spend.exception_raised": lambda d: (
+        f"raised an exception on {d.get('payee', 'a payment')} ({_money(d.get('amount_pence'))}): "
+        f"{d.get('sentence', '')}"
+    ),
+    "spend.review_withdrawn": lambda d: f"withdrew the review of {d.get('payee', 'a payment')}",
+    "spend.review_approved": lambda d: f"approved {d.get('payee', 'a payment')}: {d.get('reason', '')}",
+    "spend.review_declined": lambda d: f"declined {d.get('payee', 'a payment')}: {d.get('reason', '')}",
+    "spend.review_resolved": lambda d: (
+        f"resolved the exception on {d.get('payee', 'a payment')}: {d.get('reason', '')}"
+    ),
+    "pa.added": lambda d: f"added {d.get('full_name', 'a personal assistant')} as a personal assistant",
+    "pa.left": lambda d: f"recorded a personal assistant's last day, {_day(d.get('left_on'))}",
+    "contract_rates.added": lambda d: "set a personal assistant's hourly rates",
+    "timesheet.recorded": lambda d: f"added {_count(len(d.get('entries', [])), 'timesheet line', 'timesheet lines')}",
+    "timesheet.line_removed": lambda d: f"took a timesheet line off ({_day((d.get('entry') or [''])[0])})",
+    "sickness.recorded": lambda d: "recorded a personal assistant's sickness",
+    "payroll_employer.set": lambda d: "recorded the HMRC employer references",
+    "payrun.drafted": lambda d: (
+        f"drafted the pay run paid on {_day(d.get('paid_on'))} "
+        f"({_count(d.get('payslips'), 'payslip', 'payslips')}, gross {_money(d.get('gross_pence'))})"
+    ),
+    "payrun.finalised": lambda d: f"finalised a pay run: net pay {_money(d.get('net_pence'))}",
+    "agreement.drafted": lambda d: f"drafted the agreement {d.get('reference', '')}",
+    "agreement.redrafted": lambda d: f"changed the draft agreement {d.get('reference', '')}",
+    "agreement.signed": lambda d: (
+        f"signed version {d.get('version')} of the agreement {d.get('reference', '')}"
+        + (", which is now in force" if d.get("in_force") else "")
+    ),
+    "agreement.variation_drafted": lambda d: f"drafted a change to the agreement {d.get('reference', '')}",
+    "agreement.version_withdrawn": lambda d: f"withdrew a version of the agreement {d.get('reference', '')}",
+    "agreement.terminated": lambda d: f"ended the agreement {d.get('reference', '')}",
+    "agreement.payment_received": lambda d: (
+        f"recorded the council's payment due on {_day(d.get('due_on'))} as received ({_money(d.get('amount_pence'))})"
+    ),
+    "mandate.granted": lambda d: (
+        f"let {d.get('organisation_name', 'an organisation')} act on the account "
+        f"({', '.join(str(scope).replace('_', ' ') for scope in d.get('scopes', []))})"
+    ),
+    "mandate.revoked": lambda d: (
+        f"ended {d.get('organisation_name', 'an organisation')}'s permission to act on the account: "
+        f"{d.get('reason', '')}"
+    ),
+    "mandate.relinquished": lambda d: "stopped acting on the account",
+}
+
+
+def sentence(action: str, details: Details, who: str) -> str:
+    """``who`` did what the event records; an action without words of its own is named plainly."""
+    what = _WHAT.get(action)
+    text = what(details) if what else action.replace("_", " ").replace(".", ": ")
+    return f"{who} {text}." if what else f"{who}: {text}."
+
+
+def who(person: str | None, organisation: str | None, role: str) -> str:
+    if role == "system":
+        return "The platform"
+    if person and organisation:
+        return f"{person} of {organisation}"
+    return person or organisation or "Someone"

@@ -1,0 +1,362 @@
+"""PA payroll on the page: personal assistants, their timesheets (lines added, and taken off
+before they are paid), pay runs drafted and finalised with their findings explained, payslips."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.response import Redirect, Template
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dp_platform.tenancy.access import AccountAccess, account_ref, authorize
+from dp_platform.tenancy.policy import Action, Actor, can
+from dp_platform.web.pages import FormError, account_nav, form_errors, form_of, parse_date, render, see_other, today
+from dp_platform.workflows.payroll import (
+    add_pa,
+    draft_account_pay_run,
+    finalise_account_pay_run,
+    own_pa,
+    payslip_document,
+    record_timesheet,
+    remove_timesheet_line,
+)
+from ledgers.columns import utc_now
+from ledgers.errors import DomainError
+from payroll.duties import duty_warnings
+from payroll.payslip_pdf import render_payslip
+from payroll.periods import PayFrequency, four_weekly_period
+from payroll.service import PayRun, account_pay_runs, get_pay_run, timesheet_lines
+from payroll.tables import PersonalAssistantRow
+
+KINDS = (
+    ("", "Let the day decide (weekday, weekend or bank holiday)"),
+    ("standard", "Standard hours"),
+    ("night", "Night"),
+    ("weekend", "Weekend"),
+    ("bank_holiday", "Bank holiday"),
+    ("sleepover", "Sleepover"),
+    ("holiday", "Holiday taken (paid leave)"),
+)
+KIND_NAMES = {"standard": "Standard", **dict(KINDS[2:])}
+
+
+def _may_run_payroll(actor: Actor, access: AccountAccess) -> bool:
+    return bool(can(actor, Action.RUN_PAYROLL, account_ref(access.account), now=utc_now()))
+
+
+async def _pas(session: AsyncSession, account_id: uuid.UUID) -> list[PersonalAssistantRow]:
+    return list(
+        await session.scalars(
+            select(PersonalAssistantRow)
+            .where(PersonalAssistantRow.employer_account_id == account_id)
+            .order_by(PersonalAssistantRow.full_name)
+        )
+    )
+
+
+def _next_period(runs: list[PayRun]) -> dict[str, Any]:
+    """The form's suggestion: the four-weekly period after the last one run, else the one holding today."""
+    finalised = [run.run for run in runs if run.run.frequency == PayFrequency.FOUR_WEEKLY.value]
+    if finalised:
+        last = max(finalised, key=lambda run: run.period_end)
+        number, first, end = four_weekly_period(last.period_end + timedelta(days=1))
+    else:
+        number, first, end = four_weekly_period(today())
+    return {"period_number": number, "period_start": first, "period_end": end, "paid_on": end - timedelta(days=2)}
+
+
+class PayrollPages(Controller):
+    path = "/accounts/{account_id:uuid}"
+    include_in_schema = False
+
+    async def _pa_list(
+        self, request: Request[Any, Any, Any], session: AsyncSession, actor: Actor, access: AccountAccess, **form: Any
+    ) -> Template:
+        today_ = today()
+        pas = [(pa, duty_warnings(pa, today_)) for pa in await _pas(session, access.account.id)]
+        return render(
+            request,
+            "payroll/pas.html",
+            title="Personal assistants",
+            actor=actor,
+            nav=account_nav(access.account, "pas"),
+            account=access.account,
+            pas=pas,
+            may_run_payroll=_may_run_payroll(actor, access),
+            errors=form.pop("errors", []),
+            status=form.pop("status", 200),
+            values=form,
+        )
+
+    @get("/pas")
+    async def pas(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, account_id: uuid.UUID
+    ) -> Template:
+        access = await authorize(db_session, actor, account_id, Action.VIEW)
+        return await self._pa_list(request, db_session, actor, access)
+
+    @post("/pas")
+    async def add(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, account_id: uuid.UUID
+    ) -> Template | Redirect:
+        access = await authorize(db_session, actor, account_id, Action.RUN_PAYROLL)
+        form = await form_of(request)
+        errors: list[FormError] = []
+        name = str(form.get("full_name", "")).strip()
+        if not name:
+            errors.append(FormError("full_name", "Enter the personal assistant's full name."))
+        started_on, error = parse_date(form.get("started_on"), "started_on", "the day they started")
+        errors += [error] if error else []
+        born_on, error = parse_date(form.get("date_of_birth"), "date_of_birth", "their date of birth")
+        errors += [error] if error else []
+        tax_code = str(form.get("tax_code", "")).strip().upper() or "S1257L"
+        ni_number = str(form.get("ni_number", "")).replace(" ", "").upper() or None
+        if not errors:
+            fields = {
+                "full_name": name,
+                "started_on": started_on,
+                "date_of_birth": born_on,
+                "tax_code": tax_code,
+                "ni_number": ni_number,
+            }
+            try:
+                pa = await add_pa(db_session, actor, account_id, fields)
+            except DomainError as refused:
+                errors = form_errors(refused)
+            else:
+                return see_other(f"/accounts/{account_id}/pas/{pa.id}", f"{pa.full_name} added.")
+        return await self._pa_list(request, db_session, actor, access, errors=errors, status=400, **form)
+
+    async def _pa_page(
+        self,
+        request: Request[Any, Any, Any],
+        session: AsyncSession,
+        actor: Actor,
+        access: AccountAccess,
+        pa: PersonalAssistantRow,
+        errors: list[FormError] | None = None,
+        status: int = 200,
+        values: dict[str, Any] | None = None,
+    ) -> Template:
+        return render(
+            request,
+            "payroll/pa.html",
+            title=pa.full_name,
+            actor=actor,
+            nav=account_nav(access.account, "pas"),
+            account=access.account,
+            pa=pa,
+            warnings=duty_warnings(pa, today()),
+            lines=await timesheet_lines(session, pa),
+            kinds=KINDS,
+            kind_names=KIND_NAMES,
+            may_run_payroll=_may_run_payroll(actor, access),
+            errors=errors or [],
+            values=values or {},
+            status=status,
+        )
+
+    @get("/pas/{pa_id:uuid}")
+    async def pa(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        actor: Actor,
+        account_id: uuid.UUID,
+        pa_id: uuid.UUID,
+    ) -> Template:
+        access = await authorize(db_session, actor, account_id, Action.VIEW)
+        return await self._pa_page(request, db_session, actor, access, await own_pa(db_session, account_id, pa_id))
+
+    @post("/pas/{pa_id:uuid}/timesheet")
+    async def add_line(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        actor: Actor,
+        account_id: uuid.UUID,
+        pa_id: uuid.UUID,
+    ) -> Template | Redirect:
+        access = await authorize(db_session, actor, account_id, Action.VIEW)
+        pa = await own_pa(db_session, account_id, pa_id)
+        form = await form_of(request)
+        worked_on, error = parse_date(form.get("worked_on"), "worked_on", "the day worked")
+        errors = [error] if error else []
+        try:
+            hours = Decimal(str(form.get("hours", "")).strip())
+        except InvalidOperation:
+            hours = None
+            errors.append(FormError("hours", "Enter the hours worked as a number, like 7.5."))
+        kind = str(form.get("kind") or "") or None
+        if not errors:
+            try:
+                await record_timesheet(db_session, actor, account_id, pa_id, [(worked_on, hours, kind, None)])  # type: ignore[list-item]
+            except DomainError as refused:
+                fields = {"entries[0].worked_on": "worked_on", "entries[0].hours": "hours", "entries[0].kind": "kind"}
+                errors = form_errors(refused, fields)
+            else:
+                when = f"{worked_on.day} {worked_on:%B %Y}"  # type: ignore[union-attr]
+                return see_other(f"/accounts/{account_id}/pas/{pa_id}", f"{hours} hours on {when} added.")
+        return await self._pa_page(request, db_session, actor, access, pa, errors, 400, form)
+
+    @post("/pas/{pa_id:uuid}/timesheet/{entry_id:uuid}/remove")
+    async def remove_line(
+        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, pa_id: uuid.UUID, entry_id: uuid.UUID
+    ) -> Redirect:
+        entry = await remove_timesheet_line(db_session, actor, account_id, pa_id, entry_id)
+        message = (
+            f"The {entry.hours.normalize():f} hours on {entry.worked_on.day} {entry.worked_on:%B %Y} were taken off."
+        )
+        return see_other(f"/accounts/{account_id}/pas/{pa_id}", message)
+
+    async def _runs_page(
+        self,
+        request: Request[Any, Any, Any],
+        session: AsyncSession,
+        actor: Actor,
+        access: AccountAccess,
+        errors: list[FormError] | None = None,
+        values: dict[str, Any] | None = None,
+        status: int = 200,
+    ) -> Template:
+        runs = await account_pay_runs(session, access.account.id)
+        return render(
+            request,
+            "payroll/pay_runs.html",
+            title="Pay runs",
+            actor=actor,
+            nav=account_nav(access.account, "pay-runs"),
+            account=access.account,
+            runs=runs,
+            may_run_payroll=_may_run_payroll(actor, access),
+            values=values or _next_period(runs),
+            errors=errors or [],
+            status=status,
+        )
+
+    @get("/pay-runs")
+    async def pay_runs(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, account_id: uuid.UUID
+    ) -> Template:
+        access = await authorize(db_session, actor, account_id, Action.VIEW)
+        return await self._runs_page(request, db_session, actor, access)
+
+    @post("/pay-runs")
+    async def draft(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, account_id: uuid.UUID
+    ) -> Template | Redirect:
+        access = await authorize(db_session, actor, account_id, Action.RUN_PAYROLL)
+        form = await form_of(request)
+        errors: list[FormError] = []
+        dates = {}
+        for name, label in (
+            ("period_start", "the first day of the period"),
+            ("period_end", "the last day of the period"),
+            ("paid_on", "the day the PAs are paid"),
+        ):
+            dates[name], error = parse_date(form.get(name), name, label)
+            errors += [error] if error else []
+        try:
+            number = int(str(form.get("period_number", "")))
+        except ValueError:
+            number = 0
+        if not 1 <= number <= 14:
+            errors.append(FormError("period_number", "Enter the period number of the tax year, from 1 to 14."))
+        if not errors:
+            try:
+                drafted = await draft_account_pay_run(
+                    db_session, actor, account_id, frequency=PayFrequency.FOUR_WEEKLY, period_number=number, **dates
+                )  # type: ignore[arg-type]
+            except DomainError as refused:
+                errors = form_errors(refused)
+            else:
+                count = len(drafted.payslips)
+                message = f"Pay run drafted with {count} payslip{'s' if count != 1 else ''}."
+                return see_other(f"/accounts/{account_id}/pay-runs/{drafted.run.id}", message)
+        return await self._runs_page(request, db_session, actor, access, errors, form, 400)
+
+    async def _run_page(
+        self,
+        request: Request[Any, Any, Any],
+        session: AsyncSession,
+        actor: Actor,
+        access: AccountAccess,
+        run: PayRun,
+        errors: list[FormError] | None = None,
+        status: int = 200,
+    ) -> Template:
+        names = {pa.id: pa.full_name for pa in await _pas(session, access.account.id)}
+        return render(
+            request,
+            "payroll/pay_run.html",
+            title="Pay run",
+            actor=actor,
+            nav=account_nav(access.account, "pay-runs"),
+            account=access.account,
+            run=run,
+            names=names,
+            may_run_payroll=_may_run_payroll(actor, access),
+            errors=errors or [],
+            status=status,
+        )
+
+    @get("/pay-runs/{run_id:uuid}")
+    async def pay_run(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        actor: Actor,
+        account_id: uuid.UUID,
+        run_id: uuid.UUID,
+    ) -> Template:
+        access = await authorize(db_session, actor, account_id, Action.VIEW)
+        return await self._run_page(
+            request, db_session, actor, access, await get_pay_run(db_session, account_id, run_id)
+        )
+
+    @post("/pay-runs/{run_id:uuid}/finalise")
+    async def finalise(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        actor: Actor,
+        account_id: uuid.UUID,
+        run_id: uuid.UUID,
+    ) -> Template | Redirect:
+        access = await authorize(db_session, actor, account_id, Action.VIEW)
+        form = await form_of(request)
+        reason = str(form.get("override_reason", "")).strip() or None
+        try:
+            await finalise_account_pay_run(db_session, actor, account_id, run_id, override_reason=reason)
+        except DomainError as refused:
+            run = await get_pay_run(db_session, account_id, run_id)
+            return await self._run_page(
+                request,
+                db_session,
+                actor,
+                access,
+                run,
+                form_errors(refused, {"override_reason": "override_reason"}),
+                422,
+            )
+        return see_other(
+            f"/accounts/{account_id}/pay-runs/{run_id}",
+            "Pay run finalised: the wages, tax, National Insurance and pension are in the account's records.",
+        )
+
+    @get("/pay-runs/{run_id:uuid}/payslips/{pa_id:uuid}/payslip.pdf")
+    async def payslip(
+        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, run_id: uuid.UUID, pa_id: uuid.UUID
+    ) -> Response[bytes]:
+        document = await payslip_document(db_session, actor, account_id, run_id, pa_id)
+        filename = f"payslip-{document.employee.replace(' ', '-')}-{document.paid_on.isoformat()}.pdf"
+        return Response(
+            render_payslip(document),
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
