@@ -52,6 +52,9 @@ _TITLES = {
 }
 
 _PAGE_TITLES = {404: "Page not found", 403: "You cannot do this"}
+_PAGE_NOT_FOUND = (
+    "There is no such page, or it is not one you can see. Check the address, or go back and follow a link."
+)
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +89,10 @@ def problem_response(
 ) -> Response[Any]:
     if is_page(request.url.path):
         page_title = _PAGE_TITLES.get(status, title or _TITLES.get(status, "Error"))
-        return _error_page(request, status, page_title, detail)
+        # The API's "no account <id>" names an id; a page says the same thing in words, and for a
+        # missing page and another tenant's page alike.
+        page_detail = _PAGE_NOT_FOUND if status == 404 else detail
+        return _error_page(request, status, page_title, page_detail)
     body = {
         "type": problem_type,
         "title": title or _TITLES.get(status, "Error"),

@@ -92,3 +92,8 @@ def render_payslip(document: PayslipDocument) -> bytes:
     for rate_id, title, url in document.sources:
         text(f"{rate_id}: {title} ({url})", 7)
     return bytes(pdf.output())
+
+
+def payslip_filename(document: PayslipDocument) -> str:
+    """``payslip-Ailsa-Mackay-2026-05-29.pdf``: whose it is and the payday, for a download or a zip."""
+    return f"payslip-{'-'.join(document.employee.split())}-{document.paid_on.isoformat()}.pdf"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -459,3 +459,35 @@ async def remove_timesheet_entry(
     await session.delete(entry)
     await session.flush()
     return entry
+
+
+async def payroll_states(
+    session: AsyncSession, employer_account_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, tuple[date | None, int, int]]:
+    """For many employers at once (a bureau's client list): the end of the last period paid, the draft
+    runs waiting, and the fair-work findings on them."""
+    paid = dict(
+        (
+            await session.execute(
+                select(PayRunRow.employer_account_id, func.max(PayRunRow.period_end))
+                .where(PayRunRow.employer_account_id.in_(employer_account_ids), PayRunRow.status == "finalised")
+                .group_by(PayRunRow.employer_account_id)
+            )
+        ).all()
+    )
+    drafts = {
+        account_id: (int(runs), int(findings or 0))
+        for account_id, runs, findings in (
+            await session.execute(
+                select(
+                    PayRunRow.employer_account_id,
+                    func.count(func.distinct(PayRunRow.id)),
+                    func.sum(func.jsonb_array_length(PayslipRow.findings)),
+                )
+                .outerjoin(PayslipRow, PayslipRow.pay_run_id == PayRunRow.id)
+                .where(PayRunRow.employer_account_id.in_(employer_account_ids), PayRunRow.status == "draft")
+                .group_by(PayRunRow.employer_account_id)
+            )
+        ).all()
+    }
+    return {account_id: (paid.get(account_id), *drafts.get(account_id, (0, 0))) for account_id in employer_account_ids}

@@ -19,6 +19,7 @@ SQLModel.metadata.naming_convention = {
 import agreements.tables  # noqa: E402, F401
 import dp_platform.audit.tables  # noqa: E402
 import dp_platform.auth.tables  # noqa: E402
+import dp_platform.jobs.tables  # noqa: E402
 import dp_platform.tenancy.tables  # noqa: E402, F401
 import ledgers.categories.tables  # noqa: E402
 import ledgers.tables  # noqa: E402, F401

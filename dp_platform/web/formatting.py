@@ -5,6 +5,7 @@ A person reads £1,234.56, 6 April 2026 and 2:05pm, never pence, ISO dates or UT
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -41,4 +42,9 @@ def hours(value: Decimal | int | None) -> str:
     return text
 
 
-FILTERS = {"money": money, "day": day, "moment": moment, "hours": hours}
+def as_uuid(value: str) -> uuid.UUID:
+    """An id kept as text (a job's JSON result) as the id it is, to look its name up."""
+    return uuid.UUID(value)
+
+
+FILTERS = {"money": money, "day": day, "moment": moment, "hours": hours, "uuid": as_uuid}

@@ -71,7 +71,8 @@ def home_nav(actor: Actor, current: str) -> Nav | None:
     if actor.role is Role.BUREAU_STAFF:
         items = (
             NavItem("Clients", "/clients", current == "clients"),
-            NavItem("Pay runs", "/clients/pay-runs", current == "bureau-runs"),
+            NavItem("Pay runs for all clients", "/clients/pay-runs", current == "bureau-runs"),
+            NavItem("Upload statements", "/clients/statements", current == "bureau-statements"),
         )
         return Nav(label="Bureau", items=items)
     return None

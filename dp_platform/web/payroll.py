@@ -28,7 +28,7 @@ from dp_platform.workflows.payroll import (
 from ledgers.columns import utc_now
 from ledgers.errors import DomainError
 from payroll.duties import duty_warnings
-from payroll.payslip_pdf import render_payslip
+from payroll.payslip_pdf import payslip_filename, render_payslip
 from payroll.periods import PayFrequency, four_weekly_period
 from payroll.service import PayRun, account_pay_runs, get_pay_run, timesheet_lines
 from payroll.tables import PersonalAssistantRow
@@ -354,7 +354,7 @@ class PayrollPages(Controller):
         self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, run_id: uuid.UUID, pa_id: uuid.UUID
     ) -> Response[bytes]:
         document = await payslip_document(db_session, actor, account_id, run_id, pa_id)
-        filename = f"payslip-{document.employee.replace(' ', '-')}-{document.paid_on.isoformat()}.pdf"
+        filename = payslip_filename(document)
         return Response(
             render_payslip(document),
             media_type="application/pdf",

@@ -3,9 +3,19 @@
 from dp_platform.web.agreement import AgreementPages
 from dp_platform.web.audit import AuditPages
 from dp_platform.web.auth import WebAuthController
+from dp_platform.web.bureau import BureauPages
 from dp_platform.web.home import HomeController
 from dp_platform.web.payroll import PayrollPages
 from dp_platform.web.reviews import ReviewPages
 from dp_platform.web.statements import StatementPages
 
-PAGES = [HomeController, WebAuthController, StatementPages, PayrollPages, AgreementPages, ReviewPages, AuditPages]
+PAGES = [
+    HomeController,
+    WebAuthController,
+    StatementPages,
+    PayrollPages,
+    AgreementPages,
+    ReviewPages,
+    AuditPages,
+    BureauPages,
+]

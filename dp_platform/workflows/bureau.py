@@ -38,6 +38,7 @@ class EmployerOutcome:
     payslips: int = 0
     gross_pence: int = 0
     detail: str = ""
+    run_id: uuid.UUID | None = None
 
 
 async def bureau_accounts(session: AsyncSession, actor: Actor, frequency: PayFrequency) -> list[DpAccountRow]:
@@ -133,8 +134,7 @@ async def _run_employer(
                     session, actor, account_id, pay_run.run.id, override_reason=None, drafted=pay_run
                 )
                 status = "finalised"
-            return EmployerOutcome(
-                account_id, reference, status, len(pay_run.payslips), pay_run.total("gross_pence"), detail
-            )
+            gross = pay_run.total("gross_pence")
+            return EmployerOutcome(account_id, reference, status, len(pay_run.payslips), gross, detail, pay_run.run.id)
     except DomainError as error:
         return EmployerOutcome(account_id, reference, "failed", detail=error.detail)

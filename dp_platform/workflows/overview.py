@@ -1,5 +1,6 @@
 """What an account's home page says in one screen: money held, in and out this period, what is
-owed, what is free to spend, and what needs the person's attention.
+owed, what is free to spend, and what needs the person's attention; and, for a bureau, the state
+of every client in one list.
 
 The period is the 4-weekly period of the agreement in force that today falls in (the money in it
 is what that payment was for); without one, the calendar month.
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
@@ -17,17 +18,25 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agreements.payments import payment_states
 from agreements.service import account_agreements, load_agreement
-from dp_platform.tenancy.access import AccountAccess
+from dp_platform.tenancy.access import AccountAccess, list_accounts
+from dp_platform.tenancy.policy import Actor
+from dp_platform.tenancy.tables import DpAccountRow
 from ledgers.accounts import AccountCode
 from ledgers.categories.service import account_reviews, spend_lines
 from ledgers.chart import DP_BANK
 from ledgers.reconcile_service import unmatched_line_count
 from ledgers.service import balances, flows
+from ledgers.statements.service import latest_statement_ends
 from payroll.duties import duty_warnings
-from payroll.service import HMRC_DUE, NET_WAGES_DUE, PENSION_DUE, account_pay_runs
+from payroll.periods import four_weekly_period
+from payroll.service import HMRC_DUE, NET_WAGES_DUE, PENSION_DUE, account_pay_runs, payroll_states
 from payroll.tables import PersonalAssistantRow
 
 SURPLUS_DUE = AccountCode("liabilities:authority:surplus_repayable")
+PAY_RUN_DUE_WITHIN = timedelta(days=7)
+"""A client's next four-weekly run shows as due from a week before its period ends."""
+STATEMENTS_EXPECTED_WITHIN = timedelta(days=35)
+"""Monthly statements: one that reaches no later than five weeks ago is missing."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,3 +167,42 @@ async def account_overview(session: AsyncSession, access: AccountAccess, today: 
         surplus_owed_pence=-by_code.get(SURPLUS_DUE.value, 0),
         attention=attention,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ClientState:
+    account: DpAccountRow
+    paid_to: date | None
+    next_period: tuple[int, date, date]
+    pay_run_due: bool
+    draft_runs: int
+    findings: int
+    statements_to: date | None
+
+    @property
+    def statements_missing(self) -> bool:
+        return self.statements_to is None or self.statements_to < self.next_period[1] - STATEMENTS_EXPECTED_WITHIN
+
+
+async def client_states(session: AsyncSession, actor: Actor, today: date) -> list[ClientState]:
+    """Every account the actor may see with what its payroll and statements need, in three queries."""
+    accounts = await list_accounts(session, actor)
+    ids = [account.id for account in accounts]
+    payroll = await payroll_states(session, ids)
+    statements = await latest_statement_ends(session, ids)
+    states = []
+    for account in accounts:
+        paid_to, drafts, findings = payroll[account.id]
+        next_period = four_weekly_period(paid_to + timedelta(days=1) if paid_to else today)
+        states.append(
+            ClientState(
+                account=account,
+                paid_to=paid_to,
+                next_period=next_period,
+                pay_run_due=next_period[2] <= today + PAY_RUN_DUE_WITHIN,
+                draft_runs=drafts,
+                findings=findings,
+                statements_to=statements.get(account.id),
+            )
+        )
+    return states

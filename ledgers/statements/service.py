@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ledgers.errors import BookNotOpenError, StatementError, StatementNotFoundError
@@ -158,3 +158,13 @@ async def lines_of_statement(session: AsyncSession, statement_id: uuid.UUID) -> 
             .order_by(StatementLineRow.value_on, StatementLineRow.source_line)
         )
     )
+
+
+async def latest_statement_ends(session: AsyncSession, book_ids: list[uuid.UUID]) -> dict[uuid.UUID, date]:
+    """The last day each account's statements reach, for many accounts at once."""
+    rows = await session.execute(
+        select(StatementRow.book_id, func.max(StatementRow.end_on))
+        .where(StatementRow.book_id.in_(book_ids))
+        .group_by(StatementRow.book_id)
+    )
+    return dict(rows.all())

@@ -428,7 +428,107 @@ async def _page_line(api, world, db):
     return await pages.post(f"{statement}/lines/{lines[0]['line_id']}", {"category": "activities"})
 
 
+async def _signed_in(api, world, db, user="ann"):
+    pages = _pages(api, world, db)
+    await pages.sign_in(user)
+    return pages
+
+
+async def _page_sign_agreement(api, world, db):
+    agreement = (await _draft_agreement(api, world, db)).json()
+    pages = await _signed_in(api, world, db)
+    return await pages.post(
+        f"{pages.account()}/agreement/{agreement['id']}/versions/1/sign",
+        {"content_hash": agreement["versions"][0]["content_hash"]},
+    )
+
+
+async def _page_revoke_mandate(api, world, db):
+    pages = await _signed_in(api, world, db)
+    return await pages.post(f"{pages.account()}/mandates/{world.mandates['in_force']}/revoke", {"reason": "ended"})
+
+
+async def _page_add_pa(api, world, db):
+    pages = await _signed_in(api, world, db)
+    return await pages.post(
+        f"{pages.account()}/pas",
+        {"full_name": "Ailsa Mackay", "started_on": "2024-04-08", "date_of_birth": "1990-05-01"},
+    )
+
+
+async def _page_timesheet_with_rate(api, world, db):
+    await _contract_rates(api, world, db)
+    base = f"/api/accounts/{world.accounts['a1']}"
+    [pa] = (await api.get(f"{base}/pas", headers=world.headers("ann"))).json()
+    pages = await _signed_in(api, world, db)
+    response = await pages.post(
+        f"{pages.account()}/pas/{pa['id']}/timesheet", {"worked_on": "2026-04-07", "hours": "8", "kind": "standard"}
+    )
+    return response, pages, pa
+
+
+async def _page_add_hours(api, world, db):
+    response, _, _ = await _page_timesheet_with_rate(api, world, db)
+    return response
+
+
+async def _page_remove_hours(api, world, db):
+    _, pages, pa = await _page_timesheet_with_rate(api, world, db)
+    base = f"/api/accounts/{world.accounts['a1']}"
+    [line] = (await api.get(f"{base}/pas/{pa['id']}/timesheet", headers=world.headers("ann"))).json()
+    return await pages.post(f"{pages.account()}/pas/{pa['id']}/timesheet/{line['id']}/remove")
+
+
+async def _page_draft_pay_run(api, world, db):
+    from tests.api.test_payroll_api import PERIOD_1
+
+    await _timesheet(api, world, db)
+    pages = await _signed_in(api, world, db)
+    return await pages.post(f"{pages.account()}/pay-runs", {**PERIOD_1, "frequency": None})
+
+
+async def _page_finalise_pay_run(api, world, db):
+    drafted = await _page_draft_pay_run(api, world, db)
+    return await _pages(api, world, db).post(f"{drafted.headers['location']}/finalise")
+
+
+async def _page_bureau_run(api, world, db):
+    from tests.api.test_payroll_api import PERIOD_1
+
+    pages = await _signed_in(api, world, db, "bureau_x")
+    return await pages.post("/clients/pay-runs", {**PERIOD_1, "frequency": None})
+
+
+async def _page_bureau_statements(api, world, db):
+    from tests.statement_files import lloyds_csv
+
+    granted = await api.post(
+        "/api/mandates",
+        headers=world.headers("ann"),
+        json={
+            "account_id": str(world.accounts["a1"]),
+            "organisation_id": str(world.organisations["X"]),
+            "scopes": ["import_statements"],
+            "valid_from": datetime.now(SCOTTISH_TIME).date().isoformat(),
+        },
+    )
+    assert granted.status_code == 201, granted.text
+    pages = await _signed_in(api, world, db, "bureau_x")
+    return await pages.post("/clients/statements", files={f"statement-{world.accounts['a1']}": ("a.csv", lloyds_csv())})
+
+
 EXAMPLES: dict[tuple[str, str], Example] = {
+    ("POST", "/accounts/{account_id:uuid}/agreement/{agreement_id:uuid}/versions/{number:int}/sign"): (
+        _page_sign_agreement
+    ),
+    ("POST", "/accounts/{account_id:uuid}/mandates/{mandate_id:uuid}/revoke"): _page_revoke_mandate,
+    ("POST", "/accounts/{account_id:uuid}/pas"): _page_add_pa,
+    ("POST", "/accounts/{account_id:uuid}/pas/{pa_id:uuid}/timesheet"): _page_add_hours,
+    ("POST", "/accounts/{account_id:uuid}/pas/{pa_id:uuid}/timesheet/{entry_id:uuid}/remove"): _page_remove_hours,
+    ("POST", "/accounts/{account_id:uuid}/pay-runs"): _page_draft_pay_run,
+    ("POST", "/accounts/{account_id:uuid}/pay-runs/{run_id:uuid}/finalise"): _page_finalise_pay_run,
+    ("POST", "/clients/pay-runs"): _page_bureau_run,
+    ("POST", "/clients/statements"): _page_bureau_statements,
     ("DELETE", "/api/accounts/{account_id:uuid}/pas/{pa_id:uuid}/timesheet/{entry_id:uuid}"): _remove_timesheet_line,
     ("POST", "/login"): _page_login,
     ("POST", "/logout"): _page_logout,

@@ -1,0 +1,152 @@
+"""A bureau's payroll for all its clients, started from a page and followed there.
+
+Starting writes the job and its audit event in the request's transaction; the run itself goes
+after the answer (a background task of the request), through ``run_bureau_payroll``, which
+checks each mandate and audits each employer in their own trail. Progress is written to the
+job as employers finish, so the page that follows it may be served by any app server. A run
+is safe to repeat: drafts are worked out again and finalising twice posts once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from dataclasses import asdict
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from dp_platform.audit.writer import organisation_chain, record_event
+from dp_platform.jobs.tables import JobRow
+from dp_platform.tenancy.access import load_user_actor
+from dp_platform.tenancy.errors import AccessDeniedError
+from dp_platform.tenancy.policy import Actor
+from dp_platform.workflows.bureau import run_bureau_payroll
+from ledgers.columns import utc_now
+from payroll.periods import PayFrequency
+
+PROGRESS_EVERY_SECONDS = 0.5
+STALE_AFTER = timedelta(minutes=30)
+"""A job still running after this long was stopped with its server; the page says to start it again."""
+
+logger = logging.getLogger(__name__)
+
+
+async def start_bureau_payroll(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    period_number: int,
+    period_start: date,
+    period_end: date,
+    paid_on: date,
+    finalise: bool,
+) -> JobRow:
+    if actor.organisation_id is None or actor.user_id is None:
+        raise AccessDeniedError("Only a payroll bureau's staff run payroll for all their clients.")
+    parameters = {
+        "frequency": PayFrequency.FOUR_WEEKLY.value,
+        "period_number": period_number,
+        "period_start": period_start.isoformat(),
+        "period_end": period_end.isoformat(),
+        "paid_on": paid_on.isoformat(),
+        "finalise": finalise,
+    }
+    job = JobRow(
+        kind="bureau_payroll",
+        organisation_id=actor.organisation_id,
+        requested_by_user_id=actor.user_id,
+        parameters=parameters,
+    )
+    session.add(job)
+    await session.flush()
+    await record_event(
+        session,
+        actor=actor,
+        action="bureau_run.started",
+        subject_type="job",
+        subject_id=job.id,
+        chain=organisation_chain(actor.organisation_id),
+        details=parameters,
+    )
+    return job
+
+
+async def job_of(session: AsyncSession, actor: Actor, job_id: uuid.UUID) -> JobRow | None:
+    """The job, if it is the actor's organisation's (anyone else is told there is none)."""
+    job = await session.get(JobRow, job_id)
+    if job is None or actor.organisation_id is None or job.organisation_id != actor.organisation_id:
+        return None
+    return job
+
+
+async def organisation_jobs(session: AsyncSession, organisation_id: uuid.UUID, limit: int = 20) -> list[JobRow]:
+    return list(
+        await session.scalars(
+            select(JobRow)
+            .where(JobRow.organisation_id == organisation_id)
+            .order_by(JobRow.created_at.desc())
+            .limit(limit)
+        )
+    )
+
+
+def is_stale(job: JobRow) -> bool:
+    return job.status in ("queued", "running") and utc_now() - job.created_at > STALE_AFTER
+
+
+async def _write(sessions: async_sessionmaker[AsyncSession], job_id: uuid.UUID, **values: Any) -> None:
+    async with sessions() as session, session.begin():
+        await session.execute(update(JobRow).where(JobRow.id == job_id).values(**values))
+
+
+async def run_bureau_job(sessions: async_sessionmaker[AsyncSession], job_id: uuid.UUID) -> None:
+    async with sessions() as session:
+        job = await session.get(JobRow, job_id)
+        if job is None or job.status != "queued":
+            return
+        actor = await load_user_actor(session, job.requested_by_user_id)
+    params = job.parameters
+    counts = {"done": 0, "total": 0}
+
+    def progress(done: int, total: int) -> None:
+        counts.update(done=done, total=total)
+
+    async def report() -> None:
+        while True:
+            await asyncio.sleep(PROGRESS_EVERY_SECONDS)
+            await _write(sessions, job_id, done=counts["done"], total=counts["total"])
+
+    await _write(sessions, job_id, status="running")
+    reporter = asyncio.create_task(report())
+    try:
+        if actor is None:
+            raise AccessDeniedError("The person who started this run can no longer sign in.")
+        outcomes = await run_bureau_payroll(
+            sessions,
+            actor,
+            frequency=PayFrequency(params["frequency"]),
+            period_number=int(params["period_number"]),
+            period_start=date.fromisoformat(params["period_start"]),
+            period_end=date.fromisoformat(params["period_end"]),
+            paid_on=date.fromisoformat(params["paid_on"]),
+            finalise=bool(params["finalise"]),
+            progress=progress,
+        )
+    except Exception as error:
+        logger.exception("bureau run %s failed", job_id)
+        reporter.cancel()
+        detail = getattr(error, "detail", None) or "The run stopped on an unexpected error; start it again."
+        await _write(sessions, job_id, status="failed", error=detail, finished_at=utc_now())
+        return
+    reporter.cancel()
+    result = [
+        {**asdict(outcome), "account_id": str(outcome.account_id), "run_id": outcome.run_id and str(outcome.run_id)}
+        for outcome in outcomes
+    ]
+    await _write(
+        sessions, job_id, status="done", done=len(outcomes), total=len(outcomes), result=result, finished_at=utc_now()
+    )

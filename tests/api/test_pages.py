@@ -1,0 +1,234 @@
+"""The web pages through the test client: sign-in with a cookie, CSRF on every form, refusals
+that leak nothing of another tenant, the cookie worthless after sign-out and to the API, and
+the page forms reaching the same workflows (with their audit) as the API."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from dp_platform.audit.tables import AuditEventRow
+from dp_platform.auth.browser import session_cookie
+from dp_platform.settings import Settings
+from dp_platform.tenancy.tables import DpAccountRow
+from ledgers.tables import StatementRow
+from tests import statement_files as files
+from tests.api.test_payroll_api import AILSA, PERIOD_1
+from tests.api.test_spending_api import MAY
+
+pytestmark = pytest.mark.api
+
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+OTHER_HOLDER = "Beatrice Quinnell"
+
+
+def visible_text(html: str) -> str:
+    """What a person reads: the page without its tags (so ids in links and forms do not count)."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+async def _name_other_holder(db, world) -> None:
+    async with async_sessionmaker(db)() as session, session.begin():
+        await session.execute(
+            update(DpAccountRow).where(DpAccountRow.id == world.accounts["a2"]).values(holder_name=OTHER_HOLDER)
+        )
+
+
+async def _events(db, action: str) -> int:
+    async with async_sessionmaker(db)() as session:
+        return int(await session.scalar(select(func.count()).where(AuditEventRow.action == action)) or 0)
+
+
+async def test_the_landing_page_needs_no_login_and_has_one_heading(api):
+    response = await api.get("/")
+    assert response.status_code == 200
+    assert response.text.count("<h1") == 1
+    assert 'href="/login"' in response.text
+    assert "/static/sgds/design-system.min.css" in response.text
+
+
+async def test_signing_in_sets_a_session_cookie_only_scripts_cannot_read(pages):
+    response = await pages.sign_in("ann")
+    cookie = next(
+        value for key, value in response.headers.multi_items() if key == "set-cookie" and "dp_session=" in value
+    )
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Secure" not in cookie
+    assert response.headers["location"] == "/home"
+    home = await pages.get("/home")
+    assert home.headers["location"] == pages.account()
+
+
+def test_the_session_cookie_is_secure_outside_development():
+    cookie = session_cookie(Settings(environment="production"), "token", datetime(2030, 1, 1, tzinfo=UTC))
+    assert cookie.secure and cookie.httponly and cookie.samesite == "lax"
+
+
+async def test_a_wrong_password_is_shown_at_the_field_and_nobody_is_signed_in(pages, world, db):
+    await pages.client.get("/login")
+    response = await pages.post("/login", {"email": "nobody@test.example", "password": "wrong"})
+    assert response.status_code == 400
+    assert 'class="ds_error-summary"' in response.text and 'href="#email"' in response.text
+    assert "The email or password is wrong." in response.text
+    assert "dp_session" not in pages.client.cookies
+
+
+async def test_a_form_without_its_csrf_token_is_refused_and_changes_nothing(pages, db):
+    await pages.sign_in("ann")
+    response = await pages.client.post(
+        f"{pages.account()}/statements",
+        files={"statement": ("april.csv", files.lloyds_csv())},
+        data={"_csrf_token": "forged"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 403
+    assert "<h1" in response.text  # a page, not JSON
+    async with async_sessionmaker(db)() as session:
+        assert await session.scalar(select(func.count()).select_from(StatementRow)) == 0
+    without = await pages.client.post("/logout", follow_redirects=False)
+    assert without.status_code == 403
+
+
+async def test_another_employers_pages_are_not_found_and_name_nobody(pages, world, db):
+    await _name_other_holder(db, world)
+    await pages.sign_in("ann")
+    other = pages.account("a2")
+    for path in ("", "/statements", "/pas", "/pay-runs", "/agreement", "/reviews", "/audit", "/mandates"):
+        response = await pages.get(other + path)
+        assert response.status_code == 404, path
+        assert OTHER_HOLDER not in response.text and str(world.accounts["a2"]) not in visible_text(response.text)
+    refused = await pages.post(f"{other}/statements", files={"statement": ("april.csv", files.lloyds_csv())})
+    assert refused.status_code == 404
+    assert OTHER_HOLDER not in refused.text
+
+
+async def test_a_bureau_sees_only_clients_it_holds_a_mandate_for(pages, world, db):
+    await _name_other_holder(db, world)
+    await pages.sign_in("bureau_x")
+    clients = await pages.get("/clients")
+    assert clients.status_code == 200
+    assert "Ann" in visible_text(clients.text) and OTHER_HOLDER not in clients.text  # a2's mandate was revoked
+    assert (await pages.get(pages.account("a2"))).status_code == 404
+    assert (await pages.get(pages.account("b1"))).status_code == 404
+    await pages.sign_in("ann")
+    assert (await pages.get("/clients")).status_code == 403
+
+
+async def test_an_authority_sees_its_own_accounts_only(pages, world, db):
+    await _name_other_holder(db, world)
+    await pages.sign_in("finance_b")
+    listed = await pages.get("/accounts")
+    assert "Cal" in visible_text(listed.text) and OTHER_HOLDER not in listed.text
+    assert (await pages.get(pages.account("a1"))).status_code == 404
+
+
+async def test_after_signing_out_the_same_cookie_gets_nothing(pages):
+    await pages.sign_in("ann")
+    token = pages.client.cookies.get("dp_session")
+    out = await pages.post("/logout")
+    assert out.status_code == 303 and out.headers["location"].startswith("/login")
+    assert "dp_session" not in pages.client.cookies
+    pages.client.cookies.set("dp_session", token)
+    again = await pages.get(pages.account())
+    assert again.status_code == 303 and again.headers["location"].startswith("/login?next=")
+
+
+async def test_the_api_does_not_accept_the_session_cookie(pages):
+    await pages.sign_in("ann")
+    response = await pages.client.get("/api/accounts")
+    assert response.status_code == 401
+    assert response.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_a_page_without_a_login_sends_the_browser_to_sign_in(pages):
+    pages.client.cookies.clear()
+    response = await pages.get(pages.account() + "/pay-runs")
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/login?next={pages.account()}/pay-runs"
+
+
+async def test_unknown_pages_are_html_and_the_api_stays_json(api):
+    page = await api.get("/no-such-page")
+    assert page.status_code == 404 and "Page not found" in page.text
+    problem = await api.get("/api/no-such-thing")
+    assert problem.status_code == 404 and problem.json()["status"] == 404
+
+
+async def test_statement_lines_accepted_one_by_htmx_then_all_at_once(pages, api, world):
+    await pages.sign_in("ann")
+    uploaded = await pages.post(
+        f"{pages.account()}/statements", files={"statement": ("may.csv", files.nationwide_csv(MAY))}
+    )
+    assert uploaded.status_code == 303
+    statement = uploaded.headers["location"]
+    page = await pages.get(statement)
+    assert page.status_code == 200 and "Statement uploaded: 5 new lines" in page.text
+    assert "£560.00" in page.text and "8 May 2026" in page.text and not UUID.search(visible_text(page.text))
+    headers = world.headers("ann")
+    waiting = [
+        line
+        for line in (await api.get(f"/api/accounts/{world.accounts['a1']}/spend-lines", headers=headers)).json()
+        if line["category"] and not line["confirmed"]
+    ]
+    assert len(waiting) >= 2
+    fragment = await pages.post(f"{statement}/lines/{waiting[0]['line_id']}", headers={"HX-Request": "true"})
+    assert fragment.status_code == 200 and fragment.text.lstrip().startswith("<tr")
+    assert "Confirmed" in fragment.text
+    accepted = await pages.post(f"{statement}/accept-all")
+    assert accepted.status_code == 303
+    lines = (await api.get(f"/api/accounts/{world.accounts['a1']}/spend-lines", headers=headers)).json()
+    assert all(line["confirmed"] for line in lines if line["category"])
+
+
+async def test_a_bad_statement_is_named_on_the_page_and_stores_nothing(pages, db):
+    await pages.sign_in("ann")
+    response = await pages.post(f"{pages.account()}/statements", files={"statement": ("bad.csv", b"not,a\nstatement")})
+    assert response.status_code == 422
+    assert 'href="#statement"' in response.text
+    async with async_sessionmaker(db)() as session:
+        assert await session.scalar(select(func.count()).select_from(StatementRow)) == 0
+
+
+async def test_timesheet_lines_come_off_until_a_finalised_run_pays_them(pages, api, world, db):
+    headers = world.headers("ann")
+    base = f"/api/accounts/{world.accounts['a1']}"
+    pa = (await api.post(f"{base}/pas", headers=headers, json=AILSA)).json()
+    await pages.sign_in("ann")
+    page = f"{pages.account()}/pas/{pa['id']}"
+    bad = await pages.post(f"{page}/timesheet", {"worked_on": "2026-04-07", "hours": "seven"})
+    assert bad.status_code == 400 and 'href="#hours"' in bad.text
+    # Ailsa has no contract yet, so a line without a rate is refused, with the reason, and nothing kept.
+    no_rate = await pages.post(f"{page}/timesheet", {"worked_on": "2026-04-07", "hours": "7.5", "kind": "standard"})
+    assert no_rate.status_code == 400 and 'class="ds_error-summary"' in no_rate.text
+    assert (await api.get(f"{base}/pas/{pa['id']}/timesheet", headers=headers)).json() == []
+    await api.post(
+        f"{base}/pas/{pa['id']}/contract-rates",
+        headers=headers,
+        json={"rates": [{"kind": "standard", "hourly_rate_pence": 1400, "effective_from": "2026-04-06"}]},
+    )
+    for day in ("2026-04-07", "2026-04-08"):
+        added = await pages.post(f"{page}/timesheet", {"worked_on": day, "hours": "7.5", "kind": "standard"})
+        assert added.status_code == 303, added.text
+    lines = (await api.get(f"{base}/pas/{pa['id']}/timesheet", headers=headers)).json()
+    assert [line["worked_on"] for line in lines] == ["2026-04-08", "2026-04-07"]
+    removed = await pages.post(f"{page}/timesheet/{lines[0]['id']}/remove")
+    assert removed.status_code == 303
+    assert await _events(db, "timesheet.line_removed") == 1
+    drafted = await pages.post(f"{pages.account()}/pay-runs", {**PERIOD_1, "frequency": None})
+    assert drafted.status_code == 303, drafted.text
+    run_page = drafted.headers["location"]
+    shown = await pages.get(run_page)
+    assert "£105.00" in shown.text and "Ailsa Mackay" in shown.text  # 7.5 hours at £14.00
+    finalised = await pages.post(f"{run_page}/finalise")
+    assert finalised.status_code == 303
+    paid = (await api.get(f"{base}/pas/{pa['id']}/timesheet", headers=headers)).json()
+    assert [line["paid"] for line in paid] == [True]
+    refused = await pages.post(f"{page}/timesheet/{paid[0]['id']}/remove")
+    assert refused.status_code == 409 and "can no longer be changed" in refused.text
+    payslip = await pages.get(f"{run_page}/payslips/{pa['id']}/payslip.pdf")
+    assert payslip.status_code == 200 and payslip.content.startswith(b"%PDF")
+    assert 'filename="payslip-Ailsa-Mackay-2026-05-01.pdf"' in payslip.headers["content-disposition"]
