@@ -1,6 +1,6 @@
 """An agreement version as accessible HTML: one column, real headings, the plain-language summary
 first with links to each clause in full, lists as lists, and, when printed, the reference,
-version id, content hash and page number on every page."""
+version number, content hash and page number on every page."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from agreements.template import long_date
 _STYLE = """
 body { font: 1.125rem/1.6 system-ui, sans-serif; max-width: 42rem; margin: 0 auto; padding: 1rem; color: #111; }
 a { color: #0b4f9c; } .skip { position: absolute; left: -999px; } .skip:focus { left: 1rem; }
-.source { font-size: 0.875rem; color: #444; } .stamp { font-size: 0.75rem; color: #333; word-break: break-all; }
+.source { font-size: 0.875rem; color: #444; } code { overflow-wrap: anywhere; } .stamp { font-size: 0.75rem; color: #333; word-break: break-all; }
 @page { margin: 2cm 2cm 2.5cm; @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 8pt; } }
 @media print { .stamp { position: fixed; bottom: 0; left: 0; right: 0; } body { max-width: none; } }
 """
@@ -40,7 +40,7 @@ def render_html(agreement: Agreement, version: AgreementVersionRow) -> str:
     row = agreement.agreement
     terms = agreement.terms(version)
     clauses = version.content["clauses"]
-    stamp = f"{row.reference} version {version.number} (id {version.id}), content hash {version.content_hash}"
+    stamp = f"{row.reference} version {version.number}, content hash {version.content_hash}"
     summary = "\n".join(
         f'<li><a href="#{escape(c["id"])}">{escape(c["heading"])}</a>: {escape(c["summary"])}</li>' for c in clauses
     )

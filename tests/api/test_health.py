@@ -46,14 +46,14 @@ async def test_health_is_503_when_the_schema_is_behind(make_database):
 
 
 async def test_an_unknown_path_is_a_problem_carrying_the_request_id(api):
-    response = await api.get("/no/such/page", headers={"X-Request-ID": "trace-404"})
+    response = await api.get("/api/no/such/thing", headers={"X-Request-ID": "trace-404"})
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("application/problem+json")
     assert response.json()["request_id"] == "trace-404"
 
 
-async def test_the_home_page_links_to_the_docs_and_health(api):
+async def test_the_home_page_links_to_sign_in_and_the_docs(api):
     response = await api.get("/")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
-    assert 'href="/docs"' in response.text and 'href="/health"' in response.text
+    assert 'href="/login"' in response.text and 'href="/docs"' in response.text

@@ -28,27 +28,27 @@ class Body(Struct):
     amount_pence: int
 
 
-@get("/missing")
+@get("/api/missing")
 async def missing() -> None:
     raise NoSuchThingError("Account DP-9 does not exist.")
 
 
-@get("/conflict")
+@get("/api/conflict")
 async def conflict() -> None:
     raise AlreadyDoneError("That pay run was finalised already.", field="pay_run_id")
 
 
-@get("/boom")
+@get("/api/boom")
 async def boom() -> None:
     raise RuntimeError("secret internals")
 
 
-@get("/database-down")
+@get("/api/database-down")
 async def database_down() -> None:
     raise OperationalError("SELECT 1", {}, ConnectionRefusedError())
 
 
-@post("/things")
+@post("/api/things")
 async def create_thing(data: JSONBody[Body]) -> None:
     return None
 
@@ -64,8 +64,8 @@ def _client():
 @pytest.mark.parametrize(
     ("path", "status", "title", "problem_type"),
     [
-        ("/missing", 404, "No such thing", "/problems/no-such-thing"),
-        ("/conflict", 409, "The request breaks a rule", "/problems/already-done"),
+        ("/api/missing", 404, "No such thing", "/problems/no-such-thing"),
+        ("/api/conflict", 409, "The request breaks a rule", "/problems/already-done"),
     ],
 )
 def test_domain_errors_map_by_category(path, status, title, problem_type):
@@ -82,12 +82,12 @@ def test_domain_errors_map_by_category(path, status, title, problem_type):
 
 def test_a_domain_error_names_its_field():
     with _client() as client:
-        assert client.get("/conflict").json()["field"] == "pay_run_id"
+        assert client.get("/api/conflict").json()["field"] == "pay_run_id"
 
 
 def test_invalid_bodies_are_400_problems_listing_each_error():
     with _client() as client:
-        response = client.post("/things", json={"amount_pence": "ten pounds"})
+        response = client.post("/api/things", json={"amount_pence": "ten pounds"})
     assert response.status_code == 400
     body = response.json()
     assert body["title"] == "Bad request"
@@ -96,13 +96,13 @@ def test_invalid_bodies_are_400_problems_listing_each_error():
 
 def test_unknown_paths_and_methods_are_problems():
     with _client() as client:
-        assert client.get("/nowhere").json()["status"] == 404
-        assert client.delete("/missing").json()["status"] == 405
+        assert client.get("/api/nowhere").json()["status"] == 404
+        assert client.delete("/api/missing").json()["status"] == 405
 
 
 def test_an_unexpected_error_is_500_without_its_internals(caplog):
     with caplog.at_level(logging.ERROR), _client() as client:
-        response = client.get("/boom")
+        response = client.get("/api/boom")
     assert response.status_code == 500
     assert "secret internals" not in response.text
     assert "request id" in response.json()["detail"]
@@ -111,6 +111,6 @@ def test_an_unexpected_error_is_500_without_its_internals(caplog):
 
 def test_a_lost_database_is_503():
     with _client() as client:
-        response = client.get("/database-down")
+        response = client.get("/api/database-down")
     assert response.status_code == 503
     assert response.json()["detail"] == "The database is not answering; try again shortly."
