@@ -13,7 +13,8 @@ from agreements.template import long_date
 _STYLE = """
 body { font: 1.125rem/1.6 system-ui, sans-serif; max-width: 42rem; margin: 0 auto; padding: 1rem; color: #111; }
 a { color: #0b4f9c; } .skip { position: absolute; left: -999px; } .skip:focus { left: 1rem; }
-.source { font-size: 0.875rem; color: #444; } code { overflow-wrap: anywhere; } .stamp { font-size: 0.75rem; color: #333; word-break: break-all; }
+.source { font-size: 0.875rem; color: #444; } code { overflow-wrap: anywhere; }
+.stamp { font-size: 0.75rem; color: #333; word-break: break-all; }
 @page { margin: 2cm 2cm 2.5cm; @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 8pt; } }
 @media print { .stamp { position: fixed; bottom: 0; left: 0; right: 0; } body { max-width: none; } }
 """
