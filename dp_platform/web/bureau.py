@@ -22,6 +22,7 @@ from dp_platform.tenancy.errors import AccessDeniedError
 from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.tenancy.roles import Role
 from dp_platform.web.pages import FormError, form_errors, form_of, home_nav, parse_date, render, today
+from dp_platform.web.payroll import PAYDAY_BEFORE_END
 from dp_platform.workflows.overview import client_states
 from dp_platform.workflows.payroll import payslip_document
 from dp_platform.workflows.statements import import_account_statement
@@ -73,7 +74,12 @@ class BureauPages(Controller):
         states = await client_states(session, actor, today())
         due = sorted((state.next_period for state in states if state.pay_run_due), key=lambda period: period[1])
         number, first, last = due[0] if due else four_weekly_period(today())
-        suggested = {"period_number": number, "period_start": first, "period_end": last, "paid_on": last}
+        suggested = {
+            "period_number": number,
+            "period_start": first,
+            "period_end": last,
+            "paid_on": last - PAYDAY_BEFORE_END,
+        }
         return render(
             request,
             "bureau/pay_runs.html",

@@ -17,9 +17,12 @@ def money(pence: int | None) -> str:
     return "" if pence is None else str(Money(pence))
 
 
-def day(value: date | datetime | None) -> str:
+def day(value: date | datetime | str | None) -> str:
+    """A date, a time (its day in Scotland), or a date kept as ISO text in a JSON record."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
     if isinstance(value, datetime):
         value = value.astimezone(SCOTTISH_TIME).date()
     return f"{value.day} {value:%B %Y}"

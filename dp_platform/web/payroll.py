@@ -43,6 +43,8 @@ KINDS = (
     ("holiday", "Holiday taken (paid leave)"),
 )
 KIND_NAMES = {"standard": "Standard", **dict(KINDS[2:])}
+PAYDAY_BEFORE_END = timedelta(days=2)
+"""The form's suggested payday: the Friday of a period that ends on a Sunday, as PA employers commonly pay."""
 
 
 def _may_run_payroll(actor: Actor, access: AccountAccess) -> bool:
@@ -67,7 +69,7 @@ def _next_period(runs: list[PayRun]) -> dict[str, Any]:
         number, first, end = four_weekly_period(last.period_end + timedelta(days=1))
     else:
         number, first, end = four_weekly_period(today())
-    return {"period_number": number, "period_start": first, "period_end": end, "paid_on": end - timedelta(days=2)}
+    return {"period_number": number, "period_start": first, "period_end": end, "paid_on": end - PAYDAY_BEFORE_END}
 
 
 class PayrollPages(Controller):
