@@ -4,6 +4,10 @@
 `python3 dev.py demo` and `python3 dev.py test` create `.venv` beside this file,
 install the project into it (again only when pyproject.toml changed), and run the
 demo or the test suite there. Any other arguments go to the `dp-platform` command.
+
+The browser tests drive Debian's Chromium (/usr/bin/chromium). When it is missing,
+`test` installs it with apt-get if it can (as root on Debian); otherwise those tests
+are skipped, saying why, outside CI and fail in CI.
 """
 
 from __future__ import annotations
@@ -52,6 +56,28 @@ def _ensure_environment() -> None:
     STAMP.write_text(wanted)
 
 
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def _ensure_chromium() -> None:
+    if CHROMIUM.exists() or os.environ.get("DP_CHROMIUM"):
+        return
+    apt = Path("/usr/bin/apt-get")
+    if not apt.exists() or not hasattr(os, "geteuid") or os.geteuid() != 0:
+        print(
+            "dev.py: Chromium is not installed, so the browser tests will be skipped "
+            "(install it with: apt-get install chromium)",
+            flush=True,
+        )
+        return
+    print("dev.py: installing Debian's Chromium for the browser tests (apt-get install chromium)", flush=True)
+    quiet = {"stdout": subprocess.DEVNULL, "env": {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}}
+    subprocess.run([str(apt), "update", "-qq"], check=False, **quiet)  # type: ignore[call-overload]
+    subprocess.run([str(apt), "install", "-y", "-qq", "chromium"], check=False, **quiet)  # type: ignore[call-overload]
+    if not CHROMIUM.exists():
+        print("dev.py: Chromium could not be installed; the browser tests will be skipped", flush=True)
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] in {"-h", "--help", "help"}:
         print(__doc__)
@@ -59,6 +85,7 @@ def main(argv: list[str]) -> int:
     _ensure_environment()
     command, rest = argv[0], argv[1:]
     if command == "test":
+        _ensure_chromium()
         args = [str(BIN / "python"), "-m", "pytest", *rest]
     else:
         args = [str(BIN / "dp-platform"), command, *rest]

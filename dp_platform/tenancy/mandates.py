@@ -158,3 +158,9 @@ async def organisation_names(session: AsyncSession, ids: set[uuid.UUID]) -> dict
             await session.execute(select(OrganisationRow.id, OrganisationRow.name).where(OrganisationRow.id.in_(ids)))
         ).all()
     )
+
+
+async def organisations_offering_services(session: AsyncSession) -> list[OrganisationRow]:
+    """The organisations a holder may choose to act for them: a directory of services, like a council's
+    list of payroll and support providers, holding nothing of anyone's account."""
+    return list(await session.scalars(select(OrganisationRow).order_by(OrganisationRow.name)))

@@ -12,11 +12,29 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.audit.queries import AuditFilter, list_events, names_in
 from dp_platform.audit.sentences import sentence, who
-from dp_platform.tenancy.access import account_ref, authorize
-from dp_platform.tenancy.mandates import list_mandates, mandate_status, organisation_names, revoke_mandate
+from dp_platform.tenancy.access import AccountAccess, account_ref, authorize
+from dp_platform.tenancy.mandates import (
+    grant_mandate,
+    list_mandates,
+    mandate_status,
+    organisation_names,
+    organisations_offering_services,
+    revoke_mandate,
+)
 from dp_platform.tenancy.policy import Action, Actor, can
-from dp_platform.web.pages import account_nav, form_of, parse_uuid, render, see_other
+from dp_platform.web.pages import (
+    FormError,
+    account_nav,
+    form_errors,
+    form_of,
+    parse_date,
+    parse_uuid,
+    render,
+    see_other,
+    today,
+)
 from ledgers.columns import utc_now
+from ledgers.errors import DomainError
 
 PAGE_SIZE = 50
 MANDATE_STATES = {
@@ -71,13 +89,19 @@ class AuditPages(Controller):
             next_before=next_before,
         )
 
-    @get("/mandates")
-    async def mandates(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, account_id: uuid.UUID
+    async def _mandates_page(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        actor: Actor,
+        access: AccountAccess,
+        errors: list[FormError] | None = None,
+        values: dict[str, Any] | None = None,
+        status: int = 200,
     ) -> Template:
-        access = await authorize(db_session, actor, account_id, Action.VIEW)
-        rows = await list_mandates(db_session, actor, account_id=account_id)
+        rows = await list_mandates(db_session, actor, account_id=access.account.id)
         now = utc_now()
+        may_manage = bool(can(actor, Action.MANAGE_MANDATES, account_ref(access.account), now=now))
         names = await organisation_names(db_session, {row.organisation_id for row in rows})
         return render(
             request,
@@ -89,8 +113,53 @@ class AuditPages(Controller):
             mandates=[(row, names[row.organisation_id], mandate_status(row, now)) for row in rows],
             states=MANDATE_STATES,
             scopes=SCOPES,
-            may_manage=bool(can(actor, Action.MANAGE_MANDATES, account_ref(access.account), now=now)),
+            may_manage=may_manage,
+            organisations=[(str(row.id), row.name) for row in await organisations_offering_services(db_session)]
+            if may_manage
+            else [],
+            errors=errors or [],
+            values=values or {"valid_from": today(), "scopes": ["view"]},
+            status=status,
         )
+
+    @get("/mandates")
+    async def mandates(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, account_id: uuid.UUID
+    ) -> Template:
+        access = await authorize(db_session, actor, account_id, Action.VIEW)
+        return await self._mandates_page(request, db_session, actor, access)
+
+    @post("/mandates")
+    async def grant(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, account_id: uuid.UUID
+    ) -> Template | Redirect:
+        """The holder lets an organisation act for them, for what they tick, from a day they choose."""
+        access = await authorize(db_session, actor, account_id, Action.VIEW)
+        form = await request.form()
+        values = {"organisation_id": form.get("organisation_id"), "scopes": form.getall("scopes", [])}
+        values["valid_from"], error = parse_date(form.get("valid_from"), "valid_from", "the day it starts")
+        errors = [error] if error else []
+        organisation_id = parse_uuid(values["organisation_id"])
+        if organisation_id is None:
+            errors.append(FormError("organisation_id", "Choose the organisation."))
+        if not values["scopes"]:
+            errors.append(FormError("scopes", "Tick at least one thing the organisation may do."))
+        if not errors:
+            try:
+                await grant_mandate(
+                    db_session,
+                    actor,
+                    account_id=account_id,
+                    organisation_id=organisation_id,  # type: ignore[arg-type]
+                    scopes=[str(scope) for scope in values["scopes"]],
+                    valid_from=values["valid_from"],  # type: ignore[arg-type]
+                    valid_to=None,
+                )
+            except DomainError as refused:
+                errors = form_errors(refused)
+            else:
+                return see_other(f"/accounts/{account_id}/mandates", "The organisation may now act as you said.")
+        return await self._mandates_page(request, db_session, actor, access, errors, values, 400)
 
     @post("/mandates/{mandate_id:uuid}/revoke")
     async def revoke(

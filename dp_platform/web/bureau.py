@@ -21,8 +21,8 @@ from dp_platform.tenancy.access import list_accounts
 from dp_platform.tenancy.errors import AccessDeniedError
 from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.tenancy.roles import Role
-from dp_platform.web.pages import FormError, form_errors, form_of, home_nav, parse_date, render, today
-from dp_platform.web.payroll import PAYDAY_BEFORE_END
+from dp_platform.web.pages import FormError, form_errors, form_of, home_nav, render, today
+from dp_platform.web.payroll import PAYDAY_BEFORE_END, read_period
 from dp_platform.workflows.overview import client_states
 from dp_platform.workflows.payroll import payslip_document
 from dp_platform.workflows.statements import import_account_statement
@@ -103,21 +103,7 @@ class BureauPages(Controller):
     ) -> Template | Redirect:
         _bureau(actor)
         form = await form_of(request)
-        errors: list[FormError] = []
-        dates = {}
-        for name, label in (
-            ("period_start", "the first day of the period"),
-            ("period_end", "the last day of the period"),
-            ("paid_on", "the day the PAs are paid"),
-        ):
-            dates[name], error = parse_date(form.get(name), name, label)
-            errors += [error] if error else []
-        try:
-            number = int(str(form.get("period_number", "")))
-        except ValueError:
-            number = 0
-        if not 1 <= number <= 14:
-            errors.append(FormError("period_number", "Enter the period number of the tax year, from 1 to 14."))
+        number, dates, errors = read_period(form)
         if errors:
             return await self._runs_page(request, db_session, actor, errors, form, 400)
         job = await start_bureau_payroll(

@@ -20,6 +20,7 @@ from dp_platform.tenancy.tables import DpAccountRow
 from ledgers.errors import DomainError
 
 FLASH_COOKIE = "dp_flash"
+ACCESS_CATEGORIES = frozenset({"unauthenticated", "forbidden", "not_found"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +116,13 @@ async def form_of(request: Request[Any, Any, Any]) -> dict[str, Any]:
 
 
 def form_errors(error: DomainError, fields: dict[str, str] | None = None) -> list[FormError]:
-    """The refusal as an error summary; ``fields`` maps the workflow's field names to the form's inputs."""
+    """The refusal as an error summary; ``fields`` maps the workflow's field names to the form's inputs.
+
+    A refusal of access (not signed in, not allowed, not found) is no problem with the form: it is
+    raised again, to be answered as the page's error like any other request.
+    """
+    if error.category in ACCESS_CATEGORIES:
+        raise error
     names = fields or {}
     problems = getattr(error, "problems", None)
     if problems:

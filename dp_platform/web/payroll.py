@@ -72,6 +72,26 @@ def _next_period(runs: list[PayRun]) -> dict[str, Any]:
     return {"period_number": number, "period_start": first, "period_end": end, "paid_on": end - PAYDAY_BEFORE_END}
 
 
+def read_period(form: dict[str, Any]) -> tuple[int, dict[str, Any], list[FormError]]:
+    """A four-weekly pay period as the pay run forms give it: its number, its dates, what is wrong."""
+    errors: list[FormError] = []
+    dates = {}
+    for name, label in (
+        ("period_start", "the first day of the period"),
+        ("period_end", "the last day of the period"),
+        ("paid_on", "the day the PAs are paid"),
+    ):
+        dates[name], error = parse_date(form.get(name), name, label)
+        errors += [error] if error else []
+    try:
+        number = int(str(form.get("period_number", "")))
+    except ValueError:
+        number = 0
+    if not 1 <= number <= 14:
+        errors.append(FormError("period_number", "Enter the period number of the tax year, from 1 to 14."))
+    return number, dates, errors
+
+
 class PayrollPages(Controller):
     path = "/accounts/{account_id:uuid}"
     include_in_schema = False
@@ -254,21 +274,7 @@ class PayrollPages(Controller):
     ) -> Template | Redirect:
         access = await authorize(db_session, actor, account_id, Action.RUN_PAYROLL)
         form = await form_of(request)
-        errors: list[FormError] = []
-        dates = {}
-        for name, label in (
-            ("period_start", "the first day of the period"),
-            ("period_end", "the last day of the period"),
-            ("paid_on", "the day the PAs are paid"),
-        ):
-            dates[name], error = parse_date(form.get(name), name, label)
-            errors += [error] if error else []
-        try:
-            number = int(str(form.get("period_number", "")))
-        except ValueError:
-            number = 0
-        if not 1 <= number <= 14:
-            errors.append(FormError("period_number", "Enter the period number of the tax year, from 1 to 14."))
+        number, dates, errors = read_period(form)
         if not errors:
             try:
                 drafted = await draft_account_pay_run(

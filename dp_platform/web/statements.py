@@ -139,14 +139,7 @@ class StatementPages(Controller):
         access = await authorize(db_session, actor, account_id, Action.VIEW)
         await statement_of(db_session, account_id, statement_id)
         form = await request.form()
-        found = next(
-            (
-                item
-                for item in await spend_lines(db_session, account_id, statement_id=statement_id)
-                if item.line.id == line_id
-            ),
-            None,
-        )
+        found = next(iter(await spend_lines(db_session, account_id, statement_id=statement_id, line_id=line_id)), None)
         category = str(form.get("category") or (found.category.category if found and found.category else ""))
         if found is None or not category:
             note_unchanged()
@@ -162,11 +155,7 @@ class StatementPages(Controller):
         )
         message = f"{found.line.description}: {result.sentence}"
         if request.headers.get("hx-request"):
-            updated = next(
-                item
-                for item in await spend_lines(db_session, account_id, statement_id=statement_id)
-                if item.line.id == line_id
-            )
+            [updated] = await spend_lines(db_session, account_id, statement_id=statement_id, line_id=line_id)
             return Template(
                 template_name="statements/_line.html",
                 context={

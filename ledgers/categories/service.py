@@ -311,7 +311,12 @@ class SpendLine:
 
 
 async def spend_lines(
-    session: AsyncSession, book_id: uuid.UUID, *, statement_id: uuid.UUID | None = None, unconfirmed: bool = False
+    session: AsyncSession,
+    book_id: uuid.UUID,
+    *,
+    statement_id: uuid.UUID | None = None,
+    line_id: uuid.UUID | None = None,
+    unconfirmed: bool = False,
 ) -> list[SpendLine]:
     query = (
         select(StatementLineRow, LineCategoryRow, SpendReviewRow)
@@ -325,6 +330,8 @@ async def spend_lines(
     )
     if statement_id is not None:
         query = query.where(StatementLineRow.statement_id == statement_id)
+    if line_id is not None:
+        query = query.where(StatementLineRow.id == line_id)
     if unconfirmed:
         query = query.where((LineCategoryRow.confirmed.is_(False)) | (LineCategoryRow.line_id.is_(None)))
     return [SpendLine(line, category, review) for line, category, review in (await session.execute(query)).all()]

@@ -517,7 +517,20 @@ async def _page_bureau_statements(api, world, db):
     return await pages.post("/clients/statements", files={f"statement-{world.accounts['a1']}": ("a.csv", lloyds_csv())})
 
 
+async def _page_grant_mandate(api, world, db):
+    pages = await _signed_in(api, world, db)
+    return await pages.post(
+        f"{pages.account()}/mandates",
+        {
+            "organisation_id": str(world.organisations["Z"]),
+            "scopes": "view",
+            "valid_from": datetime.now(SCOTTISH_TIME).date().isoformat(),
+        },
+    )
+
+
 EXAMPLES: dict[tuple[str, str], Example] = {
+    ("POST", "/accounts/{account_id:uuid}/mandates"): _page_grant_mandate,
     ("POST", "/accounts/{account_id:uuid}/agreement/{agreement_id:uuid}/versions/{number:int}/sign"): (
         _page_sign_agreement
     ),

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from dp_platform.audit.tables import AuditEventRow
 from dp_platform.auth.browser import session_cookie
 from dp_platform.settings import Settings
+from dp_platform.tenancy.policy import SCOTTISH_TIME
 from dp_platform.tenancy.tables import DpAccountRow
 from ledgers.tables import StatementRow
 from tests import statement_files as files
@@ -232,3 +233,36 @@ async def test_timesheet_lines_come_off_until_a_finalised_run_pays_them(pages, a
     payslip = await pages.get(f"{run_page}/payslips/{pa['id']}/payslip.pdf")
     assert payslip.status_code == 200 and payslip.content.startswith(b"%PDF")
     assert 'filename="payslip-Ailsa-Mackay-2026-05-01.pdf"' in payslip.headers["content-disposition"]
+
+
+async def test_the_holder_gives_and_ends_an_organisations_permission_on_the_page(pages, api, world):
+    await pages.sign_in("ann")
+    page = f"{pages.account()}/mandates"
+    missing = await pages.post(page, {"organisation_id": str(world.organisations["Y"]), "valid_from": "2020-01-01"})
+    assert missing.status_code == 400
+    assert 'href="#scopes"' in missing.text and "Tick at least one" in missing.text
+    past = await pages.post(
+        page, {"organisation_id": str(world.organisations["Y"]), "scopes": "view", "valid_from": "2020-01-01"}
+    )
+    assert past.status_code == 400 and "cannot start in the past" in past.text
+    today = datetime.now(SCOTTISH_TIME).date().isoformat()
+    granted = await pages.post(
+        page, {"organisation_id": str(world.organisations["Y"]), "scopes": ["view", "run_payroll"], "valid_from": today}
+    )
+    assert granted.status_code == 303
+    mandates = (await api.get(f"/api/mandates?account_id={world.accounts['a1']}", headers=world.headers("ann"))).json()
+    given = next(m for m in mandates if m["organisation_id"] == str(world.organisations["Y"]))
+    assert sorted(given["scopes"]) == ["run_payroll", "view"]
+    ended = await pages.post(f"{page}/{given['id']}/revoke")
+    assert ended.status_code == 303
+    await pages.sign_in("bureau_y")
+    assert (await pages.get(pages.account())).status_code == 404
+
+
+async def test_a_bureau_cannot_give_itself_permission(pages, world):
+    await pages.sign_in("bureau_x")
+    response = await pages.post(
+        f"{pages.account()}/mandates",
+        {"organisation_id": str(world.organisations["X"]), "scopes": "run_payroll", "valid_from": "2030-01-01"},
+    )
+    assert response.status_code == 403
