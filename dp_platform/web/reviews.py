@@ -1,20 +1,24 @@
 """Spend reviews on the page: what the council is asked to approve and the exceptions raised, with
-the rule behind each and the council's decision, read alike by the person and the council."""
+the rule behind each and the council's decision, read alike by the person and the council; the
+council's social worker decides each one here, always with a reason the person reads."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
 
-from litestar import Controller, Request, get
-from litestar.response import Template
+from litestar import Controller, Request, get, post
+from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dp_platform.tenancy.access import authorize
-from dp_platform.tenancy.policy import Action, Actor
-from dp_platform.web.pages import account_nav, render
+from dp_platform.tenancy.access import AccountAccess, account_ref, authorize
+from dp_platform.tenancy.policy import Action, Actor, can
+from dp_platform.web.pages import FormError, account_nav, form_errors, form_of, render, see_other
+from dp_platform.workflows.spending import decide_account_review
 from ledgers.categories.service import account_reviews
 from ledgers.categories.taxonomy import national
+from ledgers.columns import utc_now
+from ledgers.errors import DomainError
 
 STATUSES = {
     "open": "Open",
@@ -29,12 +33,16 @@ class ReviewPages(Controller):
     path = "/accounts/{account_id:uuid}/reviews"
     include_in_schema = False
 
-    @get("")
-    async def reviews(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, account_id: uuid.UUID
+    async def _page(
+        self,
+        request: Request[Any, Any, Any],
+        session: AsyncSession,
+        actor: Actor,
+        access: AccountAccess,
+        errors: list[FormError] | None = None,
+        status: int = 200,
     ) -> Template:
-        access = await authorize(db_session, actor, account_id, Action.VIEW)
-        reviews = await account_reviews(db_session, account_id, None)
+        reviews = await account_reviews(session, access.account.id, None)
         return render(
             request,
             "reviews.html",
@@ -46,4 +54,40 @@ class ReviewPages(Controller):
             closed_reviews=[review for review in reviews if review.status != "open"],
             statuses=STATUSES,
             names={code: category.name for code, category in national().categories.items()},
+            may_decide=bool(can(actor, Action.REVIEW_SPEND, account_ref(access.account), now=utc_now())),
+            errors=errors or [],
+            status=status,
         )
+
+    @get("")
+    async def reviews(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, account_id: uuid.UUID
+    ) -> Template:
+        access = await authorize(db_session, actor, account_id, Action.VIEW)
+        return await self._page(request, db_session, actor, access)
+
+    @post("/{review_id:uuid}")
+    async def decide(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        actor: Actor,
+        account_id: uuid.UUID,
+        review_id: uuid.UUID,
+    ) -> Template | Redirect:
+        access = await authorize(db_session, actor, account_id, Action.VIEW)
+        form = await form_of(request)
+        field = f"reason-{review_id}"
+        try:
+            review = await decide_account_review(
+                db_session,
+                actor,
+                account_id,
+                review_id,
+                outcome=str(form.get("outcome", "")),
+                reason=str(form.get("reason", "")),
+            )
+        except DomainError as refused:
+            errors = form_errors(refused, {"reason": field, "outcome": field})
+            return await self._page(request, db_session, actor, access, errors, 400)
+        return see_other(f"/accounts/{account_id}/reviews", f"{review.description}: {STATUSES[review.status].lower()}.")

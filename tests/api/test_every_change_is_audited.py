@@ -529,7 +529,16 @@ async def _page_grant_mandate(api, world, db):
     )
 
 
+async def _page_decide_review(api, world, db):
+    exception, _ = await _spend_statement(api, world, db)
+    pages = await _signed_in(api, world, db, "worker_a")
+    return await pages.post(
+        f"{pages.account()}/reviews/{exception['id']}", {"outcome": "resolved", "reason": "Refunded."}
+    )
+
+
 EXAMPLES: dict[tuple[str, str], Example] = {
+    ("POST", "/accounts/{account_id:uuid}/reviews/{review_id:uuid}"): _page_decide_review,
     ("POST", "/accounts/{account_id:uuid}/mandates"): _page_grant_mandate,
     ("POST", "/accounts/{account_id:uuid}/agreement/{agreement_id:uuid}/versions/{number:int}/sign"): (
         _page_sign_agreement

@@ -266,3 +266,28 @@ async def test_a_bureau_cannot_give_itself_permission(pages, world):
         {"organisation_id": str(world.organisations["X"]), "scopes": "run_payroll", "valid_from": "2030-01-01"},
     )
     assert response.status_code == 403
+
+
+async def test_the_council_decides_a_spend_review_on_the_page_with_a_reason(pages, api, world):
+    from tests.api.test_statements_api import upload
+
+    await upload(api, world, "ann", files.nationwide_csv(MAY), "may.csv")
+    headers = world.headers("ann")
+    reviews = (await api.get(f"/api/accounts/{world.accounts['a1']}/spend-reviews", headers=headers)).json()
+    approval = next(review for review in reviews if review["kind"] == "approval")
+    await pages.sign_in("ann")
+    page = f"{pages.account()}/reviews"
+    assert "Approve" not in visible_text((await pages.get(page)).text)
+    refused = await pages.post(f"{page}/{approval['id']}", {"outcome": "approved", "reason": "Mine to approve"})
+    assert refused.status_code == 403
+    await pages.sign_in("worker_a")
+    shown = await pages.get(page)
+    assert "Approve" in visible_text(shown.text) and "£560.00" in shown.text
+    no_reason = await pages.post(f"{page}/{approval['id']}", {"outcome": "approved", "reason": " "})
+    assert no_reason.status_code == 400 and f'href="#reason-{approval["id"]}"' in no_reason.text
+    decided = await pages.post(
+        f"{page}/{approval['id']}", {"outcome": "approved", "reason": "Respite agreed at review."}
+    )
+    assert decided.status_code == 303
+    after = (await api.get(f"/api/accounts/{world.accounts['a1']}/spend-reviews", headers=headers)).json()
+    assert next(r for r in after if r["id"] == approval["id"])["status"] == "approved"
