@@ -31,6 +31,13 @@ def _count(number: Any, one: str, many: str) -> str:
     return f"{number} {one if number == 1 else many}"
 
 
+def _payment(details: Details) -> str:
+    """The payee and amount when the event recorded them, else the category."""
+    if details.get("payee"):
+        return f"{details['payee']} ({_money(details.get('amount_pence'))})"
+    return f"a payment for {_category(details)}"
+
+
 def _category(details: Details) -> str:
     return str(details.get("category") or "something").replace("_", " ")
 
@@ -66,11 +73,9 @@ _WHAT: dict[str, Callable[[Details], str]] = {
         f"{d.get('sentence', '')}"
     ),
     "spend.review_withdrawn": lambda d: f"withdrew the review of {d.get('payee', 'a payment')}",
-    "spend.review_approved": lambda d: f"approved {d.get('payee', 'a payment')}: {d.get('reason', '')}",
-    "spend.review_declined": lambda d: f"declined {d.get('payee', 'a payment')}: {d.get('reason', '')}",
-    "spend.review_resolved": lambda d: (
-        f"resolved the exception on {d.get('payee', 'a payment')}: {d.get('reason', '')}"
-    ),
+    "spend.review_approved": lambda d: f"approved {_payment(d)}: {d.get('reason', '')}",
+    "spend.review_declined": lambda d: f"declined {_payment(d)}: {d.get('reason', '')}",
+    "spend.review_resolved": lambda d: f"resolved the exception on {_payment(d)}: {d.get('reason', '')}",
     "pa.added": lambda d: f"added {d.get('full_name', 'a personal assistant')} as a personal assistant",
     "pa.left": lambda d: f"recorded a personal assistant's last day, {_day(d.get('left_on'))}",
     "contract_rates.added": lambda d: "set a personal assistant's hourly rates",
@@ -111,6 +116,7 @@ def sentence(action: str, details: Details, who: str) -> str:
     """``who`` did what the event records; an action without words of its own is named plainly."""
     what = _WHAT.get(action)
     text = what(details) if what else action.replace("_", " ").replace(".", ": ")
+    text = text.rstrip(". ")
     return f"{who} {text}." if what else f"{who}: {text}."
 
 

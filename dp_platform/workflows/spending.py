@@ -300,7 +300,14 @@ async def decide_account_review(
         subject_id=review.id,
         account_id=account_id,
         mandate_id=access.mandate_id,
-        details={"kind": review.kind, "category": review.category, "rule_ids": list(review.rule_ids), "reason": reason},
+        details={
+            "kind": review.kind,
+            "category": review.category,
+            "rule_ids": list(review.rule_ids),
+            "payee": review.payee_key,
+            "amount_pence": review.amount_pence,
+            "reason": reason,
+        },
     )
     return review
 
