@@ -26,6 +26,7 @@ from dp_platform.tenancy.errors import AccessDeniedError
 from dp_platform.tenancy.policy import Actor
 from dp_platform.workflows.bureau import run_bureau_payroll
 from ledgers.columns import utc_now
+from ledgers.errors import DomainError
 from payroll.periods import PayFrequency
 
 PROGRESS_EVERY_SECONDS = 0.5
@@ -75,11 +76,16 @@ async def start_bureau_payroll(
     return job
 
 
-async def job_of(session: AsyncSession, actor: Actor, job_id: uuid.UUID) -> JobRow | None:
-    """The job, if it is the actor's organisation's (anyone else is told there is none)."""
+class JobNotFoundError(DomainError):
+    category = "not_found"
+    title = "No such run"
+
+
+async def job_of(session: AsyncSession, actor: Actor, job_id: uuid.UUID) -> JobRow:
+    """The job, if it is the actor's organisation's; anyone else is told there is none."""
     job = await session.get(JobRow, job_id)
     if job is None or actor.organisation_id is None or job.organisation_id != actor.organisation_id:
-        return None
+        raise JobNotFoundError("There is no such pay run for your clients.", field="job_id")
     return job
 
 

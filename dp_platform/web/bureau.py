@@ -27,7 +27,6 @@ from dp_platform.workflows.overview import client_states
 from dp_platform.workflows.payroll import payslip_document
 from dp_platform.workflows.statements import import_account_statement
 from ledgers.errors import DomainError
-from payroll.errors import PayrollError
 from payroll.payslip_pdf import payslip_filename, render_payslip
 from payroll.periods import four_weekly_period
 from payroll.service import get_pay_run
@@ -117,8 +116,6 @@ class BureauPages(Controller):
 
     async def _job(self, session: AsyncSession, actor: Actor, job_id: uuid.UUID) -> dict[str, Any]:
         job = await job_of(session, _bureau(actor), job_id)
-        if job is None:
-            raise PayrollError("There is no such pay run for your clients.", field="job_id")
         names = {account.id: account.holder_name for account in await list_accounts(session, actor)}
         return {"job": job, "names": names, "outcomes": OUTCOMES, "stale": is_stale(job)}
 

@@ -291,3 +291,46 @@ async def test_the_council_decides_a_spend_review_on_the_page_with_a_reason(page
     assert decided.status_code == 303
     after = (await api.get(f"/api/accounts/{world.accounts['a1']}/spend-reviews", headers=headers)).json()
     assert next(r for r in after if r["id"] == approval["id"])["status"] == "approved"
+
+
+async def test_a_bureau_follows_its_pay_run_and_no_other_bureau_can(pages, world, db):
+    from datetime import timedelta
+
+    from dp_platform.jobs.tables import JobRow
+
+    await pages.sign_in("bureau_x")
+    started = await pages.post(
+        "/clients/pay-runs",
+        {"period_number": "1", "period_start": "2026-04-06", "period_end": "2026-05-03", "paid_on": "2026-05-01"},
+    )
+    assert started.status_code == 303
+    job_page = started.headers["location"]
+    done = await pages.get(f"{job_page}/progress")  # the run went on after the answer, and is over
+    assert done.headers.get("hx-refresh") == "true" and "Done: 0 clients." in done.text
+    params = {"period_number": 1, "period_start": "2026-04-06", "period_end": "2026-05-03", "paid_on": "2026-05-01"}
+    async with async_sessionmaker(db, expire_on_commit=False)() as session, session.begin():
+        running = JobRow(
+            kind="bureau_payroll",
+            organisation_id=world.organisations["X"],
+            requested_by_user_id=world.users["bureau_x"],
+            status="running",
+            done=3,
+            total=8,
+            parameters={**params, "frequency": "four_weekly", "finalise": False},
+        )
+        stale = JobRow(
+            kind="bureau_payroll",
+            organisation_id=world.organisations["X"],
+            requested_by_user_id=world.users["bureau_x"],
+            status="running",
+            parameters={**params, "frequency": "four_weekly", "finalise": False},
+            created_at=datetime.now(UTC) - timedelta(minutes=31),
+        )
+        session.add_all([running, stale])
+    following = await pages.get(f"/clients/pay-runs/{running.id}/progress")
+    assert 'hx-trigger="every 1s"' in following.text and 'value="3"' in following.text and "3 of 8" in following.text
+    assert "hx-refresh" not in following.headers
+    assert "stopped without finishing" in (await pages.get(f"/clients/pay-runs/{stale.id}")).text
+    await pages.sign_in("bureau_y")
+    assert (await pages.get(f"/clients/pay-runs/{running.id}")).status_code == 404
+    assert (await pages.get(f"/clients/pay-runs/{running.id}/payslips.zip")).status_code == 404
