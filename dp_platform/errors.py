@@ -51,6 +51,8 @@ _TITLES = {
     503: "Service unavailable",
 }
 
+CSRF_REFUSED = "CSRF token verification failed"
+"""Litestar's words when a form's CSRF token is missing or wrong."""
 _PAGE_TITLES = {404: "Page not found", 403: "You cannot do this"}
 _PAGE_NOT_FOUND = (
     "There is no such page, or it is not one you can see. Check the address, or go back and follow a link."
@@ -121,7 +123,10 @@ def _domain_error(request: Request[Any, Any, Any], error: DomainError) -> Respon
 
 def _http_error(request: Request[Any, Any, Any], error: HTTPException) -> Response[Any]:
     errors = error.extra if isinstance(error, ValidationException) and error.extra else None
-    response = problem_response(request, status=error.status_code, detail=error.detail, errors=errors)
+    detail = error.detail
+    if detail == CSRF_REFUSED:
+        detail = "This form has expired or did not come from this site. Go back, reload the page and try again."
+    response = problem_response(request, status=error.status_code, detail=detail, errors=errors)
     if error.headers:
         response.headers.update(error.headers)
     return response
