@@ -14,11 +14,10 @@ from agreements.payments import payment_states
 from agreements.render_html import render_html
 from agreements.render_pdf import render_pdf
 from agreements.service import Agreement, account_agreements, load_agreement
-from dp_platform.tenancy.access import account_ref, authorize
-from dp_platform.tenancy.policy import Action, Actor, can
-from dp_platform.web.pages import account_nav, form_of, render, see_other, today
+from dp_platform.tenancy.access import authorize
+from dp_platform.tenancy.policy import Action, Actor
+from dp_platform.web.pages import account_nav, form_of, may, render, see_other, today
 from dp_platform.workflows.agreements import agreement_for, sign_for_account
-from ledgers.columns import utc_now
 
 VERSION_STATES = {
     "draft": "Waiting for the person's signature",
@@ -49,9 +48,7 @@ class AgreementPages(Controller):
         may_sign = False
         if agreement is not None:
             action = Action.SIGN_AS_HOLDER if actor.role.value == "employer" else Action.ISSUE_AGREEMENT
-            may_sign = _signable(agreement, actor) and bool(
-                can(actor, action, account_ref(access.account), now=utc_now())
-            )
+            may_sign = _signable(agreement, actor) and may(actor, access, action)
         return render(
             request,
             "agreement/agreement.html",

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.audit.queries import AuditFilter, list_events, names_in
 from dp_platform.audit.sentences import sentence, who
-from dp_platform.tenancy.access import AccountAccess, account_ref, authorize
+from dp_platform.tenancy.access import AccountAccess, authorize
 from dp_platform.tenancy.mandates import (
     grant_mandate,
     list_mandates,
@@ -21,12 +21,13 @@ from dp_platform.tenancy.mandates import (
     organisations_offering_services,
     revoke_mandate,
 )
-from dp_platform.tenancy.policy import Action, Actor, can
+from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.web.pages import (
     FormError,
     account_nav,
     form_errors,
     form_of,
+    may,
     parse_date,
     parse_uuid,
     render,
@@ -101,7 +102,7 @@ class AuditPages(Controller):
     ) -> Template:
         rows = await list_mandates(db_session, actor, account_id=access.account.id)
         now = utc_now()
-        may_manage = bool(can(actor, Action.MANAGE_MANDATES, account_ref(access.account), now=now))
+        may_manage = may(actor, access, Action.MANAGE_MANDATES)
         names = await organisation_names(db_session, {row.organisation_id for row in rows})
         return render(
             request,

@@ -14,9 +14,11 @@ from litestar import Request
 from litestar.datastructures import Cookie
 from litestar.response import Redirect, Template
 
-from dp_platform.tenancy.policy import SCOTTISH_TIME, Actor
+from dp_platform.tenancy.access import AccountAccess, account_ref
+from dp_platform.tenancy.policy import SCOTTISH_TIME, Action, Actor, can
 from dp_platform.tenancy.roles import Role
 from dp_platform.tenancy.tables import DpAccountRow
+from ledgers.columns import utc_now
 from ledgers.errors import DomainError
 
 FLASH_COOKIE = "dp_flash"
@@ -54,6 +56,11 @@ ACCOUNT_SECTIONS = (
     ("audit", "Audit trail", "/audit"),
     ("mandates", "Who can act", "/mandates"),
 )
+
+
+def may(actor: Actor, access: AccountAccess, action: Action) -> bool:
+    """Whether to offer a form on a page: the same policy question its handler asks again on submit."""
+    return bool(can(actor, action, account_ref(access.account), now=utc_now()))
 
 
 def today() -> date:

@@ -13,9 +13,19 @@ from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dp_platform.tenancy.access import AccountAccess, account_ref, authorize
-from dp_platform.tenancy.policy import Action, Actor, can
-from dp_platform.web.pages import FormError, account_nav, form_errors, form_of, parse_date, render, see_other, today
+from dp_platform.tenancy.access import AccountAccess, authorize
+from dp_platform.tenancy.policy import Action, Actor
+from dp_platform.web.pages import (
+    FormError,
+    account_nav,
+    form_errors,
+    form_of,
+    may,
+    parse_date,
+    render,
+    see_other,
+    today,
+)
 from dp_platform.workflows.payroll import (
     add_pa,
     draft_account_pay_run,
@@ -25,7 +35,6 @@ from dp_platform.workflows.payroll import (
     record_timesheet,
     remove_timesheet_line,
 )
-from ledgers.columns import utc_now
 from ledgers.errors import DomainError
 from payroll.duties import duty_warnings
 from payroll.payslip_pdf import payslip_filename, render_payslip
@@ -45,10 +54,6 @@ KINDS = (
 KIND_NAMES = {"standard": "Standard", **dict(KINDS[2:])}
 PAYDAY_BEFORE_END = timedelta(days=2)
 """The form's suggested payday: the Friday of a period that ends on a Sunday, as PA employers commonly pay."""
-
-
-def _may_run_payroll(actor: Actor, access: AccountAccess) -> bool:
-    return bool(can(actor, Action.RUN_PAYROLL, account_ref(access.account), now=utc_now()))
 
 
 async def _pas(session: AsyncSession, account_id: uuid.UUID) -> list[PersonalAssistantRow]:
@@ -109,7 +114,7 @@ class PayrollPages(Controller):
             nav=account_nav(access.account, "pas"),
             account=access.account,
             pas=pas,
-            may_run_payroll=_may_run_payroll(actor, access),
+            may_run_payroll=may(actor, access, Action.RUN_PAYROLL),
             errors=form.pop("errors", []),
             status=form.pop("status", 200),
             values=form,
@@ -177,7 +182,7 @@ class PayrollPages(Controller):
             lines=await timesheet_lines(session, pa),
             kinds=KINDS,
             kind_names=KIND_NAMES,
-            may_run_payroll=_may_run_payroll(actor, access),
+            may_run_payroll=may(actor, access, Action.RUN_PAYROLL),
             errors=errors or [],
             values=values or {},
             status=status,
@@ -255,7 +260,7 @@ class PayrollPages(Controller):
             nav=account_nav(access.account, "pay-runs"),
             account=access.account,
             runs=runs,
-            may_run_payroll=_may_run_payroll(actor, access),
+            may_run_payroll=may(actor, access, Action.RUN_PAYROLL),
             values=values or _next_period(runs),
             errors=errors or [],
             status=status,
@@ -308,7 +313,7 @@ class PayrollPages(Controller):
             account=access.account,
             run=run,
             names=names,
-            may_run_payroll=_may_run_payroll(actor, access),
+            may_run_payroll=may(actor, access, Action.RUN_PAYROLL),
             errors=errors or [],
             status=status,
         )

@@ -11,13 +11,12 @@ from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dp_platform.tenancy.access import AccountAccess, account_ref, authorize
-from dp_platform.tenancy.policy import Action, Actor, can
-from dp_platform.web.pages import FormError, account_nav, form_errors, form_of, render, see_other
+from dp_platform.tenancy.access import AccountAccess, authorize
+from dp_platform.tenancy.policy import Action, Actor
+from dp_platform.web.pages import FormError, account_nav, form_errors, form_of, may, render, see_other
 from dp_platform.workflows.spending import decide_account_review
 from ledgers.categories.service import account_reviews
 from ledgers.categories.taxonomy import national
-from ledgers.columns import utc_now
 from ledgers.errors import DomainError
 
 STATUSES = {
@@ -54,7 +53,7 @@ class ReviewPages(Controller):
             closed_reviews=[review for review in reviews if review.status != "open"],
             statuses=STATUSES,
             names={code: category.name for code, category in national().categories.items()},
-            may_decide=bool(can(actor, Action.REVIEW_SPEND, account_ref(access.account), now=utc_now())),
+            may_decide=may(actor, access, Action.REVIEW_SPEND),
             errors=errors or [],
             status=status,
         )

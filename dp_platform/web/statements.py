@@ -13,14 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.api.statements import MAX_STATEMENT_BYTES
 from dp_platform.audit.writer import note_unchanged
-from dp_platform.tenancy.access import AccountAccess, account_ref, authorize
-from dp_platform.tenancy.policy import Action, Actor, can
-from dp_platform.web.pages import FormError, account_nav, form_errors, render, see_other
+from dp_platform.tenancy.access import AccountAccess, authorize
+from dp_platform.tenancy.policy import Action, Actor
+from dp_platform.web.pages import FormError, account_nav, form_errors, may, render, see_other
 from dp_platform.workflows.spending import confirm_line
 from dp_platform.workflows.statements import import_account_statement
 from ledgers.categories.service import SpendLine, spend_lines
 from ledgers.categories.taxonomy import national
-from ledgers.columns import utc_now
 from ledgers.errors import DomainError
 from ledgers.statements.service import account_statements, lines_of_statement, statement_of
 
@@ -29,10 +28,6 @@ FORMATS = (("", "Work it out from the file"), ("csv", "CSV"), ("ofx", "OFX or QF
 
 def _categories() -> list[tuple[str, str]]:
     return [(code, category.name) for code, category in national().categories.items()]
-
-
-def _may(actor: Actor, access: AccountAccess, action: Action) -> bool:
-    return bool(can(actor, action, account_ref(access.account), now=utc_now()))
 
 
 class StatementPages(Controller):
@@ -56,7 +51,7 @@ class StatementPages(Controller):
             nav=account_nav(access.account, "statements"),
             account=access.account,
             statements=await account_statements(session, access.account.id),
-            may_import=_may(actor, access, Action.IMPORT_STATEMENTS),
+            may_import=may(actor, access, Action.IMPORT_STATEMENTS),
             formats=FORMATS,
             errors=errors,
             status=status,
@@ -120,7 +115,7 @@ class StatementPages(Controller):
             statement=statement,
             lines=lines,
             suggestions=sum(1 for found in known.values() if found.category and not found.confirmed),
-            may_decide=_may(actor, access, Action.RECORD_ENTRIES),
+            may_decide=may(actor, access, Action.RECORD_ENTRIES),
             categories=_categories(),
             names=dict(_categories()),
         )
