@@ -236,15 +236,15 @@ async def get_pay_run(
     return PayRun(run, tuple(slips))
 
 
-async def account_pay_runs(session: AsyncSession, employer_account_id: uuid.UUID) -> list[PayRun]:
-    """Every pay run of the employer with its payslips, newest period first (a correction above what it corrects)."""
-    runs = list(
-        await session.scalars(
-            select(PayRunRow)
-            .where(PayRunRow.employer_account_id == employer_account_id)
-            .order_by(PayRunRow.period_start.desc(), PayRunRow.version.desc())
-        )
-    )
+async def account_pay_runs(
+    session: AsyncSession, employer_account_id: uuid.UUID, *, status: str | None = None
+) -> list[PayRun]:
+    """The employer's pay runs (all, or those in one status) with their payslips, newest period first
+    (a correction above what it corrects)."""
+    query = select(PayRunRow).where(PayRunRow.employer_account_id == employer_account_id)
+    if status is not None:
+        query = query.where(PayRunRow.status == status)
+    runs = list(await session.scalars(query.order_by(PayRunRow.period_start.desc(), PayRunRow.version.desc())))
     slips: dict[uuid.UUID, list[PayslipRow]] = {run.id: [] for run in runs}
     if runs:
         for slip in await session.scalars(

@@ -22,7 +22,7 @@ from dp_platform.tenancy.access import AccountAccess, list_accounts
 from dp_platform.tenancy.policy import Actor
 from dp_platform.tenancy.tables import DpAccountRow
 from ledgers.accounts import AccountCode
-from ledgers.categories.service import account_reviews, spend_lines
+from ledgers.categories.service import account_reviews, unconfirmed_line_count
 from ledgers.chart import DP_BANK
 from ledgers.reconcile_service import unmatched_line_count
 from ledgers.service import balances, flows
@@ -105,7 +105,7 @@ async def account_overview(session: AsyncSession, access: AccountAccess, today: 
                 f"The council's payment due on {due_on} has not arrived.", f"{base}/agreement", "See the schedule"
             )
         )
-    waiting = sum(1 for line in await spend_lines(session, account_id, unconfirmed=True))
+    waiting = await unconfirmed_line_count(session, account_id)
     if waiting:
         attention.append(
             Attention(
@@ -123,19 +123,16 @@ async def account_overview(session: AsyncSession, access: AccountAccess, today: 
                 "See your bank statements",
             )
         )
-    for run in await account_pay_runs(session, account_id):
-        if run.run.status == "draft":
-            problem = (
-                f" with {_plural(len(run.findings), 'fair-work finding', 'fair-work findings')}" if run.findings else ""
+    for run in await account_pay_runs(session, account_id, status="draft"):
+        found = f" with {_plural(len(run.findings), 'fair-work finding', 'fair-work findings')}" if run.findings else ""
+        attention.append(
+            Attention(
+                f"The pay run for {run.run.period_start.day} {run.run.period_start:%B} to "
+                f"{run.run.period_end.day} {run.run.period_end:%B %Y} is a draft{found}.",
+                f"{base}/pay-runs/{run.run.id}",
+                "Open the pay run",
             )
-            attention.append(
-                Attention(
-                    f"The pay run for {run.run.period_start.day} {run.run.period_start:%B} to "
-                    f"{run.run.period_end.day} {run.run.period_end:%B %Y} is a draft{problem}.",
-                    f"{base}/pay-runs/{run.run.id}",
-                    "Open the pay run",
-                )
-            )
+        )
     reviews = await account_reviews(session, account_id, "open")
     if reviews:
         attention.append(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ledgers.categories.assistant import Suggestion, payee_key, suggest
@@ -335,3 +335,18 @@ async def spend_lines(
     if unconfirmed:
         query = query.where((LineCategoryRow.confirmed.is_(False)) | (LineCategoryRow.line_id.is_(None)))
     return [SpendLine(line, category, review) for line, category, review in (await session.execute(query)).all()]
+
+
+async def unconfirmed_line_count(session: AsyncSession, book_id: uuid.UUID) -> int:
+    """Money-out bank lines nobody has yet said (or accepted) what they were for."""
+    count = await session.scalar(
+        select(func.count())
+        .select_from(StatementLineRow)
+        .outerjoin(LineCategoryRow, LineCategoryRow.line_id == StatementLineRow.id)
+        .where(
+            StatementLineRow.book_id == book_id,
+            StatementLineRow.amount_pence < 0,
+            (LineCategoryRow.confirmed.is_(False)) | (LineCategoryRow.line_id.is_(None)),
+        )
+    )
+    return int(count or 0)

@@ -334,3 +334,40 @@ async def test_a_bureau_follows_its_pay_run_and_no_other_bureau_can(pages, world
     await pages.sign_in("bureau_y")
     assert (await pages.get(f"/clients/pay-runs/{running.id}")).status_code == 404
     assert (await pages.get(f"/clients/pay-runs/{running.id}/payslips.zip")).status_code == 404
+
+
+async def test_the_overview_says_what_is_held_owed_and_free_and_what_needs_doing(pages, api, world):
+    headers = world.headers("ann")
+    base = f"/api/accounts/{world.accounts['a1']}"
+    opening = {
+        "occurred_on": "2026-04-01",
+        "narration": "Opening balance",
+        "idempotency_key": "opening",
+        "postings": [
+            {"account": "assets:bank:dp_account", "amount_pence": 100_000},
+            {"account": "equity:opening_balance", "amount_pence": -100_000},
+        ],
+    }
+    assert (await api.post(f"{base}/ledger/entries", headers=headers, json=opening)).status_code == 201
+    pa = (await api.post(f"{base}/pas", headers=headers, json=AILSA)).json()
+    await api.post(
+        f"{base}/pas/{pa['id']}/timesheet",
+        headers=headers,
+        json={"entries": [{"worked_on": "2026-04-07", "hours": "8", "hourly_rate_pence": 1400}]},
+    )
+    run = (await api.post(f"{base}/pay-runs", headers=headers, json=PERIOD_1)).json()
+    await pages.sign_in("ann")
+    drafted = visible_text((await pages.get(pages.account())).text)
+    assert "The pay run for 6 April to 3 May 2026 is a draft." in drafted
+    await api.post(f"{base}/pay-runs/{run['id']}/finalise", headers=headers, json={})
+    page = visible_text((await pages.get(pages.account())).text)
+    totals = run["totals"]
+    owed = totals["net_pence"] + totals["tax_pence"] + totals["employee_ni_pence"] + totals["employer_ni_pence"]
+    owed += totals["employee_pension_pence"] + totals["employer_pension_pence"]
+    assert re.search(r"In the bank account\s+£1,000\.00", page)
+    assert re.search(
+        rf"Wages due to personal assistants\s+£{totals['net_pence'] // 100}\.{totals['net_pence'] % 100:02d}", page
+    )
+    free = 100_000 - owed
+    assert re.search(rf"Free to spend\s+£{free // 100:,}\.{free % 100:02d}", page), page
+    assert "is a draft" not in page
