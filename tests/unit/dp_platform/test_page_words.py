@@ -57,3 +57,20 @@ def test_an_action_without_words_is_still_named_and_the_platform_is_an_actor():
     assert sentence("widget.frobbed", {}, "Morag") == "Morag: widget: frobbed."
     assert who(None, None, "system") == "The platform"
     assert who(None, "Thistle Payroll", "bureau_staff") == "Thistle Payroll"
+
+
+@pytest.mark.parametrize(
+    ("asked", "sent_to"),
+    [
+        ("/accounts/1/pay-runs", "/accounts/1/pay-runs"),
+        ("//evil.example/x", "/home"),
+        ("https://evil.example/", "/home"),
+        ("/\\evil.example", "/home"),
+        ("/login?next=/x", "/home"),
+        (None, "/home"),
+    ],
+)
+def test_after_signing_in_the_browser_only_goes_to_a_page_of_this_site(asked, sent_to):
+    from dp_platform.web.auth import safe_next
+
+    assert safe_next(asked) == sent_to
