@@ -2,7 +2,9 @@
 
 Everything here is fictional: Glenmore Council pays two Direct Payments; Morag holds
 her own account and employs two PAs, Callum's mother Isla manages his as his
-representative and employs one; Thistle Payroll Services runs payroll.
+representative and employs one; Thistle Payroll Services runs payroll. The story is
+written for April and May 2026 and told on the days ``DemoCalendar`` moves it to, so
+that on the day the demo is seeded its records are recent (``dp_platform.demo_calendar``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dp_platform.audit.writer import record_event
 from dp_platform.auth.passwords import hash_password
 from dp_platform.demo_agreements import seed_demo_agreements
+from dp_platform.demo_calendar import DemoCalendar
 from dp_platform.demo_statement import seed_demo_statement
 from dp_platform.tenancy.access import load_user_actor
 from dp_platform.tenancy.policy import SCOTTISH_TIME
@@ -61,8 +64,9 @@ DEMO_LOGINS = (
 )
 
 
-async def seed_demo(session: AsyncSession) -> bool:
+async def seed_demo(session: AsyncSession, today: date | None = None) -> bool:
     """Add the demo data unless it is there already; True when it was added now."""
+    when = DemoCalendar.for_day(today or datetime.now(SCOTTISH_TIME).date())
     existing = await session.scalar(select(AuthorityRow.id).where(AuthorityRow.code == DEMO_AUTHORITY_CODE))
     if existing is not None:
         return False
@@ -130,17 +134,18 @@ async def seed_demo(session: AsyncSession) -> bool:
     await session.flush()
     await _grant_demo_mandate(session, morag_account, bureau, users["morag@example.org"])
     await _start_demo_ledgers(
-        session, [(morag_account, users["morag@example.org"]), (callum_account, users["isla@example.org"])]
+        session, when, [(morag_account, users["morag@example.org"]), (callum_account, users["isla@example.org"])]
     )
     await seed_demo_agreements(
         session,
+        when,
         users["worker@glenmore.example"],
         (morag_account, users["morag@example.org"]),
         (callum_account, users["isla@example.org"]),
     )
-    await seed_demo_statement(session, morag_account, users["morag@example.org"])
+    await seed_demo_statement(session, when, morag_account, users["morag@example.org"])
     await _first_demo_pay_runs(
-        session, morag_account, users["morag@example.org"], callum_account, users["isla@example.org"]
+        session, when, morag_account, users["morag@example.org"], callum_account, users["isla@example.org"]
     )
     return True
 
@@ -154,18 +159,24 @@ MORAG_CONTRACT = [
 
 
 async def _first_demo_pay_runs(
-    session: AsyncSession, morag: DpAccountRow, morag_user: UserRow, callum: DpAccountRow, isla_user: UserRow
+    session: AsyncSession,
+    when: DemoCalendar,
+    morag: DpAccountRow,
+    morag_user: UserRow,
+    callum: DpAccountRow,
+    isla_user: UserRow,
 ) -> None:
-    """April 2026 timesheets; Morag's first four-weekly run finalised, Callum's left as a draft because
+    """The first period's timesheets; Morag's run finalised, Callum's left as a draft because
     Priya's sleepover was paid below the PA minimum (the demo shows the fair-work check at work).
     Morag's PAs have contracts, so their timesheets give hours only and the contract prices them."""
     pas = {pa.full_name: pa for pa in await session.scalars(select(PersonalAssistantRow))}
-    weekdays = [date(2026, 4, 6) + timedelta(days=offset) for offset in range(26) if (offset % 7) < 5]
+    weekdays = [when.on(date(2026, 4, 6)) + timedelta(days=offset) for offset in range(26) if (offset % 7) < 5]
+    saturdays = [when.on(date(2026, 4, 11)), when.on(date(2026, 4, 18))]
     sheets = {
         "Ailsa Mackay": [(day, Decimal("7.5"), None, None) for day in weekdays[:18]],
-        "Ewan Robertson": [(day, Decimal(6), None, None) for day in (date(2026, 4, 11), date(2026, 4, 18))],
+        "Ewan Robertson": [(day, Decimal(6), None, None) for day in saturdays],
         "Priya Sharma": [(day, Decimal(6), "standard", 1400) for day in weekdays[:10]]
-        + [(date(2026, 4, 9), Decimal(9), "sleepover", 1100)],
+        + [(when.on(date(2026, 4, 9)), Decimal(9), "sleepover", 1100)],
     }
     for account, user, names in (
         (morag, morag_user, ("Ailsa Mackay", "Ewan Robertson")),
@@ -191,16 +202,18 @@ async def _first_demo_pay_runs(
             actor,
             account.id,
             frequency=PayFrequency.FOUR_WEEKLY,
-            period_number=1,
-            period_start=date(2026, 4, 6),
-            period_end=date(2026, 5, 3),
-            paid_on=date(2026, 5, 1),
+            period_number=when.period(1),
+            period_start=when.on(date(2026, 4, 6)),
+            period_end=when.on(date(2026, 5, 3)),
+            paid_on=when.on(date(2026, 5, 1)),
         )
         if not pay_run.findings:
             await finalise_account_pay_run(session, actor, account.id, pay_run.run.id, override_reason=None)
 
 
-async def _start_demo_ledgers(session: AsyncSession, holders: list[tuple[DpAccountRow, UserRow]]) -> None:
+async def _start_demo_ledgers(
+    session: AsyncSession, when: DemoCalendar, holders: list[tuple[DpAccountRow, UserRow]]
+) -> None:
     """Each account gets its ledger and an opening balance entered by its holder; Callum's, whose
     agreement is not yet in force, also the council's interim payment. (Morag's payments follow her
     agreement: see ``dp_platform.demo_agreements``.)"""
@@ -208,13 +221,19 @@ async def _start_demo_ledgers(session: AsyncSession, holders: list[tuple[DpAccou
         actor = await load_user_actor(session, holder.id)
         await open_account_book(session, actor, account)
         entries = [
-            ("demo-opening", date(2026, 4, 1), "Opening balance brought forward", 125_000, "equity:opening_balance")
+            (
+                "demo-opening",
+                when.on(date(2026, 4, 1)),
+                "Opening balance brought forward",
+                125_000,
+                "equity:opening_balance",
+            )
         ]
         if account.reference == "DP-0002":
             entries.append(
                 (
-                    "demo-dp-2026-04-06",
-                    date(2026, 4, 6),
+                    "demo-dp-first",
+                    when.on(date(2026, 4, 6)),
                     "Glenmore Council interim Direct Payment",
                     96_800,
                     "income:authority:dp_payment",

@@ -1,5 +1,6 @@
 """The demo's agreements: Morag's in force, with its first payment received into her ledger;
-Callum's signed by his mother Isla as his representative and waiting for the council's signature."""
+Callum's signed by his mother Isla as his representative and waiting for the council's signature.
+Dates are the story's as written; ``DemoCalendar`` tells them on the days they fall now."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dp_platform.demo_calendar import DemoCalendar
 from dp_platform.tenancy.access import load_user_actor
 from dp_platform.tenancy.tables import DpAccountRow, UserRow
 from dp_platform.workflows.agreements import draft_for_account, record_payment_for_account, sign_for_account
@@ -23,16 +25,16 @@ USES = [
 ]
 
 
-def _terms(holder: str, **changes: Any) -> dict[str, Any]:
+def _terms(when: DemoCalendar, holder: str, **changes: Any) -> dict[str, Any]:
     # 25 h a week x £14.00 x 52 = £18,200.00; on-costs 22.5% = £4,095.00; contingency £625.00;
     # short breaks £1,000.00: £23,920.00 a year, £1,840.00 every 4 weeks.
     terms = {
         "holder_name": holder,
         "authority_name": "Glenmore Council",
         "support_plan_reference": "SP-2026-001",
-        "support_plan_dated": "2026-03-16",
+        "support_plan_dated": _on(when, "2026-03-16"),
         "outcomes": OUTCOMES,
-        "starts_on": "2026-04-06",
+        "starts_on": _on(when, "2026-04-06"),
         "ends_on": "2027-03-31",
         "annual_total_pence": 2_392_000,
         "budget_lines": [
@@ -44,7 +46,7 @@ def _terms(holder: str, **changes: Any) -> dict[str, Any]:
             {"kind": "short_breaks", "description": "Short breaks", "amount_pence": 100_000},
         ],
         "frequency": "four_weekly",
-        "cycle_starts_on": "2026-04-06",
+        "cycle_starts_on": _on(when, "2026-04-06"),
         "bank_account_name": f"{holder} Direct Payment account",
         "permitted_uses": USES,
     }  # fmt: skip
@@ -52,8 +54,13 @@ def _terms(holder: str, **changes: Any) -> dict[str, Any]:
     return terms
 
 
+def _on(when: DemoCalendar, written: str) -> str:
+    return when.on(date.fromisoformat(written)).isoformat()
+
+
 async def seed_demo_agreements(
     session: AsyncSession,
+    when: DemoCalendar,
     worker: UserRow,
     morag: tuple[DpAccountRow, UserRow],
     callum: tuple[DpAccountRow, UserRow],
@@ -61,16 +68,17 @@ async def seed_demo_agreements(
     social_worker = await load_user_actor(session, worker.id)
     assert social_worker is not None
     for (account, signer), terms in (
-        (morag, _terms("Morag Campbell")),
+        (morag, _terms(when, "Morag Campbell")),
         (
             callum,
             _terms(
+                when,
                 "Callum Fraser",
                 managed_by="representative",
                 representative_name="Isla Fraser",
                 representative_role="parent",
                 support_plan_reference="CP-2026-044",
-                starts_on="2026-05-04",
+                starts_on=_on(when, "2026-05-04"),
                 annual_contribution_pence=0,
             ),
         ),
@@ -89,6 +97,6 @@ async def seed_demo_agreements(
                 holder,
                 account.id,
                 agreement.agreement.id,
-                due_on=date(2026, 4, 6),
-                received_on=date(2026, 4, 6),
+                due_on=when.on(date(2026, 4, 6)),
+                received_on=when.on(date(2026, 4, 6)),
             )

@@ -1,7 +1,7 @@
-"""The demo's bank statement: Morag's May 2026 Direct Payment account, imported as she would, so the
-spend checks have something to show: her swimming is allowed by her agreement, an electricity bill
-paid from the wrong account is an exception, and a respite stay in a care home waits for the
-council's approval."""
+"""The demo's bank statement: Morag's Direct Payment account in the story's second period (May 2026
+as written; ``DemoCalendar`` moves it), imported as she would, so the spend checks have something to
+show: her swimming is allowed by her agreement, an electricity bill paid from the wrong account is an
+exception, and a respite stay in a care home waits for the council's approval."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dp_platform.demo_calendar import DemoCalendar
 from dp_platform.tenancy.access import load_user_actor
 from dp_platform.tenancy.tables import DpAccountRow, UserRow
 from dp_platform.workflows.statements import import_account_statement
@@ -24,10 +25,11 @@ MAY_2026 = [
 ]
 
 
-def may_statement() -> bytes:
+def may_statement(when: DemoCalendar) -> bytes:
     """Lloyds layout, newest first, with running balances."""
     balance, rows = OPENING_PENCE, []
-    for day, description, pence in MAY_2026:
+    for written, description, pence in MAY_2026:
+        day = when.on(written)
         balance += pence
         debit, credit = (f"{-pence / 100:.2f}", "") if pence < 0 else ("", f"{pence / 100:.2f}")
         rows.append(f"{day:%d/%m/%Y},DEB,'80-22-60,12345678,{description},{debit},{credit},{balance / 100:.2f}")
@@ -36,6 +38,15 @@ def may_statement() -> bytes:
     return ("\n".join([header, *reversed(rows)]) + "\n").encode()
 
 
-async def seed_demo_statement(session: AsyncSession, account: DpAccountRow, holder: UserRow) -> None:
+def statement_filename(when: DemoCalendar) -> str:
+    first = when.on(MAY_2026[0][0])
+    return f"dp-account-{first:%B-%Y}.csv".lower()
+
+
+async def seed_demo_statement(
+    session: AsyncSession, when: DemoCalendar, account: DpAccountRow, holder: UserRow
+) -> None:
     actor = await load_user_actor(session, holder.id)
-    await import_account_statement(session, actor, account.id, filename="dp-account-may-2026.csv", data=may_statement())
+    await import_account_statement(
+        session, actor, account.id, filename=statement_filename(when), data=may_statement(when)
+    )

@@ -107,9 +107,10 @@ async def account_overview(session: AsyncSession, access: AccountAccess, today: 
         )
     waiting = await unconfirmed_line_count(session, account_id)
     if waiting:
+        what = "it was" if waiting == 1 else "they were"
         attention.append(
             Attention(
-                f"{_plural(waiting, 'bank payment needs', 'bank payments need')} you to say what it was for.",
+                f"{_plural(waiting, 'bank payment needs', 'bank payments need')} you to say what {what} for.",
                 f"{base}/statements",
                 "Go through your bank statements",
             )

@@ -16,6 +16,7 @@ import secrets
 import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,9 @@ from dp_platform.db.connect import asyncpg_dsn
 from dp_platform.db.engine import create_engine
 from dp_platform.db.migrate import upgrade_to_head
 from dp_platform.demo import DEMO_PASSWORD, seed_demo
+from dp_platform.demo_calendar import DemoCalendar
 from dp_platform.settings import Settings
+from dp_platform.tenancy.policy import SCOTTISH_TIME
 
 pytestmark = pytest.mark.browser
 
@@ -76,14 +79,26 @@ async def browser() -> AsyncIterator[Browser]:
 
 
 @pytest.fixture(scope="session")
-async def demo_template(make_database) -> str:  # type: ignore[no-untyped-def]
+def demo_day() -> date:
+    """The day the demo is seeded for; its story is told relative to it."""
+    return datetime.now(SCOTTISH_TIME).date()
+
+
+@pytest.fixture(scope="session")
+def when(demo_day: date) -> DemoCalendar:
+    """Where the demo's story falls: the journeys' dates are the story's, as written, told by this."""
+    return DemoCalendar.for_day(demo_day)
+
+
+@pytest.fixture(scope="session")
+async def demo_template(make_database, demo_day: date) -> str:  # type: ignore[no-untyped-def]
     """A database holding the demo, never connected to again, so it can be copied."""
     url = await make_database("dp_demo_template")
     await upgrade_to_head(url)
     engine = create_engine(url, pool_size=1)
     try:
         async with async_sessionmaker(engine, expire_on_commit=False)() as session, session.begin():
-            assert await seed_demo(session)
+            assert await seed_demo(session, today=demo_day)
     finally:
         await engine.dispose()
     return make_url(url).database  # type: ignore[return-value]

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from dp_platform.demo_calendar import DemoCalendar
+from dp_platform.web.formatting import day
 from tests.browser.conftest import Visitor
 from tests.statement_files import nationwide_csv
 
@@ -32,25 +34,28 @@ async def _until_done(visitor: Visitor) -> None:
     raise AssertionError("the pay run for all clients did not finish in 30 seconds")
 
 
-async def test_a_bureau_runs_payroll_for_all_its_clients(visitor: Visitor, tmp_path: Path) -> None:
+async def test_a_bureau_runs_payroll_for_all_its_clients(visitor: Visitor, when: DemoCalendar, tmp_path: Path) -> None:
     page = visitor.page
     await visitor.sign_in("payroll@thistle.example")
     await visitor.shows("Clients")
     await visitor.shows("Morag Campbell")
-    await visitor.shows("Next: period 2, 4 May 2026 to 31 May 2026")
+    period = f"{day(when.on(date(2026, 5, 4)))} to {day(when.on(date(2026, 5, 31)))}"
+    await visitor.shows(f"Next: period {when.period(2)}, {period}")
     await visitor.screenshot("05-bureau-clients")
 
     await visitor.click("Morag Campbell")
     await visitor.click("Personal assistants")
     await visitor.click("Ailsa Mackay")
-    await page.get_by_label("Day worked", exact=True).fill("2026-05-06")
+    worked = when.on(date(2026, 5, 6))
+    await page.get_by_label("Day worked", exact=True).fill(worked.isoformat())
     await page.get_by_label("Hours", exact=True).fill("6")
     await visitor.press("Add hours")
-    await visitor.shows("6 hours on 6 May 2026 added.")
+    await visitor.shows(f"6 hours on {day(worked)} added.")
 
     await visitor.go("/clients/pay-runs")
-    assert await page.get_by_label("First day", exact=True).input_value() == "2026-05-04"
-    assert await page.get_by_label("Day the PAs are paid", exact=True).input_value() == "2026-05-29"
+    payday = when.on(date(2026, 5, 29)).isoformat()
+    assert await page.get_by_label("First day", exact=True).input_value() == when.on(date(2026, 5, 4)).isoformat()
+    assert await page.get_by_label("Day the PAs are paid", exact=True).input_value() == payday
     await page.get_by_text("Finalise each run that has no findings").click()  # the label, as a person does
     assert await page.get_by_label("Finalise each run that has no findings").is_checked()
     await visitor.press("Run payroll for all clients")
@@ -63,16 +68,16 @@ async def test_a_bureau_runs_payroll_for_all_its_clients(visitor: Visitor, tmp_p
     async with page.expect_download() as download_info:
         await page.get_by_role("link", name="Download every finalised payslip (zip of PDFs)").click()
     archive = zipfile.ZipFile(io.BytesIO(Path(await (await download_info.value).path()).read_bytes()))  # noqa: ASYNC240
-    assert archive.namelist() == ["DP-0001/payslip-Ailsa-Mackay-2026-05-29.pdf"]
+    assert archive.namelist() == [f"DP-0001/payslip-Ailsa-Mackay-{payday}.pdf"]
     assert archive.read(archive.namelist()[0]).startswith(b"%PDF")
 
     await visitor.click("Morag Campbell")
-    await visitor.shows("4 May 2026 to 31 May 2026")
+    await visitor.shows(period)
     await visitor.shows("Finalised on")
 
     await visitor.go("/clients/statements")
-    statement = tmp_path / "morag-june.csv"
-    statement.write_bytes(nationwide_csv([(date(2026, 6, 2), "CITY CABS TAXI", -1_200)], opening=493_000))
+    statement = tmp_path / "morag.csv"
+    statement.write_bytes(nationwide_csv([(when.on(date(2026, 5, 19)), "CITY CABS TAXI", -1_200)], opening=493_000))
     await page.get_by_label("Morag Campbell (DP-0001)").set_input_files(str(statement))
     await visitor.press("Upload statements")
     await visitor.shows("Morag Campbell: uploaded. 1 new lines, 0 already known.")

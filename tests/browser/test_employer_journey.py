@@ -9,20 +9,22 @@ from pathlib import Path
 
 import pytest
 
+from dp_platform.demo_calendar import DemoCalendar
+from dp_platform.web.formatting import day
 from tests.browser.conftest import Visitor
 from tests.statement_files import nationwide_csv
 
 pytestmark = pytest.mark.browser
 
-JUNE = [
-    (date(2026, 6, 3), "CITY CABS TAXI GLASGOW", -1_480),
-    (date(2026, 6, 5), "ARGOS MOBILITY AIDS", -4_599),
-    (date(2026, 6, 10), "GLASGOW LEISURE SWIM", -560),
-    (date(2026, 6, 12), "CORNER SHOP", -850),
+CARD_PAYMENTS = [  # the story's dates as written (May 2026), told on the days they fall now
+    (date(2026, 5, 5), "CITY CABS TAXI GLASGOW", -1_480),
+    (date(2026, 5, 6), "ARGOS MOBILITY AIDS", -4_599),
+    (date(2026, 5, 12), "GLASGOW LEISURE SWIM", -560),
+    (date(2026, 5, 15), "CORNER SHOP", -850),
 ]
 
 
-async def test_an_employer_does_a_months_work(visitor: Visitor, tmp_path: Path) -> None:
+async def test_an_employer_does_a_months_work(visitor: Visitor, when: DemoCalendar, tmp_path: Path) -> None:
     page = visitor.page
     await visitor.sign_in("morag@example.org")
     await visitor.shows("Morag Campbell's Direct Payment")
@@ -32,8 +34,9 @@ async def test_an_employer_does_a_months_work(visitor: Visitor, tmp_path: Path) 
 
     # The bank statement: upload, accept one suggestion, then all the rest at once.
     await visitor.click("Bank statements")
-    statement = tmp_path / "june.csv"
-    statement.write_bytes(nationwide_csv(JUNE, opening=493_000))
+    statement = tmp_path / "card-payments.csv"
+    lines = [(when.on(written), description, pence) for written, description, pence in CARD_PAYMENTS]
+    statement.write_bytes(nationwide_csv(lines, opening=493_000))
     await page.get_by_label("Statement file").set_input_files(str(statement))
     await visitor.press("Upload statement")
     await visitor.shows("Statement uploaded: 4 new lines, 0 already known.")
@@ -57,15 +60,16 @@ async def test_an_employer_does_a_months_work(visitor: Visitor, tmp_path: Path) 
     # A PA's hours for May, then the May pay run, drafted, checked and finalised.
     await visitor.click("Personal assistants")
     await visitor.click("Ailsa Mackay")
-    await page.get_by_label("Day worked", exact=True).fill("2026-05-05")
+    worked = when.on(date(2026, 5, 5))
+    await page.get_by_label("Day worked", exact=True).fill(worked.isoformat())
     await page.get_by_label("Hours", exact=True).fill("7.5")
     await visitor.press("Add hours")
-    await visitor.shows("7.5 hours on 5 May 2026 added.")
+    await visitor.shows(f"7.5 hours on {day(worked)} added.")
     await visitor.click("Pay runs")
-    assert await page.get_by_label("First day", exact=True).input_value() == "2026-05-04"
+    assert await page.get_by_label("First day", exact=True).input_value() == when.on(date(2026, 5, 4)).isoformat()
     await visitor.press("Draft pay run")
     await visitor.shows("Pay run drafted with 1 payslip.")
-    await visitor.shows("4 May 2026 to 31 May 2026")
+    await visitor.shows(f"{day(when.on(date(2026, 5, 4)))} to {day(when.on(date(2026, 5, 31)))}")
     await visitor.shows("Ailsa Mackay")
     await visitor.screenshot("03-pay-run-draft")
     await visitor.press("Finalise pay run")
@@ -74,7 +78,7 @@ async def test_an_employer_does_a_months_work(visitor: Visitor, tmp_path: Path) 
     async with page.expect_download() as download_info:
         await page.get_by_role("link", name="Download payslip for Ailsa Mackay (PDF)").click()
     download = await download_info.value
-    assert download.suggested_filename == "payslip-Ailsa-Mackay-2026-05-29.pdf"
+    assert download.suggested_filename == f"payslip-Ailsa-Mackay-{when.on(date(2026, 5, 29)).isoformat()}.pdf"
     assert Path(await download.path()).read_bytes().startswith(b"%PDF")  # noqa: ASYNC240 - a small local file
 
     # The agreement opens in the browser with the same sign-in; the audit trail says what happened.
@@ -87,7 +91,7 @@ async def test_an_employer_does_a_months_work(visitor: Visitor, tmp_path: Path) 
     await visitor.page.go_back()
     await visitor.click("Audit trail")
     await visitor.shows("Morag Campbell finalised a pay run")
-    await visitor.shows("Morag Campbell uploaded the bank statement june.csv")
+    await visitor.shows("Morag Campbell uploaded the bank statement card-payments.csv")
     await visitor.screenshot("04-audit-trail")
     await visitor.click("Spend reviews")
     await visitor.click("Who can act")
