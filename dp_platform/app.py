@@ -25,6 +25,7 @@ from dp_platform.api.health import HealthController
 from dp_platform.api.ledger import LedgerController
 from dp_platform.api.mandates import MandateController
 from dp_platform.api.payroll import PayrollController
+from dp_platform.api.portfolio import PortfolioController
 from dp_platform.api.reconciliation import ReconciliationController
 from dp_platform.api.spending import SpendingController, SpendTaxonomyController
 from dp_platform.api.statements import StatementController
@@ -100,6 +101,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             StatementController,
             ReconciliationController,
             PayrollController,
+            PortfolioController,
             ApiKeyController,
         ],
         plugins=[create_sqlalchemy_plugin(engine)],

@@ -381,3 +381,15 @@ async def flows(
         )
     ).one()
     return int(row[0]), int(row[1])
+
+
+async def book_balances(
+    session: AsyncSession, book_ids: list[uuid.UUID], codes: list[AccountCode]
+) -> dict[tuple[uuid.UUID, str], int]:
+    """Today's balances of some accounts in many books at once (a council's whole portfolio)."""
+    rows = await session.execute(
+        select(LedgerAccountRow.book_id, LedgerAccountRow.code, LedgerAccountRow.balance_pence).where(
+            LedgerAccountRow.book_id.in_(book_ids), LedgerAccountRow.code.in_([code.value for code in codes])
+        )
+    )
+    return {(book_id, code): int(balance) for book_id, code, balance in rows.all()}

@@ -13,7 +13,7 @@ from dp_platform.auth.browser import SESSION_COOKIE
 from dp_platform.auth.middleware import PUBLIC
 from dp_platform.tenancy.access import authorize, list_accounts
 from dp_platform.tenancy.policy import Action, Actor
-from dp_platform.tenancy.roles import Role
+from dp_platform.tenancy.roles import AUTHORITY_ROLES, Role
 from dp_platform.web.pages import account_nav, home_nav, render, today
 from dp_platform.workflows.overview import account_overview
 
@@ -33,9 +33,12 @@ class HomeController(Controller):
 
     @get("/home")
     async def home(self, db_session: AsyncSession, actor: Actor) -> Redirect:
-        """Each person lands where their work is: a holder on their account, a bureau on its clients."""
+        """Each person lands where their work is: a holder on their account, a bureau on its clients, the
+        council on its portfolio."""
         if actor.role is Role.BUREAU_STAFF:
             return Redirect("/clients", status_code=303)
+        if actor.role in AUTHORITY_ROLES:
+            return Redirect("/portfolio", status_code=303)
         accounts = await list_accounts(db_session, actor)
         if actor.role is Role.EMPLOYER and len(accounts) == 1:
             return Redirect(f"/accounts/{accounts[0].id}", status_code=303)

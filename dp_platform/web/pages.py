@@ -16,7 +16,7 @@ from litestar.response import Redirect, Template
 
 from dp_platform.tenancy.access import AccountAccess, account_ref
 from dp_platform.tenancy.policy import SCOTTISH_TIME, Action, Actor, can
-from dp_platform.tenancy.roles import Role
+from dp_platform.tenancy.roles import AUTHORITY_ROLES, Role
 from dp_platform.tenancy.tables import DpAccountRow
 from ledgers.columns import utc_now
 from ledgers.errors import DomainError
@@ -83,6 +83,12 @@ def home_nav(actor: Actor, current: str) -> Nav | None:
             NavItem("Upload statements", "/clients/statements", current == "bureau-statements"),
         )
         return Nav(label="Bureau", items=items)
+    if actor.role in AUTHORITY_ROLES:
+        items = (
+            NavItem("Portfolio", "/portfolio", current == "portfolio"),
+            NavItem("All accounts", "/accounts", current == "clients"),
+        )
+        return Nav(label="Council", items=items)
     return None
 
 

@@ -6,6 +6,7 @@ from dp_platform.web.auth import WebAuthController
 from dp_platform.web.bureau import BureauPages
 from dp_platform.web.home import HomeController
 from dp_platform.web.payroll import PayrollPages
+from dp_platform.web.portfolio import PortfolioPages
 from dp_platform.web.reviews import ReviewPages
 from dp_platform.web.statements import StatementPages
 
@@ -18,4 +19,5 @@ PAGES = [
     ReviewPages,
     AuditPages,
     BureauPages,
+    PortfolioPages,
 ]

@@ -33,6 +33,8 @@ from payroll.service import HMRC_DUE, NET_WAGES_DUE, PENSION_DUE, account_pay_ru
 from payroll.tables import PersonalAssistantRow
 
 SURPLUS_DUE = AccountCode("liabilities:authority:surplus_repayable")
+OWED = (NET_WAGES_DUE, HMRC_DUE, PENSION_DUE, SURPLUS_DUE)
+"""What the account owes: it is not free to spend however much the bank holds."""
 PAY_RUN_DUE_WITHIN = timedelta(days=7)
 """A client's next four-weekly run shows as due from a week before its period ends."""
 STATEMENTS_EXPECTED_WITHIN = timedelta(days=35)

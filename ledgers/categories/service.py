@@ -350,3 +350,12 @@ async def unconfirmed_line_count(session: AsyncSession, book_id: uuid.UUID) -> i
         )
     )
     return int(count or 0)
+
+
+async def open_review_counts(session: AsyncSession, book_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+    rows = await session.execute(
+        select(SpendReviewRow.book_id, func.count())
+        .where(SpendReviewRow.book_id.in_(book_ids), SpendReviewRow.status == "open")
+        .group_by(SpendReviewRow.book_id)
+    )
+    return {book_id: int(count) for book_id, count in rows.all()}

@@ -13,8 +13,12 @@ pytestmark = pytest.mark.browser
 async def test_a_council_worker_decides_a_spend_waiting_for_approval(visitor: Visitor) -> None:
     page = visitor.page
     await visitor.sign_in("worker@glenmore.example")
-    await visitor.shows("Direct Payment accounts")
+    await visitor.shows("Direct Payments of the council")
     await visitor.shows("Callum Fraser")
+    morag = await page.locator("tr", has_text="Morag Campbell").inner_text()
+    assert "£4,930.00" in morag and "2 open" in morag, morag
+    await page.get_by_label("Only accounts that need attention").check(force=True)
+    await visitor.press("Show")
     await visitor.click("Morag Campbell")
     await visitor.shows("Needs your attention")
     await visitor.click("Spend reviews")
