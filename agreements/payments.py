@@ -9,6 +9,7 @@ shows it arriving then reconciles against that entry.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -18,7 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from agreements.errors import AgreementError, AgreementStateError
 from agreements.schedule import ScheduledPayment, payment_schedule
 from agreements.service import Agreement
-from agreements.tables import AgreementPaymentRow
+from agreements.tables import AgreementPaymentRow, AgreementRow, AgreementVersionRow
+from agreements.terms import Terms, parse_terms
 from ledgers.chart import AUTHORITY_PAYMENTS, DP_BANK
 from ledgers.entries import JournalEntryDraft, Posting
 from ledgers.money import Money
@@ -37,13 +39,32 @@ class PaymentState:
 
 def schedule_of(agreement: Agreement) -> list[ScheduledPayment]:
     """The schedule of the version in force, cut short at the last day if the agreement was ended."""
-    terms = agreement.terms(agreement.in_force or agreement.latest)
-    last_day = agreement.agreement.terminated_on
+    return _schedule(agreement.agreement, agreement.terms(agreement.in_force or agreement.latest))
+
+
+def _schedule(row: AgreementRow, terms: Terms) -> list[ScheduledPayment]:
+    last_day = row.terminated_on
     if last_day is not None and last_day < terms.starts_on:
         return []
     if last_day is not None and last_day < terms.ends_on:
         terms = replace(terms, ends_on=last_day)
     return payment_schedule(terms)
+
+
+def _states(
+    row: AgreementRow, schedule: list[ScheduledPayment], received: dict[date, AgreementPaymentRow], today: date
+) -> list[PaymentState]:
+    states = []
+    for payment in schedule:
+        held = received.get(payment.due_on)
+        if held is not None:
+            status = "received"
+        elif row.status == "in_force" and payment.due_on + timedelta(days=GRACE_DAYS) < today:
+            status = "missed"
+        else:
+            status = "expected"
+        states.append(PaymentState(payment, status, held))
+    return states
 
 
 async def payment_states(session: AsyncSession, agreement: Agreement, today: date) -> list[PaymentState]:
@@ -53,17 +74,55 @@ async def payment_states(session: AsyncSession, agreement: Agreement, today: dat
             select(AgreementPaymentRow).where(AgreementPaymentRow.agreement_id == agreement.agreement.id)
         )
     }
-    states = []
-    for payment in schedule_of(agreement):
-        row = received.get(payment.due_on)
-        if row is not None:
-            status = "received"
-        elif agreement.agreement.status == "in_force" and payment.due_on + timedelta(days=GRACE_DAYS) < today:
-            status = "missed"
-        else:
-            status = "expected"
-        states.append(PaymentState(payment, status, row))
-    return states
+    return _states(agreement.agreement, schedule_of(agreement), received, today)
+
+
+@dataclass(frozen=True, slots=True)
+class InForce:
+    """An agreement in force, its terms and the state of each scheduled payment."""
+
+    agreement: AgreementRow
+    terms: Terms
+    states: list[PaymentState]
+
+
+async def agreements_in_force(
+    session: AsyncSession, account_ids: list[uuid.UUID], today: date
+) -> dict[uuid.UUID, list[InForce]]:
+    """Every agreement in force of many accounts at once (a council's whole portfolio): three queries."""
+    rows = list(
+        await session.scalars(
+            select(AgreementRow)
+            .where(AgreementRow.account_id.in_(account_ids), AgreementRow.status == "in_force")
+            .order_by(AgreementRow.created_at)
+        )
+    )
+    if not rows:
+        return {}
+    contents = {
+        agreement_id: content
+        for agreement_id, content in await session.execute(
+            select(AgreementVersionRow.agreement_id, AgreementVersionRow.content)
+            .join(AgreementRow, AgreementRow.id == AgreementVersionRow.agreement_id)
+            .where(
+                AgreementRow.id.in_([row.id for row in rows]),
+                AgreementVersionRow.number == AgreementRow.in_force_version,
+            )
+        )
+    }
+    received: dict[uuid.UUID, dict[date, AgreementPaymentRow]] = {}
+    for payment in await session.scalars(
+        select(AgreementPaymentRow).where(AgreementPaymentRow.agreement_id.in_([row.id for row in rows]))
+    ):
+        received.setdefault(payment.agreement_id, {})[payment.due_on] = payment
+    found: dict[uuid.UUID, list[InForce]] = {}
+    for row in rows:
+        if row.id not in contents:
+            continue
+        terms = parse_terms(contents[row.id]["terms"])
+        states = _states(row, _schedule(row, terms), received.get(row.id, {}), today)
+        found.setdefault(row.account_id, []).append(InForce(row, terms, states))
+    return found
 
 
 async def record_received(

@@ -249,3 +249,14 @@ async def unmatched_line_count(session: AsyncSession, book_id: uuid.UUID) -> int
         select(func.count()).select_from(StatementLineRow).where(StatementLineRow.book_id == book_id, ~matched)
     )
     return int(count or 0)
+
+
+async def unmatched_summary(session: AsyncSession, book_ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[int, date]]:
+    """For many books at once: how many bank lines no entry explains yet, and the day of the oldest."""
+    matched = select(MatchRow.id).where(MatchRow.statement_line_id == StatementLineRow.id).exists()
+    rows = await session.execute(
+        select(StatementLineRow.book_id, func.count(), func.min(StatementLineRow.value_on))
+        .where(StatementLineRow.book_id.in_(book_ids), ~matched)
+        .group_by(StatementLineRow.book_id)
+    )
+    return {book_id: (int(count), oldest) for book_id, count, oldest in rows.all()}

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import Date, Uuid, column, func, select, values
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -393,3 +393,45 @@ async def book_balances(
         )
     )
     return {(book_id, code): int(balance) for book_id, code, balance in rows.all()}
+
+
+async def spend_since(session: AsyncSession, starts: dict[uuid.UUID, date], until: date) -> dict[uuid.UUID, int]:
+    """What each book has spent (its expense accounts, net of reversals) from its own start day to
+    ``until``: many books in one query, each with the day its budget started."""
+    if not starts:
+        return {}
+    since = values(column("book_id", Uuid), column("start_on", Date), name="since").data(list(starts.items()))
+    rows = await session.execute(
+        select(PostingRow.book_id, func.sum(PostingRow.amount_pence))
+        .join(LedgerAccountRow, LedgerAccountRow.id == PostingRow.account_id)
+        .join(since, since.c.book_id == PostingRow.book_id)
+        .where(
+            LedgerAccountRow.code.like("expenses:%"),
+            PostingRow.occurred_on >= since.c.start_on,
+            PostingRow.occurred_on <= until,
+        )
+        .group_by(PostingRow.book_id)
+    )
+    return {book_id: int(total) for book_id, total in rows.all()}
+
+
+async def accruals_since(
+    session: AsyncSession, book_ids: list[uuid.UUID], codes: list[AccountCode], since: date
+) -> dict[tuple[uuid.UUID, str], list[tuple[date, int]]]:
+    """The amounts credited to some liability accounts of many books since a day, each with its day:
+    what a liability was built from, to tell which part of it is past due."""
+    rows = await session.execute(
+        select(PostingRow.book_id, LedgerAccountRow.code, PostingRow.occurred_on, PostingRow.amount_pence)
+        .join(LedgerAccountRow, LedgerAccountRow.id == PostingRow.account_id)
+        .where(
+            PostingRow.book_id.in_(book_ids),
+            LedgerAccountRow.code.in_([code.value for code in codes]),
+            PostingRow.amount_pence < 0,
+            PostingRow.occurred_on >= since,
+        )
+        .order_by(PostingRow.occurred_on)
+    )
+    found: dict[tuple[uuid.UUID, str], list[tuple[date, int]]] = {}
+    for book_id, code, occurred_on, amount in rows.all():
+        found.setdefault((book_id, code), []).append((occurred_on, -int(amount)))
+    return found

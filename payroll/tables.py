@@ -38,6 +38,10 @@ class PayrollEmployerRow(SQLModel, table=True):
     accounts_office_reference: str = text_field(13)
     """13 characters, e.g. 123PA00012345: what the HMRC payment is made to."""
     claims_employment_allowance: bool = Field(default=True, sa_column_kwargs={"server_default": text("true")})
+    pays_hmrc_quarterly: bool = Field(default=False, sa_column_kwargs={"server_default": text("false")})
+    """A small employer (average PAYE and NI under £1,500 a month) may pay HMRC each tax quarter."""
+    insurance_expires_on: date | None = None
+    """The day the employer's liability insurance runs to."""
     updated_at: datetime = created_at_field()
 
 
@@ -48,6 +52,10 @@ class PersonalAssistantRow(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("left_on IS NULL OR left_on >= started_on", name="left_after_started"),
         CheckConstraint("pay_frequency IN ('weekly', 'fortnightly', 'four_weekly', 'monthly')", name="pay_frequency"),
+        CheckConstraint(
+            "relationship IN ('none', 'family_member', 'guardian', 'continuing_attorney', 'welfare_attorney')",
+            name="relationship",
+        ),
     )
 
     id: uuid.UUID = id_field()
@@ -72,6 +80,13 @@ class PersonalAssistantRow(SQLModel, table=True):
     )
     """The weekdays the PA is contracted to work: SSP is paid for these."""
     pvg_checked_on: date | None = None
+    pvg_expires_on: date | None = None
+    """PVG membership lasts 5 years from 1 April 2026 (Disclosure (Scotland) Act 2020) and is renewed."""
+    relationship: str = text_field(24, default="none", sa_column_kwargs={"server_default": "none"})
+    """The PA's relationship to the person supported: a family member needs the council's agreement
+    (2014 Regulations regs 7 and 8); a guardian or attorney with powers over the support may not be paid (reg 9)."""
+    family_approval_reference: str | None = text_field(100, default=None, nullable=True)
+    """The council's record of agreeing to a family member being paid."""
     right_to_work_checked_on: date | None = None
     right_to_work_expires_on: date | None = None
     created_at: datetime = created_at_field()

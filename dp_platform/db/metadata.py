@@ -16,10 +16,12 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 
+import agreements.monitoring.tables  # noqa: E402
 import agreements.tables  # noqa: E402, F401
 import dp_platform.audit.tables  # noqa: E402
 import dp_platform.auth.tables  # noqa: E402
 import dp_platform.jobs.tables  # noqa: E402
+import dp_platform.monitoring.tables  # noqa: E402
 import dp_platform.tenancy.tables  # noqa: E402, F401
 import ledgers.categories.tables  # noqa: E402
 import ledgers.tables  # noqa: E402, F401

@@ -7,8 +7,8 @@ an account asks here, through ``dp_platform.tenancy.access``; nothing else decid
 The rules, in short:
 - an employer may do everything on the accounts they hold or represent, nothing elsewhere,
   except issuing the authority's side of an agreement;
-- authority staff see every account of their own authority (finance audits; workers also
-  issue and sign agreements), nothing of another authority;
+- authority staff see every account of their own authority and work its exception queue
+  (finance audits; workers also issue and sign agreements), nothing of another authority;
 - only the holder or their representative signs an agreement for the holder;
 - bureau staff (and their organisation's API keys) act only through a mandate that is in
   force today, within its scopes (any scope includes viewing), and an API key is further
@@ -52,6 +52,8 @@ class Action(StrEnum):
     """Sign an agreement as the person or their representative: never through a mandate."""
     REVIEW_SPEND = "review_spend"
     """Approve or decline a spend that needs the authority's approval; resolve a spend exception."""
+    MONITOR = "monitor"
+    """Work the council's exception queue: assign, comment on and resolve what the checks found."""
 
 
 MANDATE_SCOPES = frozenset(
@@ -59,9 +61,9 @@ MANDATE_SCOPES = frozenset(
 )
 _SCOPE_NEEDED = {Action.RECORD_ENTRIES: Action.IMPORT_STATEMENTS.value}
 _AUTHORITY_ACTIONS = {
-    Role.AUTHORITY_FINANCE: frozenset({Action.VIEW}),
+    Role.AUTHORITY_FINANCE: frozenset({Action.VIEW, Action.MONITOR}),
     Role.AUTHORITY_WORKER: frozenset(
-        {Action.VIEW, Action.MANAGE_AGREEMENT, Action.ISSUE_AGREEMENT, Action.REVIEW_SPEND}
+        {Action.VIEW, Action.MANAGE_AGREEMENT, Action.ISSUE_AGREEMENT, Action.REVIEW_SPEND, Action.MONITOR}
     ),
 }
 
@@ -150,7 +152,7 @@ def can(actor: Actor, action: Action, account: AccountRef, *, now: datetime) -> 
     if actor.role is Role.EMPLOYER:
         if account.id not in actor.account_ids:
             return _invisible("not an account this employer holds or represents")
-        if action in (Action.ISSUE_AGREEMENT, Action.REVIEW_SPEND):
+        if action in (Action.ISSUE_AGREEMENT, Action.REVIEW_SPEND, Action.MONITOR):
             decision = _visible(False, "the authority does this, not the account holder")
         else:
             decision = _visible(True, "holder or representative")

@@ -286,9 +286,17 @@ async def check_posted_entry(
 
 
 async def decide_account_review(
-    session: AsyncSession, actor: Actor, account_id: uuid.UUID, review_id: uuid.UUID, *, outcome: str, reason: str
+    session: AsyncSession,
+    actor: Actor,
+    account_id: uuid.UUID,
+    review_id: uuid.UUID,
+    *,
+    outcome: str,
+    reason: str,
+    action: Action = Action.REVIEW_SPEND,
 ) -> SpendReviewRow:
-    access: AccountAccess = await authorize(session, actor, account_id, Action.REVIEW_SPEND)
+    """``action`` is what allows it: a spend review's own decision, or resolving the council's exception."""
+    access: AccountAccess = await authorize(session, actor, account_id, action)
     review = await decide_review(
         session, account_id, review_id, outcome=outcome, reason=reason, user_id=actor.user_id, at=utc_now()
     )

@@ -359,3 +359,53 @@ async def open_review_counts(session: AsyncSession, book_ids: list[uuid.UUID]) -
         .group_by(SpendReviewRow.book_id)
     )
     return {book_id: int(count) for book_id, count in rows.all()}
+
+
+@dataclass(frozen=True, slots=True)
+class MoneyOutLine:
+    book_id: uuid.UUID
+    line_id: uuid.UUID
+    value_on: date
+    description: str
+    amount_pence: int
+    """Positive: the money that went out."""
+    payee_key: str | None
+    category: str | None
+
+
+async def money_out_since(session: AsyncSession, book_ids: list[uuid.UUID], since: date) -> list[MoneyOutLine]:
+    """Money-out bank lines of many books since a day, with their category where one is known."""
+    rows = await session.execute(
+        select(
+            StatementLineRow.book_id,
+            StatementLineRow.id,
+            StatementLineRow.value_on,
+            StatementLineRow.description,
+            StatementLineRow.amount_pence,
+            LineCategoryRow.payee_key,
+            LineCategoryRow.category,
+        )
+        .outerjoin(LineCategoryRow, LineCategoryRow.line_id == StatementLineRow.id)
+        .where(
+            StatementLineRow.book_id.in_(book_ids),
+            StatementLineRow.amount_pence < 0,
+            StatementLineRow.value_on >= since,
+        )
+    )
+    return [
+        MoneyOutLine(book_id, line_id, value_on, description, -int(amount), payee, category)
+        for book_id, line_id, value_on, description, amount, payee, category in rows.all()
+    ]
+
+
+async def open_spend_exceptions(session: AsyncSession, book_ids: list[uuid.UUID]) -> list[SpendReviewRow]:
+    """Spends the rules did not allow that nobody has resolved yet, for many books at once."""
+    return list(
+        await session.scalars(
+            select(SpendReviewRow).where(
+                SpendReviewRow.book_id.in_(book_ids),
+                SpendReviewRow.kind == "exception",
+                SpendReviewRow.status == "open",
+            )
+        )
+    )
