@@ -21,6 +21,7 @@ from dp_platform.api.api_keys import ApiKeyController
 from dp_platform.api.audit import AuditController
 from dp_platform.api.auth import AuthController
 from dp_platform.api.deps import DEPENDENCIES
+from dp_platform.api.exceptions import AccountExceptionController, CouncilExceptionController
 from dp_platform.api.health import HealthController
 from dp_platform.api.ledger import LedgerController
 from dp_platform.api.mandates import MandateController
@@ -102,6 +103,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ReconciliationController,
             PayrollController,
             PortfolioController,
+            CouncilExceptionController,
+            AccountExceptionController,
             ApiKeyController,
         ],
         plugins=[create_sqlalchemy_plugin(engine)],

@@ -19,7 +19,6 @@ from agreements.errors import AgreementError
 
 
 class ThresholdError(AgreementError):
-    category = "unprocessable"
     title = "Threshold not valid"
 
 

@@ -18,7 +18,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agreements.monitoring.checks import Check, Finding, checks_not_run
-from dp_platform.audit.writer import record_account_event
+from agreements.monitoring.service import authority_thresholds, set_threshold
+from agreements.monitoring.tables import MonitoringThresholdRow
+from agreements.monitoring.thresholds import LocalThreshold, LocalThresholds
+from dp_platform.audit.writer import authority_chain, record_account_event, record_event
 from dp_platform.monitoring.tables import ExceptionCaseRow, ExceptionCommentRow
 from dp_platform.tenancy.access import AccountAccess, authorize, list_accounts
 from dp_platform.tenancy.errors import AccessDeniedError
@@ -327,3 +330,35 @@ async def resolve_exception(
         details=_details(item, resolution=case.resolution),
     )
     return case
+
+
+async def council_thresholds(session: AsyncSession, actor: Actor, authority_id: uuid.UUID) -> LocalThresholds:
+    if actor.role not in AUTHORITY_ROLES or actor.authority_id != authority_id:
+        raise AccessDeniedError("A council's monitoring thresholds are read by its own staff.")
+    return await authority_thresholds(session, authority_id)
+
+
+async def set_council_threshold(
+    session: AsyncSession, actor: Actor, authority_id: uuid.UUID, threshold: LocalThreshold
+) -> MonitoringThresholdRow:
+    """A new dated value of one of the council's thresholds: its finance staff run financial
+    monitoring, so they set them, each with the policy it comes from."""
+    if actor.role is not Role.AUTHORITY_FINANCE or actor.authority_id != authority_id:
+        raise AccessDeniedError("Only the council's own finance staff set its monitoring thresholds.")
+    row = await set_threshold(session, authority_id, threshold, actor.user_id)
+    await record_event(
+        session,
+        actor=actor,
+        action="threshold.set",
+        subject_type="monitoring_threshold",
+        subject_id=row.id,
+        chain=authority_chain(authority_id),
+        details={
+            "name": row.name,
+            "value": row.value,
+            "effective_from": row.effective_from.isoformat(),
+            "source_title": row.source_title,
+            "source_url": row.source_url,
+        },
+    )
+    return row

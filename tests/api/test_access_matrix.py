@@ -121,3 +121,28 @@ async def test_requests_without_a_valid_login_are_401_problems(api, world):
         response = await api.get("/api/accounts", headers=headers)
         assert response.status_code == 401
         assert response.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_an_accounts_exceptions_follow_the_same_rule_and_only_council_staff_act(api, world):
+    for user, account in CASES:
+        headers = world.headers(user)
+        base = f"/api/accounts/{world.accounts[account]}/exceptions"
+        listed = await api.get(base, headers=headers)
+        assert listed.status_code == (200 if account in VISIBLE[user] else 404), (user, account)
+        resolved = await api.post(f"{base}/statements:none/resolve", headers=headers, json={"resolution": "Seen."})
+        if account not in VISIBLE[user]:
+            assert resolved.status_code == 404, (user, account)
+        elif user in ("finance_a", "worker_a", "finance_b"):
+            assert resolved.status_code == 404 and resolved.json()["title"] == "No such exception", (user, account)
+        else:
+            assert resolved.status_code == 403, (user, account, resolved.text)
+
+
+async def test_a_councils_queue_and_thresholds_are_its_own_staffs_only(api, world):
+    for user in USERS:
+        for key, authority_id in world.authorities.items():
+            own = user in (("finance_a", "worker_a") if key == "A" else ("finance_b",))
+            queue = await api.get(f"/api/authorities/{authority_id}/exceptions", headers=world.headers(user))
+            assert queue.status_code == (200 if own else 403), (user, key)
+            thresholds = await api.get(f"/api/authorities/{authority_id}/thresholds", headers=world.headers(user))
+            assert thresholds.status_code == (200 if own else 403), (user, key)

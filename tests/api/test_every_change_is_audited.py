@@ -320,6 +320,42 @@ async def _decide_spend(api, world, db):
     )
 
 
+async def _exception_url(api, world, db) -> str:
+    await _spend_statement(api, world, db)
+    [item] = (
+        await api.get(f"/api/accounts/{world.accounts['a1']}/exceptions", headers=world.headers("finance_a"))
+    ).json()["items"]
+    return f"/api/accounts/{world.accounts['a1']}/exceptions/{item['key']}"
+
+
+async def _assign_exception(api, world, db):
+    url = await _exception_url(api, world, db)
+    return await api.post(f"{url}/assign", headers=world.headers("finance_a"), json={"user_id": None})
+
+
+async def _comment_on_exception(api, world, db):
+    url = await _exception_url(api, world, db)
+    return await api.post(f"{url}/comments", headers=world.headers("finance_a"), json={"body": "Asked Ann."})
+
+
+async def _resolve_exception(api, world, db):
+    url = await _exception_url(api, world, db)
+    return await api.post(f"{url}/resolve", headers=world.headers("finance_a"), json={"resolution": "Refunded."})
+
+
+async def _set_threshold(api, world, db):
+    return await api.post(
+        f"/api/authorities/{world.authorities['A']}/thresholds",
+        headers=world.headers("finance_a"),
+        json={
+            "name": "cash_limit_pence",
+            "value": 10_000,
+            "effective_from": datetime.now(SCOTTISH_TIME).date().isoformat(),
+            "source_title": "Glenmore Council Direct Payments policy, section 9",
+        },
+    )
+
+
 async def _confirm_category(api, world, db):
     exception, _ = await _spend_statement(api, world, db)
     return await api.post(
@@ -563,6 +599,10 @@ EXAMPLES: dict[tuple[str, str], Example] = {
     ("POST", "/api/accounts/{account_id:uuid}/pas/{pa_id:uuid}/sickness"): _sickness,
     ("PUT", "/api/accounts/{account_id:uuid}/payroll-employer"): _payroll_employer,
     ("POST", "/api/accounts/{account_id:uuid}/spend-reviews/{review_id:uuid}/decide"): _decide_spend,
+    ("POST", "/api/accounts/{account_id:uuid}/exceptions/{key:str}/assign"): _assign_exception,
+    ("POST", "/api/accounts/{account_id:uuid}/exceptions/{key:str}/comments"): _comment_on_exception,
+    ("POST", "/api/accounts/{account_id:uuid}/exceptions/{key:str}/resolve"): _resolve_exception,
+    ("POST", "/api/authorities/{authority_id:uuid}/thresholds"): _set_threshold,
     ("POST", "/api/accounts/{account_id:uuid}/statements/lines/{line_id:uuid}/category"): _confirm_category,
     ("PUT", "/api/authorities/{authority_id:uuid}/spend-rules/{rule_id:str}"): _spend_rule,
     ("POST", "/api/accounts/{account_id:uuid}/agreements"): _draft_agreement,
