@@ -53,6 +53,7 @@ ACCOUNT_SECTIONS = (
     ("pay-runs", "Pay runs", "/pay-runs"),
     ("agreement", "Agreement", "/agreement"),
     ("reviews", "Spend reviews", "/reviews"),
+    ("exceptions", "Council checks", "/exceptions"),
     ("audit", "Audit trail", "/audit"),
     ("mandates", "Who can act", "/mandates"),
 )
@@ -86,6 +87,8 @@ def home_nav(actor: Actor, current: str) -> Nav | None:
     if actor.role in AUTHORITY_ROLES:
         items = (
             NavItem("Portfolio", "/portfolio", current == "portfolio"),
+            NavItem("Exceptions", "/exceptions", current == "exceptions"),
+            NavItem("Thresholds", "/thresholds", current == "thresholds"),
             NavItem("All accounts", "/accounts", current == "clients"),
         )
         return Nav(label="Council", items=items)

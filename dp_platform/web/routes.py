@@ -4,6 +4,7 @@ from dp_platform.web.agreement import AgreementPages
 from dp_platform.web.audit import AuditPages
 from dp_platform.web.auth import WebAuthController
 from dp_platform.web.bureau import BureauPages
+from dp_platform.web.exceptions import ExceptionPages
 from dp_platform.web.home import HomeController
 from dp_platform.web.payroll import PayrollPages
 from dp_platform.web.portfolio import PortfolioPages
@@ -20,4 +21,5 @@ PAGES = [
     AuditPages,
     BureauPages,
     PortfolioPages,
+    ExceptionPages,
 ]

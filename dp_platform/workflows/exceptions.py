@@ -362,3 +362,17 @@ async def set_council_threshold(
         },
     )
     return row
+
+
+async def council_staff(session: AsyncSession, authority_id: uuid.UUID) -> list[tuple[uuid.UUID, str]]:
+    """The people an exception can be assigned to: the council's own active staff, by name."""
+    rows = await session.execute(
+        select(UserRow.id, UserRow.display_name)
+        .where(
+            UserRow.authority_id == authority_id,
+            UserRow.is_active.is_(True),
+            UserRow.role.in_([role.value for role in AUTHORITY_ROLES]),
+        )
+        .order_by(UserRow.display_name)
+    )
+    return [(user_id, name) for user_id, name in rows.all()]

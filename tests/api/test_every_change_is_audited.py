@@ -573,7 +573,42 @@ async def _page_decide_review(api, world, db):
     )
 
 
+async def _page_exception(api, world, db, action: str, form: dict[str, str]):
+    url = await _exception_url(api, world, db)
+    pages = await _signed_in(api, world, db, "finance_a")
+    return await pages.post(url.removeprefix("/api") + action, form)
+
+
+async def _page_assign_exception(api, world, db):
+    return await _page_exception(api, world, db, "/assign", {"user_id": str(world.users["worker_a"])})
+
+
+async def _page_comment_exception(api, world, db):
+    return await _page_exception(api, world, db, "/comments", {"body": "Asked Ann."})
+
+
+async def _page_resolve_exception(api, world, db):
+    return await _page_exception(api, world, db, "/resolve", {"resolution": "Refunded."})
+
+
+async def _page_set_threshold(api, world, db):
+    pages = await _signed_in(api, world, db, "finance_a")
+    return await pages.post(
+        "/thresholds",
+        {
+            "name": "duplicate_within_days",
+            "value": "3",
+            "effective_from": datetime.now(SCOTTISH_TIME).date().isoformat(),
+            "source_title": "Glenmore Council Direct Payments policy, section 9",
+        },
+    )
+
+
 EXAMPLES: dict[tuple[str, str], Example] = {
+    ("POST", "/accounts/{account_id:uuid}/exceptions/{key:str}/assign"): _page_assign_exception,
+    ("POST", "/accounts/{account_id:uuid}/exceptions/{key:str}/comments"): _page_comment_exception,
+    ("POST", "/accounts/{account_id:uuid}/exceptions/{key:str}/resolve"): _page_resolve_exception,
+    ("POST", "/thresholds"): _page_set_threshold,
     ("POST", "/accounts/{account_id:uuid}/reviews/{review_id:uuid}"): _page_decide_review,
     ("POST", "/accounts/{account_id:uuid}/mandates"): _page_grant_mandate,
     ("POST", "/accounts/{account_id:uuid}/agreement/{agreement_id:uuid}/versions/{number:int}/sign"): (

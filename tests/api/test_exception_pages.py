@@ -1,0 +1,75 @@
+"""The exception queue on pages: council finance finds an exception, reads its evidence and rule,
+assigns it, comments and resolves it with words the person then reads on their own page; the
+council's thresholds set on a page, refused with the field named when wrong."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tests import statement_files as files
+from tests.api.test_spending_api import MAY
+from tests.api.test_statements_api import upload
+
+pytestmark = pytest.mark.api
+
+
+async def test_finance_works_an_exception_from_the_queue_to_resolved(api, pages, world):
+    await upload(api, world, "ann", files.nationwide_csv(MAY), "may.csv")
+    await pages.sign_in("finance_a")
+    queue = await pages.get("/exceptions")
+    assert queue.status_code == 200 and "Ann" in queue.text
+    assert "Cal" not in queue.text and "not run" in queue.text
+    [link] = [part.split('"')[0] for part in queue.text.split('href="') if "/exceptions/spend:" in part.split('"')[0]]
+    detail = await pages.get(link)
+    assert detail.status_code == 200
+    assert "£25.00" in detail.text and "The rule" in detail.text and "legislation.gov.uk" in detail.text
+    assert (await pages.post(f"{link}/assign", {"user_id": str(world.users["worker_a"])})).status_code == 303
+    refused = await pages.post(f"{link}/comments", {"body": "   "})
+    assert refused.status_code == 400 and 'href="#body"' in refused.text
+    assert (await pages.post(f"{link}/comments", {"body": "Phoned Ann on Tuesday."})).status_code == 303
+    shown = await pages.get(link)
+    assert "With worker_a" not in shown.text and "worker_a" in shown.text and "Phoned Ann on Tuesday." in shown.text
+    resolved = await pages.post(f"{link}/resolve", {"resolution": "A mistake, refunded to the account."})
+    assert resolved.status_code == 303 and resolved.headers["location"] == "/exceptions"
+    after = await pages.get("/exceptions")
+    assert link not in after.text and "No exception matches." in after.text
+    assert "A mistake, refunded" in (await pages.get(link)).text
+    await pages.sign_in("ann")
+    own = await pages.get(f"{pages.account()}/exceptions")
+    assert own.status_code == 200 and "Resolved" in own.text
+    assert (await pages.post(f"{link}/resolve", {"resolution": "I say so."})).status_code == 403
+    assert (await pages.get("/exceptions")).status_code == 403
+    await pages.sign_in("finance_b")
+    assert (await pages.get(link)).status_code == 404
+
+
+async def test_finance_sets_a_threshold_on_the_page(pages, world):
+    await pages.sign_in("finance_a")
+    page = await pages.get("/thresholds")
+    assert page.status_code == 200 and "Not set: not checked" in page.text
+    bad = await pages.post("/thresholds", {"name": "cash_limit_pence", "value": "lots", "effective_from": "2026-04-01"})
+    assert bad.status_code == 400 and 'href="#value"' in bad.text
+    unsourced = await pages.post(
+        "/thresholds", {"name": "cash_limit_pence", "value": "250", "effective_from": "2026-04-01", "source_title": ""}
+    )
+    assert unsourced.status_code == 400 and 'href="#source_title"' in unsourced.text
+    done = await pages.post(
+        "/thresholds",
+        {
+            "name": "cash_limit_pence",
+            "value": "250",
+            "effective_from": date(2026, 4, 1).isoformat(),
+            "source_title": "Glenmore Council Direct Payments policy, section 9",
+        },
+    )
+    assert done.status_code == 303
+    assert "£250.00 from 1 April 2026" in (await pages.get("/thresholds")).text
+    await pages.sign_in("worker_a")
+    assert (
+        await pages.post(
+            "/thresholds",
+            {"name": "cash_limit_pence", "value": "1", "effective_from": "2026-05-01", "source_title": "x"},
+        )
+    ).status_code == 403
