@@ -395,20 +395,26 @@ async def book_balances(
     return {(book_id, code): int(balance) for book_id, code, balance in rows.all()}
 
 
-async def spend_since(session: AsyncSession, starts: dict[uuid.UUID, date], until: date) -> dict[uuid.UUID, int]:
-    """What each book has spent (its expense accounts, net of reversals) from its own start day to
-    ``until``: many books in one query, each with the day its budget started."""
-    if not starts:
+async def spend_between(
+    session: AsyncSession, windows: dict[uuid.UUID, tuple[date, date]]
+) -> dict[uuid.UUID, int]:
+    """What each book spent (its expense accounts, net of reversals) in its own window of days,
+    ``[from, to]``: many books in one query, each with the days that matter for it (since its
+    budget started, or its current payment period)."""
+    if not windows:
         return {}
-    since = values(column("book_id", Uuid), column("start_on", Date), name="since").data(list(starts.items()))
+    rows_in = [(book_id, first, last) for book_id, (first, last) in windows.items()]
+    window = values(
+        column("book_id", Uuid), column("first_on", Date), column("last_on", Date), name="window"
+    ).data(rows_in)
     rows = await session.execute(
         select(PostingRow.book_id, func.sum(PostingRow.amount_pence))
         .join(LedgerAccountRow, LedgerAccountRow.id == PostingRow.account_id)
-        .join(since, since.c.book_id == PostingRow.book_id)
+        .join(window, window.c.book_id == PostingRow.book_id)
         .where(
             LedgerAccountRow.code.like("expenses:%"),
-            PostingRow.occurred_on >= since.c.start_on,
-            PostingRow.occurred_on <= until,
+            PostingRow.occurred_on >= window.c.first_on,
+            PostingRow.occurred_on <= window.c.last_on,
         )
         .group_by(PostingRow.book_id)
     )

@@ -22,8 +22,9 @@ class PortfolioController(Controller):
     async def portfolio(
         self, db_session: AsyncSession, actor: Actor, authority_id: uuid.UUID
     ) -> list[PortfolioLineOut]:
-        """Every account of the authority with money held, owed and free, payments due and received, open
-        reviews and how recent its statements are. Only the authority's own staff."""
+        """Every account of the authority with money held, owed and free (and in weeks of budget), payments
+        due and received, spending this period against its budget, PA hours paid against agreed, how far
+        reconciled, open reviews and exceptions, and the next review. Only the authority's own staff."""
         if actor.authority_id != authority_id:
             raise AccessDeniedError("An authority's portfolio is read by its own staff.")
         today = datetime.now(SCOTTISH_TIME).date()
@@ -41,6 +42,16 @@ class PortfolioController(Controller):
                 next_due_on=line.next_due_on,
                 open_reviews=line.open_reviews,
                 statements_to=line.statements_to,
+                reconciled_to=line.reconciled_to,
+                weeks_held=line.weeks_held,
+                period_from=line.period[0] if line.period else None,
+                period_to=line.period[1] if line.period else None,
+                budget_period_pence=line.budget_period_pence,
+                spent_period_pence=line.spent_period_pence,
+                hours_paid=line.hours_paid,
+                hours_agreed=line.hours_agreed,
+                open_exceptions=line.open_exceptions,
+                next_review_on=line.next_review_on,
                 needs_attention=line.needs_attention(today),
             )
             for line in await authority_portfolio(db_session, actor, today)

@@ -19,6 +19,8 @@ from ledgers.money import Money
 SORTS = {
     "person": ("Person", lambda line: line.account.holder_name.lower()),
     "free": ("Free to spend, lowest first", lambda line: line.free_pence),
+    "exceptions": ("Open exceptions, most first", lambda line: -line.open_exceptions),
+    "weeks": ("Weeks of budget held, most first", lambda line: -(line.weeks_held or 0)),
     "reviews": ("Open reviews, most first", lambda line: -line.open_reviews),
     "statements": ("Statements, oldest first", lambda line: line.statements_to or line.account.opened_on),
 }
@@ -79,6 +81,14 @@ class PortfolioPages(Controller):
                 "Next payment due",
                 "Open spend reviews",
                 "Statements up to",
+                "Reconciled up to",
+                "Weeks of budget held",
+                "Budget this period (£)",
+                "Spent this period (£)",
+                "PA hours paid (latest pay run)",
+                "PA hours agreed (same period)",
+                "Open exceptions",
+                "Next review",
             ]
         )
         for line in await self._lines(db_session, actor, sort, needs):
@@ -95,6 +105,14 @@ class PortfolioPages(Controller):
                     line.next_due_on.isoformat() if line.next_due_on else "",
                     line.open_reviews,
                     line.statements_to.isoformat() if line.statements_to else "",
+                    line.reconciled_to.isoformat() if line.reconciled_to else "",
+                    "" if line.weeks_held is None else str(line.weeks_held),
+                    "" if line.budget_period_pence is None else _pounds(line.budget_period_pence),
+                    _pounds(line.spent_period_pence),
+                    "" if line.hours_paid is None else str(line.hours_paid),
+                    "" if line.hours_agreed is None else str(line.hours_agreed),
+                    line.open_exceptions,
+                    line.next_review_on.isoformat() if line.next_review_on else "",
                 ]
             )
         return Response(

@@ -108,7 +108,7 @@ def _open_on(account: DpAccountRow, today: date) -> bool:
 
 
 async def _queue(session: AsyncSession, accounts: list[DpAccountRow], today: date) -> Queue:
-    checks = await check_accounts(session, [account for account in accounts if _open_on(account, today)], today)
+    checks = await check_accounts(session, accounts, today)
     cases = await _cases(session, [account.id for account in accounts])
     by_key = {(case.account_id, case.key): case for case in cases}
     names = await _names(session, {case.assigned_to_user_id for case in cases if case.assigned_to_user_id})
@@ -116,6 +116,8 @@ async def _queue(session: AsyncSession, accounts: list[DpAccountRow], today: dat
     items: list[QueueItem] = []
     seen: set[tuple[uuid.UUID, str]] = set()
     for check in checks:
+        if not _open_on(check.account, today):
+            continue  # a closed account's records are kept, not checked
         for finding in check.findings:
             case = by_key.get((check.account.id, finding.key))
             seen.add((check.account.id, finding.key))
@@ -156,7 +158,7 @@ async def _queue(session: AsyncSession, accounts: list[DpAccountRow], today: dat
 
 def _council_actor(actor: Actor) -> None:
     if actor.role not in AUTHORITY_ROLES:
-        raise AccessDeniedError("The exception queue is the council's: its finance and social work staff see it.")
+        raise AccessDeniedError("The council's portfolio and exceptions are for its finance and social work staff.")
 
 
 async def council_queue(session: AsyncSession, actor: Actor, today: date) -> Queue:

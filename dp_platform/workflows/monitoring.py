@@ -43,7 +43,7 @@ from ledgers.categories.service import local_rules, money_out_since, open_spend_
 from ledgers.categories.taxonomy import national
 from ledgers.chart import DP_BANK
 from ledgers.reconcile_service import unmatched_summary
-from ledgers.service import accruals_since, book_balances, spend_since
+from ledgers.service import accruals_since, book_balances, spend_between
 from ledgers.statements.service import latest_statement_ends
 from payroll.monitoring import assistants_of, employers_of, hours_paid_since, underpaid_since
 from payroll.service import HMRC_DUE, NET_WAGES_DUE, PENSION_DUE
@@ -102,7 +102,7 @@ async def check_accounts(session: AsyncSession, accounts: list[DpAccountRow], to
     thresholds = await thresholds_of(session, list(authority_ids))
     balances = await book_balances(session, ids, [DP_BANK, *OWED])
     current = {account_id: agreements[-1] for account_id, agreements in in_force.items()}
-    spent = await spend_since(session, {key: value.terms.starts_on for key, value in current.items()}, today)
+    spent = await spend_between(session, {key: (value.terms.starts_on, today) for key, value in current.items()})
     statements = await latest_statement_ends(session, ids)
     unmatched = await unmatched_summary(session, ids)
     liabilities = (NET_WAGES_DUE, HMRC_DUE, PENSION_DUE)

@@ -1,30 +1,32 @@
 """A council's portfolio: every Direct Payment account of the authority in one list, with what the
-records say of each (money held, owed and free; the council's payments received against those due;
-open spend reviews; how recent the bank statements are), for finance to see where to look first.
+records say of each (money held, owed and free, and how many weeks of budget that is; the
+council's payments received against those due; spending this payment period against the
+period's budget; PA hours paid against the hours agreed; how far the bank lines are reconciled;
+open spend reviews and exceptions; when the agreement is next reviewed), for finance to see where
+to look first.
 
-Set-based: a handful of queries for the whole authority, except the payment schedule, which is
-worked out per agreement (one query each).
+Built on the council's checks (``workflows.monitoring``), so the figures and the exceptions come
+from one reading of the records: a fixed number of queries whatever the number of accounts.
 """
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
+from dateutil.relativedelta import relativedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agreements.payments import payment_states
-from agreements.service import account_agreements, load_agreement
-from dp_platform.tenancy.access import list_accounts
-from dp_platform.tenancy.errors import AccessDeniedError
+from agreements.terms import Terms
 from dp_platform.tenancy.policy import Actor
-from dp_platform.tenancy.roles import AUTHORITY_ROLES
 from dp_platform.tenancy.tables import DpAccountRow
-from dp_platform.workflows.overview import OWED, STATEMENTS_EXPECTED_WITHIN
+from dp_platform.workflows.exceptions import council_queue
+from dp_platform.workflows.monitoring import AccountCheck
+from dp_platform.workflows.overview import STATEMENTS_EXPECTED_WITHIN
 from ledgers.categories.service import open_review_counts
-from ledgers.chart import DP_BANK
-from ledgers.service import book_balances
-from ledgers.statements.service import latest_statement_ends
+from ledgers.service import spend_between
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +42,19 @@ class PortfolioLine:
     next_due_on: date | None
     open_reviews: int
     statements_to: date | None
+    reconciled_to: date | None
+    """Every bank line up to this day is matched to the records."""
+    weeks_held: Decimal | None
+    """Money free to spend, in weeks of the agreement's budget."""
+    period: tuple[date, date] | None
+    budget_period_pence: int | None
+    """What the agreement gives for the payment period today falls in (before any contribution)."""
+    spent_period_pence: int
+    hours_paid: Decimal | None
+    hours_agreed: Decimal | None
+    """In the period of the latest finalised pay run, against the agreement's hours a week for it."""
+    open_exceptions: int
+    next_review_on: date | None
 
     @property
     def free_pence(self) -> int:
@@ -49,42 +64,94 @@ class PortfolioLine:
         return self.statements_to is None or self.statements_to < today - STATEMENTS_EXPECTED_WITHIN
 
     def needs_attention(self, today: date) -> bool:
-        return bool(self.not_arrived or self.open_reviews or self.statements_missing(today) or self.free_pence < 0)
+        return bool(
+            self.not_arrived
+            or self.open_reviews
+            or self.open_exceptions
+            or self.statements_missing(today)
+            or self.free_pence < 0
+        )
+
+
+def next_review(terms: Terms, today: date) -> date:
+    """The agreement is reviewed every ``review_months`` from its start: the first such day from today."""
+    number = 1
+    while (due := terms.starts_on + relativedelta(months=terms.review_months * number)) < today:
+        number += 1
+    return due
+
+
+def _line(check: AccountCheck, open_exceptions: int, reviews: int, spent: int, today: date) -> PortfolioLine:
+    facts = check.facts
+    due = received = not_arrived = 0
+    next_due: date | None = None
+    period: tuple[date, date] | None = None
+    budget_period: int | None = None
+    terms = check.agreement.terms if check.agreement else None
+    for state in check.agreement.states if check.agreement else []:
+        scheduled = state.scheduled
+        if scheduled.due_on <= today:
+            due += scheduled.net_pence
+            received += scheduled.net_pence if state.status == "received" else 0
+            not_arrived += state.status == "missed"
+        elif next_due is None or scheduled.due_on < next_due:
+            next_due = scheduled.due_on
+        if scheduled.covers_from <= today <= scheduled.covers_to:
+            period, budget_period = (scheduled.covers_from, scheduled.covers_to), scheduled.gross_pence
+    reconciled_to = facts.statements_to
+    if facts.oldest_unmatched_on is not None:
+        before = facts.oldest_unmatched_on - timedelta(days=1)
+        reconciled_to = before if reconciled_to is None else min(reconciled_to, before)
+    hours_paid = hours_agreed = None
+    if facts.hours_paid:
+        latest = max(facts.hours_paid, key=lambda run: run.period_end)
+        hours_paid = latest.hours
+        if facts.budget and facts.budget.hours_per_week:
+            days = (latest.period_end - latest.period_start).days + 1
+            hours_agreed = (facts.budget.hours_per_week * days / 7).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return PortfolioLine(
+        account=check.account,
+        bank_pence=facts.bank_pence,
+        owed_pence=facts.owed_pence,
+        due_to_date_pence=due,
+        received_pence=received,
+        not_arrived=not_arrived,
+        next_due_on=next_due,
+        open_reviews=reviews,
+        statements_to=facts.statements_to,
+        reconciled_to=reconciled_to,
+        weeks_held=check.weeks_held,
+        period=period,
+        budget_period_pence=budget_period,
+        spent_period_pence=spent,
+        hours_paid=hours_paid,
+        hours_agreed=hours_agreed,
+        open_exceptions=open_exceptions,
+        next_review_on=next_review(terms, today) if terms else None,
+    )
 
 
 async def authority_portfolio(session: AsyncSession, actor: Actor, today: date) -> list[PortfolioLine]:
-    if actor.role not in AUTHORITY_ROLES:
-        raise AccessDeniedError("The portfolio is the council's: its finance and social work staff see it.")
-    accounts = await list_accounts(session, actor)
-    ids = [account.id for account in accounts]
-    balances = await book_balances(session, ids, [DP_BANK, *OWED])
+    queue = await council_queue(session, actor, today)
+    ids = [check.account.id for check in queue.checks]
     reviews = await open_review_counts(session, ids)
-    statements = await latest_statement_ends(session, ids)
-    lines = []
-    for account in accounts:
-        due = received = not_arrived = 0
-        next_due: date | None = None
-        for row in await account_agreements(session, account.id):
-            if row.status != "in_force":
-                continue
-            for state in await payment_states(session, await load_agreement(session, row.id), today):
-                if state.scheduled.due_on <= today:
-                    due += state.scheduled.net_pence
-                    received += state.scheduled.net_pence if state.status == "received" else 0
-                    not_arrived += state.status == "missed"
-                elif next_due is None or state.scheduled.due_on < next_due:
-                    next_due = state.scheduled.due_on
-        lines.append(
-            PortfolioLine(
-                account=account,
-                bank_pence=balances.get((account.id, DP_BANK.value), 0),
-                owed_pence=-sum(balances.get((account.id, code.value), 0) for code in OWED),
-                due_to_date_pence=due,
-                received_pence=received,
-                not_arrived=not_arrived,
-                next_due_on=next_due,
-                open_reviews=reviews.get(account.id, 0),
-                statements_to=statements.get(account.id),
-            )
+    open_counts: dict[uuid.UUID, int] = {}
+    for item in queue.items:
+        if item.status == "open":
+            open_counts[item.account.id] = open_counts.get(item.account.id, 0) + 1
+    windows = {}
+    for check in queue.checks:
+        for state in check.agreement.states if check.agreement else []:
+            if state.scheduled.covers_from <= today <= state.scheduled.covers_to:
+                windows[check.account.id] = (state.scheduled.covers_from, today)
+    spent = await spend_between(session, windows)
+    return [
+        _line(
+            check,
+            open_counts.get(check.account.id, 0),
+            reviews.get(check.account.id, 0),
+            spent.get(check.account.id, 0),
+            today,
         )
-    return lines
+        for check in queue.checks
+    ]
