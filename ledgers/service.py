@@ -395,18 +395,16 @@ async def book_balances(
     return {(book_id, code): int(balance) for book_id, code, balance in rows.all()}
 
 
-async def spend_between(
-    session: AsyncSession, windows: dict[uuid.UUID, tuple[date, date]]
-) -> dict[uuid.UUID, int]:
+async def spend_between(session: AsyncSession, windows: dict[uuid.UUID, tuple[date, date]]) -> dict[uuid.UUID, int]:
     """What each book spent (its expense accounts, net of reversals) in its own window of days,
     ``[from, to]``: many books in one query, each with the days that matter for it (since its
     budget started, or its current payment period)."""
     if not windows:
         return {}
     rows_in = [(book_id, first, last) for book_id, (first, last) in windows.items()]
-    window = values(
-        column("book_id", Uuid), column("first_on", Date), column("last_on", Date), name="window"
-    ).data(rows_in)
+    window = values(column("book_id", Uuid), column("first_on", Date), column("last_on", Date), name="window").data(
+        rows_in
+    )
     rows = await session.execute(
         select(PostingRow.book_id, func.sum(PostingRow.amount_pence))
         .join(LedgerAccountRow, LedgerAccountRow.id == PostingRow.account_id)

@@ -14,8 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dp_platform.api.schemas.payroll import (
     ContractRateOut,
     ContractRatesIn,
+    FamilyApprovalIn,
     HolidayBalance,
     LeaverIn,
+    PaChecksIn,
     PayrollEmployer,
     PayrollEmployerIn,
     PayRun,
@@ -33,6 +35,7 @@ from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.policy import SCOTTISH_TIME, Action, Actor
 from dp_platform.workflows.payroll import (
     add_pa,
+    approve_family_pa,
     contract_rates,
     draft_account_pay_run,
     finalise_account_pay_run,
@@ -44,6 +47,7 @@ from dp_platform.workflows.payroll import (
     remove_timesheet_line,
     set_contract_rates,
     set_employer,
+    set_pa_checks,
 )
 from payroll.duties import duty_warnings
 from payroll.errors import PayrollNotFoundError
@@ -73,6 +77,8 @@ def to_employer(row: PayrollEmployerRow) -> PayrollEmployer:
         paye_reference=row.paye_reference,
         accounts_office_reference=row.accounts_office_reference,
         claims_employment_allowance=row.claims_employment_allowance,
+        pays_hmrc_quarterly=row.pays_hmrc_quarterly,
+        insurance_expires_on=row.insurance_expires_on,
     )
 
 
@@ -98,6 +104,12 @@ def to_pa(pa: PersonalAssistantRow) -> PersonalAssistant:
         tax_code=pa.tax_code,
         ni_category=pa.ni_category,
         pay_frequency=pa.pay_frequency,
+        pvg_checked_on=pa.pvg_checked_on,
+        pvg_expires_on=pa.pvg_expires_on,
+        right_to_work_checked_on=pa.right_to_work_checked_on,
+        right_to_work_expires_on=pa.right_to_work_expires_on,
+        relationship=pa.relationship,
+        family_approval_reference=pa.family_approval_reference,
         warnings=duty_warnings(pa, datetime.now(SCOTTISH_TIME).date()),
     )
 
@@ -238,8 +250,37 @@ class PayrollController(Controller):
             paye_reference=data.paye_reference,
             accounts_office_reference=data.accounts_office_reference,
             claims_employment_allowance=data.claims_employment_allowance,
+            pays_hmrc_quarterly=data.pays_hmrc_quarterly,
+            insurance_expires_on=data.insurance_expires_on,
         )
         return to_employer(employer)
+
+    @put("/pas/{pa_id:uuid}/checks", operation_id="SetPaChecks")
+    async def put_checks(
+        self,
+        db_session: AsyncSession,
+        actor: Actor,
+        account_id: uuid.UUID,
+        pa_id: uuid.UUID,
+        data: Annotated[PaChecksIn, Body()],
+    ) -> PersonalAssistant:
+        """The employer's checks of a PA as they stand: PVG membership and its expiry, right to work, and
+        the PA's relationship to the person."""
+        fields = {name: getattr(data, name) for name in data.__struct_fields__}
+        return to_pa(await set_pa_checks(db_session, actor, account_id, pa_id, fields))
+
+    @post("/pas/{pa_id:uuid}/family-approval", operation_id="RecordFamilyApproval", status_code=200)
+    async def family_approval(
+        self,
+        db_session: AsyncSession,
+        actor: Actor,
+        account_id: uuid.UUID,
+        pa_id: uuid.UUID,
+        data: Annotated[FamilyApprovalIn, Body()],
+    ) -> PersonalAssistant:
+        """The council records that it agreed, with the person and the family member, to the family member
+        being paid as a PA (2014 Regulations regs 7 and 8). Only the council's social work staff."""
+        return to_pa(await approve_family_pa(db_session, actor, account_id, pa_id, data.reference))
 
     @post("/pas/{pa_id:uuid}/leave", operation_id="RecordLeaver", status_code=200)
     async def leave(

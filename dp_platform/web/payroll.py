@@ -28,19 +28,22 @@ from dp_platform.web.pages import (
 )
 from dp_platform.workflows.payroll import (
     add_pa,
+    approve_family_pa,
     draft_account_pay_run,
     finalise_account_pay_run,
     own_pa,
     payslip_document,
     record_timesheet,
     remove_timesheet_line,
+    set_employer,
+    set_pa_checks,
 )
 from ledgers.errors import DomainError
 from payroll.duties import duty_warnings
 from payroll.payslip_pdf import payslip_filename, render_payslip
 from payroll.periods import PayFrequency, four_weekly_period
 from payroll.service import PayRun, account_pay_runs, get_pay_run, timesheet_lines
-from payroll.tables import PersonalAssistantRow
+from payroll.tables import PayrollEmployerRow, PersonalAssistantRow
 
 KINDS = (
     ("", "Let the day decide (weekday, weekend or bank holiday)"),
@@ -97,6 +100,21 @@ def read_period(form: dict[str, Any]) -> tuple[int, dict[str, Any], list[FormErr
     return number, dates, errors
 
 
+CHECK_DATES = (
+    ("pvg_checked_on", "the day PVG membership was checked"),
+    ("pvg_expires_on", "the day PVG membership ends"),
+    ("right_to_work_checked_on", "the day the right to work was checked"),
+    ("right_to_work_expires_on", "the day a time-limited right to work ends"),
+)
+RELATIONSHIPS = [
+    ("none", "Not related"),
+    ("family_member", "A family member"),
+    ("guardian", "Their guardian"),
+    ("continuing_attorney", "Their continuing attorney"),
+    ("welfare_attorney", "Their welfare attorney"),
+]
+
+
 class PayrollPages(Controller):
     path = "/accounts/{account_id:uuid}"
     include_in_schema = False
@@ -114,6 +132,7 @@ class PayrollPages(Controller):
             nav=account_nav(access.account, "pas"),
             account=access.account,
             pas=pas,
+            employer=await session.get(PayrollEmployerRow, access.account.id),
             may_run_payroll=may(actor, access, Action.RUN_PAYROLL),
             errors=form.pop("errors", []),
             status=form.pop("status", 200),
@@ -182,7 +201,9 @@ class PayrollPages(Controller):
             lines=await timesheet_lines(session, pa),
             kinds=KINDS,
             kind_names=KIND_NAMES,
+            relationships=RELATIONSHIPS,
             may_run_payroll=may(actor, access, Action.RUN_PAYROLL),
+            may_approve=may(actor, access, Action.REVIEW_SPEND),
             errors=errors or [],
             values=values or {},
             status=status,
@@ -230,6 +251,87 @@ class PayrollPages(Controller):
                 when = f"{worked_on.day} {worked_on:%B %Y}"  # type: ignore[union-attr]
                 return see_other(f"/accounts/{account_id}/pas/{pa_id}", f"{hours} hours on {when} added.")
         return await self._pa_page(request, db_session, actor, access, pa, errors, 400, form)
+
+    @post("/pas/{pa_id:uuid}/checks")
+    async def record_checks(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        actor: Actor,
+        account_id: uuid.UUID,
+        pa_id: uuid.UUID,
+    ) -> Template | Redirect:
+        access = await authorize(db_session, actor, account_id, Action.VIEW)
+        pa = await own_pa(db_session, account_id, pa_id)
+        form = await form_of(request)
+        fields: dict[str, object] = {"relationship": str(form.get("relationship") or "none")}
+        errors: list[FormError] = []
+        for name, label in CHECK_DATES:
+            if str(form.get(name) or "").strip():
+                fields[name], error = parse_date(form.get(name), name, label)
+                errors += [error] if error else []
+            else:
+                fields[name] = None
+        if not errors:
+            try:
+                await set_pa_checks(db_session, actor, account_id, pa_id, fields)
+            except DomainError as refused:
+                errors = form_errors(refused)
+            else:
+                return see_other(f"/accounts/{account_id}/pas/{pa_id}", f"{pa.full_name}'s checks recorded.")
+        return await self._pa_page(request, db_session, actor, access, pa, errors, 400, form)
+
+    @post("/pas/{pa_id:uuid}/family-approval")
+    async def family_approval(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        actor: Actor,
+        account_id: uuid.UUID,
+        pa_id: uuid.UUID,
+    ) -> Template | Redirect:
+        access = await authorize(db_session, actor, account_id, Action.VIEW)
+        pa = await own_pa(db_session, account_id, pa_id)
+        form = await form_of(request)
+        try:
+            await approve_family_pa(db_session, actor, account_id, pa_id, str(form.get("reference", "")))
+        except DomainError as refused:
+            errors = form_errors(refused, {"reference": "reference", "pa_id": "reference"})
+            return await self._pa_page(request, db_session, actor, access, pa, errors, 400, form)
+        return see_other(
+            f"/accounts/{account_id}/pas/{pa_id}", f"The council's agreement to {pa.full_name} being paid is recorded."
+        )
+
+    @post("/employer")
+    async def employer(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, account_id: uuid.UUID
+    ) -> Template | Redirect:
+        access = await authorize(db_session, actor, account_id, Action.VIEW)
+        form = await form_of(request)
+        errors: list[FormError] = []
+        insured_to = None
+        if str(form.get("insurance_expires_on") or "").strip():
+            insured_to, error = parse_date(
+                form.get("insurance_expires_on"), "insurance_expires_on", "the day the insurance runs to"
+            )
+            errors += [error] if error else []
+        if not errors:
+            try:
+                await set_employer(
+                    db_session,
+                    actor,
+                    account_id,
+                    paye_reference=str(form.get("paye_reference", "")).strip().upper(),
+                    accounts_office_reference=str(form.get("accounts_office_reference", "")).strip().upper(),
+                    claims_employment_allowance=form.get("claims_employment_allowance") == "yes",
+                    pays_hmrc_quarterly=form.get("pays_hmrc_quarterly") == "yes",
+                    insurance_expires_on=insured_to,
+                )
+            except DomainError as refused:
+                errors = form_errors(refused)
+            else:
+                return see_other(f"/accounts/{account_id}/pas", "Employer details saved.")
+        return await self._pa_list(request, db_session, actor, access, errors=errors, status=400, **form)
 
     @post("/pas/{pa_id:uuid}/timesheet/{entry_id:uuid}/remove")
     async def remove_line(

@@ -61,6 +61,86 @@ async def add_pa(
     return pa
 
 
+_EMPLOYER_FIELDS = (
+    "paye_reference",
+    "accounts_office_reference",
+    "claims_employment_allowance",
+    "pays_hmrc_quarterly",
+    "insurance_expires_on",
+)
+_CHECK_FIELDS = (
+    "pvg_checked_on",
+    "pvg_expires_on",
+    "right_to_work_checked_on",
+    "right_to_work_expires_on",
+    "relationship",
+)
+
+
+async def set_pa_checks(
+    session: AsyncSession, actor: Actor, account_id: uuid.UUID, pa_id: uuid.UUID, fields: dict[str, object]
+) -> PersonalAssistantRow:
+    """The employer's checks of a PA as they stand now; a change of relationship clears any council
+    approval (it was given for the relationship recorded then). Unchanged checks write nothing."""
+    access = await authorize(session, actor, account_id, Action.RUN_PAYROLL)
+    pa = await own_pa(session, account_id, pa_id)
+    wanted = {name: fields.get(name) for name in _CHECK_FIELDS}
+    wanted["relationship"] = wanted["relationship"] or "none"
+    changed = {name: value for name, value in wanted.items() if getattr(pa, name) != value}
+    if not changed:
+        note_unchanged()
+        return pa
+    if "relationship" in changed:
+        pa.family_approval_reference = None
+    for name, value in changed.items():
+        setattr(pa, name, value)
+    session.add(pa)
+    await session.flush()
+    await record_account_event(
+        session,
+        access,
+        actor=actor,
+        action="pa.checks_recorded",
+        subject_type="personal_assistant",
+        subject_id=pa.id,
+        details={
+            "full_name": pa.full_name,
+            **{name: value.isoformat() if isinstance(value, date) else value for name, value in changed.items()},
+        },
+    )
+    return pa
+
+
+async def approve_family_pa(
+    session: AsyncSession, actor: Actor, account_id: uuid.UUID, pa_id: uuid.UUID, reference: str
+) -> PersonalAssistantRow:
+    """The council's agreement to a family member being paid as a PA (regs 7 and 8); never for a
+    guardian or attorney with powers over the support (reg 9)."""
+    access = await authorize(session, actor, account_id, Action.REVIEW_SPEND)
+    pa = await own_pa(session, account_id, pa_id)
+    if pa.relationship != "family_member":
+        raise PayrollError(
+            "Only a PA recorded as a family member is approved this way; a guardian or attorney with powers "
+            "over the support may not be paid at all (2014 Regulations reg 9).",
+            field="pa_id",
+        )
+    if not reference.strip():
+        raise PayrollError("Give the council's reference for the agreement.", field="reference")
+    pa.family_approval_reference = reference.strip()
+    session.add(pa)
+    await session.flush()
+    await record_account_event(
+        session,
+        access,
+        actor=actor,
+        action="pa.family_approved",
+        subject_type="personal_assistant",
+        subject_id=pa.id,
+        details={"full_name": pa.full_name, "reference": pa.family_approval_reference},
+    )
+    return pa
+
+
 async def set_employer(
     session: AsyncSession,
     actor: Actor,
@@ -69,25 +149,21 @@ async def set_employer(
     paye_reference: str,
     accounts_office_reference: str,
     claims_employment_allowance: bool,
+    pays_hmrc_quarterly: bool = False,
+    insurance_expires_on: date | None = None,
 ) -> PayrollEmployerRow:
-    """Record (or change) the account holder's HMRC employer references; unchanged details write nothing."""
+    """Record (or change) the account holder's HMRC references, how often they pay HMRC and how long
+    their employer's liability insurance runs; unchanged details write nothing."""
     access = await authorize(session, actor, account_id, Action.RUN_PAYROLL)
     paye, office = employer_references(paye_reference, accounts_office_reference)
     employer = await session.get(PayrollEmployerRow, account_id, with_for_update=True)
-    wanted = (paye, office, claims_employment_allowance)
-    if (
-        employer is not None
-        and (
-            employer.paye_reference,
-            employer.accounts_office_reference,
-            employer.claims_employment_allowance,
-        )
-        == wanted
-    ):
+    wanted = (paye, office, claims_employment_allowance, pays_hmrc_quarterly, insurance_expires_on)
+    if employer is not None and tuple(getattr(employer, name) for name in _EMPLOYER_FIELDS) == wanted:
         note_unchanged()
         return employer
     employer = employer or PayrollEmployerRow(employer_account_id=account_id)
-    employer.paye_reference, employer.accounts_office_reference, employer.claims_employment_allowance = wanted
+    for name, value in zip(_EMPLOYER_FIELDS, wanted, strict=True):
+        setattr(employer, name, value)
     employer.updated_at = utc_now()
     session.add(employer)
     await session.flush()
@@ -102,6 +178,8 @@ async def set_employer(
             "paye_reference": paye,
             "accounts_office_reference": office,
             "claims_employment_allowance": claims_employment_allowance,
+            "pays_hmrc_quarterly": pays_hmrc_quarterly,
+            "insurance_expires_on": insurance_expires_on.isoformat() if insurance_expires_on else None,
         },
     )
     return employer

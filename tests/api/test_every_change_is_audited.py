@@ -604,7 +604,66 @@ async def _page_set_threshold(api, world, db):
     )
 
 
+async def _family_pa(api, world, db) -> str:
+    added = await api.post(
+        f"/api/accounts/{world.accounts['a1']}/pas",
+        headers=world.headers("ann"),
+        json={
+            "full_name": "Ewan Grant",
+            "started_on": "2025-04-07",
+            "date_of_birth": "1970-01-01",
+            "relationship": "family_member",
+        },
+    )
+    return f"/api/accounts/{world.accounts['a1']}/pas/{added.json()['id']}"
+
+
+async def _pa_checks(api, world, db):
+    pa = await _family_pa(api, world, db)
+    return await api.put(
+        f"{pa}/checks",
+        headers=world.headers("ann"),
+        json={"pvg_checked_on": "2025-03-01", "relationship": "family_member"},
+    )
+
+
+async def _family_approval(api, world, db):
+    pa = await _family_pa(api, world, db)
+    return await api.post(f"{pa}/family-approval", headers=world.headers("worker_a"), json={"reference": "SW-1"})
+
+
+async def _page_pa_checks(api, world, db):
+    pa = await _family_pa(api, world, db)
+    pages = await _signed_in(api, world, db)
+    return await pages.post(
+        f"{pa.removeprefix('/api')}/checks", {"pvg_checked_on": "2025-03-01", "relationship": "family_member"}
+    )
+
+
+async def _page_family_approval(api, world, db):
+    pa = await _family_pa(api, world, db)
+    pages = await _signed_in(api, world, db, "worker_a")
+    return await pages.post(f"{pa.removeprefix('/api')}/family-approval", {"reference": "SW-1"})
+
+
+async def _page_employer(api, world, db):
+    pages = await _signed_in(api, world, db)
+    return await pages.post(
+        f"{pages.account()}/employer",
+        {
+            "paye_reference": "123/AB45678",
+            "accounts_office_reference": "123PA00012345",
+            "insurance_expires_on": "2099-01-31",
+        },
+    )
+
+
 EXAMPLES: dict[tuple[str, str], Example] = {
+    ("POST", "/accounts/{account_id:uuid}/pas/{pa_id:uuid}/checks"): _page_pa_checks,
+    ("POST", "/accounts/{account_id:uuid}/pas/{pa_id:uuid}/family-approval"): _page_family_approval,
+    ("POST", "/accounts/{account_id:uuid}/employer"): _page_employer,
+    ("PUT", "/api/accounts/{account_id:uuid}/pas/{pa_id:uuid}/checks"): _pa_checks,
+    ("POST", "/api/accounts/{account_id:uuid}/pas/{pa_id:uuid}/family-approval"): _family_approval,
     ("POST", "/accounts/{account_id:uuid}/exceptions/{key:str}/assign"): _page_assign_exception,
     ("POST", "/accounts/{account_id:uuid}/exceptions/{key:str}/comments"): _page_comment_exception,
     ("POST", "/accounts/{account_id:uuid}/exceptions/{key:str}/resolve"): _page_resolve_exception,

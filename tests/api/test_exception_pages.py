@@ -73,3 +73,42 @@ async def test_finance_sets_a_threshold_on_the_page(pages, world):
             {"name": "cash_limit_pence", "value": "1", "effective_from": "2026-05-01", "source_title": "x"},
         )
     ).status_code == 403
+
+
+async def test_the_employer_records_checks_and_insurance_on_pages(api, pages, world):
+    added = await api.post(
+        f"/api/accounts/{world.accounts['a1']}/pas",
+        headers=world.headers("ann"),
+        json={"full_name": "Ewan Grant", "started_on": "2025-04-07", "date_of_birth": "1970-01-01"},
+    )
+    pa = f"{pages.account()}/pas/{added.json()['id']}"
+    await pages.sign_in("ann")
+    bad = await pages.post(f"{pa}/checks", {"pvg_checked_on": "31/02/2025", "relationship": "none"})
+    assert bad.status_code == 400 and 'href="#pvg_checked_on"' in bad.text
+    done = await pages.post(
+        f"{pa}/checks",
+        {
+            "pvg_checked_on": "2025-03-01",
+            "pvg_expires_on": "2030-03-01",
+            "right_to_work_checked_on": "2025-03-01",
+            "relationship": "none",
+        },
+    )
+    assert done.status_code == 303
+    shown = await pages.get(pa)
+    assert "membership runs to 1 March 2030" in shown.text and "Not related" in shown.text
+    wrong = await pages.post(
+        f"{pages.account()}/employer", {"paye_reference": "nope", "accounts_office_reference": "123PA00012345"}
+    )
+    assert wrong.status_code == 400 and 'href="#paye_reference"' in wrong.text
+    saved = await pages.post(
+        f"{pages.account()}/employer",
+        {
+            "paye_reference": "123/AB45678",
+            "accounts_office_reference": "123PA00012345",
+            "insurance_expires_on": "2099-01-31",
+        },
+    )
+    assert saved.status_code == 303
+    checks = (await api.get(f"/api/accounts/{world.accounts['a1']}/exceptions", headers=world.headers("ann"))).json()
+    assert checks["items"] == []

@@ -119,3 +119,54 @@ async def test_the_council_sets_dated_thresholds_with_their_source(api, world):
     assert [(t["name"], t["value"]) for t in listed] == [("cash_limit_pence", 25_000)]
     not_run = (await api.get(queue(world), headers=world.headers("finance_a"))).json()["not_run"]
     assert "cash_over_limit" not in not_run and "duplicate_payment" in not_run
+
+
+async def test_recording_checks_and_the_councils_approval_clears_what_they_were_about(api, world):
+    base = f"/api/accounts/{world.accounts['a1']}"
+    ann = world.headers("ann")
+    added = await api.post(
+        f"{base}/pas",
+        headers=ann,
+        json={
+            "full_name": "Ewan Grant",
+            "started_on": "2025-04-07",
+            "date_of_birth": "1970-01-01",
+            "relationship": "family_member",
+        },
+    )
+    assert added.status_code == 201, added.text
+    pa = added.json()
+
+    async def checks() -> list[str]:
+        items = (await api.get(f"{base}/exceptions", headers=world.headers("finance_a"))).json()["items"]
+        return sorted(item["check"] for item in items)
+
+    assert await checks() == ["family_pa_unapproved", "insurance", "pvg", "right_to_work"]
+    recorded = await api.put(
+        f"{base}/pas/{pa['id']}/checks",
+        headers=ann,
+        json={
+            "pvg_checked_on": "2025-03-01",
+            "pvg_expires_on": "2030-03-01",
+            "right_to_work_checked_on": "2025-03-01",
+            "relationship": "family_member",
+        },
+    )
+    assert recorded.status_code == 200 and recorded.json()["warnings"] == []
+    employer = {"paye_reference": "123/AB45678", "accounts_office_reference": "123PA00012345"}
+    insured = await api.put(
+        f"{base}/payroll-employer", headers=ann, json={**employer, "insurance_expires_on": "2099-01-31"}
+    )
+    assert insured.status_code == 200 and insured.json()["insurance_expires_on"] == "2099-01-31"
+    assert await checks() == ["family_pa_unapproved"]
+    approval = f"{base}/pas/{pa['id']}/family-approval"
+    assert (await api.post(approval, headers=ann, json={"reference": "Mine"})).status_code == 403
+    approved = await api.post(approval, headers=world.headers("worker_a"), json={"reference": "SW-2025-114"})
+    assert approved.status_code == 200 and approved.json()["family_approval_reference"] == "SW-2025-114"
+    assert await checks() == []
+    checked = {"pvg_checked_on": "2025-03-01", "pvg_expires_on": "2030-03-01", "right_to_work_checked_on": "2025-03-01"}
+    guardian = await api.put(f"{base}/pas/{pa['id']}/checks", headers=ann, json={**checked, "relationship": "guardian"})
+    assert guardian.status_code == 200 and guardian.json()["family_approval_reference"] is None
+    assert await checks() == ["family_pa_unapproved"]
+    refused = await api.post(approval, headers=world.headers("worker_a"), json={"reference": "SW-2025-115"})
+    assert refused.status_code == 400 and "reg 9" in refused.json()["detail"]

@@ -465,6 +465,8 @@ async def test_employer_references_reach_the_fps_and_the_allowance_claim_reaches
         "paye_reference": "123/AB45678",
         "accounts_office_reference": "123PA0001234X",
         "claims_employment_allowance": False,
+        "pays_hmrc_quarterly": False,
+        "insurance_expires_on": None,
     }
     assert (await api.put(employer, headers=world.headers("finance_b"), json=refs)).status_code == 404
 

@@ -14,6 +14,9 @@ Kind = Literal["standard", "night", "weekend", "bank_holiday", "sleepover", "hol
 """``holiday`` is leave taken: paid, not worked, and it does not earn more leave."""
 
 
+Relationship = Literal["none", "family_member", "guardian", "continuing_attorney", "welfare_attorney"]
+
+
 class PersonalAssistantCreate(Schema):
     full_name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
     started_on: date
@@ -30,8 +33,26 @@ class PersonalAssistantCreate(Schema):
     qualifying_days: Annotated[str, msgspec.Meta(min_length=3, max_length=27)] = "mon,tue,wed,thu,fri"
     """The weekdays the PA is contracted to work, e.g. "mon,wed,fri": SSP is paid for these."""
     pvg_checked_on: date | None = None
+    pvg_expires_on: date | None = None
     right_to_work_checked_on: date | None = None
     right_to_work_expires_on: date | None = None
+    relationship: Relationship = "none"
+    """The PA's relationship to the person supported: a family member needs the council's agreement."""
+
+
+class PaChecksIn(Schema):
+    """The employer's checks of a PA, as they stand now (a renewed PVG, a new right-to-work check)."""
+
+    pvg_checked_on: date | None = None
+    pvg_expires_on: date | None = None
+    right_to_work_checked_on: date | None = None
+    right_to_work_expires_on: date | None = None
+    relationship: Relationship = "none"
+
+
+class FamilyApprovalIn(Schema):
+    reference: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+    """The council's record of agreeing, with the person and the family member, that they be paid."""
 
 
 class PersonalAssistant(Schema):
@@ -42,6 +63,12 @@ class PersonalAssistant(Schema):
     tax_code: str
     ni_category: str
     pay_frequency: str
+    pvg_checked_on: date | None
+    pvg_expires_on: date | None
+    right_to_work_checked_on: date | None
+    right_to_work_expires_on: date | None
+    relationship: str
+    family_approval_reference: str | None
     warnings: list[str]
     """Employer duties not yet shown as done: PVG membership, right-to-work checks."""
 
@@ -92,12 +119,18 @@ class PayrollEmployerIn(Schema):
     accounts_office_reference: Annotated[str, msgspec.Meta(min_length=13, max_length=20)]
     """13 characters, e.g. "123PA00012345"."""
     claims_employment_allowance: bool = True
+    pays_hmrc_quarterly: bool = False
+    """A small employer (average PAYE and NI under £1,500 a month) may pay HMRC each tax quarter."""
+    insurance_expires_on: date | None = None
+    """The day the employer's liability insurance runs to."""
 
 
 class PayrollEmployer(Schema):
     paye_reference: str
     accounts_office_reference: str
     claims_employment_allowance: bool
+    pays_hmrc_quarterly: bool
+    insurance_expires_on: date | None
 
 
 class LeaverIn(Schema):
