@@ -20,6 +20,7 @@ from dp_platform.audit.writer import record_event
 from dp_platform.auth.passwords import hash_password
 from dp_platform.demo_agreements import seed_demo_agreements
 from dp_platform.demo_calendar import DemoCalendar
+from dp_platform.demo_monitoring import seed_demo_monitoring
 from dp_platform.demo_statement import seed_demo_statement
 from dp_platform.tenancy.access import load_user_actor
 from dp_platform.tenancy.policy import SCOTTISH_TIME
@@ -146,6 +147,9 @@ async def seed_demo(session: AsyncSession, today: date | None = None) -> bool:
     await seed_demo_statement(session, when, morag_account, users["morag@example.org"])
     await _first_demo_pay_runs(
         session, when, morag_account, users["morag@example.org"], callum_account, users["isla@example.org"]
+    )
+    await seed_demo_monitoring(
+        session, when, users["finance@glenmore.example"], morag_account, users["morag@example.org"]
     )
     return True
 

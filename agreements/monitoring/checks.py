@@ -304,6 +304,10 @@ def _money(pence: int) -> str:
     return str(Money(pence))
 
 
+def _hours_text(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
 def _pence(value: Decimal) -> int:
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
@@ -669,12 +673,13 @@ def _hours(facts: AccountFacts, thresholds: LocalThresholds) -> list[Finding]:
                 Finding(
                     Check.HOURS_ABOVE_AGREED,
                     f"hours:{run.run_id}",
-                    f"{run.hours} hours were paid for {_day(run.period_start)} to {_day(run.period_end)}, "
-                    f"against {agreed} agreed ({budget.hours_per_week} a week): more than {local.value}% above.",
+                    f"{_hours_text(run.hours)} hours were paid for {_day(run.period_start)} to {_day(run.period_end)}, "
+                    f"against {_hours_text(agreed)} agreed ({_hours_text(budget.hours_per_week)} a week): "
+                    f"more than {local.value}% above.",
                     run.period_end,
                     (
-                        ("Hours paid", str(run.hours)),
-                        ("Hours agreed", str(agreed)),
+                        ("Hours paid", _hours_text(run.hours)),
+                        ("Hours agreed", _hours_text(agreed)),
                         ("Margin allowed", f"{local.value}%"),
                     ),
                     threshold=local,

@@ -82,7 +82,7 @@ _WHAT: dict[str, Callable[[Details], str]] = {
     "timesheet.recorded": lambda d: f"added {_count(len(d.get('entries', [])), 'timesheet line', 'timesheet lines')}",
     "timesheet.line_removed": lambda d: f"took a timesheet line off ({_day((d.get('entry') or [''])[0])})",
     "sickness.recorded": lambda d: "recorded a personal assistant's sickness",
-    "payroll_employer.set": lambda d: "recorded the HMRC employer references",
+    "payroll_employer.set": lambda d: "recorded the employer's HMRC references and insurance",
     "payrun.drafted": lambda d: (
         f"drafted the pay run paid on {_day(d.get('paid_on'))} "
         f"({_count(d.get('payslips'), 'payslip', 'payslips')}, gross {_money(d.get('gross_pence'))})"
@@ -109,6 +109,22 @@ _WHAT: dict[str, Callable[[Details], str]] = {
         f"{d.get('reason', '')}"
     ),
     "mandate.relinquished": lambda d: "stopped acting on the account",
+    "exception.assigned": lambda d: (
+        f"gave the exception “{d.get('sentence', '')}” to {d['assigned_to']}"
+        if d.get("assigned_to")
+        else f"took the exception “{d.get('sentence', '')}” off everyone's list"
+    ),
+    "exception.commented": lambda d: f"commented on the exception “{d.get('sentence', '')}”: {d.get('comment', '')}",
+    "exception.resolved": lambda d: f"resolved the exception “{d.get('sentence', '')}”: {d.get('resolution', '')}",
+    "pa.checks_recorded": lambda d: f"recorded the checks of {d.get('full_name', 'a personal assistant')}",
+    "pa.family_approved": lambda d: (
+        f"recorded the council's agreement to {d.get('full_name', 'a family member')} being paid "
+        f"({d.get('reference', '')})"
+    ),
+    "threshold.set": lambda d: (
+        f"set the council's threshold {str(d.get('name', '')).replace('_', ' ')} "
+        f"to {d.get('value')} from {_day(d.get('effective_from'))}"
+    ),
 }
 
 

@@ -16,7 +16,7 @@ async def test_a_council_worker_decides_a_spend_waiting_for_approval(visitor: Vi
     await visitor.shows("Direct Payments of the council")
     await visitor.shows("Callum Fraser")
     morag = await page.locator("tr", has_text="Morag Campbell").inner_text()
-    assert "£4,930.00" in morag and "2 open" in morag, morag
+    assert "£4,930.00" in morag and "2 spend reviews" in morag, morag
     await page.get_by_label("Only accounts that need attention").check(force=True)
     await visitor.press("Show")
     await visitor.click("Morag Campbell")
@@ -33,3 +33,39 @@ async def test_a_council_worker_decides_a_spend_waiting_for_approval(visitor: Vi
     await visitor.shows(
         "Duncan Reid approved SUNNYSIDE CARE HOME (£560.00): Respite agreed at Morag's review in April."
     )
+
+
+async def test_finance_goes_from_the_portfolio_to_a_resolved_exception(visitor: Visitor) -> None:
+    """Fiona, in Glenmore's finance team, sees Morag's account has exceptions, reads the evidence of a
+    household bill paid from the Direct Payment, gives it to Duncan, notes the call and resolves it;
+    Morag's own page and the trail both read the same."""
+    page = visitor.page
+    await visitor.sign_in("finance@glenmore.example")
+    await visitor.shows("Direct Payments of the council")
+    morag = page.locator("tr", has_text="Morag Campbell")
+    assert "exceptions" in await morag.inner_text()
+    await morag.get_by_role("link", name="exceptions for Morag Campbell").click()
+    await visitor.check()
+    await visitor.shows("What the council's checks found")
+    await page.get_by_role("link", name="Spend that is not allowed for Morag Campbell").click()
+    await visitor.check()
+    await visitor.shows("SCOTTISH POWER")
+    await visitor.shows("The rule")
+    await page.get_by_label("Assign to").select_option(label="Duncan Reid")
+    await visitor.press("Assign")
+    await visitor.shows("Assigned.")
+    await page.get_by_label("Add a comment").fill("Phoned Morag: the bill was paid from the wrong account by mistake.")
+    await visitor.press("Add comment")
+    await visitor.shows("Comment added.")
+    await page.get_by_label("Resolve: what was found and what was done").fill(
+        "Morag moved £84.00 back into the Direct Payment account; no further action."
+    )
+    await visitor.press("Resolve")
+    await visitor.shows("Exception resolved.")
+    await visitor.screenshot("council-exceptions")
+    await page.get_by_label("Show").select_option("resolved")
+    await visitor.press("Show")
+    await visitor.shows("SCOTTISH POWER")
+    await page.get_by_role("link", name="Spend that is not allowed for Morag Campbell").click()
+    await visitor.check()
+    await visitor.shows("Morag moved £84.00 back into the Direct Payment account; no further action.")
