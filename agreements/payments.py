@@ -17,11 +17,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agreements.errors import AgreementError, AgreementStateError
+from agreements.recovery import settle_netting
 from agreements.schedule import ScheduledPayment, payment_schedule
 from agreements.service import Agreement
-from agreements.tables import AgreementPaymentRow, AgreementRow, AgreementVersionRow
+from agreements.tables import AgreementPaymentRow, AgreementRecoveryRow, AgreementRow, AgreementVersionRow
 from agreements.terms import Terms, parse_terms
-from ledgers.chart import AUTHORITY_PAYMENTS, DP_BANK
+from ledgers.chart import AUTHORITY_PAYMENTS, DP_BANK, SURPLUS_REPAYABLE
 from ledgers.entries import JournalEntryDraft, Posting
 from ledgers.money import Money
 from ledgers.service import PostedEntry, post_entry
@@ -37,18 +38,34 @@ class PaymentState:
     received: AgreementPaymentRow | None = None
 
 
-def schedule_of(agreement: Agreement) -> list[ScheduledPayment]:
-    """The schedule of the version in force, cut short at the last day if the agreement was ended."""
-    return _schedule(agreement.agreement, agreement.terms(agreement.in_force or agreement.latest))
+def schedule_of(agreement: Agreement, netted: dict[date, int] | None = None) -> list[ScheduledPayment]:
+    """The schedule of the version in force, cut short at the last day if the agreement was ended,
+    each payment less any surplus recovered by netting from it."""
+    return _schedule(agreement.agreement, agreement.terms(agreement.in_force or agreement.latest), netted or {})
 
 
-def _schedule(row: AgreementRow, terms: Terms) -> list[ScheduledPayment]:
+def _schedule(row: AgreementRow, terms: Terms, netted: dict[date, int]) -> list[ScheduledPayment]:
     last_day = row.terminated_on
     if last_day is not None and last_day < terms.starts_on:
         return []
     if last_day is not None and last_day < terms.ends_on:
         terms = replace(terms, ends_on=last_day)
-    return payment_schedule(terms)
+    return [
+        replace(payment, recovered_pence=netted[payment.due_on]) if payment.due_on in netted else payment
+        for payment in payment_schedule(terms)
+    ]
+
+
+async def netted_from(session: AsyncSession, agreement_ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[date, int]]:
+    """The surplus recovered by netting from each agreement's scheduled payments, by due date."""
+    netted: dict[uuid.UUID, dict[date, int]] = {}
+    for agreement_id, due_on, amount in await session.execute(
+        select(
+            AgreementRecoveryRow.agreement_id, AgreementRecoveryRow.net_from_due_on, AgreementRecoveryRow.amount_pence
+        ).where(AgreementRecoveryRow.agreement_id.in_(agreement_ids), AgreementRecoveryRow.method == "netting")
+    ):
+        netted.setdefault(agreement_id, {})[due_on] = int(amount)
+    return netted
 
 
 def _states(
@@ -74,7 +91,8 @@ async def payment_states(session: AsyncSession, agreement: Agreement, today: dat
             select(AgreementPaymentRow).where(AgreementPaymentRow.agreement_id == agreement.agreement.id)
         )
     }
-    return _states(agreement.agreement, schedule_of(agreement), received, today)
+    netted = (await netted_from(session, [agreement.agreement.id])).get(agreement.agreement.id, {})
+    return _states(agreement.agreement, schedule_of(agreement, netted), received, today)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,12 +133,13 @@ async def agreements_in_force(
         select(AgreementPaymentRow).where(AgreementPaymentRow.agreement_id.in_([row.id for row in rows]))
     ):
         received.setdefault(payment.agreement_id, {})[payment.due_on] = payment
+    netted = await netted_from(session, [row.id for row in rows])
     found: dict[uuid.UUID, list[InForce]] = {}
     for row in rows:
         if row.id not in contents:
             continue
         terms = parse_terms(contents[row.id]["terms"])
-        states = _states(row, _schedule(row, terms), received.get(row.id, {}), today)
+        states = _states(row, _schedule(row, terms, netted.get(row.id, {})), received.get(row.id, {}), today)
         found.setdefault(row.account_id, []).append(InForce(row, terms, states))
     return found
 
@@ -134,7 +153,8 @@ async def record_received(
             f"Agreement {agreement.agreement.reference} is not in force; payments follow a signed agreement.",
             field="agreement_id",
         )
-    scheduled = next((p for p in schedule_of(agreement) if p.due_on == due_on), None)
+    netted = (await netted_from(session, [agreement.agreement.id])).get(agreement.agreement.id, {})
+    scheduled = next((p for p in schedule_of(agreement, netted) if p.due_on == due_on), None)
     if scheduled is None:
         raise AgreementError(f"No payment is scheduled for {due_on.isoformat()}.", field="due_on")
     if received_on < scheduled.due_on - timedelta(days=GRACE_DAYS):
@@ -154,7 +174,8 @@ async def record_received(
         f"{scheduled.covers_to.isoformat()} ({row.reference})",
         postings=(
             Posting(DP_BANK, Money(scheduled.net_pence)),
-            Posting(AUTHORITY_PAYMENTS, Money(-scheduled.net_pence)),
+            *((Posting(SURPLUS_REPAYABLE, Money(scheduled.recovered_pence)),) if scheduled.recovered_pence else ()),
+            Posting(AUTHORITY_PAYMENTS, Money(-scheduled.payable_pence)),
         ),
         idempotency_key=f"dp-payment:{row.id}:{due_on.isoformat()}",
         source="agreement",
@@ -171,6 +192,8 @@ async def record_received(
     )
     session.add(payment)
     await session.flush()
+    if scheduled.recovered_pence:
+        await settle_netting(session, agreement, payment)
     return payment, posted, False
 
 

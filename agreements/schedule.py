@@ -32,10 +32,18 @@ class ScheduledPayment:
     days_in_period: int
     gross_pence: int
     contribution_pence: int
+    recovered_pence: int = 0
+    """A surplus the council recovers by paying this much less (netting), agreed after a conversation."""
+
+    @property
+    def payable_pence(self) -> int:
+        """What the payment is worth to the person: the budget less their contribution."""
+        return self.gross_pence - self.contribution_pence
 
     @property
     def net_pence(self) -> int:
-        return self.gross_pence - self.contribution_pence
+        """What arrives in the bank: less any surplus recovered by netting."""
+        return self.payable_pence - self.recovered_pence
 
     @property
     def part_period(self) -> bool:

@@ -120,3 +120,51 @@ class AgreementLocalWordingRow(SQLModel, table=True):
     summary: str = text_field(None)
     text: str = text_field(None)
     updated_at: datetime = created_at_field()
+
+
+class AgreementConversationRow(SQLModel, table=True):
+    """A conversation with the person about money held beyond the threshold: who took part, what
+    was found, and what the money is kept for. The statutory guidance (2022, "Underspent budgets
+    and seeking repayment") asks for this before any repayment is sought."""
+
+    __tablename__ = "agreement_conversations"
+    __table_args__ = (CheckConstraint("kept_pence >= 0", name="kept"),)
+
+    id: uuid.UUID = id_field()
+    agreement_id: uuid.UUID = Field(foreign_key="agreement_agreements.id", index=True)
+    held_on: date
+    attendees: str = text_field(None)
+    outcome: str = text_field(None)
+    kept_for: str | None = text_field(None, default=None, nullable=True)
+    """What some of the money is kept for (a planned short break, holiday pay owed, an insurance renewal)."""
+    kept_pence: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default="0"))
+    recorded_by_user_id: uuid.UUID | None = None
+    created_at: datetime = created_at_field()
+
+
+class AgreementRecoveryRow(SQLModel, table=True):
+    """A surplus the council recovers, after a recorded conversation: by invoice (the person pays it
+    back) or by netting (the council pays that much less on a scheduled payment)."""
+
+    __tablename__ = "agreement_recoveries"
+    __table_args__ = (
+        CheckConstraint("amount_pence > 0", name="amount"),
+        CheckConstraint("method IN ('invoice', 'netting')", name="method"),
+        CheckConstraint("status IN ('raised', 'settled')", name="status"),
+        CheckConstraint("method = 'invoice' OR net_from_due_on IS NOT NULL", name="netting_date"),
+        UniqueConstraint("agreement_id", "net_from_due_on"),
+        UniqueConstraint("conversation_id"),
+    )
+
+    id: uuid.UUID = id_field()
+    agreement_id: uuid.UUID = Field(foreign_key="agreement_agreements.id", index=True)
+    conversation_id: uuid.UUID = Field(foreign_key="agreement_conversations.id")
+    amount_pence: int = Field(sa_column=Column(BigInteger, nullable=False))
+    method: str = text_field(10)
+    net_from_due_on: date | None = None
+    """For netting: the scheduled payment that is paid this much less."""
+    status: str = text_field(10, default="raised")
+    raised_on: date
+    settled_on: date | None = None
+    raised_by_user_id: uuid.UUID | None = None
+    created_at: datetime = created_at_field()

@@ -17,6 +17,7 @@ AUTHORITY_PAYMENTS = AccountCode("income:authority:dp_payment")
 OWN_CONTRIBUTION = AccountCode("income:contribution:own")
 OPENING_BALANCE = AccountCode("equity:opening_balance")
 SUSPENSE = AccountCode("expenses:unclassified")
+SURPLUS_REPAYABLE = AccountCode("liabilities:authority:surplus_repayable")
 
 
 @dataclass(frozen=True, slots=True)

@@ -121,6 +121,20 @@ _WHAT: dict[str, Callable[[Details], str]] = {
         f"recorded the council's agreement to {d.get('full_name', 'a family member')} being paid "
         f"({d.get('reference', '')})"
     ),
+    "surplus.conversation_recorded": lambda d: (
+        f"recorded a conversation on {_day(d.get('held_on'))} about the money held ({d.get('attendees', '')}): "
+        f"{d.get('outcome', '')}"
+        + (f"; {_money(d.get('kept_pence'))} kept for {d.get('kept_for')}" if d.get("kept_pence") else "")
+    ),
+    "surplus.recovery_raised": lambda d: (
+        f"asked for {_money(d.get('amount_pence'))} of the surplus back "
+        + (
+            f"by paying that much less on {_day(d.get('net_from_due_on'))}"
+            if d.get("method") == "netting"
+            else "by invoice"
+        )
+    ),
+    "surplus.invoice_paid": lambda d: f"recorded the surplus invoice of {_money(d.get('amount_pence'))} as paid",
     "threshold.set": lambda d: (
         f"set the council's threshold {str(d.get('name', '')).replace('_', ' ')} "
         f"to {d.get('value')} from {_day(d.get('effective_from'))}"

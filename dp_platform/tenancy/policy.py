@@ -53,7 +53,10 @@ class Action(StrEnum):
     REVIEW_SPEND = "review_spend"
     """Approve or decline a spend that needs the authority's approval; resolve a spend exception."""
     MONITOR = "monitor"
-    """Work the council's exception queue: assign, comment on and resolve what the checks found."""
+    """Work the council's exception queue: assign, comment on and resolve what the checks found;
+    record a conversation with the person about a surplus."""
+    RECOVER_SURPLUS = "recover_surplus"
+    """Recover a surplus by invoice or by netting, after a recorded conversation: council finance only."""
 
 
 MANDATE_SCOPES = frozenset(
@@ -61,7 +64,7 @@ MANDATE_SCOPES = frozenset(
 )
 _SCOPE_NEEDED = {Action.RECORD_ENTRIES: Action.IMPORT_STATEMENTS.value}
 _AUTHORITY_ACTIONS = {
-    Role.AUTHORITY_FINANCE: frozenset({Action.VIEW, Action.MONITOR}),
+    Role.AUTHORITY_FINANCE: frozenset({Action.VIEW, Action.MONITOR, Action.RECOVER_SURPLUS}),
     Role.AUTHORITY_WORKER: frozenset(
         {Action.VIEW, Action.MANAGE_AGREEMENT, Action.ISSUE_AGREEMENT, Action.REVIEW_SPEND, Action.MONITOR}
     ),
@@ -152,7 +155,7 @@ def can(actor: Actor, action: Action, account: AccountRef, *, now: datetime) -> 
     if actor.role is Role.EMPLOYER:
         if account.id not in actor.account_ids:
             return _invisible("not an account this employer holds or represents")
-        if action in (Action.ISSUE_AGREEMENT, Action.REVIEW_SPEND, Action.MONITOR):
+        if action in (Action.ISSUE_AGREEMENT, Action.REVIEW_SPEND, Action.MONITOR, Action.RECOVER_SURPLUS):
             decision = _visible(False, "the authority does this, not the account holder")
         else:
             decision = _visible(True, "holder or representative")

@@ -21,9 +21,8 @@ from agreements.service import account_agreements, load_agreement
 from dp_platform.tenancy.access import AccountAccess, list_accounts
 from dp_platform.tenancy.policy import Actor
 from dp_platform.tenancy.tables import DpAccountRow
-from ledgers.accounts import AccountCode
 from ledgers.categories.service import account_reviews, unconfirmed_line_count
-from ledgers.chart import DP_BANK
+from ledgers.chart import DP_BANK, SURPLUS_REPAYABLE
 from ledgers.reconcile_service import unmatched_line_count
 from ledgers.service import balances, flows
 from ledgers.statements.service import latest_statement_ends
@@ -32,7 +31,7 @@ from payroll.periods import four_weekly_period
 from payroll.service import HMRC_DUE, NET_WAGES_DUE, PENSION_DUE, account_pay_runs, payroll_states
 from payroll.tables import PersonalAssistantRow
 
-SURPLUS_DUE = AccountCode("liabilities:authority:surplus_repayable")
+SURPLUS_DUE = SURPLUS_REPAYABLE
 OWED = (NET_WAGES_DUE, HMRC_DUE, PENSION_DUE, SURPLUS_DUE)
 """What the account owes: it is not free to spend however much the bank holds."""
 PAY_RUN_DUE_WITHIN = timedelta(days=7)

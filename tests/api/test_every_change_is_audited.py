@@ -658,7 +658,55 @@ async def _page_employer(api, world, db):
     )
 
 
+async def _conversation(api, world, db) -> tuple[str, dict]:
+    from tests.api.test_recovery_api import _conversation as held
+    from tests.api.test_recovery_api import _surplus_account
+
+    base = await _surplus_account(api, world)
+    return base, await held(api, world, base, kept=0)
+
+
+async def _record_conversation(api, world, db):
+    from tests.api.test_recovery_api import _surplus_account
+
+    base = await _surplus_account(api, world)
+    return await api.post(
+        f"{base}/conversations",
+        headers=world.headers("finance_a"),
+        json={"held_on": datetime.now(SCOTTISH_TIME).date().isoformat(), "attendees": "Ann", "outcome": "Agreed."},
+    )
+
+
+async def _recover(api, world, db):
+    base, conversation = await _conversation(api, world, db)
+    return await api.post(
+        f"{base}/recoveries",
+        headers=world.headers("finance_a"),
+        json={"conversation_id": conversation["id"], "amount_pence": 100, "method": "invoice"},
+    )
+
+
+async def _recovery_paid(api, world, db):
+    base, conversation = await _conversation(api, world, db)
+    raised = await api.post(
+        f"{base}/recoveries",
+        headers=world.headers("finance_a"),
+        json={"conversation_id": conversation["id"], "amount_pence": 100, "method": "invoice"},
+    )
+    return await api.post(
+        f"{base}/recoveries/{raised.json()['id']}/paid",
+        headers=world.headers("finance_a"),
+        json={"paid_on": datetime.now(SCOTTISH_TIME).date().isoformat()},
+    )
+
+
 EXAMPLES: dict[tuple[str, str], Example] = {
+    ("POST", "/api/accounts/{account_id:uuid}/agreements/{agreement_id:uuid}/conversations"): _record_conversation,
+    ("POST", "/api/accounts/{account_id:uuid}/agreements/{agreement_id:uuid}/recoveries"): _recover,
+    (
+        "POST",
+        "/api/accounts/{account_id:uuid}/agreements/{agreement_id:uuid}/recoveries/{recovery_id:uuid}/paid",
+    ): _recovery_paid,
     ("POST", "/accounts/{account_id:uuid}/pas/{pa_id:uuid}/checks"): _page_pa_checks,
     ("POST", "/accounts/{account_id:uuid}/pas/{pa_id:uuid}/family-approval"): _page_family_approval,
     ("POST", "/accounts/{account_id:uuid}/employer"): _page_employer,

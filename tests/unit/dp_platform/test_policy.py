@@ -49,7 +49,9 @@ def bureau(*mandates, api_key_scopes=None):
 @pytest.mark.parametrize("action", list(Action))
 def test_an_employer_may_do_everything_on_their_own_account_and_see_nothing_else(action):
     own = can(EMPLOYER, action, OWN, now=NOW)
-    assert own.visible and own.allowed is (action not in (Action.ISSUE_AGREEMENT, Action.REVIEW_SPEND, Action.MONITOR))
+    assert own.visible and own.allowed is (
+        action not in (Action.ISSUE_AGREEMENT, Action.REVIEW_SPEND, Action.MONITOR, Action.RECOVER_SURPLUS)
+    )
     for other in (NEIGHBOUR, FOREIGN):
         decision = can(EMPLOYER, action, other, now=NOW)
         assert not decision.allowed and not decision.visible
@@ -58,7 +60,7 @@ def test_an_employer_may_do_everything_on_their_own_account_and_see_nothing_else
 @pytest.mark.parametrize(
     ("actor", "allowed"),
     [
-        (FINANCE, {Action.VIEW, Action.MONITOR}),
+        (FINANCE, {Action.VIEW, Action.MONITOR, Action.RECOVER_SURPLUS}),
         (WORKER, {Action.VIEW, Action.MANAGE_AGREEMENT, Action.ISSUE_AGREEMENT, Action.REVIEW_SPEND, Action.MONITOR}),
         (ADMIN, {Action.VIEW}),
     ],
