@@ -8,6 +8,7 @@ from dp_platform.web.exceptions import ExceptionPages
 from dp_platform.web.home import HomeController
 from dp_platform.web.payroll import PayrollPages
 from dp_platform.web.portfolio import PortfolioPages
+from dp_platform.web.recovery import RecoveryPages
 from dp_platform.web.reviews import ReviewPages
 from dp_platform.web.statements import StatementPages
 
@@ -22,4 +23,5 @@ PAGES = [
     BureauPages,
     PortfolioPages,
     ExceptionPages,
+    RecoveryPages,
 ]

@@ -700,7 +700,42 @@ async def _recovery_paid(api, world, db):
     )
 
 
+async def _page_conversation(api, world, db):
+    from tests.api.test_recovery_api import _surplus_account
+
+    await _surplus_account(api, world)
+    pages = await _signed_in(api, world, db, "worker_a")
+    today = datetime.now(SCOTTISH_TIME).date().isoformat()
+    return await pages.post(
+        f"{pages.account()}/surplus/conversations", {"held_on": today, "attendees": "Ann", "outcome": "Agreed."}
+    )
+
+
+async def _page_recover(api, world, db):
+    _, conversation = await _conversation(api, world, db)
+    pages = await _signed_in(api, world, db, "finance_a")
+    return await pages.post(
+        f"{pages.account()}/surplus/recoveries",
+        {"conversation_id": conversation["id"], "amount": "1.00", "method": "invoice"},
+    )
+
+
+async def _page_recovery_paid(api, world, db):
+    base, conversation = await _conversation(api, world, db)
+    raised = await api.post(
+        f"{base}/recoveries",
+        headers=world.headers("finance_a"),
+        json={"conversation_id": conversation["id"], "amount_pence": 100, "method": "invoice"},
+    )
+    pages = await _signed_in(api, world, db, "finance_a")
+    today = datetime.now(SCOTTISH_TIME).date().isoformat()
+    return await pages.post(f"{pages.account()}/surplus/recoveries/{raised.json()['id']}/paid", {"paid_on": today})
+
+
 EXAMPLES: dict[tuple[str, str], Example] = {
+    ("POST", "/accounts/{account_id:uuid}/surplus/conversations"): _page_conversation,
+    ("POST", "/accounts/{account_id:uuid}/surplus/recoveries"): _page_recover,
+    ("POST", "/accounts/{account_id:uuid}/surplus/recoveries/{recovery_id:uuid}/paid"): _page_recovery_paid,
     ("POST", "/api/accounts/{account_id:uuid}/agreements/{agreement_id:uuid}/conversations"): _record_conversation,
     ("POST", "/api/accounts/{account_id:uuid}/agreements/{agreement_id:uuid}/recoveries"): _recover,
     (

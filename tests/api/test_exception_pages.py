@@ -112,3 +112,49 @@ async def test_the_employer_records_checks_and_insurance_on_pages(api, pages, wo
     assert saved.status_code == 303
     checks = (await api.get(f"/api/accounts/{world.accounts['a1']}/exceptions", headers=world.headers("ann"))).json()
     assert checks["items"] == []
+
+
+async def test_a_surplus_is_talked_through_then_recovered_on_pages(api, pages, world):
+    from ledgers.money import Money
+    from tests.api.test_recovery_api import PAYMENT, TODAY, WEEK, _surplus_account
+
+    await _surplus_account(api, world)
+    surplus = f"{pages.account()}/surplus"
+    await pages.sign_in("finance_a")
+    page = await pages.get(surplus)
+    assert page.status_code == 200 and str(Money(PAYMENT - WEEK)) in page.text
+    assert "Ask for some of it back" not in page.text  # no conversation yet
+    early = await pages.post(f"{surplus}/conversations", {"held_on": "2026-01-05", "attendees": "", "outcome": "x"})
+    assert early.status_code == 400 and 'href="#attendees"' in early.text
+    talked = await pages.post(
+        f"{surplus}/conversations",
+        {
+            "held_on": TODAY.isoformat(),
+            "attendees": "Ann and Duncan Reid",
+            "outcome": "Savings from a PA's sick leave.",
+            "kept": "150.00",
+            "kept_for": "a short break",
+        },
+    )
+    assert talked.status_code == 303
+    page = await pages.get(surplus)
+    assert "Ask for some of it back" in page.text and "Kept: £150.00 for a short break." in page.text
+    conversation = page.text.split('name="conversation_id"')[1].split('<option value="')[2].split('"')[0]
+    too_much = await pages.post(
+        f"{surplus}/recoveries", {"conversation_id": conversation, "amount": "1100.00", "method": "invoice"}
+    )
+    assert too_much.status_code == 400 and 'href="#amount"' in too_much.text
+    asked = await pages.post(
+        f"{surplus}/recoveries", {"conversation_id": conversation, "amount": "500.00", "method": "invoice"}
+    )
+    assert asked.status_code == 303
+    page = await pages.get(surplus)
+    assert "Invoice to pay back" in page.text and "£500.00" in page.text
+    await pages.sign_in("ann")
+    own = await pages.get(surplus)
+    assert own.status_code == 200 and "Invoice to pay back" in own.text and "Record a conversation" not in own.text
+    assert (
+        await pages.post(
+            f"{surplus}/recoveries", {"conversation_id": conversation, "amount": "1.00", "method": "invoice"}
+        )
+    ).status_code == 403
