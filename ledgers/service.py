@@ -439,3 +439,40 @@ async def accruals_since(
     for book_id, code, occurred_on, amount in rows.all():
         found.setdefault((book_id, code), []).append((occurred_on, -int(amount)))
     return found
+
+
+async def book_balances_on(
+    session: AsyncSession, book_ids: list[uuid.UUID], codes: list[AccountCode], on: date
+) -> dict[tuple[uuid.UUID, str], int]:
+    """The balances of some accounts in many books at the end of a day: the sum of their postings dated
+    on or before it (an entry recorded late for an earlier day counts on its own day)."""
+    rows = await session.execute(
+        select(LedgerAccountRow.book_id, LedgerAccountRow.code, func.sum(PostingRow.amount_pence))
+        .join(PostingRow, PostingRow.account_id == LedgerAccountRow.id)
+        .where(
+            LedgerAccountRow.book_id.in_(book_ids),
+            LedgerAccountRow.code.in_([code.value for code in codes]),
+            PostingRow.occurred_on <= on,
+        )
+        .group_by(LedgerAccountRow.book_id, LedgerAccountRow.code)
+    )
+    return {(book_id, code): int(balance) for book_id, code, balance in rows.all()}
+
+
+async def book_credits(
+    session: AsyncSession, book_ids: list[uuid.UUID], code: AccountCode, occurred_from: date, occurred_to: date
+) -> dict[uuid.UUID, int]:
+    """What was credited to one account of many books within ``[from, to]``, as a positive amount (an
+    income account's takings)."""
+    rows = await session.execute(
+        select(PostingRow.book_id, -func.sum(PostingRow.amount_pence))
+        .join(LedgerAccountRow, LedgerAccountRow.id == PostingRow.account_id)
+        .where(
+            PostingRow.book_id.in_(book_ids),
+            LedgerAccountRow.code == code.value,
+            PostingRow.occurred_on >= occurred_from,
+            PostingRow.occurred_on <= occurred_to,
+        )
+        .group_by(PostingRow.book_id)
+    )
+    return {book_id: int(total) for book_id, total in rows.all()}

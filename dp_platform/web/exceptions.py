@@ -31,6 +31,7 @@ from dp_platform.web.pages import (
     see_other,
     today,
 )
+from dp_platform.web.reports import default_period
 from dp_platform.workflows.exceptions import (
     QueueItem,
     account_exceptions,
@@ -113,6 +114,7 @@ class ExceptionPages(Controller):
             account=access.account,
             open_items=[item for item in queue.items if item.status == "open"],
             closed_items=[item for item in queue.items if item.status != "open"],
+            report_from=default_period(today())[0],
             today=today(),
         )
 

@@ -89,6 +89,7 @@ def home_nav(actor: Actor, current: str) -> Nav | None:
             NavItem("Portfolio", "/portfolio", current == "portfolio"),
             NavItem("Exceptions", "/exceptions", current == "exceptions"),
             NavItem("Thresholds", "/thresholds", current == "thresholds"),
+            NavItem("Reports", "/reports", current == "reports"),
             NavItem("All accounts", "/accounts", current == "clients"),
         )
         return Nav(label="Council", items=items)

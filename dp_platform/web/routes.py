@@ -9,6 +9,7 @@ from dp_platform.web.home import HomeController
 from dp_platform.web.payroll import PayrollPages
 from dp_platform.web.portfolio import PortfolioPages
 from dp_platform.web.recovery import RecoveryPages
+from dp_platform.web.reports import ReportPages
 from dp_platform.web.reviews import ReviewPages
 from dp_platform.web.statements import StatementPages
 
@@ -24,4 +25,5 @@ PAGES = [
     PortfolioPages,
     ExceptionPages,
     RecoveryPages,
+    ReportPages,
 ]

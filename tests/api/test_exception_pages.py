@@ -158,3 +158,21 @@ async def test_a_surplus_is_talked_through_then_recovered_on_pages(api, pages, w
             f"{surplus}/recoveries", {"conversation_id": conversation, "amount": "1.00", "method": "invoice"}
         )
     ).status_code == 403
+
+
+async def test_reports_are_chosen_and_downloaded_on_pages(api, pages, world):
+    await upload(api, world, "ann", files.nationwide_csv(MAY), "may.csv")
+    await pages.sign_in("finance_a")
+    page = await pages.get("/reports?period_from=2026-05-01")
+    assert page.status_code == 200 and "1 May 2026 to" in page.text
+    link = page.text.split('href="/reports/pdf?')[1].split('"')[0].replace("&amp;", "&")
+    pdf = await pages.get(f"/reports/pdf?{link}")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    bad = await pages.get("/reports?period_from=31/02/2026")
+    assert bad.status_code == 400 and 'href="#period_from"' in bad.text
+    await pages.sign_in("ann")
+    assert (await pages.get("/reports")).status_code == 403
+    own = await pages.get(f"{pages.account()}/exceptions")
+    account_link = own.text.split(f'href="{pages.account()}/report/pdf?')[1].split('"')[0].replace("&amp;", "&")
+    mine = await pages.get(f"{pages.account()}/report/pdf?{account_link}")
+    assert mine.status_code == 200 and mine.content.startswith(b"%PDF")
