@@ -12,8 +12,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agreements.errors import AgreementError, AgreementStateError
@@ -23,6 +24,7 @@ from agreements.service import Agreement
 from agreements.tables import AgreementPaymentRow, AgreementRecoveryRow, AgreementRow, AgreementVersionRow
 from agreements.terms import Terms, parse_terms
 from ledgers.chart import AUTHORITY_PAYMENTS, DP_BANK, SURPLUS_REPAYABLE
+from ledgers.columns import among
 from ledgers.entries import JournalEntryDraft, Posting
 from ledgers.money import Money
 from ledgers.service import PostedEntry, post_entry
@@ -35,7 +37,39 @@ class PaymentState:
     scheduled: ScheduledPayment
     status: str
     """``expected``, ``received`` or ``missed``."""
-    received: AgreementPaymentRow | None = None
+    received: Received | None = None
+
+
+class Received(NamedTuple):
+    """A scheduled payment recorded as arrived: when, how much, and the ledger entry it posted (a
+    tuple: a council's year of payments is a hundred thousand of them)."""
+
+    received_on: date
+    amount_pence: int
+    ledger_entry_id: uuid.UUID
+
+
+async def _received(session: AsyncSession, agreement_ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[date, Received]]:
+    """The payments recorded as received, for many agreements: plain values (a council's year of
+    payments is many rows)."""
+    found: dict[uuid.UUID, dict[date, Received]] = {}
+    rows = await session.execute(
+        select(
+            AgreementPaymentRow.agreement_id,
+            func.array_agg(AgreementPaymentRow.due_on),
+            func.array_agg(AgreementPaymentRow.received_on),
+            func.array_agg(AgreementPaymentRow.amount_pence),
+            func.array_agg(AgreementPaymentRow.ledger_entry_id),
+        )
+        .where(among(AgreementPaymentRow.agreement_id, agreement_ids))
+        .group_by(AgreementPaymentRow.agreement_id)
+    )
+    for agreement_id, dues, arrivals_on, amounts, entries in rows:
+        found[agreement_id] = {
+            due_on: Received(received_on, int(amount), entry)
+            for due_on, received_on, amount, entry in zip(dues, arrivals_on, amounts, entries, strict=True)
+        }
+    return found
 
 
 def schedule_of(agreement: Agreement, netted: dict[date, int] | None = None) -> list[ScheduledPayment]:
@@ -51,7 +85,7 @@ def _schedule(row: AgreementRow, terms: Terms, netted: dict[date, int]) -> list[
     if last_day is not None and last_day < terms.ends_on:
         terms = replace(terms, ends_on=last_day)
     return [
-        replace(payment, recovered_pence=netted[payment.due_on]) if payment.due_on in netted else payment
+        payment._replace(recovered_pence=netted[payment.due_on]) if payment.due_on in netted else payment
         for payment in payment_schedule(terms)
     ]
 
@@ -62,14 +96,14 @@ async def netted_from(session: AsyncSession, agreement_ids: list[uuid.UUID]) -> 
     for agreement_id, due_on, amount in await session.execute(
         select(
             AgreementRecoveryRow.agreement_id, AgreementRecoveryRow.net_from_due_on, AgreementRecoveryRow.amount_pence
-        ).where(AgreementRecoveryRow.agreement_id.in_(agreement_ids), AgreementRecoveryRow.method == "netting")
+        ).where(among(AgreementRecoveryRow.agreement_id, agreement_ids), AgreementRecoveryRow.method == "netting")
     ):
         netted.setdefault(agreement_id, {})[due_on] = int(amount)
     return netted
 
 
 def _states(
-    row: AgreementRow, schedule: list[ScheduledPayment], received: dict[date, AgreementPaymentRow], today: date
+    row: AgreementRow, schedule: list[ScheduledPayment], received: dict[date, Received], today: date
 ) -> list[PaymentState]:
     states = []
     for payment in schedule:
@@ -85,12 +119,7 @@ def _states(
 
 
 async def payment_states(session: AsyncSession, agreement: Agreement, today: date) -> list[PaymentState]:
-    received = {
-        row.due_on: row
-        for row in await session.scalars(
-            select(AgreementPaymentRow).where(AgreementPaymentRow.agreement_id == agreement.agreement.id)
-        )
-    }
+    received = (await _received(session, [agreement.agreement.id])).get(agreement.agreement.id, {})
     netted = (await netted_from(session, [agreement.agreement.id])).get(agreement.agreement.id, {})
     return _states(agreement.agreement, schedule_of(agreement, netted), received, today)
 
@@ -107,38 +136,35 @@ class InForce:
 async def agreements_in_force(
     session: AsyncSession, account_ids: list[uuid.UUID], today: date
 ) -> dict[uuid.UUID, list[InForce]]:
-    """Every agreement in force of many accounts at once (a council's whole portfolio): three queries."""
+    """Every agreement in force of many accounts at once (a council's whole portfolio): four queries,
+    reading only the terms of each version (not its clauses)."""
     rows = list(
         await session.scalars(
             select(AgreementRow)
-            .where(AgreementRow.account_id.in_(account_ids), AgreementRow.status == "in_force")
+            .where(among(AgreementRow.account_id, account_ids), AgreementRow.status == "in_force")
             .order_by(AgreementRow.created_at)
         )
     )
     if not rows:
         return {}
     contents = {
-        agreement_id: content
-        for agreement_id, content in await session.execute(
-            select(AgreementVersionRow.agreement_id, AgreementVersionRow.content)
+        agreement_id: terms
+        for agreement_id, terms in await session.execute(
+            select(AgreementVersionRow.agreement_id, AgreementVersionRow.content["terms"])
             .join(AgreementRow, AgreementRow.id == AgreementVersionRow.agreement_id)
             .where(
-                AgreementRow.id.in_([row.id for row in rows]),
+                among(AgreementRow.id, [row.id for row in rows]),
                 AgreementVersionRow.number == AgreementRow.in_force_version,
             )
         )
     }
-    received: dict[uuid.UUID, dict[date, AgreementPaymentRow]] = {}
-    for payment in await session.scalars(
-        select(AgreementPaymentRow).where(AgreementPaymentRow.agreement_id.in_([row.id for row in rows]))
-    ):
-        received.setdefault(payment.agreement_id, {})[payment.due_on] = payment
+    received = await _received(session, [row.id for row in rows])
     netted = await netted_from(session, [row.id for row in rows])
     found: dict[uuid.UUID, list[InForce]] = {}
     for row in rows:
         if row.id not in contents:
             continue
-        terms = parse_terms(contents[row.id]["terms"])
+        terms = parse_terms(contents[row.id])
         states = _states(row, _schedule(row, terms, netted.get(row.id, {})), received.get(row.id, {}), today)
         found.setdefault(row.account_id, []).append(InForce(row, terms, states))
     return found

@@ -23,6 +23,7 @@ from agreements.service import Agreement
 from agreements.tables import AgreementConversationRow, AgreementPaymentRow, AgreementRecoveryRow
 from ledgers.accounts import AccountCode
 from ledgers.chart import AUTHORITY_PAYMENTS, DP_BANK, SURPLUS_REPAYABLE, ChartAccount
+from ledgers.columns import among
 from ledgers.entries import JournalEntryDraft, Posting
 from ledgers.money import Money
 from ledgers.service import PostedEntry, open_book, post_entry
@@ -104,7 +105,7 @@ async def recoveries_of(session: AsyncSession, agreement_ids: list[uuid.UUID]) -
     return list(
         await session.scalars(
             select(AgreementRecoveryRow)
-            .where(AgreementRecoveryRow.agreement_id.in_(agreement_ids))
+            .where(among(AgreementRecoveryRow.agreement_id, agreement_ids))
             .order_by(AgreementRecoveryRow.raised_on, AgreementRecoveryRow.created_at)
         )
     )

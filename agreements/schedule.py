@@ -11,20 +11,21 @@ over the days in the period, rounded half up (the contribution the same way).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
+from typing import NamedTuple
 
-from dateutil.rrule import MONTHLY, WEEKLY, rrule
+from dateutil.rrule import MONTHLY, rrule
 
 from agreements.terms import Frequency, Terms
 
 PAYMENTS_IN_YEAR = {Frequency.WEEKLY: 52, Frequency.FOUR_WEEKLY: 13, Frequency.MONTHLY: 12}
 
 
-@dataclass(frozen=True, slots=True)
-class ScheduledPayment:
+class ScheduledPayment(NamedTuple):
+    """One payment of the schedule (a tuple: a council's portfolio schedules a year for every account)."""
+
     due_on: date
     covers_from: date
     covers_to: date
@@ -51,6 +52,8 @@ class ScheduledPayment:
 
 
 def _share(amount: int, days: int, period: int) -> int:
+    if days == period or not amount:  # a whole period, or nothing to share: no arithmetic
+        return amount if days == period else 0
     return int((Decimal(amount) * days / period).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
@@ -65,11 +68,10 @@ def regular_amounts(terms: Terms) -> tuple[int, int]:
 
 def _cycle_dates(terms: Terms) -> list[date]:
     """Cycle dates from the last on or before the start to the first after the end."""
+    if terms.frequency is not Frequency.MONTHLY:
+        return _weekly_cycle_dates(terms, timedelta(weeks=1 if terms.frequency is Frequency.WEEKLY else 4))
     start = datetime.combine(terms.cycle_starts_on, datetime.min.time())
-    if terms.frequency is Frequency.MONTHLY:
-        rule = rrule(MONTHLY, dtstart=start, bymonthday=terms.cycle_starts_on.day)
-    else:
-        rule = rrule(WEEKLY, interval=1 if terms.frequency is Frequency.WEEKLY else 4, dtstart=start)
+    rule = rrule(MONTHLY, dtstart=start, bymonthday=terms.cycle_starts_on.day)
     until = datetime.combine(terms.ends_on + timedelta(days=1), datetime.min.time())
     dates = [moment.date() for moment in rule.between(start, until, inc=True)]
     following = rule.after(until, inc=True)
@@ -77,6 +79,21 @@ def _cycle_dates(terms: Terms) -> list[date]:
         dates.append(following.date())
     earlier = [day for day in dates if day <= terms.starts_on]
     return dates[len(earlier) - 1 :] if earlier else dates
+
+
+def _weekly_cycle_dates(terms: Terms, step: timedelta) -> list[date]:
+    """The same dates as the weekly rule, by arithmetic: a council's whole portfolio is scheduled at
+    once, and whole weeks need no calendar."""
+    day = terms.cycle_starts_on
+    if day < terms.starts_on:
+        day += step * ((terms.starts_on - day).days // step.days)
+    until = terms.ends_on + timedelta(days=1)
+    dates = []
+    while day <= until:
+        dates.append(day)
+        day += step
+    dates.append(day)
+    return dates
 
 
 def payment_schedule(terms: Terms) -> list[ScheduledPayment]:

@@ -112,13 +112,12 @@ class _Reader:
         self.problems: list[tuple[str, str]] = []
 
     def get(self, raw: dict[str, Any], name: str, path: str, kind: str, *, default: Any = ..., optional: bool = False):  # type: ignore[no-untyped-def]
-        where = f"{path}{name}"
-        if name not in raw or raw[name] is None:
+        value = raw.get(name)
+        if value is None:
             if default is not ... or optional:
                 return None if default is ... else default
-            self.problems.append((where, f"{where} is missing"))
+            self.problems.append((f"{path}{name}", f"{path}{name} is missing"))
             return None
-        value = raw[name]
         try:
             if kind == "text":
                 if not isinstance(value, str) or not value.strip():
@@ -153,7 +152,7 @@ class _Reader:
             "decimal": "a decimal number in a string, 0 or more",
             "bool": "true or false",
         }[kind]
-        self.problems.append((where, f"{where} must be {wanted}, not {value!r}"))
+        self.problems.append((f"{path}{name}", f"{path}{name} must be {wanted}, not {value!r}"))
         return None
 
     def choice(self, raw: dict[str, Any], name: str, path: str, options: type[StrEnum], default: Any = ...):  # type: ignore[no-untyped-def]

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ledgers.accounts import AccountCode
 from ledgers.chart import DP_BANK, OPENING_BALANCE
+from ledgers.columns import among
 from ledgers.entries import JournalEntryDraft, Posting
 from ledgers.errors import LedgerError
 from ledgers.money import Money
@@ -256,7 +257,7 @@ async def unmatched_summary(session: AsyncSession, book_ids: list[uuid.UUID]) ->
     matched = select(MatchRow.id).where(MatchRow.statement_line_id == StatementLineRow.id).exists()
     rows = await session.execute(
         select(StatementLineRow.book_id, func.count(), func.min(StatementLineRow.value_on))
-        .where(StatementLineRow.book_id.in_(book_ids), ~matched)
+        .where(among(StatementLineRow.book_id, book_ids), ~matched)
         .group_by(StatementLineRow.book_id)
     )
     return {book_id: (int(count), oldest) for book_id, count, oldest in rows.all()}

@@ -13,13 +13,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Date, Uuid, column, func, select, values
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Date, Uuid, bindparam, func, select
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ledgers.accounts import AccountCode
 from ledgers.chart import OPTION_1_CHART, ChartAccount
+from ledgers.columns import among
 from ledgers.entries import JournalEntryDraft, Posting, reversal_of
 from ledgers.errors import (
     AccountExistsError,
@@ -389,7 +390,7 @@ async def book_balances(
     """Today's balances of some accounts in many books at once (a council's whole portfolio)."""
     rows = await session.execute(
         select(LedgerAccountRow.book_id, LedgerAccountRow.code, LedgerAccountRow.balance_pence).where(
-            LedgerAccountRow.book_id.in_(book_ids), LedgerAccountRow.code.in_([code.value for code in codes])
+            among(LedgerAccountRow.book_id, book_ids), LedgerAccountRow.code.in_([code.value for code in codes])
         )
     )
     return {(book_id, code): int(balance) for book_id, code, balance in rows.all()}
@@ -401,10 +402,11 @@ async def spend_between(session: AsyncSession, windows: dict[uuid.UUID, tuple[da
     budget started, or its current payment period)."""
     if not windows:
         return {}
-    rows_in = [(book_id, first, last) for book_id, (first, last) in windows.items()]
-    window = values(column("book_id", Uuid), column("first_on", Date), column("last_on", Date), name="window").data(
-        rows_in
-    )
+    window = select(  # three arrays, unnested side by side: three parameters however many books
+        func.unnest(bindparam(None, list(windows), type_=ARRAY(Uuid))).label("book_id"),
+        func.unnest(bindparam(None, [first for first, _ in windows.values()], type_=ARRAY(Date))).label("first_on"),
+        func.unnest(bindparam(None, [last for _, last in windows.values()], type_=ARRAY(Date))).label("last_on"),
+    ).subquery("window")
     rows = await session.execute(
         select(PostingRow.book_id, func.sum(PostingRow.amount_pence))
         .join(LedgerAccountRow, LedgerAccountRow.id == PostingRow.account_id)
@@ -428,7 +430,7 @@ async def accruals_since(
         select(PostingRow.book_id, LedgerAccountRow.code, PostingRow.occurred_on, PostingRow.amount_pence)
         .join(LedgerAccountRow, LedgerAccountRow.id == PostingRow.account_id)
         .where(
-            PostingRow.book_id.in_(book_ids),
+            among(PostingRow.book_id, book_ids),
             LedgerAccountRow.code.in_([code.value for code in codes]),
             PostingRow.amount_pence < 0,
             PostingRow.occurred_on >= since,
@@ -450,7 +452,7 @@ async def book_balances_on(
         select(LedgerAccountRow.book_id, LedgerAccountRow.code, func.sum(PostingRow.amount_pence))
         .join(PostingRow, PostingRow.account_id == LedgerAccountRow.id)
         .where(
-            LedgerAccountRow.book_id.in_(book_ids),
+            among(LedgerAccountRow.book_id, book_ids),
             LedgerAccountRow.code.in_([code.value for code in codes]),
             PostingRow.occurred_on <= on,
         )
@@ -468,7 +470,7 @@ async def book_credits(
         select(PostingRow.book_id, -func.sum(PostingRow.amount_pence))
         .join(LedgerAccountRow, LedgerAccountRow.id == PostingRow.account_id)
         .where(
-            PostingRow.book_id.in_(book_ids),
+            among(PostingRow.book_id, book_ids),
             LedgerAccountRow.code == code.value,
             PostingRow.occurred_on >= occurred_from,
             PostingRow.occurred_on <= occurred_to,
@@ -476,3 +478,33 @@ async def book_credits(
         .group_by(PostingRow.book_id)
     )
     return {book_id: int(total) for book_id, total in rows.all()}
+
+
+async def credited_since(
+    session: AsyncSession, book_ids: list[uuid.UUID], since: list[tuple[AccountCode, date]]
+) -> dict[tuple[uuid.UUID, str, date], int]:
+    """For each (account code, day): what was credited to that account of each book on or after the
+    day, many books in one query (a liability's amounts that are not yet due, say)."""
+    if not since or not book_ids:
+        return {}
+    amount, code = PostingRow.amount_pence, LedgerAccountRow.code
+    rows = await session.execute(
+        select(
+            PostingRow.book_id,
+            *(func.sum(-amount).filter((code == each.value) & (PostingRow.occurred_on >= day)) for each, day in since),
+        )
+        .join(LedgerAccountRow, LedgerAccountRow.id == PostingRow.account_id)
+        .where(
+            among(PostingRow.book_id, book_ids),
+            code.in_({each.value for each, _ in since}),
+            amount < 0,
+            PostingRow.occurred_on >= min(day for _, day in since),
+        )
+        .group_by(PostingRow.book_id)
+    )
+    return {
+        (row[0], each.value, day): int(total)
+        for row in rows.all()
+        for (each, day), total in zip(since, row[1:], strict=True)
+        if total
+    }

@@ -10,29 +10,70 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ledgers.columns import among
 from payroll.fair_work import HOLIDAY
 from payroll.tables import PayrollEmployerRow, PayRunRow, PayslipRow, PersonalAssistantRow, TimesheetEntryRow
 
 
-async def assistants_of(session: AsyncSession, employer_ids: list[uuid.UUID]) -> list[PersonalAssistantRow]:
-    return list(
-        await session.scalars(
-            select(PersonalAssistantRow)
-            .where(PersonalAssistantRow.employer_account_id.in_(employer_ids))
-            .order_by(PersonalAssistantRow.full_name)
+class AssistantChecks(NamedTuple):
+    """A PA as the council's checks read them: when employed, their relationship to the person, and
+    the checks recorded."""
+
+    id: uuid.UUID
+    employer_account_id: uuid.UUID
+    full_name: str
+    started_on: date
+    left_on: date | None
+    relationship: str
+    family_approval_reference: str | None
+    pvg_checked_on: date | None
+    pvg_expires_on: date | None
+    right_to_work_checked_on: date | None
+    right_to_work_expires_on: date | None
+
+
+async def assistants_of(session: AsyncSession, employer_ids: list[uuid.UUID]) -> list[AssistantChecks]:
+    pa = PersonalAssistantRow
+    rows = await session.execute(
+        select(
+            pa.id,
+            pa.employer_account_id,
+            pa.full_name,
+            pa.started_on,
+            pa.left_on,
+            pa.relationship,
+            pa.family_approval_reference,
+            pa.pvg_checked_on,
+            pa.pvg_expires_on,
+            pa.right_to_work_checked_on,
+            pa.right_to_work_expires_on,
         )
+        .where(among(pa.employer_account_id, employer_ids))
+        .order_by(pa.full_name)
     )
+    return [AssistantChecks(*row) for row in rows.all()]
 
 
-async def employers_of(session: AsyncSession, employer_ids: list[uuid.UUID]) -> dict[uuid.UUID, PayrollEmployerRow]:
-    rows = await session.scalars(
-        select(PayrollEmployerRow).where(PayrollEmployerRow.employer_account_id.in_(employer_ids))
+class EmployerChecks(NamedTuple):
+    pays_hmrc_quarterly: bool
+    insurance_expires_on: date | None
+
+
+async def employers_of(session: AsyncSession, employer_ids: list[uuid.UUID]) -> dict[uuid.UUID, EmployerChecks]:
+    """How each employer pays HMRC and how long their insurance runs."""
+    rows = await session.execute(
+        select(
+            PayrollEmployerRow.employer_account_id,
+            PayrollEmployerRow.pays_hmrc_quarterly,
+            PayrollEmployerRow.insurance_expires_on,
+        ).where(among(PayrollEmployerRow.employer_account_id, employer_ids))
     )
-    return {row.employer_account_id: row for row in rows}
+    return {account_id: EmployerChecks(quarterly, insured_to) for account_id, quarterly, insured_to in rows.all()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +103,7 @@ async def underpaid_since(session: AsyncSession, employer_ids: list[uuid.UUID], 
         .join(PayslipRow, PayslipRow.pay_run_id == PayRunRow.id)
         .join(PersonalAssistantRow, PersonalAssistantRow.id == PayslipRow.pa_id)
         .where(
-            PayRunRow.employer_account_id.in_(employer_ids),
+            among(PayRunRow.employer_account_id, employer_ids),
             PayRunRow.status == "finalised",
             PayRunRow.paid_on >= since,
             func.jsonb_array_length(PayslipRow.findings) > 0,
@@ -101,7 +142,7 @@ async def hours_paid_since(session: AsyncSession, employer_ids: list[uuid.UUID],
             & (TimesheetEntryRow.kind != HOLIDAY),
         )
         .where(
-            PayRunRow.employer_account_id.in_(employer_ids),
+            among(PayRunRow.employer_account_id, employer_ids),
             PayRunRow.status == "finalised",
             PayRunRow.period_end >= since,
         )

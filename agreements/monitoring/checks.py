@@ -764,3 +764,12 @@ def overdue_of(
     if oldest is None:
         return None
     return Overdue(what, due_on(oldest), late)
+
+
+def first_day_not_due(due_on: Callable[[date], date], today: date) -> date:
+    """The earliest day whose amounts are not yet due today (due dates only move later with the day
+    they arise, so every amount from this day on is not due, and every one before it is)."""
+    day = today
+    while due_on(day - timedelta(days=1)) >= today:
+        day -= timedelta(days=1)
+    return day

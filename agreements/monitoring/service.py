@@ -15,6 +15,7 @@ from agreements.monitoring.thresholds import (
     ThresholdConflictError,
     checked,
 )
+from ledgers.columns import among
 
 
 def _threshold(row: MonitoringThresholdRow) -> LocalThreshold:
@@ -23,7 +24,7 @@ def _threshold(row: MonitoringThresholdRow) -> LocalThreshold:
 
 async def thresholds_of(session: AsyncSession, authority_ids: list[uuid.UUID]) -> dict[uuid.UUID, LocalThresholds]:
     rows = await session.scalars(
-        select(MonitoringThresholdRow).where(MonitoringThresholdRow.authority_id.in_(authority_ids))
+        select(MonitoringThresholdRow).where(among(MonitoringThresholdRow.authority_id, authority_ids))
     )
     versions: dict[uuid.UUID, list[LocalThreshold]] = {authority_id: [] for authority_id in authority_ids}
     for row in rows:

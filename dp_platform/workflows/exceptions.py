@@ -28,9 +28,9 @@ from dp_platform.tenancy.errors import AccessDeniedError
 from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.tenancy.roles import AUTHORITY_ROLES, Role
 from dp_platform.tenancy.tables import DpAccountRow, UserRow
-from dp_platform.workflows.monitoring import AccountCheck, check_accounts
+from dp_platform.workflows.monitoring import AccountCheck, check_accounts, collector
 from dp_platform.workflows.spending import decide_account_review
-from ledgers.columns import utc_now
+from ledgers.columns import among, utc_now
 from ledgers.errors import DomainError
 
 STATUSES = ("open", "resolved", "all")
@@ -89,7 +89,7 @@ async def _names(session: AsyncSession, user_ids: set[uuid.UUID]) -> dict[uuid.U
 
 
 async def _cases(session: AsyncSession, account_ids: list[uuid.UUID]) -> list[ExceptionCaseRow]:
-    return list(await session.scalars(select(ExceptionCaseRow).where(ExceptionCaseRow.account_id.in_(account_ids))))
+    return list(await session.scalars(select(ExceptionCaseRow).where(among(ExceptionCaseRow.account_id, account_ids))))
 
 
 async def _comment_counts(session: AsyncSession, case_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
@@ -107,8 +107,10 @@ def _open_on(account: DpAccountRow, today: date) -> bool:
     return account.closed_on is None or account.closed_on > today
 
 
-async def _queue(session: AsyncSession, accounts: list[DpAccountRow], today: date) -> Queue:
-    checks = await check_accounts(session, accounts, today)
+async def _queue(
+    session: AsyncSession, accounts: list[DpAccountRow], today: date, *, whole_council: bool = False
+) -> Queue:
+    checks = await check_accounts(session, accounts, today, concurrently=whole_council)
     cases = await _cases(session, [account.id for account in accounts])
     by_key = {(case.account_id, case.key): case for case in cases}
     names = await _names(session, {case.assigned_to_user_id for case in cases if case.assigned_to_user_id})
@@ -164,7 +166,8 @@ def _council_actor(actor: Actor) -> None:
 async def council_queue(session: AsyncSession, actor: Actor, today: date) -> Queue:
     """Every exception of the actor's own council, open, cleared and resolved."""
     _council_actor(actor)
-    return await _queue(session, await list_accounts(session, actor), today)
+    with collector.paused():
+        return await _queue(session, await list_accounts(session, actor), today, whole_council=True)
 
 
 async def account_exceptions(session: AsyncSession, actor: Actor, account_id: uuid.UUID, today: date) -> Queue:

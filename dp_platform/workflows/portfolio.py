@@ -23,7 +23,7 @@ from agreements.terms import Terms
 from dp_platform.tenancy.policy import Actor
 from dp_platform.tenancy.tables import DpAccountRow
 from dp_platform.workflows.exceptions import council_queue
-from dp_platform.workflows.monitoring import AccountCheck
+from dp_platform.workflows.monitoring import AccountCheck, collector
 from dp_platform.workflows.overview import STATEMENTS_EXPECTED_WITHIN
 from ledgers.categories.service import open_review_counts
 from ledgers.service import spend_between
@@ -132,6 +132,11 @@ def _line(check: AccountCheck, open_exceptions: int, reviews: int, spent: int, t
 
 
 async def authority_portfolio(session: AsyncSession, actor: Actor, today: date) -> list[PortfolioLine]:
+    with collector.paused():
+        return await _portfolio(session, actor, today)
+
+
+async def _portfolio(session: AsyncSession, actor: Actor, today: date) -> list[PortfolioLine]:
     queue = await council_queue(session, actor, today)
     ids = [check.account.id for check in queue.checks]
     reviews = await open_review_counts(session, ids)

@@ -15,6 +15,7 @@ from ledgers.categories.assistant import Suggestion, payee_key, suggest
 from ledgers.categories.engine import SpendDecision
 from ledgers.categories.tables import LineCategoryRow, LocalRuleRow, SpendReviewRow
 from ledgers.categories.taxonomy import Decision, Rule, SpendRuleError, Taxonomy, local_rule
+from ledgers.columns import among
 from ledgers.errors import DomainError
 from ledgers.tables import StatementLineRow
 
@@ -355,7 +356,7 @@ async def unconfirmed_line_count(session: AsyncSession, book_id: uuid.UUID) -> i
 async def open_review_counts(session: AsyncSession, book_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
     rows = await session.execute(
         select(SpendReviewRow.book_id, func.count())
-        .where(SpendReviewRow.book_id.in_(book_ids), SpendReviewRow.status == "open")
+        .where(among(SpendReviewRow.book_id, book_ids), SpendReviewRow.status == "open")
         .group_by(SpendReviewRow.book_id)
     )
     return {book_id: int(count) for book_id, count in rows.all()}
@@ -373,28 +374,57 @@ class MoneyOutLine:
     category: str | None
 
 
-async def money_out_since(session: AsyncSession, book_ids: list[uuid.UUID], since: date) -> list[MoneyOutLine]:
-    """Money-out bank lines of many books since a day, with their category where one is known."""
-    rows = await session.execute(
+async def money_out_to_check(
+    session: AsyncSession, book_ids: list[uuid.UUID], since: date, category: str, within_days: int | None
+) -> list[MoneyOutLine]:
+    """Money-out bank lines of many books since a day that a check needs: each that has another line of
+    the same book and amount within ``within_days`` days of it (a possible duplicate; none when
+    ``None``), and each in ``category``. The rest (most lines) stay in the database."""
+    same = (StatementLineRow.book_id, StatementLineRow.amount_pence)
+    lines = (
         select(
             StatementLineRow.book_id,
             StatementLineRow.id,
             StatementLineRow.value_on,
             StatementLineRow.description,
             StatementLineRow.amount_pence,
-            LineCategoryRow.payee_key,
-            LineCategoryRow.category,
+            func.lag(StatementLineRow.value_on)
+            .over(partition_by=same, order_by=StatementLineRow.value_on)
+            .label("previous_on"),
+            func.lead(StatementLineRow.value_on)
+            .over(partition_by=same, order_by=StatementLineRow.value_on)
+            .label("next_on"),
         )
-        .outerjoin(LineCategoryRow, LineCategoryRow.line_id == StatementLineRow.id)
         .where(
-            StatementLineRow.book_id.in_(book_ids),
+            among(StatementLineRow.book_id, book_ids),
             StatementLineRow.amount_pence < 0,
             StatementLineRow.value_on >= since,
         )
+        .subquery()
+    )
+    wanted = LineCategoryRow.category == category
+    if within_days is not None:
+        wanted = (
+            wanted
+            | (lines.c.value_on - lines.c.previous_on <= within_days)
+            | (lines.c.next_on - lines.c.value_on <= within_days)
+        )
+    rows = await session.execute(
+        select(
+            lines.c.book_id,
+            lines.c.id,
+            lines.c.value_on,
+            lines.c.description,
+            lines.c.amount_pence,
+            LineCategoryRow.payee_key,
+            LineCategoryRow.category,
+        )
+        .outerjoin(LineCategoryRow, LineCategoryRow.line_id == lines.c.id)
+        .where(wanted)
     )
     return [
-        MoneyOutLine(book_id, line_id, value_on, description, -int(amount), payee, category)
-        for book_id, line_id, value_on, description, amount, payee, category in rows.all()
+        MoneyOutLine(book_id, line_id, value_on, description, -int(amount), payee, found)
+        for book_id, line_id, value_on, description, amount, payee, found in rows.all()
     ]
 
 
@@ -403,7 +433,7 @@ async def open_spend_exceptions(session: AsyncSession, book_ids: list[uuid.UUID]
     return list(
         await session.scalars(
             select(SpendReviewRow).where(
-                SpendReviewRow.book_id.in_(book_ids),
+                among(SpendReviewRow.book_id, book_ids),
                 SpendReviewRow.kind == "exception",
                 SpendReviewRow.status == "open",
             )

@@ -16,6 +16,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ledgers.columns import among
 from ledgers.errors import BookNotOpenError, StatementError, StatementNotFoundError
 from ledgers.ids import new_id
 from ledgers.statements.model import fingerprints
@@ -164,7 +165,7 @@ async def latest_statement_ends(session: AsyncSession, book_ids: list[uuid.UUID]
     """The last day each account's statements reach, for many accounts at once."""
     rows = await session.execute(
         select(StatementRow.book_id, func.max(StatementRow.end_on))
-        .where(StatementRow.book_id.in_(book_ids))
+        .where(among(StatementRow.book_id, book_ids))
         .group_by(StatementRow.book_id)
     )
     return dict(rows.all())

@@ -166,8 +166,9 @@ def test_demo_survives_ctrl_c_keeps_its_data_and_seeds_once(tmp_path: Path):
         # by Isla; Morag's employer references and her 2 PAs' contracts; 3 timesheets, 2 pay runs
         # drafted, Morag's finalised (Callum's stays a draft: a sleepover below the PA minimum);
         # Morag's May statement imported, the council's payment on it recorded as received, and an
-        # exception and an approval request opened
-        "platform_audit_events": 25,
+        # exception and an approval request opened; the council's 6 monitoring thresholds and Morag's
+        # insurance recorded
+        "platform_audit_events": 32,
         "ledger_journal_entries": 6,
     }
 

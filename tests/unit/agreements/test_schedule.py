@@ -2,6 +2,8 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from agreements.schedule import payment_schedule
 from agreements.terms import Frequency, parse_terms
@@ -71,3 +73,40 @@ def test_a_weekly_agreement_starting_on_its_cycle_has_no_part_periods_at_the_sta
     schedule = payment_schedule(terms)
     assert [p.due_on.isoformat() for p in schedule] == ["2026-04-13", "2026-04-20", "2026-04-27", "2026-05-04"]
     assert {p.gross_pence for p in schedule} == {10_000}
+
+
+@given(
+    before=st.integers(0, 800),
+    starts=st.dates(date(2024, 1, 1), date(2027, 12, 31)),
+    days=st.integers(0, 800),
+    frequency=st.sampled_from(["weekly", "four_weekly", "monthly"]),
+)
+def test_the_schedule_covers_every_day_of_the_agreement_once(
+    before: int, starts: date, days: int, frequency: str
+) -> None:
+    """Whatever the cycle (on or before the start, as validation requires), its periods cover each day
+    from the start to the end exactly once, each within one cycle and paid on its first day."""
+    from datetime import timedelta
+
+    cycle = starts - timedelta(days=before)
+    if frequency == "monthly":
+        cycle = cycle.replace(day=min(cycle.day, 28))
+    ends = starts + timedelta(days=days)
+    terms = parse_terms(
+        morag(
+            starts_on=starts.isoformat(),
+            ends_on=ends.isoformat(),
+            cycle_starts_on=cycle.isoformat(),
+            frequency=frequency,
+        )
+    )
+    payments = payment_schedule(terms)
+    covered = [payment.covers_from + timedelta(days=n) for payment in payments for n in range(payment.days_covered)]
+    assert covered == [starts + timedelta(days=n) for n in range(days + 1)]
+    for payment in payments:
+        assert payment.due_on == payment.covers_from and payment.days_covered <= payment.days_in_period
+        if frequency != "monthly":
+            assert payment.days_in_period == (7 if frequency == "weekly" else 28)
+            assert (payment.covers_to + timedelta(days=1) - cycle).days % payment.days_in_period == 0 or (
+                payment.covers_to == ends
+            )
