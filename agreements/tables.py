@@ -168,3 +168,40 @@ class AgreementRecoveryRow(SQLModel, table=True):
     settled_on: date | None = None
     raised_by_user_id: uuid.UUID | None = None
     created_at: datetime = created_at_field()
+
+
+class AgreementReviewRow(SQLModel, table=True):
+    """A review of the Direct Payment held with the person: the next is due ``review_months`` later."""
+
+    __tablename__ = "agreement_reviews"
+
+    id: uuid.UUID = id_field()
+    agreement_id: uuid.UUID = Field(foreign_key="agreement_agreements.id", index=True)
+    held_on: date
+    attendees: str = text_field(None)
+    outcome: str = text_field(None)
+    recorded_by_user_id: uuid.UUID | None = None
+    created_at: datetime = created_at_field()
+
+
+class AgreementReturnRow(SQLModel, table=True):
+    """A monitoring return for a period, sent by the person or whoever acts for them: the money held at
+    its end, what was spent, and the evidence that goes with it."""
+
+    __tablename__ = "agreement_returns"
+    __table_args__ = (
+        UniqueConstraint("agreement_id", "period_from"),
+        CheckConstraint("period_to >= period_from", name="period"),
+    )
+
+    id: uuid.UUID = id_field()
+    agreement_id: uuid.UUID = Field(foreign_key="agreement_agreements.id", index=True)
+    period_from: date
+    period_to: date
+    closing_bank_pence: int = Field(sa_column=Column(BigInteger, nullable=False))
+    spent_pence: int = Field(sa_column=Column(BigInteger, nullable=False))
+    evidence: str = text_field(None)
+    """What goes with it: the statements uploaded, receipts, timesheets."""
+    notes: str | None = text_field(None, default=None, nullable=True)
+    submitted_by_user_id: uuid.UUID | None = None
+    created_at: datetime = created_at_field()

@@ -30,6 +30,7 @@ from dp_platform.api.portfolio import PortfolioController
 from dp_platform.api.reconciliation import ReconciliationController
 from dp_platform.api.recovery import RecoveryController
 from dp_platform.api.reports import ReportController
+from dp_platform.api.reviews import ReviewController
 from dp_platform.api.spending import SpendingController, SpendTaxonomyController
 from dp_platform.api.statements import StatementController
 from dp_platform.audit.enforcement import audit_tracking_middleware, require_audit_for_changes
@@ -109,6 +110,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AccountExceptionController,
             RecoveryController,
             ReportController,
+            ReviewController,
             ApiKeyController,
         ],
         plugins=[create_sqlalchemy_plugin(engine)],

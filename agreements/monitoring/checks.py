@@ -48,6 +48,8 @@ class Check(StrEnum):
     CASH_OVER_LIMIT = "cash_over_limit"
     OVERSPENT = "overspent"
     HOURS_ABOVE_AGREED = "hours_above_agreed"
+    REVIEW_OVERDUE = "review_overdue"
+    RETURN_OVERDUE = "return_overdue"
 
     @property
     def about(self) -> CheckInfo:
@@ -161,6 +163,16 @@ CHECKS: dict[Check, CheckInfo] = {
         (("Statutory guidance 2014, s.11 (spend in line with the assessment, support plan and agreement)", GUIDANCE),),
         Threshold.HOURS_ABOVE_AGREED_PERCENT,
     ),
+    Check.REVIEW_OVERDUE: CheckInfo(
+        "Review overdue",
+        "The Direct Payment is reviewed with the person as often as the agreement says.",
+        (("Statutory guidance 2014, s.11 (welfare monitoring: a conversation about whether needs are met)", GUIDANCE),),
+    ),
+    Check.RETURN_OVERDUE: CheckInfo(
+        "Monitoring return not received",
+        "Where the agreement asks for monitoring returns, each reaches the council within 4 weeks of its period's end.",
+        (("Statutory guidance 2014, s.11 (proportionate financial monitoring)", GUIDANCE),),
+    ),
 }  # fmt: skip
 
 
@@ -265,6 +277,9 @@ class AccountFacts:
     insurance_expires_on: date | None = None
     money_out: tuple[MoneyOut, ...] = ()
     hours_paid: tuple[HoursPaid, ...] = ()
+    review_due_on: date | None = None
+    returns_unsent: tuple[tuple[date, date, date], ...] = ()
+    """Return periods ``(from, to, due on)`` that have ended with no return sent (due or not yet)."""
 
     @property
     def free_pence(self) -> int:
@@ -689,6 +704,37 @@ def _hours(facts: AccountFacts, thresholds: LocalThresholds) -> list[Finding]:
     return findings
 
 
+def _reviews_and_returns(facts: AccountFacts) -> list[Finding]:
+    findings = []
+    due = facts.review_due_on
+    if due is not None and due < facts.today:
+        findings.append(
+            Finding(
+                Check.REVIEW_OVERDUE,
+                f"review:{due.isoformat()}",
+                f"A review of the Direct Payment was due by {_day(due)}; none is recorded since.",
+                due,
+                (("Due by", _day(due)),),
+                facts={"due_on": due.isoformat()},
+            )
+        )
+    for first, last, due_on in facts.returns_unsent:
+        if due_on >= facts.today:
+            continue
+        findings.append(
+            Finding(
+                Check.RETURN_OVERDUE,
+                f"return:{first.isoformat()}",
+                f"The monitoring return for {_day(first)} to {_day(last)} was due by {_day(due_on)} "
+                "and has not arrived.",
+                due_on,
+                (("Period", f"{_day(first)} to {_day(last)}"), ("Due by", _day(due_on))),
+                facts={"period_from": first.isoformat(), "period_to": last.isoformat(), "due_on": due_on.isoformat()},
+            )
+        )
+    return findings
+
+
 def check_account(facts: AccountFacts, thresholds: LocalThresholds) -> list[Finding]:
     """Every finding for one account on ``facts.today``, oldest first."""
     findings = [
@@ -704,6 +750,7 @@ def check_account(facts: AccountFacts, thresholds: LocalThresholds) -> list[Find
         *_cash(facts, thresholds),
         *_overspent(facts, thresholds),
         *_hours(facts, thresholds),
+        *_reviews_and_returns(facts),
     ]
     return sorted(findings, key=lambda finding: (finding.found_on, finding.check.value, finding.key))
 

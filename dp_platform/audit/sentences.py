@@ -135,6 +135,13 @@ _WHAT: dict[str, Callable[[Details], str]] = {
         )
     ),
     "surplus.invoice_paid": lambda d: f"recorded the surplus invoice of {_money(d.get('amount_pence'))} as paid",
+    "review.recorded": lambda d: (
+        f"recorded the review held on {_day(d.get('held_on'))} with {d.get('attendees', '')}: {d.get('outcome', '')}"
+    ),
+    "return.submitted": lambda d: (
+        f"sent the monitoring return for {_day(d.get('period_from'))} to {_day(d.get('period_to'))}: "
+        f"{_money(d.get('closing_bank_pence'))} in the bank, {_money(d.get('spent_pence'))} spent"
+    ),
     "threshold.set": lambda d: (
         f"set the council's threshold {str(d.get('name', '')).replace('_', ' ')} "
         f"to {d.get('value')} from {_day(d.get('effective_from'))}"

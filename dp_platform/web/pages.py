@@ -54,6 +54,7 @@ ACCOUNT_SECTIONS = (
     ("agreement", "Agreement", "/agreement"),
     ("reviews", "Spend reviews", "/reviews"),
     ("exceptions", "Council checks", "/exceptions"),
+    ("monitoring", "Reviews and returns", "/monitoring"),
     ("audit", "Audit trail", "/audit"),
     ("mandates", "Who can act", "/mandates"),
 )
@@ -88,6 +89,7 @@ def home_nav(actor: Actor, current: str) -> Nav | None:
         items = (
             NavItem("Portfolio", "/portfolio", current == "portfolio"),
             NavItem("Exceptions", "/exceptions", current == "exceptions"),
+            NavItem("Reviews due", "/due", current == "due"),
             NavItem("Thresholds", "/thresholds", current == "thresholds"),
             NavItem("Reports", "/reports", current == "reports"),
             NavItem("All accounts", "/accounts", current == "clients"),

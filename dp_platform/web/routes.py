@@ -6,6 +6,7 @@ from dp_platform.web.auth import WebAuthController
 from dp_platform.web.bureau import BureauPages
 from dp_platform.web.exceptions import ExceptionPages
 from dp_platform.web.home import HomeController
+from dp_platform.web.monitoring import MonitoringPages
 from dp_platform.web.payroll import PayrollPages
 from dp_platform.web.portfolio import PortfolioPages
 from dp_platform.web.recovery import RecoveryPages
@@ -26,4 +27,5 @@ PAGES = [
     ExceptionPages,
     RecoveryPages,
     ReportPages,
+    MonitoringPages,
 ]

@@ -38,9 +38,11 @@ from agreements.monitoring.checks import (
     pension_due_on,
     wages_due_on,
 )
+from agreements.monitoring.schedule import next_review_due, return_periods
 from agreements.monitoring.service import thresholds_of
 from agreements.monitoring.thresholds import LocalThresholds, Threshold
 from agreements.payments import InForce, agreements_in_force
+from agreements.reviews import last_reviews, returns_received
 from agreements.terms import BudgetKind
 from dp_platform.tenancy.tables import DpAccountRow
 from dp_platform.workflows.overview import OWED
@@ -80,6 +82,19 @@ class AccountCheck:
         if budget is None or budget.annual_total_pence <= 0:
             return None
         return (Decimal(self.facts.free_pence) / budget.weekly).quantize(Decimal("0.1"))
+
+
+def _returns_unsent(
+    agreement: InForce | None, returned: dict[uuid.UUID, set[date]], today: date
+) -> tuple[tuple[date, date, date], ...]:
+    if agreement is None:
+        return ()
+    sent = returned.get(agreement.agreement.id, set())
+    return tuple(
+        (period.period_from, period.period_to, period.due_on)
+        for period in return_periods(agreement.terms, today)
+        if period.period_from not in sent
+    )
 
 
 def _budget(agreement: InForce) -> Budget:
@@ -243,7 +258,11 @@ async def check_accounts(
     overdue = await _overdue(reads, accounts, balances, employers, today)
     in_force = await in_force_read
     current = {account_id: agreements[-1] for account_id, agreements in in_force.items()}
+    agreement_ids = [agreement.agreement.id for agreement in current.values()]
+    reviewed_read = reads.start(last_reviews, agreement_ids)
+    returned_read = reads.start(returns_received, agreement_ids)
     spent = await reads.start(spend_between, {key: (value.terms.starts_on, today) for key, value in current.items()})
+    reviewed, returned = await reviewed_read, await returned_read
     statements = await statements_read
     unmatched = await unmatched_read
     outside_plan = await outside_plan_read
@@ -332,6 +351,8 @@ async def check_accounts(
             insurance_expires_on=employer.insurance_expires_on if employer else None,
             money_out=tuple(money_out[account.id]),
             hours_paid=tuple(hours[account.id]),
+            review_due_on=next_review_due(agreement.terms, reviewed.get(agreement.agreement.id)) if agreement else None,
+            returns_unsent=_returns_unsent(agreement, returned, today),
         )
         local = thresholds[account.authority_id]
         checks.append(AccountCheck(account, facts, local, check_account(facts, local), agreement))

@@ -16,10 +16,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from dateutil.relativedelta import relativedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agreements.terms import Terms
 from dp_platform.tenancy.policy import Actor
 from dp_platform.tenancy.tables import DpAccountRow
 from dp_platform.workflows.exceptions import council_queue
@@ -73,21 +71,12 @@ class PortfolioLine:
         )
 
 
-def next_review(terms: Terms, today: date) -> date:
-    """The agreement is reviewed every ``review_months`` from its start: the first such day from today."""
-    number = 1
-    while (due := terms.starts_on + relativedelta(months=terms.review_months * number)) < today:
-        number += 1
-    return due
-
-
 def _line(check: AccountCheck, open_exceptions: int, reviews: int, spent: int, today: date) -> PortfolioLine:
     facts = check.facts
     due = received = not_arrived = 0
     next_due: date | None = None
     period: tuple[date, date] | None = None
     budget_period: int | None = None
-    terms = check.agreement.terms if check.agreement else None
     for state in check.agreement.states if check.agreement else []:
         scheduled = state.scheduled
         if scheduled.due_on <= today:
@@ -127,7 +116,7 @@ def _line(check: AccountCheck, open_exceptions: int, reviews: int, spent: int, t
         hours_paid=hours_paid,
         hours_agreed=hours_agreed,
         open_exceptions=open_exceptions,
-        next_review_on=next_review(terms, today) if terms else None,
+        next_review_on=facts.review_due_on,
     )
 
 

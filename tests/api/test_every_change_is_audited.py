@@ -732,7 +732,54 @@ async def _page_recovery_paid(api, world, db):
     return await pages.post(f"{pages.account()}/surplus/recoveries/{raised.json()['id']}/paid", {"paid_on": today})
 
 
+async def _review(api, world, db):
+    from tests.api.test_reviews_api import TODAY, _quarterly
+
+    agreement = await _quarterly(api, world)
+    return await api.post(
+        f"/api/accounts/{world.accounts['a1']}/agreements/{agreement}/reviews",
+        headers=world.headers("worker_a"),
+        json={"held_on": TODAY.isoformat(), "attendees": "Ann", "outcome": "All well."},
+    )
+
+
+async def _return(api, world, db):
+    from tests.api.test_reviews_api import STARTS, _quarterly
+
+    agreement = await _quarterly(api, world)
+    return await api.post(
+        f"/api/accounts/{world.accounts['a1']}/agreements/{agreement}/returns",
+        headers=world.headers("ann"),
+        json={"period_from": STARTS.isoformat(), "closing_bank_pence": 1, "spent_pence": 1, "evidence": "Statements"},
+    )
+
+
+async def _page_review(api, world, db):
+    from tests.api.test_reviews_api import TODAY, _quarterly
+
+    await _quarterly(api, world)
+    pages = await _signed_in(api, world, db, "worker_a")
+    return await pages.post(
+        f"{pages.account()}/monitoring/reviews", {"held_on": TODAY.isoformat(), "attendees": "Ann", "outcome": "Fine."}
+    )
+
+
+async def _page_return(api, world, db):
+    from tests.api.test_reviews_api import STARTS, _quarterly
+
+    await _quarterly(api, world)
+    pages = await _signed_in(api, world, db)
+    return await pages.post(
+        f"{pages.account()}/monitoring/returns",
+        {"period_from": STARTS.isoformat(), "closing_bank": "1.00", "spent": "1.00", "evidence": "Statements"},
+    )
+
+
 EXAMPLES: dict[tuple[str, str], Example] = {
+    ("POST", "/accounts/{account_id:uuid}/monitoring/reviews"): _page_review,
+    ("POST", "/accounts/{account_id:uuid}/monitoring/returns"): _page_return,
+    ("POST", "/api/accounts/{account_id:uuid}/agreements/{agreement_id:uuid}/reviews"): _review,
+    ("POST", "/api/accounts/{account_id:uuid}/agreements/{agreement_id:uuid}/returns"): _return,
     ("POST", "/accounts/{account_id:uuid}/surplus/conversations"): _page_conversation,
     ("POST", "/accounts/{account_id:uuid}/surplus/recoveries"): _page_recover,
     ("POST", "/accounts/{account_id:uuid}/surplus/recoveries/{recovery_id:uuid}/paid"): _page_recovery_paid,

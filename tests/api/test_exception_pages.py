@@ -176,3 +176,36 @@ async def test_reports_are_chosen_and_downloaded_on_pages(api, pages, world):
     account_link = own.text.split(f'href="{pages.account()}/report/pdf?')[1].split('"')[0].replace("&amp;", "&")
     mine = await pages.get(f"{pages.account()}/report/pdf?{account_link}")
     assert mine.status_code == 200 and mine.content.startswith(b"%PDF")
+
+
+async def test_reviews_and_returns_on_pages(api, pages, world):
+    from tests.api.test_reviews_api import STARTS, TODAY, _quarterly
+
+    await _quarterly(api, world)
+    page = f"{pages.account()}/monitoring"
+    await pages.sign_in("worker_a")
+    due = await pages.get("/due")
+    assert due.status_code == 200 and "Ann" in due.text and "Overdue" in due.text
+    shown = await pages.get(page)
+    assert shown.status_code == 200 and "Record a review" in shown.text and "Send a return" not in shown.text
+    bad = await pages.post(f"{page}/reviews", {"held_on": TODAY.isoformat(), "attendees": "", "outcome": "Fine."})
+    assert bad.status_code == 400 and 'href="#attendees"' in bad.text
+    done = await pages.post(
+        f"{page}/reviews", {"held_on": TODAY.isoformat(), "attendees": "Ann", "outcome": "Support meets her outcomes."}
+    )
+    assert done.status_code == 303
+    await pages.sign_in("ann")
+    shown = await pages.get(page)
+    assert "Support meets her outcomes." in shown.text and "Send a return" in shown.text
+    wrong = await pages.post(
+        f"{page}/returns",
+        {"period_from": STARTS.isoformat(), "closing_bank": "lots", "spent": "10.00", "evidence": "x"},
+    )
+    assert wrong.status_code == 400 and 'href="#closing_bank"' in wrong.text
+    sent = await pages.post(
+        f"{page}/returns",
+        {"period_from": STARTS.isoformat(), "closing_bank": "1,200.00", "spent": "4,000.00", "evidence": "Statements"},
+    )
+    assert sent.status_code == 303
+    assert "£1,200.00 in the bank, £4,000.00 spent; Statements" in (await pages.get(page)).text
+    assert (await pages.get("/due")).status_code == 403
