@@ -146,3 +146,19 @@ async def test_a_councils_queue_and_thresholds_are_its_own_staffs_only(api, worl
             assert queue.status_code == (200 if own else 403), (user, key)
             thresholds = await api.get(f"/api/authorities/{authority_id}/thresholds", headers=world.headers(user))
             assert thresholds.status_code == (200 if own else 403), (user, key)
+
+
+async def test_reports_and_reviews_follow_the_same_rule(api, world):
+    today = datetime.now(SCOTTISH_TIME).date().isoformat()
+    period = f"period_from=2026-01-01&period_to={today}"
+    for user, account in CASES:
+        response = await api.get(
+            f"/api/accounts/{world.accounts[account]}/report/pdf?{period}", headers=world.headers(user)
+        )
+        assert response.status_code == (200 if account in VISIBLE[user] else 404), (user, account)
+    for user in USERS:
+        for key, authority_id in world.authorities.items():
+            own = user in (("finance_a", "worker_a") if key == "A" else ("finance_b",))
+            for path in (f"report/accounts.csv?{period}", "due"):
+                response = await api.get(f"/api/authorities/{authority_id}/{path}", headers=world.headers(user))
+                assert response.status_code == (200 if own else 403), (user, key, path)
