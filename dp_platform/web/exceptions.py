@@ -95,7 +95,6 @@ class ExceptionPages(Controller):
             mine=mine == "yes",
             checks=_check_options(),
             not_run=[Check(check).about.title for check in queue.not_run],
-            total_pence=sum(item.finding.amount_pence or 0 for item in items if item.finding),
             today=today(),
         )
 
