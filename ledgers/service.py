@@ -398,17 +398,32 @@ async def book_balances(
 
 async def spend_between(session: AsyncSession, windows: dict[uuid.UUID, tuple[date, date]]) -> dict[uuid.UUID, int]:
     """What each book spent (its expense accounts, net of reversals) in its own window of days,
-    ``[from, to]``: many books in one query, each with the days that matter for it (since its
-    budget started, or its current payment period)."""
+    ``[from, to]``: many books in one query."""
+    both = await spend_in_windows(session, {book: (first, first, last) for book, (first, last) in windows.items()})
+    return {book: whole for book, (whole, _) in both.items()}
+
+
+async def spend_in_windows(
+    session: AsyncSession, windows: dict[uuid.UUID, tuple[date, date, date]]
+) -> dict[uuid.UUID, tuple[int, int]]:
+    """For each book and its ``(from, later_from, to)``: what it spent from ``from`` to ``to``, and the
+    part of that from ``later_from`` (since its budget started, and this payment period), in one pass
+    over the postings for many books at once."""
     if not windows:
         return {}
-    window = select(  # three arrays, unnested side by side: three parameters however many books
+    window = select(  # arrays unnested side by side: a parameter each however many books
         func.unnest(bindparam(None, list(windows), type_=ARRAY(Uuid))).label("book_id"),
-        func.unnest(bindparam(None, [first for first, _ in windows.values()], type_=ARRAY(Date))).label("first_on"),
-        func.unnest(bindparam(None, [last for _, last in windows.values()], type_=ARRAY(Date))).label("last_on"),
+        func.unnest(bindparam(None, [first for first, _, _ in windows.values()], type_=ARRAY(Date))).label("first_on"),
+        func.unnest(bindparam(None, [later for _, later, _ in windows.values()], type_=ARRAY(Date))).label("later_on"),
+        func.unnest(bindparam(None, [last for _, _, last in windows.values()], type_=ARRAY(Date))).label("last_on"),
     ).subquery("window")
+    amount = PostingRow.amount_pence
     rows = await session.execute(
-        select(PostingRow.book_id, func.sum(PostingRow.amount_pence))
+        select(
+            PostingRow.book_id,
+            func.sum(amount),
+            func.coalesce(func.sum(amount).filter(PostingRow.occurred_on >= window.c.later_on), 0),
+        )
         .join(LedgerAccountRow, LedgerAccountRow.id == PostingRow.account_id)
         .join(window, window.c.book_id == PostingRow.book_id)
         .where(
@@ -418,7 +433,7 @@ async def spend_between(session: AsyncSession, windows: dict[uuid.UUID, tuple[da
         )
         .group_by(PostingRow.book_id)
     )
-    return {book_id: int(total) for book_id, total in rows.all()}
+    return {book_id: (int(whole), int(later)) for book_id, whole, later in rows.all()}
 
 
 async def accruals_since(

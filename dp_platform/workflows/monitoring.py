@@ -52,7 +52,7 @@ from ledgers.categories.service import local_rules, money_out_to_check, open_spe
 from ledgers.categories.taxonomy import national
 from ledgers.chart import DP_BANK
 from ledgers.reconcile_service import unmatched_summary
-from ledgers.service import accruals_since, book_balances, credited_since, spend_between
+from ledgers.service import accruals_since, book_balances, credited_since, spend_in_windows
 from ledgers.statements.service import latest_statement_ends
 from payroll.monitoring import EmployerChecks, assistants_of, employers_of, hours_paid_since, underpaid_since
 from payroll.service import HMRC_DUE, NET_WAGES_DUE, PENSION_DUE
@@ -75,6 +75,10 @@ class AccountCheck:
     thresholds: LocalThresholds
     findings: list[Finding]
     agreement: InForce | None
+    period: tuple[date, date] | None = None
+    """The payment period today falls in, under the agreement in force."""
+    spent_this_period_pence: int = 0
+    """Spent from the start of that period to today."""
 
     @property
     def weeks_held(self) -> Decimal | None:
@@ -95,6 +99,14 @@ def _returns_unsent(
         for period in return_periods(agreement.terms, today)
         if period.period_from not in sent
     )
+
+
+def _period_of(agreement: InForce, today: date) -> tuple[date, date]:
+    """The payment period today falls in (today alone when no scheduled payment covers it)."""
+    for state in agreement.states:
+        if state.scheduled.covers_from <= today <= state.scheduled.covers_to:
+            return state.scheduled.covers_from, state.scheduled.covers_to
+    return today, today
 
 
 def _budget(agreement: InForce) -> Budget:
@@ -261,7 +273,14 @@ async def check_accounts(
     agreement_ids = [agreement.agreement.id for agreement in current.values()]
     reviewed_read = reads.start(last_reviews, agreement_ids)
     returned_read = reads.start(returns_received, agreement_ids)
-    spent = await reads.start(spend_between, {key: (value.terms.starts_on, today) for key, value in current.items()})
+    periods = {key: _period_of(value, today) for key, value in current.items()}
+    spent = await reads.start(
+        spend_in_windows,
+        {
+            key: (value.terms.starts_on, max(periods[key][0], value.terms.starts_on), today)
+            for key, value in current.items()
+        },
+    )
     reviewed, returned = await reviewed_read, await returned_read
     statements = await statements_read
     unmatched = await unmatched_read
@@ -338,7 +357,7 @@ async def check_accounts(
             budget=_budget(agreement) if agreement else None,
             bank_pence=balances.get((account.id, DP_BANK.value), 0),
             owed_pence=-sum(balances.get((account.id, code.value), 0) for code in OWED),
-            spent_since_start_pence=spent.get(account.id, 0),
+            spent_since_start_pence=spent.get(account.id, (0, 0))[0],
             missed_payments=missed,
             statements_to=statements.get(account.id),
             opened_on=account.opened_on,
@@ -355,5 +374,15 @@ async def check_accounts(
             returns_unsent=_returns_unsent(agreement, returned, today),
         )
         local = thresholds[account.authority_id]
-        checks.append(AccountCheck(account, facts, local, check_account(facts, local), agreement))
+        checks.append(
+            AccountCheck(
+                account,
+                facts,
+                local,
+                check_account(facts, local),
+                agreement,
+                periods.get(account.id),
+                spent.get(account.id, (0, 0))[1],
+            )
+        )
     return checks

@@ -24,7 +24,6 @@ from dp_platform.workflows.exceptions import council_queue
 from dp_platform.workflows.monitoring import AccountCheck, collector
 from dp_platform.workflows.overview import STATEMENTS_EXPECTED_WITHIN
 from ledgers.categories.service import open_review_counts
-from ledgers.service import spend_between
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,18 +132,12 @@ async def _portfolio(session: AsyncSession, actor: Actor, today: date) -> list[P
     for item in queue.items:
         if item.status == "open":
             open_counts[item.account.id] = open_counts.get(item.account.id, 0) + 1
-    windows = {}
-    for check in queue.checks:
-        for state in check.agreement.states if check.agreement else []:
-            if state.scheduled.covers_from <= today <= state.scheduled.covers_to:
-                windows[check.account.id] = (state.scheduled.covers_from, today)
-    spent = await spend_between(session, windows)
     return [
         _line(
             check,
             open_counts.get(check.account.id, 0),
             reviews.get(check.account.id, 0),
-            spent.get(check.account.id, 0),
+            check.spent_this_period_pence,
             today,
         )
         for check in queue.checks

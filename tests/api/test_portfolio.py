@@ -67,6 +67,27 @@ async def test_the_portfolio_measures_an_account_against_its_agreement(api, worl
     assert line["weeks_held"] == "4.0"
     assert line["next_review_on"] == (starts + relativedelta(months=12)).isoformat()
     assert line["open_exceptions"] == 0 and line["spent_period_pence"] == 0
+    for key, on, pence in (("before", starts + timedelta(days=27), 1_000), ("in", today, 2_500)):
+        spent = await api.post(
+            f"/api/accounts/{world.accounts['a1']}/ledger/entries",
+            headers=world.headers("ann"),
+            json={
+                "occurred_on": on.isoformat(),
+                "narration": "Swimming",
+                "postings": [
+                    {"account": "expenses:activities", "amount_pence": pence},
+                    {"account": "assets:bank:dp_account", "amount_pence": -pence},
+                ],
+                "idempotency_key": key,
+            },
+        )
+        assert spent.status_code == 201, spent.text
+    [line] = [
+        line
+        for line in (await api.get(_portfolio(world), headers=world.headers("finance_a"))).json()
+        if line["reference"] == "A1"
+    ]
+    assert line["spent_period_pence"] == 2_500  # the £10.00 was the period before
 
 
 @pytest.mark.parametrize("user", ["finance_b", "ann", "bureau_x"])
