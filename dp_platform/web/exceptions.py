@@ -12,7 +12,7 @@ from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agreements.monitoring.checks import CHECKS, Check
+from agreements.monitoring.catalogue import CHECKS, Check
 from agreements.monitoring.thresholds import LocalThreshold, Threshold, ThresholdError
 from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.errors import AccessDeniedError

@@ -17,7 +17,9 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agreements.monitoring.checks import Check, Finding, checks_not_run
+from agreements.monitoring.catalogue import Check
+from agreements.monitoring.checks import checks_not_run
+from agreements.monitoring.facts import Finding
 from agreements.monitoring.service import authority_thresholds, set_threshold
 from agreements.monitoring.tables import MonitoringThresholdRow
 from agreements.monitoring.thresholds import LocalThreshold, LocalThresholds

@@ -21,7 +21,16 @@ from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from agreements.monitoring.checks import (
+from agreements.monitoring.checks import check_account
+from agreements.monitoring.due_dates import (
+    Overdue,
+    first_day_not_due,
+    hmrc_due_on,
+    overdue_of,
+    pension_due_on,
+    wages_due_on,
+)
+from agreements.monitoring.facts import (
     AccountFacts,
     Assistant,
     Budget,
@@ -29,14 +38,7 @@ from agreements.monitoring.checks import (
     FlaggedSpend,
     HoursPaid,
     MoneyOut,
-    Overdue,
     UnderpaidSlip,
-    check_account,
-    first_day_not_due,
-    hmrc_due_on,
-    overdue_of,
-    pension_due_on,
-    wages_due_on,
 )
 from agreements.monitoring.schedule import next_review_due, return_periods
 from agreements.monitoring.service import thresholds_of

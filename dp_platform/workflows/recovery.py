@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agreements.monitoring.checks import Check
+from agreements.monitoring.catalogue import Check
 from agreements.payments import payment_states
 from agreements.recovery import (
     conversations_of,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from agreements.monitoring.checks import CHECKS
+from agreements.monitoring.catalogue import CHECKS
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = [

@@ -14,7 +14,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agreements.monitoring.checks import Check, hmrc_due_on
+from agreements.monitoring.catalogue import Check
+from agreements.monitoring.due_dates import hmrc_due_on
 from agreements.monitoring.service import set_threshold
 from agreements.monitoring.thresholds import LocalThreshold, Threshold
 from agreements.payments import agreements_in_force, record_received

@@ -8,21 +8,17 @@ from decimal import Decimal
 
 import pytest
 
-from agreements.monitoring.checks import (
+from agreements.monitoring.catalogue import Check
+from agreements.monitoring.checks import check_account, checks_not_run
+from agreements.monitoring.due_dates import hmrc_due_on, overdue_of, pension_due_on, wages_due_on
+from agreements.monitoring.facts import (
     AccountFacts,
     Assistant,
     Budget,
-    Check,
     FlaggedSpend,
     HoursPaid,
     MoneyOut,
     UnderpaidSlip,
-    check_account,
-    checks_not_run,
-    hmrc_due_on,
-    overdue_of,
-    pension_due_on,
-    wages_due_on,
 )
 from agreements.monitoring.thresholds import (
     LocalThreshold,
