@@ -44,6 +44,7 @@ from dp_platform.workflows.exceptions import (
     resolve_exception,
     set_council_threshold,
 )
+from dp_platform.workflows.portfolio import account_budget
 from ledgers.errors import DomainError
 from ledgers.money import Money
 
@@ -113,6 +114,7 @@ class ExceptionPages(Controller):
             account=access.account,
             open_items=[item for item in queue.items if item.status == "open"],
             closed_items=[item for item in queue.items if item.status != "open"],
+            budget=await account_budget(db_session, actor, account_id, today()),
             report_from=default_period(today())[0],
             today=today(),
         )

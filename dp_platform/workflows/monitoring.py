@@ -103,7 +103,7 @@ def _returns_unsent(
     )
 
 
-def _period_of(agreement: InForce, today: date) -> tuple[date, date]:
+def payment_period_of(agreement: InForce, today: date) -> tuple[date, date]:
     """The payment period today falls in (today alone when no scheduled payment covers it)."""
     for state in agreement.states:
         if state.scheduled.covers_from <= today <= state.scheduled.covers_to:
@@ -275,7 +275,7 @@ async def check_accounts(
     agreement_ids = [agreement.agreement.id for agreement in current.values()]
     reviewed_read = reads.start(last_reviews, agreement_ids)
     returned_read = reads.start(returns_received, agreement_ids)
-    periods = {key: _period_of(value, today) for key, value in current.items()}
+    periods = {key: payment_period_of(value, today) for key, value in current.items()}
     spent = await reads.start(
         spend_in_windows,
         {

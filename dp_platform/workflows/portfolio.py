@@ -18,12 +18,17 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dp_platform.tenancy.policy import Actor
+from agreements.monitoring.budget import BudgetUse, budget_use
+from agreements.payments import agreements_in_force
+from dp_platform.tenancy.access import authorize
+from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.tenancy.tables import DpAccountRow
 from dp_platform.workflows.exceptions import council_queue
-from dp_platform.workflows.monitoring import AccountCheck, collector
+from dp_platform.workflows.monitoring import AccountCheck, collector, payment_period_of
 from dp_platform.workflows.overview import STATEMENTS_EXPECTED_WITHIN
 from ledgers.categories.service import open_review_counts
+from ledgers.chart import spend_category_of
+from ledgers.service import spend_by_account
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,3 +147,38 @@ async def _portfolio(session: AsyncSession, actor: Actor, today: date) -> list[P
         )
         for check in queue.checks
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetView:
+    """An account's spending against its agreement's budget lines: this payment period, and since the
+    agreement started."""
+
+    period: tuple[date, date]
+    this_period: list[BudgetUse]
+    starts_on: date
+    since_start: list[BudgetUse]
+
+
+async def account_budget(session: AsyncSession, actor: Actor, account_id: uuid.UUID, today: date) -> BudgetView | None:
+    access = await authorize(session, actor, account_id, Action.VIEW)
+    in_force = (await agreements_in_force(session, [access.account.id], today)).get(access.account.id)
+    if not in_force:
+        return None
+    agreement = in_force[-1]
+    terms = agreement.terms
+    period = payment_period_of(agreement, today)
+
+    async def by_category(first: date) -> dict[str, int]:
+        spent: dict[str, int] = {}
+        for row in await spend_by_account(session, access.account.id, occurred_from=first, occurred_to=today):
+            category = spend_category_of(row.code.value) or "unclassified"
+            spent[category] = spent.get(category, 0) + row.balance_pence
+        return spent
+
+    return BudgetView(
+        period,
+        budget_use(terms, await by_category(period[0]), period[0], period[1]),
+        terms.starts_on,
+        budget_use(terms, await by_category(terms.starts_on), terms.starts_on, today),
+    )

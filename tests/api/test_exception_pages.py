@@ -209,3 +209,34 @@ async def test_reviews_and_returns_on_pages(api, pages, world):
     assert sent.status_code == 303
     assert "£1,200.00 in the bank, £4,000.00 spent; Statements" in (await pages.get(page)).text
     assert (await pages.get("/due")).status_code == 403
+
+
+async def test_the_accounts_checks_page_shows_spending_against_the_budget_lines(api, pages, world):
+    from tests.api.test_recovery_api import STARTS, _surplus_account
+
+    await _surplus_account(api, world)
+    for key, account, pence in (
+        ("wages", "expenses:pa_wages:gross", 40_000),
+        ("break", "expenses:short_breaks", 12_000),
+    ):
+        posted = await api.post(
+            f"/api/accounts/{world.accounts['a1']}/ledger/entries",
+            headers=world.headers("ann"),
+            json={
+                "occurred_on": STARTS.isoformat(),
+                "narration": key,
+                "postings": [
+                    {"account": account, "amount_pence": pence},
+                    {"account": "assets:bank:dp_account", "amount_pence": -pence},
+                ],
+                "idempotency_key": key,
+            },
+        )
+        assert posted.status_code == 201, posted.text
+    await pages.sign_in("finance_a")
+    page = (await pages.get(f"{pages.account()}/exceptions")).text
+    since = page.split("Since the agreement started on")[1]
+    # Morag's lines a year: PA hours 14,560.00 and on-costs 3,276.00; short breaks 1,500.00
+    assert "Personal assistants and their employer costs" in since and "£400.00" in since
+    assert "Short breaks" in since and "£120.00" in since
+    assert "Spending against the budget" in page and "This payment period" in page

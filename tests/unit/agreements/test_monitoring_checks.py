@@ -272,3 +272,29 @@ def test_the_version_in_force_on_the_day_decides() -> None:
     assert thresholds.on(Threshold.SURPLUS_WEEKS, date(2026, 3, 31)) is None
     assert thresholds.on(Threshold.SURPLUS_WEEKS, date(2026, 6, 14)) == first
     assert thresholds.on(Threshold.SURPLUS_WEEKS, TODAY) == second
+
+
+def test_spending_is_set_against_the_budget_lines_it_belongs_to() -> None:
+    from agreements.monitoring.budget import budget_use
+    from agreements.terms import parse_terms
+    from tests.unit.agreements.terms_example import morag
+
+    terms = parse_terms(
+        morag()
+    )  # a year: PA hours 14,560.00, on-costs 3,276.00, contingency 600.00, short breaks 1,500.00
+    uses = budget_use(
+        terms,
+        {"pa_wages": 150_000, "insurance": 5_000, "short_breaks": 20_000, "activities": 3_000},
+        date(2026, 4, 15),
+        date(2026, 5, 12),
+    )
+
+    def share(yearly: int) -> int:  # 28 days of a year's amount, to the penny half up
+        return int((Decimal(yearly) * 28 / 365).quantize(Decimal(1), rounding="ROUND_HALF_UP"))
+
+    assert [(use.label, use.budget_pence, use.spent_pence) for use in uses] == [
+        ("Personal assistants and their employer costs", share(1_456_000 + 327_600), 155_000),
+        ("Short breaks", share(150_000), 20_000),
+        ("Everything else (contingency and other lines)", share(60_000), 3_000),
+    ]
+    assert uses[1].left_pence == share(150_000) - 20_000
