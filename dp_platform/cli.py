@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from dp_platform.cli_agreements import add_agreement_commands
+from dp_platform.cli_agreements import account_argument, add_agreement_commands
 from dp_platform.cli_council import add_council_commands
 from dp_platform.db.connect import check_reachable, describe_server, resolve_database
 from dp_platform.db.migrate import schema_state, upgrade_to_head
@@ -302,11 +302,40 @@ def _day(raw: str) -> date:
         raise argparse.ArgumentTypeError(f"'{raw}' is not a date like 2026-04-30") from None
 
 
-def _account_id(raw: str) -> uuid.UUID:
+async def _account_by_reference(url: str, reference: str) -> uuid.UUID:
+    from sqlalchemy import func, select
+    from sqlalchemy.ext.asyncio import async_sessionmaker
+
+    from dp_platform.db.engine import create_engine
+    from dp_platform.tenancy.tables import DpAccountRow
+
+    engine = create_engine(url, pool_size=1)
     try:
-        return uuid.UUID(raw)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{raw}' is not an account id (a UUID)") from None
+        async with async_sessionmaker(engine)() as session:
+            found = list(
+                await session.scalars(
+                    select(DpAccountRow.id).where(func.upper(DpAccountRow.reference) == reference.upper())
+                )
+            )
+    finally:
+        await engine.dispose()
+    if not found:
+        raise ConfigurationError(f"no account has the reference {reference}; give its reference or its id")
+    if len(found) > 1:
+        raise ConfigurationError(
+            f"{len(found)} accounts have the reference {reference} (councils choose their own); give the account's id"
+        )
+    return found[0]
+
+
+def _resolve_account(settings: Settings, args: argparse.Namespace) -> Settings:
+    """``--account DP-0001``: the reference becomes the account's id before the command runs."""
+    reference = getattr(args, "account", None)
+    if not isinstance(reference, str):
+        return settings
+    settings, _ = _connect(settings, migrate=False)
+    args.account = asyncio.run(_account_by_reference(settings.database_url, reference))  # type: ignore[arg-type]
+    return settings
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -340,12 +369,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="recompute the hash chains and name the first broken link",
         description="Recompute every audit chain (or one account's) and name the first broken link.",
     )
-    verify.add_argument("--account", type=_account_id, help="verify only this DP account's chain")
+    verify.add_argument(
+        "--account",
+        type=account_argument,
+        help="verify only this DP account's chain (its reference, like DP-0001, or its id)",
+    )
     verify.set_defaults(handler=cmd_audit_verify)
     ledger = commands.add_parser("ledger", help="an account's ledger", description="an account's ledger")
     ledger_commands = ledger.add_subparsers(dest="ledger_command", required=True, metavar="COMMAND")
     balances = ledger_commands.add_parser("balances", help="every ledger account's balance, now or at a date")
-    balances.add_argument("--account", type=_account_id, required=True, help="the DP account")
+    balances.add_argument("--account", type=account_argument, required=True, help="the DP account: DP-0001 or its id")
     balances.add_argument("--on", type=_day, help="at the end of this date (YYYY-MM-DD)")
     balances.add_argument("--all", action="store_true", help="list accounts at zero too")
     balances.set_defaults(handler=cmd_ledger_balances)
@@ -369,7 +402,9 @@ def build_parser() -> argparse.ArgumentParser:
     bureau.set_defaults(handler=cmd_bureau_run)
     statement = add("import-statement", cmd_import_statement, "import a bank statement (CSV, OFX or PDF)")
     statement.add_argument("file", type=Path, help="the statement file")
-    statement.add_argument("--account", type=_account_id, required=True, help="the DP account it belongs to")
+    statement.add_argument(
+        "--account", type=account_argument, required=True, help="the DP account it belongs to: DP-0001 or its id"
+    )
     statement.add_argument("--format", choices=("csv", "ofx", "pdf"), help="found from the file when left out")
     statement.add_argument("--profile", help="CSV layout: lloyds, nationwide, barclays or monzo (found when left out)")
     add_agreement_commands(commands, _day)
@@ -380,7 +415,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.handler(get_settings(), args)
+        return args.handler(_resolve_account(get_settings(), args), args)
     except ConfigurationError as error:
         print(f"dp-platform: {error}", file=sys.stderr)
         return 2

@@ -255,6 +255,16 @@ def cmd_pdf(settings: Settings, args: argparse.Namespace) -> int:
     return _run(settings, args, work)
 
 
+def account_argument(raw: str) -> uuid.UUID | str:
+    """An account's id, or its reference (DP-0001), which ``dp-platform`` looks up before the command runs."""
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        if not raw.strip():
+            raise argparse.ArgumentTypeError("give the account's reference (like DP-0001) or its id") from None
+        return raw.strip()
+
+
 def _uuid(raw: str) -> uuid.UUID:
     try:
         return uuid.UUID(raw)
@@ -271,7 +281,12 @@ def add_agreement_commands(commands: Any, day: Callable[[str], Any]) -> None:
         command.set_defaults(handler=handler)
         if acting:
             command.add_argument("--as", dest="as_user", required=True, help="email of the user acting")
-            command.add_argument("--account", type=_uuid, required=True, help="the DP account id")
+            command.add_argument(
+                "--account",
+                type=account_argument,
+                required=True,
+                help="the DP account: its reference (DP-0001) or its id",
+            )
         return command
 
     add("templates", cmd_templates, "list the model agreement templates and their clauses", acting=False)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from dp_platform.cli_agreements import _run, _say, _uuid
+from dp_platform.cli_agreements import _run, _say, account_argument
 from dp_platform.settings import Settings
 
 
@@ -141,7 +141,9 @@ def add_council_commands(commands: Any, day: Callable[[str], Any]) -> None:
     exceptions.add_argument("--state", default="open", choices=("open", "cleared", "resolved", "all"))
     exceptions.add_argument("--check", help="only this check (its name, e.g. surplus)")
     resolve = add("resolve", cmd_resolve, "resolve an exception, saying what was found and done")
-    resolve.add_argument("--account", type=_uuid, required=True, help="the DP account id")
+    resolve.add_argument(
+        "--account", type=account_argument, required=True, help="the DP account: its reference (DP-0001) or its id"
+    )
     resolve.add_argument("--key", required=True, help="the exception's key, as the queue prints it")
     resolve.add_argument("--resolution", required=True, help="what was found and done, for the person to read")
     add("thresholds", cmd_thresholds, "the council's monitoring thresholds, every dated value")

@@ -50,14 +50,14 @@ from dp_platform.workflows.payroll import (
     set_pa_checks,
 )
 from payroll.duties import duty_warnings
-from payroll.errors import PayrollNotFoundError
+from payroll.errors import PayrollError, PayrollNotFoundError
 from payroll.hmrc_summary import hmrc_month
 from payroll.leave_balance import leave_balance
 from payroll.leavers import p45_details
 from payroll.payslip_pdf import render_payslip
 from payroll.periods import PayFrequency
 from payroll.service import PayRun as PayRunResult
-from payroll.service import fps_record, get_pay_run, timesheet_lines
+from payroll.service import account_pay_runs, fps_record, get_pay_run, timesheet_lines
 from payroll.sick_pay_service import absences_of
 from payroll.tables import ContractRateRow, PayrollEmployerRow, PersonalAssistantRow, SicknessAbsenceRow
 
@@ -362,6 +362,17 @@ class PayrollController(Controller):
                 paid_on=data.paid_on,
             )
         )
+
+    @get("/pay-runs", operation_id="ListPayRuns")
+    async def list_runs(
+        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, status: str | None = None
+    ) -> list[PayRun]:
+        """The account's pay runs, newest period first (a correction above what it corrects); ``status``
+        narrows to ``draft`` or ``finalised``."""
+        await authorize(db_session, actor, account_id, Action.VIEW)
+        if status not in (None, "draft", "finalised"):
+            raise PayrollError("status is draft or finalised.", field="status")
+        return [to_pay_run(run) for run in await account_pay_runs(db_session, account_id, status=status)]
 
     @get("/pay-runs/{run_id:uuid}", operation_id="GetPayRun")
     async def get_run(self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, run_id: uuid.UUID) -> PayRun:

@@ -115,6 +115,12 @@ async def test_the_next_period_is_cumulative(api, world):
     [slip] = second["payslips"]
     assert slip["taxable_to_date_pence"] == 204_000 + 202_500
     assert slip["tax_to_date_pence"] == 21_134 + slip["tax_pence"]
+    listed = (await api.get(f"{base(world)}/pay-runs", headers=world.headers("finance_a"))).json()
+    assert [(run["period_number"], run["status"]) for run in listed] == [(2, "draft"), (1, "finalised")]
+    drafts = (await api.get(f"{base(world)}/pay-runs?status=draft", headers=headers)).json()
+    assert [run["id"] for run in drafts] == [second["id"]]
+    assert (await api.get(f"{base(world)}/pay-runs?status=paid", headers=headers)).status_code == 400
+    assert (await api.get(f"{base(world)}/pay-runs", headers=world.headers("finance_b"))).status_code == 404
 
 
 async def test_pay_below_the_pa_minimum_blocks_finalising_until_a_reason_is_given(api, world):

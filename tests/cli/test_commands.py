@@ -199,14 +199,28 @@ async def test_ledger_balances_prints_what_a_person_reads(database_url, db, worl
                 "k",
             ),
         )
-    result = await asyncio.to_thread(
-        run_cli, "ledger", "balances", "--account", str(account), "--on", "2026-04-30", DP_DATABASE_URL=database_url
+    by_reference = await asyncio.to_thread(
+        run_cli, "ledger", "balances", "--account", "a1", "--on", "2026-04-30", DP_DATABASE_URL=database_url
     )
-    assert result.returncode == 0, result.stderr
-    assert "Balances at the end of 2026-04-30" in result.stdout
-    assert "assets:bank:dp_account" in result.stdout and "£1,840.00" in result.stdout
+    assert by_reference.returncode == 0, by_reference.stderr
+    assert "Balances at the end of 2026-04-30" in by_reference.stdout
+    assert "assets:bank:dp_account" in by_reference.stdout and "£1,840.00" in by_reference.stdout
     bad = await asyncio.to_thread(run_cli, "ledger", "balances", "--account", "nope", DP_DATABASE_URL=database_url)
-    assert bad.returncode == 2 and "'nope' is not an account id" in bad.stderr
+    assert bad.returncode == 2 and "no account has the reference nope" in bad.stderr
+    async with async_sessionmaker(db)() as session, session.begin():
+        from dp_platform.tenancy.tables import DpAccountRow
+
+        session.add(
+            DpAccountRow(
+                authority_id=world.authorities["B"], reference="A1", holder_name="Another", opened_on=date(2026, 1, 1)
+            )
+        )
+    twice = await asyncio.to_thread(run_cli, "ledger", "balances", "--account", "A1", DP_DATABASE_URL=database_url)
+    assert twice.returncode == 2 and "2 accounts have the reference A1" in twice.stderr
+    by_id = await asyncio.to_thread(
+        run_cli, "ledger", "balances", "--account", str(account), DP_DATABASE_URL=database_url
+    )
+    assert by_id.returncode == 0 and "£1,840.00" in by_id.stdout
 
 
 async def _pa_with_hours(db, account_id, name, rate):
