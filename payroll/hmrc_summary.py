@@ -33,32 +33,43 @@ class HmrcMonth:
     due_pence: int
     due_by: date
     rates_used: tuple[str, ...]
+    allowance_left_pence: int = 0
+    """The Employment Allowance left for the year when the month began (0 when not claimed)."""
 
 
-async def _totals(session: AsyncSession, account_id: uuid.UUID, start: date, end: date) -> tuple[int, int, int]:
-    row = (
-        await session.execute(
-            select(
-                func.coalesce(func.sum(PayslipRow.tax_pence), 0),
-                func.coalesce(func.sum(PayslipRow.employee_ni_pence), 0),
-                func.coalesce(func.sum(PayslipRow.employer_ni_pence), 0),
-            )
-            .join(PayRunRow, PayRunRow.id == PayslipRow.pay_run_id)
-            .where(
-                PayRunRow.employer_account_id == account_id,
-                PayRunRow.status == "finalised",
-                PayRunRow.paid_on >= start,
-                PayRunRow.paid_on <= end,
-            )
+async def _totals(
+    session: AsyncSession, account_id: uuid.UUID, start: date, end: date, *, without: uuid.UUID | None = None
+) -> tuple[int, int, int]:
+    query = (
+        select(
+            func.coalesce(func.sum(PayslipRow.tax_pence), 0),
+            func.coalesce(func.sum(PayslipRow.employee_ni_pence), 0),
+            func.coalesce(func.sum(PayslipRow.employer_ni_pence), 0),
         )
-    ).one()
+        .join(PayRunRow, PayRunRow.id == PayslipRow.pay_run_id)
+        .where(
+            PayRunRow.employer_account_id == account_id,
+            PayRunRow.status == "finalised",
+            PayRunRow.paid_on >= start,
+            PayRunRow.paid_on <= end,
+        )
+    )
+    if without is not None:
+        query = query.where(PayRunRow.id != without)
+    row = (await session.execute(query)).one()
     return int(row[0]), int(row[1]), int(row[2])
 
 
 async def hmrc_month(
-    session: AsyncSession, account_id: uuid.UUID, any_day: date, *, claim_employment_allowance: bool | None = None
+    session: AsyncSession,
+    account_id: uuid.UUID,
+    any_day: date,
+    *,
+    claim_employment_allowance: bool | None = None,
+    without: uuid.UUID | None = None,
 ) -> HmrcMonth:
-    """``claim_employment_allowance`` defaults to what the employer record says (claiming, if there is none)."""
+    """``claim_employment_allowance`` defaults to what the employer record says (claiming, if there is none);
+    ``without`` leaves one pay run out, to tell what that run adds."""
     if claim_employment_allowance is None:
         employer = await session.get(PayrollEmployerRow, account_id)
         claim_employment_allowance = employer.claims_employment_allowance if employer else True
@@ -75,12 +86,12 @@ async def hmrc_month(
         for month in range(1, tax_month):
             month_start = year_start + relativedelta(months=month - 1)
             _, _, employer = await _totals(
-                session, account_id, month_start, month_start + relativedelta(months=1, days=-1)
+                session, account_id, month_start, month_start + relativedelta(months=1, days=-1), without=without
             )
             take = min(remaining, employer)
             used_before += take
             remaining -= take
-    paye, employee_ni, employer_ni = await _totals(session, account_id, starts_on, ends_on)
+    paye, employee_ni, employer_ni = await _totals(session, account_id, starts_on, ends_on, without=without)
     offset = min(int(allowance["annual_pence"]) - used_before, employer_ni) if claim_employment_allowance else 0
     return HmrcMonth(
         tax_month=tax_month,
@@ -93,4 +104,15 @@ async def hmrc_month(
         due_pence=paye + employee_ni + employer_ni - offset,
         due_by=ends_on.replace(day=22),
         rates_used=(allowance.reference,),
+        allowance_left_pence=int(allowance["annual_pence"]) - used_before if claim_employment_allowance else 0,
     )
+
+
+async def allowance_for_run(
+    session: AsyncSession, account_id: uuid.UUID, run_id: uuid.UUID, paid_on: date, employer_ni_pence: int
+) -> int:
+    """The Employment Allowance a pay run uses: its month's allowance with the run, less the month's
+    allowance without it. Booked with the run, so the ledger owes HMRC what the month's summary says."""
+    without = await hmrc_month(session, account_id, paid_on, without=run_id)
+    with_run = min(without.allowance_left_pence, without.employer_ni_pence + employer_ni_pence)
+    return max(with_run - without.employment_allowance_pence, 0)

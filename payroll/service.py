@@ -20,9 +20,10 @@ from ledgers import LedgerError
 from ledgers.accounts import AccountCode
 from ledgers.entries import JournalEntryDraft, Posting
 from ledgers.money import Money
-from ledgers.service import PostedEntry, post_entry
+from ledgers.service import PostedEntry, get_entry, post_entry
 from payroll.errors import AlreadyPaidError, PayRunError, PayRunHasFindingsError, PayRunNotFoundError
 from payroll.fair_work import WorkedTime, Worker
+from payroll.hmrc_summary import allowance_for_run
 from payroll.holiday import HolidayScheme
 from payroll.payslip import Payslip, PayslipRequest, calculate_payslip
 from payroll.pension import Arrangement
@@ -254,16 +255,22 @@ async def account_pay_runs(
     return [PayRun(run, tuple(slips[run.id])) for run in runs]
 
 
-def ledger_draft(pay_run: PayRun) -> JournalEntryDraft:
-    """Wages and employer costs as expenses; net pay, HMRC and pension as what is owed."""
+def ledger_draft(pay_run: PayRun, allowance_pence: int = 0) -> JournalEntryDraft:
+    """Wages and employer costs as expenses; net pay, HMRC and pension as what is owed. The Employment
+    Allowance the run uses comes off both the employer NI it costs and what is owed to HMRC."""
     amounts = [
         (GROSS_WAGES, pay_run.total("gross_pence")),
-        (EMPLOYER_NI, pay_run.total("employer_ni_pence")),
+        (EMPLOYER_NI, pay_run.total("employer_ni_pence") - allowance_pence),
         (EMPLOYER_PENSION, pay_run.total("employer_pension_pence")),
         (NET_WAGES_DUE, -pay_run.total("net_pence")),
         (
             HMRC_DUE,
-            -(pay_run.total("tax_pence") + pay_run.total("employee_ni_pence") + pay_run.total("employer_ni_pence")),
+            -(
+                pay_run.total("tax_pence")
+                + pay_run.total("employee_ni_pence")
+                + pay_run.total("employer_ni_pence")
+                - allowance_pence
+            ),
         ),
         (PENSION_DUE, -(pay_run.total("employee_pension_pence") + pay_run.total("employer_pension_pence"))),
     ]
@@ -297,9 +304,12 @@ async def finalise_pay_run(
     else:
         pay_run = await get_pay_run(session, employer_account_id, run_id, lock=True)
     run = pay_run.run
-    draft = ledger_draft(pay_run)
-    if run.status == "finalised":
-        return pay_run, await post_entry(session, draft), True
+    if run.status == "finalised" and run.ledger_entry_id is not None:
+        return pay_run, await get_entry(session, employer_account_id, run.ledger_entry_id), True
+    allowance = await allowance_for_run(
+        session, employer_account_id, run.id, run.paid_on, pay_run.total("employer_ni_pence")
+    )
+    draft = ledger_draft(pay_run, allowance)
     if pay_run.findings and not (override_reason or "").strip():
         sentences = "; ".join(str(finding["sentence"]) for finding in pay_run.findings)
         raise PayRunHasFindingsError(

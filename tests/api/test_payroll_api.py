@@ -76,10 +76,10 @@ async def test_draft_and_finalise_a_pay_run_into_the_ledger(api, world):
         for a in (await api.get(f"{base(world)}/ledger", headers=headers)).json()["accounts"]
     }
     assert ledger["expenses:pa_wages:gross"] == 204_000
-    assert ledger["expenses:pa_wages:employer_ni"] == 24_825
+    assert ledger["expenses:pa_wages:employer_ni"] == 0  # the £248.25 is within the Employment Allowance
     assert ledger["expenses:pa_wages:employer_pension"] == 4_680
     assert ledger["liabilities:wages:net_due"] == 168_042
-    assert ledger["liabilities:hmrc:paye_ni"] == 21_134 + 8_584 + 24_825
+    assert ledger["liabilities:hmrc:paye_ni"] == 21_134 + 8_584
     assert ledger["liabilities:pension:due"] == 6_240 + 4_680
     entries = (await api.get(f"{base(world)}/ledger/entries", headers=headers)).json()
     assert [e["idempotency_key"] for e in entries] == [f"payrun:{run['id']}:v1"]
@@ -170,7 +170,7 @@ async def test_paying_wages_hmrc_and_pension_reconciles_with_nothing_unmatched(a
 
     payments = [
         (date(2026, 5, 1), "A MACKAY WAGES", -168_042),
-        (date(2026, 5, 19), "HMRC CUMBERNAULD", -54_543),
+        (date(2026, 5, 19), "HMRC CUMBERNAULD", -29_718),  # the month's PAYE and NI less the Employment Allowance
         (date(2026, 5, 20), "NEST PENSIONS", -10_920),
     ]
     statement = files.lloyds_csv(payments, opening=500_000)
@@ -285,7 +285,7 @@ async def test_the_hmrc_month_nets_off_the_employment_allowance(api, world):
     headers = world.headers("ann")
     await add_ailsa(api, world)
     run = (await api.post(f"{base(world)}/pay-runs", headers=headers, json=PERIOD_1)).json()
-    await api.post(f"{base(world)}/pay-runs/{run['id']}/finalise", headers=headers, json={})
+    finalised = (await api.post(f"{base(world)}/pay-runs/{run['id']}/finalise", headers=headers, json={})).json()
     month = (await api.get(f"{base(world)}/hmrc-summary", headers=headers, params={"on": "2026-04-20"})).json()
     assert (month["tax_month"], month["starts_on"], month["ends_on"], month["due_by"]) == (
         1,
@@ -298,6 +298,11 @@ async def test_the_hmrc_month_nets_off_the_employment_allowance(api, world):
     assert month["due_pence"] == 21_134 + 8_584
     later = (await api.get(f"{base(world)}/hmrc-summary", headers=headers, params={"on": "2026-06-01"})).json()
     assert later["due_pence"] == 0 and later["tax_month"] == 2
+    ledger = {a["code"]: a for a in (await api.get(f"{base(world)}/ledger", headers=headers)).json()["accounts"]}
+    assert -ledger["liabilities:hmrc:paye_ni"]["balance_pence"] == month["due_pence"]  # the allowance is booked
+    assert ledger["expenses:pa_wages:employer_ni"]["balance_pence"] == 24_825 - month["employment_allowance_pence"]
+    again = await api.post(f"{base(world)}/pay-runs/{run['id']}/finalise", headers=headers, json={})
+    assert again.status_code == 200 and again.json()["ledger_entry_id"] == finalised["ledger_entry_id"]
 
 
 async def test_the_fps_record_of_a_finalised_run(api, world):
@@ -483,6 +488,8 @@ async def test_employer_references_reach_the_fps_and_the_allowance_claim_reaches
     assert "employer PAYE reference" not in fps["not_held_by_the_platform"]
     month = (await api.get(f"{base(world)}/hmrc-summary", headers=headers, params={"on": "2026-04-20"})).json()
     assert month["employment_allowance_pence"] == 0 and month["due_pence"] == 21_134 + 8_584 + 24_825
+    ledger = {a["code"]: a for a in (await api.get(f"{base(world)}/ledger", headers=headers)).json()["accounts"]}
+    assert -ledger["liabilities:hmrc:paye_ni"]["balance_pence"] == month["due_pence"]  # nothing claimed, nothing off
 
 
 async def test_a_leaver_gets_p45_figures_and_no_more_hours(api, world):
