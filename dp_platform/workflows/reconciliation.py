@@ -13,10 +13,12 @@ from dp_platform.workflows.spending import check_line
 from ledgers.accounts import AccountCode
 from ledgers.categories.tables import LineCategoryRow
 from ledgers.chart import spend_category_of
+from ledgers.money import Money
 from ledgers.reconcile import Match
-from ledgers.reconcile_service import Period, auto_reconcile, match_manually, post_bank_line, unmatch
+from ledgers.reconcile_service import MatchError, Period, auto_reconcile, match_manually, post_bank_line, unmatch
 from ledgers.service import PostedEntry
-from ledgers.tables import MatchRow
+from ledgers.tables import MatchRow, StatementLineRow
+from payroll.bank_payments import match_payment, payroll_dues
 
 
 async def auto_reconcile_account(
@@ -75,6 +77,23 @@ async def unmatch_line(session: AsyncSession, actor: Actor, account_id: uuid.UUI
     return row
 
 
+async def _not_a_payroll_payment(session: AsyncSession, account_id: uuid.UUID, line_id: uuid.UUID) -> None:
+    """Wages, tax and pension were counted as spending when their pay run was finalised; the payment
+    out of the bank clears what is owed, so posting it as spending again would count it twice."""
+    line = await session.get(StatementLineRow, line_id)
+    if line is None or line.book_id != account_id or line.amount_pence >= 0:
+        return
+    dues = await payroll_dues(session, account_id, line.value_on)
+    index = match_payment(line.value_on, -line.amount_pence, dues, set())
+    if index is not None:
+        due = dues[index]
+        raise MatchError(
+            f"This {Money(-line.amount_pence)} is the {due.says}: post it against {due.code.value}, which it "
+            "clears. The pay run counted it as spending already.",
+            field="account",
+        )
+
+
 async def post_line(
     session: AsyncSession,
     actor: Actor,
@@ -85,6 +104,8 @@ async def post_line(
     narration: str | None,
 ) -> PostedEntry:
     access = await authorize(session, actor, account_id, Action.RECORD_ENTRIES)
+    if account.startswith("expenses:"):
+        await _not_a_payroll_payment(session, account_id, line_id)
     posted = await post_bank_line(session, account_id, line_id, account=AccountCode(account), narration=narration)
     await record_account_event(
         session,

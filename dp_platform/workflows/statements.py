@@ -11,6 +11,7 @@ from dp_platform.audit.writer import note_unchanged, record_event
 from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.workflows.agreements import receive_from_statement
+from dp_platform.workflows.payroll_payments import pay_payroll_from_statement
 from dp_platform.workflows.spending import check_imported_statement
 from ledgers.statements.service import ImportResult, import_statement
 
@@ -54,5 +55,6 @@ async def import_account_statement(
         },
     )
     await receive_from_statement(session, actor, account_id, result.statement_id, mandate_id)
+    await pay_payroll_from_statement(session, actor, account_id, result.statement_id, mandate_id)
     await check_imported_statement(session, actor, account_id, result.statement_id, mandate_id)
     return result

@@ -22,7 +22,7 @@ from ledgers.columns import created_at_field, id_field, text_field
 class LineCategoryRow(SQLModel, table=True):
     __tablename__ = "ledger_spend_line_categories"
     __table_args__ = (
-        CheckConstraint("source IN ('payee_history', 'mcc', 'keywords', 'person')", name="source"),
+        CheckConstraint("source IN ('payee_history', 'mcc', 'keywords', 'person', 'payroll')", name="source"),
         CheckConstraint(
             "relationship IN ('none', 'family_member', 'guardian', 'continuing_attorney', 'welfare_attorney')",
             name="relationship",

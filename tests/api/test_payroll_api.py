@@ -177,19 +177,16 @@ async def test_paying_wages_hmrc_and_pension_reconciles_with_nothing_unmatched(a
     assert (
         await api.post(f"{base(world)}/statements", headers=headers, files={"file": ("may.csv", statement)})
     ).status_code == 201
-    lines = {
-        line["description"]: line["id"]
-        for line in (await api.get(f"{base(world)}/statements/lines", headers=headers)).json()
-    }
-    for description, account in (
-        ("A MACKAY WAGES", "liabilities:wages:net_due"),
-        ("HMRC CUMBERNAULD", "liabilities:hmrc:paye_ni"),
-        ("NEST PENSIONS", "liabilities:pension:due"),
-    ):
-        posted = await api.post(
-            f"{base(world)}/statements/lines/{lines[description]}/post", headers=headers, json={"account": account}
-        )
-        assert posted.status_code == 201, posted.text
+    # the import itself pays what payroll owes: each line posted against its liability and matched
+    lines = (await api.get(f"{base(world)}/spend-lines", headers=headers)).json()
+    assert {(line["category"], line["review_status"]) for line in lines} == {("pa_wages", None)}
+    trail = (await api.get(f"/api/audit-events?account_id={world.accounts['a1']}", headers=headers)).json()["items"]
+    cleared = sorted(event["details"]["clears"] for event in trail if event["action"] == "ledger.line_posted")
+    assert cleared == [
+        "PAYE and National Insurance for the tax month 6 April 2026 to 5 May 2026",
+        "net pay of Ailsa Mackay for the pay run paid on 1 May 2026",
+        "pension contributions for the pay run paid on 1 May 2026",
+    ]
     report = (
         await api.get(
             f"{base(world)}/reconciliation",
@@ -556,3 +553,29 @@ async def test_the_new_pa_records_are_denied_outside_the_account(api, world):
     assert (await api.get(employer, headers=world.headers("finance_b"))).status_code == 404
     refs = {"paye_reference": "123/AB45678", "accounts_office_reference": "123PA00012345"}
     assert (await api.put(employer, headers=world.headers("finance_a"), json=refs)).status_code == 403
+
+
+async def test_a_wages_payment_posted_as_spending_is_refused_naming_what_it_clears(api, world):
+    from datetime import date
+
+    headers = world.headers("ann")
+    await add_ailsa(api, world)
+    statement = files.lloyds_csv([(date(2026, 5, 1), "A MACKAY WAGES", -168_042)], opening=500_000)
+    assert (
+        await api.post(f"{base(world)}/statements", headers=headers, files={"file": ("may.csv", statement)})
+    ).status_code == 201
+    [line] = (await api.get(f"{base(world)}/statements/lines", headers=headers)).json()
+    run = (await api.post(f"{base(world)}/pay-runs", headers=headers, json=PERIOD_1)).json()
+    await api.post(f"{base(world)}/pay-runs/{run['id']}/finalise", headers=headers, json={})
+    url = f"{base(world)}/statements/lines/{line['id']}/post"
+    twice = await api.post(url, headers=headers, json={"account": "expenses:pa_wages:gross"})
+    assert twice.status_code == 400 and twice.json()["field"] == "account"
+    assert "net pay of Ailsa Mackay for the pay run paid on 1 May 2026" in twice.json()["detail"]
+    assert "liabilities:wages:net_due" in twice.json()["detail"]
+    cleared = await api.post(url, headers=headers, json={"account": "liabilities:wages:net_due"})
+    assert cleared.status_code == 201, cleared.text
+    ledger = {
+        a["code"]: a["balance_pence"]
+        for a in (await api.get(f"{base(world)}/ledger", headers=headers)).json()["accounts"]
+    }
+    assert ledger["liabilities:wages:net_due"] == 0 and ledger["expenses:pa_wages:gross"] == 204_000

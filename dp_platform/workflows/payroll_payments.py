@@ -1,0 +1,83 @@
+"""A new statement's payroll payments clear what payroll owes, by themselves: each money-out line that is
+exactly a PA's net pay, a month's PAYE and NI, or a run's pension, within the days it would be paid, is
+posted against that liability and matched, with a sentence saying what it paid. It is never offered
+as spending (so wages are counted once), and the person has nothing to do for it.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dp_platform.audit.writer import record_event
+from dp_platform.tenancy.policy import Actor
+from ledgers.categories.assistant import payee_key
+from ledgers.categories.tables import LineCategoryRow
+from ledgers.reconcile_service import post_bank_line
+from ledgers.tables import MatchRow, StatementLineRow
+from payroll.bank_payments import match_payment, payroll_dues
+
+PA_WAGES = "pa_wages"
+"""The spend category payroll payments belong to (the national taxonomy's code)."""
+
+
+async def pay_payroll_from_statement(
+    session: AsyncSession,
+    actor: Actor | None,
+    account_id: uuid.UUID,
+    statement_id: uuid.UUID,
+    mandate_id: uuid.UUID | None,
+) -> int:
+    """Returns how many lines it posted."""
+    matched = select(MatchRow.id).where(MatchRow.statement_line_id == StatementLineRow.id).exists()
+    lines = list(
+        await session.scalars(
+            select(StatementLineRow)
+            .where(StatementLineRow.statement_id == statement_id, StatementLineRow.amount_pence < 0, ~matched)
+            .order_by(StatementLineRow.value_on, StatementLineRow.source_line)
+        )
+    )
+    if not lines:
+        return 0
+    dues = await payroll_dues(session, account_id, max(line.value_on for line in lines))
+    used: set[int] = set()
+    posted_count = 0
+    for line in lines:
+        index = match_payment(line.value_on, -line.amount_pence, dues, used)
+        if index is None:
+            continue
+        used.add(index)
+        due = dues[index]
+        narration = f"{line.description}: {due.says}"
+        posted = await post_bank_line(session, account_id, line.id, account=due.code, narration=narration[:500])
+        session.add(
+            LineCategoryRow(
+                line_id=line.id,
+                book_id=account_id,
+                payee_key=payee_key(line.description),
+                category=PA_WAGES,
+                source="payroll",
+                reason=f"Pays the {due.says}."[:300],
+                confirmed=True,
+            )
+        )
+        await record_event(
+            session,
+            actor=actor,
+            action="ledger.line_posted",
+            subject_type="statement_line",
+            subject_id=line.id,
+            account_id=account_id,
+            mandate_id=mandate_id,
+            details={
+                "entry_id": str(posted.entry.id),
+                "account": due.code.value,
+                "amount_pence": line.amount_pence,
+                "clears": due.says,
+            },
+        )
+        posted_count += 1
+    await session.flush()
+    return posted_count
