@@ -60,6 +60,30 @@ async def _totals(
     return int(row[0]), int(row[1]), int(row[2])
 
 
+async def _employer_ni_by_month(
+    session: AsyncSession, account_id: uuid.UUID, year_start: date, before: date, without: uuid.UUID | None
+) -> dict[int, int]:
+    """Employer NI of the finalised runs paid in each earlier tax month of the year: one query."""
+    query = (
+        select(PayRunRow.paid_on, func.sum(PayslipRow.employer_ni_pence))
+        .join(PayslipRow, PayslipRow.pay_run_id == PayRunRow.id)
+        .where(
+            PayRunRow.employer_account_id == account_id,
+            PayRunRow.status == "finalised",
+            PayRunRow.paid_on >= year_start,
+            PayRunRow.paid_on < before,
+        )
+        .group_by(PayRunRow.paid_on)
+    )
+    if without is not None:
+        query = query.where(PayRunRow.id != without)
+    by_month: dict[int, int] = {}
+    for paid_on, pence in await session.execute(query):
+        month = relativedelta(paid_on, year_start).months + 1
+        by_month[month] = by_month.get(month, 0) + int(pence or 0)
+    return by_month
+
+
 async def hmrc_month(
     session: AsyncSession,
     account_id: uuid.UUID,
@@ -81,14 +105,11 @@ async def hmrc_month(
     ends_on = starts_on + relativedelta(months=1, days=-1)
     allowance = series("hmrc.ni.employment_allowance").at(payment_date=starts_on)
     used_before = 0
-    if claim_employment_allowance:
+    if claim_employment_allowance and tax_month > 1:
         remaining = int(allowance["annual_pence"])
+        by_month = await _employer_ni_by_month(session, account_id, year_start, starts_on, without)
         for month in range(1, tax_month):
-            month_start = year_start + relativedelta(months=month - 1)
-            _, _, employer = await _totals(
-                session, account_id, month_start, month_start + relativedelta(months=1, days=-1), without=without
-            )
-            take = min(remaining, employer)
+            take = min(remaining, by_month.get(month, 0))
             used_before += take
             remaining -= take
     paye, employee_ni, employer_ni = await _totals(session, account_id, starts_on, ends_on, without=without)
