@@ -35,6 +35,7 @@ class Threshold(StrEnum):
     DUPLICATE_WITHIN_DAYS = "duplicate_within_days"
     HOURS_ABOVE_AGREED_PERCENT = "hours_above_agreed_percent"
     OVERSPEND_PERCENT = "overspend_percent"
+    STANDING_APPROVAL_LIMIT_PENCE = "standing_approval_limit_pence"
 
     @property
     def meaning(self) -> str:
@@ -57,6 +58,9 @@ _MEANINGS: dict[Threshold, tuple[str, str, int]] = {
     Threshold.DUPLICATE_WITHIN_DAYS: ("The same amount paid to the same payee twice within this many days", "days", 0),
     Threshold.HOURS_ABOVE_AGREED_PERCENT: ("Hours paid more than this percentage above the hours agreed", "percent", 0),
     Threshold.OVERSPEND_PERCENT: ("Spending more than this percentage above the budget to date", "percent", 0),
+    Threshold.STANDING_APPROVAL_LIMIT_PENCE: (
+        "An approved spend not in the plan stands for later ones to its payee up to this amount each", "pence", 0,
+    ),
 }  # fmt: skip
 
 

@@ -264,22 +264,22 @@ class ExceptionPages(Controller):
 
 
 def _value_of(name: Threshold | None, text: str, errors: list[FormError]) -> int | None:
-    """Pounds for a money threshold (£250 or 250.00), a whole number otherwise."""
+    """Pounds for an amount of money (£250 or 250.00), a whole number otherwise."""
     if not text:
         errors.append(FormError("value", "Enter the value."))
         return None
     try:
-        if name is Threshold.CASH_LIMIT_PENCE:
+        if name is not None and name.unit == "pence":
             return Money.parse(text.removeprefix("£")).pence
         return int(text)
     except (ValueError, DomainError):
-        unit = "an amount in pounds, like 250.00" if name is Threshold.CASH_LIMIT_PENCE else "a whole number"
+        unit = "an amount in pounds, like 250.00" if name is not None and name.unit == "pence" else "a whole number"
         errors.append(FormError("value", f"The value is {unit}."))
         return None
 
 
 def _shown(threshold: LocalThreshold) -> str:
-    if threshold.name is Threshold.CASH_LIMIT_PENCE:
+    if threshold.name.unit == "pence":
         return str(Money(threshold.value))
     if threshold.name.unit == "percent":
         return f"{threshold.value}%"

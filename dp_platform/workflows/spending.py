@@ -12,6 +12,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agreements.monitoring.service import authority_thresholds
+from agreements.monitoring.thresholds import LocalThresholds, Threshold
 from agreements.service import account_agreements, load_agreement
 from dp_platform.audit.writer import authority_chain, note_unchanged, record_event, record_events
 from dp_platform.tenancy.access import AccountAccess, authorize
@@ -57,22 +59,31 @@ class SpendContext:
     account: DpAccountRow
     rules: list[Rule]
     permissions: list[Permission]
+    thresholds: LocalThresholds = field(default_factory=LocalThresholds)
     standing: dict[tuple[str, str], set[str]] = field(default_factory=dict)
 
     @classmethod
     async def load(cls, session: AsyncSession, account: DpAccountRow) -> SpendContext:
         rules = await local_rules(session, account.authority_id, national())
-        return cls(account, rules, await agreement_permissions(session, account.id))
+        return cls(
+            account,
+            rules,
+            await agreement_permissions(session, account.id),
+            await authority_thresholds(session, account.authority_id),
+        )
 
     async def decide(self, session: AsyncSession, spend: Spend) -> SpendDecision:
         approved: set[str] = set()
+        all_rules = [*national().rules, *self.rules]
         if spend.category:
             key = (payee_key(spend.payee), spend.category)
             if key not in self.standing:
-                self.standing[key] = await standing_approvals(
-                    session, self.account.id, key[0], key[1], [*national().rules, *self.rules]
-                )
+                self.standing[key] = await standing_approvals(session, self.account.id, key[0], key[1], all_rules)
             approved = self.standing[key]
+            limit = self.thresholds.on(Threshold.STANDING_APPROVAL_LIMIT_PENCE, spend.on)
+            if limit is None or spend.amount_pence > limit.value:  # small spends only, once the council says how small
+                limited = {rule.id for rule in all_rules if rule.standing_limited}
+                approved = approved - limited
         return decide(spend, national(), local_rules=self.rules, permissions=self.permissions, approved_rules=approved)
 
 

@@ -25,7 +25,8 @@ from ledgers.errors import DomainError
 DATA = Path(__file__).resolve().parent / "data" / "national.toml"
 RELATIONSHIPS = ("none", "family_member", "guardian", "continuing_attorney", "welfare_attorney")
 _RULE_KEYS = {
-    "id", "statutory", "categories", "relationships", "unlinked", "over_pence", "replaces", "standing", "versions",
+    "id", "statutory", "categories", "relationships", "unlinked", "over_pence", "replaces", "standing",
+    "standing_limited", "versions",
 }  # fmt: skip
 _VERSION_KEYS = {"effective_from", "effective_to", "decision", "sentence", "sources", "conditions"}
 
@@ -92,6 +93,9 @@ class Rule:
     standing: bool = False
     """An approval under this rule holds for later spends to the same payee in the same category
     (a family member approved as a PA is approved, not each wage)."""
+    standing_limited: bool = False
+    """The standing approval holds only for later spends up to the limit the authority sets (small
+    taxi fares, say), never above it, and not at all until the authority sets one."""
     layer: str = "national"
 
     def version_on(self, day: date) -> RuleVersion | None:
@@ -157,6 +161,7 @@ def parse_rule(raw: dict[str, Any], *, layer: str, known_categories: set[str]) -
         over_pence=raw.get("over_pence"),
         replaces=raw.get("replaces"),
         standing=bool(raw.get("standing", False)),
+        standing_limited=bool(raw.get("standing_limited", False)),
         layer=layer,
     )
 

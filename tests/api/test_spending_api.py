@@ -188,3 +188,38 @@ async def test_a_local_rule_version_changes_decisions_only_from_its_date(api, wo
         json={"definition": {**rule, "categories": ["pa_wages"], "replaces": "NAT-REG7-FAMILY"}},
     )
     assert statutory.status_code == 400 and "comes from the law" in statutory.json()["detail"]
+
+
+async def test_small_taxi_fares_under_a_standing_approval_open_one_review_not_eight(api, world):
+    """A taxi is transport, allowed for an agreed outcome; this account's agreement links none, so the
+    first fare needs the council's approval. Approved, it stands for later fares to the same firm up to
+    the council's limit (£30.00 each): eight more open nothing; a £45.00 fare asks again."""
+    limit = await api.post(
+        f"/api/authorities/{world.authorities['A']}/thresholds",
+        headers=world.headers("finance_a"),
+        json={
+            "name": "standing_approval_limit_pence",
+            "value": 3_000,
+            "effective_from": "2026-01-01",
+            "source_title": "Glenmore Council Direct Payments policy, section 5",
+        },
+    )
+    assert limit.status_code == 201, limit.text
+    await upload(api, world, "ann", files.nationwide_csv([(date(2026, 5, 2), "CITY CABS PERTH", -1_480)]), "first.csv")
+    [first] = (await api.get(f"{base(world)}/spend-reviews", headers=world.headers("ann"))).json()
+    assert (first["kind"], first["category"], first["rule_ids"]) == ("approval", "transport", ["NAT-OUTCOME-LINK"])
+    approved = await api.post(
+        f"{base(world)}/spend-reviews/{first['id']}/decide",
+        headers=world.headers("worker_a"),
+        json={"outcome": "approved", "reason": "Taxis to the day centre, agreed at the review."},
+    )
+    assert approved.status_code == 200, approved.text
+    fares = [(date(2026, 5, 4 + day), "CITY CABS PERTH", -1_480) for day in range(8)]
+    imported = await upload(api, world, "ann", files.nationwide_csv(fares), "fares.csv")
+    assert imported.status_code == 201, imported.text
+    reviews = (await api.get(f"{base(world)}/spend-reviews", headers=world.headers("ann"))).json()
+    assert [review["id"] for review in reviews] == [first["id"]]
+    dearer = [(date(2026, 5, 20), "CITY CABS PERTH", -4_500)]
+    await upload(api, world, "ann", files.nationwide_csv(dearer), "dearer.csv")
+    reviews = (await api.get(f"{base(world)}/spend-reviews?status=open", headers=world.headers("ann"))).json()
+    assert [(review["amount_pence"], review["rule_ids"]) for review in reviews] == [(4_500, ["NAT-OUTCOME-LINK"])]
