@@ -579,3 +579,27 @@ async def test_a_wages_payment_posted_as_spending_is_refused_naming_what_it_clea
         for a in (await api.get(f"{base(world)}/ledger", headers=headers)).json()["accounts"]
     }
     assert ledger["liabilities:wages:net_due"] == 0 and ledger["expenses:pa_wages:gross"] == 204_000
+
+
+async def test_a_timesheet_corrected_while_the_run_is_a_draft_pays_the_hours_once(api, world):
+    """Ailsa's 7 hours on 6 April were really 5: the line comes off, the right one goes on, and the
+    run drafted again pays 138 hours, not 140 and not 145."""
+    headers = world.headers("ann")
+    pa = await add_ailsa(api, world)
+    first = (await api.post(f"{base(world)}/pay-runs", headers=headers, json=PERIOD_1)).json()
+    assert first["totals"]["gross_pence"] == 204_000
+    lines = (await api.get(f"{base(world)}/pas/{pa['id']}/timesheet", headers=headers)).json()
+    wrong = next(line for line in lines if line["worked_on"] == "2026-04-06")
+    removed = await api.delete(f"{base(world)}/pas/{pa['id']}/timesheet/{wrong['id']}", headers=headers)
+    assert removed.status_code == 204, removed.text
+    corrected = await api.post(
+        f"{base(world)}/pas/{pa['id']}/timesheet",
+        headers=headers,
+        json={"entries": [{"worked_on": "2026-04-06", "hours": "5", "hourly_rate_pence": 1350}]},
+    )
+    assert corrected.status_code == 201, corrected.text
+    again = (await api.post(f"{base(world)}/pay-runs", headers=headers, json=PERIOD_1)).json()
+    assert again["id"] == first["id"]  # the same draft, drafted again
+    assert again["totals"]["gross_pence"] == 204_000 - 2 * 1350
+    trail = (await api.get(f"/api/audit-events?account_id={world.accounts['a1']}", headers=headers)).json()["items"]
+    assert {"timesheet.line_removed", "timesheet.recorded", "payrun.drafted"} <= {event["action"] for event in trail}
