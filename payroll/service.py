@@ -20,7 +20,7 @@ from ledgers import LedgerError
 from ledgers.accounts import AccountCode
 from ledgers.entries import JournalEntryDraft, Posting
 from ledgers.money import Money
-from ledgers.service import PostedEntry, get_entry, post_entry
+from ledgers.service import PostedEntry, get_entry, post_entry, reverse_entry
 from payroll.errors import AlreadyPaidError, PayRunError, PayRunHasFindingsError, PayRunNotFoundError
 from payroll.fair_work import WorkedTime, Worker
 from payroll.hmrc_summary import allowance_for_run
@@ -146,6 +146,13 @@ async def draft_pay_run(
             .with_for_update()
         )
     )
+    if runs and runs[-1].status == "finalised":
+        paid = runs[-1]
+        raise AlreadyPaidError(
+            f"The period {paid.period_start.isoformat()} to {paid.period_end.isoformat()} is paid by a finalised run; "
+            "to correct it, reverse that run first, then draft the period again.",
+            field="period_number",
+        )
     run = runs[-1] if runs and runs[-1].status == "draft" else None
     if run is None:
         run = PayRunRow(
@@ -325,6 +332,32 @@ async def finalise_pay_run(
     session.add(run)
     await session.flush()
     return pay_run, posted, False
+
+
+async def reverse_pay_run(
+    session: AsyncSession, employer_account_id: uuid.UUID, run_id: uuid.UUID, *, reason: str
+) -> tuple[PayRun, PostedEntry]:
+    """Undo a finalised run to correct it: its entry is reversed in the ledger (never edited) and its
+    hours become unpaid again, so the timesheets can be put right and the period drafted again as a
+    new version. The two entries and the new run's together are the difference."""
+    if not reason.strip():
+        raise PayRunError("Say why the run is corrected: the person and the council read it.", field="reason")
+    pay_run = await get_pay_run(session, employer_account_id, run_id, lock=True)
+    run = pay_run.run
+    if run.status != "finalised" or run.ledger_entry_id is None:
+        raise PayRunError("Only a finalised pay run is reversed; a draft is simply drafted again.", field="run_id")
+    reversal = await reverse_entry(
+        session,
+        employer_account_id,
+        run.ledger_entry_id,
+        occurred_on=None,
+        idempotency_key=f"payrun:{run.id}:v{run.version}:reversal",
+        reason=reason.strip(),
+    )
+    run.status, run.reversal_entry_id, run.reversal_reason = "reversed", reversal.entry.id, reason.strip()
+    session.add(run)
+    await session.flush()
+    return pay_run, reversal
 
 
 async def fps_record(session: AsyncSession, employer_account_id: uuid.UUID, run_id: uuid.UUID) -> dict[str, object]:

@@ -153,7 +153,7 @@ class TimesheetEntryRow(SQLModel, table=True):
 class PayRunRow(SQLModel, table=True):
     __tablename__ = "payroll_pay_runs"
     __table_args__ = (
-        CheckConstraint("status IN ('draft', 'finalised')", name="status"),
+        CheckConstraint("status IN ('draft', 'finalised', 'reversed')", name="status"),
         CheckConstraint("period_end >= period_start", name="period"),
         UniqueConstraint("employer_account_id", "frequency", "tax_year_start", "period_number", "version"),
     )
@@ -173,6 +173,9 @@ class PayRunRow(SQLModel, table=True):
     """Why the run was finalised despite fair-work findings (required then, audited)."""
     ledger_entry_id: uuid.UUID | None = None
     finalised_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    reversal_entry_id: uuid.UUID | None = None
+    """A finalised run corrected: its entry reversed in the ledger, and the period paid again by a new version."""
+    reversal_reason: str | None = text_field(None, default=None, nullable=True)
     created_at: datetime = created_at_field()
 
 

@@ -23,6 +23,7 @@ from dp_platform.api.schemas.payroll import (
     PayRun,
     PayRunCreate,
     PayRunFinalise,
+    PayRunReverse,
     PayslipOut,
     PersonalAssistant,
     PersonalAssistantCreate,
@@ -45,6 +46,7 @@ from dp_platform.workflows.payroll import (
     record_sickness,
     record_timesheet,
     remove_timesheet_line,
+    reverse_account_pay_run,
     set_contract_rates,
     set_employer,
     set_pa_checks,
@@ -409,6 +411,19 @@ class PayrollController(Controller):
         await authorize(db_session, actor, account_id, Action.VIEW)
         month = await hmrc_month(db_session, account_id, on)
         return {name: getattr(month, name) for name in month.__dataclass_fields__}
+
+    @post("/pay-runs/{run_id:uuid}/reverse", operation_id="ReversePayRun", status_code=200)
+    async def reverse(
+        self,
+        db_session: AsyncSession,
+        actor: Actor,
+        account_id: uuid.UUID,
+        run_id: uuid.UUID,
+        data: Annotated[PayRunReverse, Body()],
+    ) -> PayRun:
+        """Correct a finalised run: its ledger entry is reversed and its hours are unpaid again; put the
+        timesheets right and draft the period again (a new version), then finalise that."""
+        return to_pay_run(await reverse_account_pay_run(db_session, actor, account_id, run_id, reason=data.reason))
 
     @post("/pay-runs/{run_id:uuid}/finalise", operation_id="FinalisePayRun", status_code=200)
     async def finalise(

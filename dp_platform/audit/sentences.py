@@ -88,6 +88,9 @@ _WHAT: dict[str, Callable[[Details], str]] = {
         f"({_count(d.get('payslips'), 'payslip', 'payslips')}, gross {_money(d.get('gross_pence'))})"
     ),
     "payrun.finalised": lambda d: f"finalised a pay run: net pay {_money(d.get('net_pence'))}",
+    "payrun.reversed": lambda d: (
+        f"reversed the pay run paid on {_day(d.get('paid_on'))} to correct it: {d.get('reason', '')}"
+    ),
     "agreement.drafted": lambda d: f"drafted the agreement {d.get('reference', '')}",
     "agreement.redrafted": lambda d: f"changed the draft agreement {d.get('reference', '')}",
     "agreement.signed": lambda d: (

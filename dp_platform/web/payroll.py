@@ -35,6 +35,7 @@ from dp_platform.workflows.payroll import (
     payslip_document,
     record_timesheet,
     remove_timesheet_line,
+    reverse_account_pay_run,
     set_employer,
     set_pa_checks,
 )
@@ -432,6 +433,28 @@ class PayrollPages(Controller):
         access = await authorize(db_session, actor, account_id, Action.VIEW)
         return await self._run_page(
             request, db_session, actor, access, await get_pay_run(db_session, account_id, run_id)
+        )
+
+    @post("/pay-runs/{run_id:uuid}/reverse")
+    async def reverse(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        actor: Actor,
+        account_id: uuid.UUID,
+        run_id: uuid.UUID,
+    ) -> Template | Redirect:
+        access = await authorize(db_session, actor, account_id, Action.VIEW)
+        form = await form_of(request)
+        try:
+            await reverse_account_pay_run(db_session, actor, account_id, run_id, reason=str(form.get("reason", "")))
+        except DomainError as refused:
+            run = await get_pay_run(db_session, account_id, run_id)
+            errors = form_errors(refused, {"reason": "reason", "run_id": "reason"})
+            return await self._run_page(request, db_session, actor, access, run, errors, 400)
+        return see_other(
+            f"/accounts/{account_id}/pay-runs",
+            "The pay run is reversed. Put the timesheets right, then draft the period again.",
         )
 
     @post("/pay-runs/{run_id:uuid}/finalise")

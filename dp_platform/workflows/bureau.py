@@ -22,6 +22,7 @@ from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.tenancy.tables import DpAccountRow
 from dp_platform.workflows.payroll import draft_account_pay_run, finalise_account_pay_run
 from ledgers.errors import DomainError
+from payroll.errors import AlreadyPaidError
 from payroll.periods import PayFrequency
 from payroll.tables import PersonalAssistantRow
 
@@ -136,5 +137,7 @@ async def _run_employer(
                 status = "finalised"
             gross = pay_run.total("gross_pence")
             return EmployerOutcome(account_id, reference, status, len(pay_run.payslips), gross, detail, pay_run.run.id)
+    except AlreadyPaidError as error:  # run again after a finished batch: nothing is paid twice
+        return EmployerOutcome(account_id, reference, "skipped", detail=error.detail)
     except DomainError as error:
         return EmployerOutcome(account_id, reference, "failed", detail=error.detail)

@@ -20,7 +20,14 @@ from payroll.payslip_pdf import PayslipDocument, PayslipLine, pounds
 from payroll.periods import PayFrequency
 from payroll.rates import series
 from payroll.rti import employer_references
-from payroll.service import PayRun, draft_pay_run, finalise_pay_run, get_pay_run, remove_timesheet_entry
+from payroll.service import (
+    PayRun,
+    draft_pay_run,
+    finalise_pay_run,
+    get_pay_run,
+    remove_timesheet_entry,
+    reverse_pay_run,
+)
 from payroll.sick_pay_service import absences_of
 from payroll.ssp import parse_qualifying_days
 from payroll.tables import (
@@ -479,6 +486,28 @@ async def finalise_account_pay_run(
             "net_pence": pay_run.total("net_pence"),
             "findings": [finding["sentence"] for finding in pay_run.findings],
             "override_reason": pay_run.run.override_reason,
+        },
+    )
+    return pay_run
+
+
+async def reverse_account_pay_run(
+    session: AsyncSession, actor: Actor, account_id: uuid.UUID, run_id: uuid.UUID, *, reason: str
+) -> PayRun:
+    access = await authorize(session, actor, account_id, Action.RUN_PAYROLL)
+    pay_run, reversal = await reverse_pay_run(session, account_id, run_id, reason=reason)
+    await record_account_event(
+        session,
+        access,
+        actor=actor,
+        action="payrun.reversed",
+        subject_type="pay_run",
+        subject_id=run_id,
+        details={
+            "reversal_entry_id": str(reversal.entry.id),
+            "net_pence": pay_run.total("net_pence"),
+            "paid_on": pay_run.run.paid_on.isoformat(),
+            "reason": pay_run.run.reversal_reason,
         },
     )
     return pay_run

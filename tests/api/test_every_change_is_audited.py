@@ -775,7 +775,34 @@ async def _page_return(api, world, db):
     )
 
 
+async def _finalised_run(api, world, db) -> str:
+    from tests.api.test_payroll_api import PERIOD_1, add_ailsa
+
+    await add_ailsa(api, world)
+    url = f"/api/accounts/{world.accounts['a1']}/pay-runs"
+    run = (await api.post(url, headers=world.headers("ann"), json=PERIOD_1)).json()
+    await api.post(f"{url}/{run['id']}/finalise", headers=world.headers("ann"), json={})
+    return run["id"]
+
+
+async def _reverse_run(api, world, db):
+    run = await _finalised_run(api, world, db)
+    return await api.post(
+        f"/api/accounts/{world.accounts['a1']}/pay-runs/{run}/reverse",
+        headers=world.headers("ann"),
+        json={"reason": "hours"},
+    )
+
+
+async def _page_reverse_run(api, world, db):
+    run = await _finalised_run(api, world, db)
+    pages = await _signed_in(api, world, db)
+    return await pages.post(f"{pages.account()}/pay-runs/{run}/reverse", {"reason": "hours"})
+
+
 EXAMPLES: dict[tuple[str, str], Example] = {
+    ("POST", "/api/accounts/{account_id:uuid}/pay-runs/{run_id:uuid}/reverse"): _reverse_run,
+    ("POST", "/accounts/{account_id:uuid}/pay-runs/{run_id:uuid}/reverse"): _page_reverse_run,
     ("POST", "/accounts/{account_id:uuid}/monitoring/reviews"): _page_review,
     ("POST", "/accounts/{account_id:uuid}/monitoring/returns"): _page_return,
     ("POST", "/api/accounts/{account_id:uuid}/agreements/{agreement_id:uuid}/reviews"): _review,

@@ -603,3 +603,46 @@ async def test_a_timesheet_corrected_while_the_run_is_a_draft_pays_the_hours_onc
     assert again["totals"]["gross_pence"] == 204_000 - 2 * 1350
     trail = (await api.get(f"/api/audit-events?account_id={world.accounts['a1']}", headers=headers)).json()["items"]
     assert {"timesheet.line_removed", "timesheet.recorded", "payrun.drafted"} <= {event["action"] for event in trail}
+
+
+async def test_a_finalised_run_is_corrected_by_a_reversal_and_a_new_run_worth_the_difference(api, world):
+    """Ailsa's 7 hours on 6 April were really 5, found after the run was finalised: drafting the period
+    again is refused (it would pay twice); the run is reversed with a reason, the line corrected, and
+    the period drafted and finalised again. The ledger holds all three entries, and together they
+    come to the difference: 2 hours less pay."""
+    headers = world.headers("ann")
+    pa = await add_ailsa(api, world)
+    first = (await api.post(f"{base(world)}/pay-runs", headers=headers, json=PERIOD_1)).json()
+    first = (await api.post(f"{base(world)}/pay-runs/{first['id']}/finalise", headers=headers, json={})).json()
+    twice = await api.post(f"{base(world)}/pay-runs", headers=headers, json=PERIOD_1)
+    assert twice.status_code == 409 and "reverse that run first" in twice.json()["detail"]
+    lines = (await api.get(f"{base(world)}/pas/{pa['id']}/timesheet", headers=headers)).json()
+    wrong = next(line for line in lines if line["worked_on"] == "2026-04-06")
+    paid = await api.delete(f"{base(world)}/pas/{pa['id']}/timesheet/{wrong['id']}", headers=headers)
+    assert paid.status_code == 409
+    reverse = f"{base(world)}/pay-runs/{first['id']}/reverse"
+    assert (await api.post(reverse, headers=world.headers("finance_a"), json={"reason": "x"})).status_code == 403
+    reversed_run = await api.post(reverse, headers=headers, json={"reason": "6 April was 5 hours, not 7"})
+    assert reversed_run.status_code == 200 and reversed_run.json()["status"] == "reversed"
+    assert (await api.post(reverse, headers=headers, json={"reason": "again"})).status_code == 400
+    assert (
+        await api.delete(f"{base(world)}/pas/{pa['id']}/timesheet/{wrong['id']}", headers=headers)
+    ).status_code == 204
+    await api.post(
+        f"{base(world)}/pas/{pa['id']}/timesheet",
+        headers=headers,
+        json={"entries": [{"worked_on": "2026-04-06", "hours": "5", "hourly_rate_pence": 1350}]},
+    )
+    second = (await api.post(f"{base(world)}/pay-runs", headers=headers, json=PERIOD_1)).json()
+    assert (second["version"], second["totals"]["gross_pence"]) == (2, 204_000 - 2 * 1350)
+    second = (await api.post(f"{base(world)}/pay-runs/{second['id']}/finalise", headers=headers, json={})).json()
+    ledger = {
+        a["code"]: a["natural_balance_pence"]
+        for a in (await api.get(f"{base(world)}/ledger", headers=headers)).json()["accounts"]
+    }
+    assert ledger["expenses:pa_wages:gross"] == 204_000 - 2 * 1350
+    assert ledger["liabilities:wages:net_due"] == second["totals"]["net_pence"]
+    entries = (await api.get(f"{base(world)}/ledger/entries", headers=headers)).json()
+    assert len(entries) == 3  # the first run, its reversal, the corrected run
+    listed = (await api.get(f"{base(world)}/pay-runs", headers=headers)).json()
+    assert [(run["version"], run["status"]) for run in listed] == [(2, "finalised"), (1, "reversed")]

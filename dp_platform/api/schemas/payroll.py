@@ -172,6 +172,11 @@ class PayRunFinalise(Schema):
     override_reason: Annotated[str, msgspec.Meta(min_length=1, max_length=1000)] | None = None
 
 
+class PayRunReverse(Schema):
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
+    """Why the run is corrected: the person and the council read it."""
+
+
 class PayslipOut(Schema):
     pa_id: uuid.UUID
     tax_code: str
