@@ -4,7 +4,7 @@ payment schedule, and the agreement as a PDF or accessible HTML."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 
 from litestar import Controller, Response, get, post, put
@@ -39,7 +39,7 @@ from dp_platform.api.schemas.agreements import (
     WordingIn,
 )
 from dp_platform.tenancy.access import authorize
-from dp_platform.tenancy.policy import SCOTTISH_TIME, Action, Actor
+from dp_platform.tenancy.policy import Action, Actor, today
 from dp_platform.workflows.agreements import (
     agreement_for,
     draft_for_account,
@@ -132,10 +132,6 @@ def to_payment(state: PaymentState) -> ScheduledPaymentOut:
         received_on=state.received.received_on if state.received else None,
         ledger_entry_id=state.received.ledger_entry_id if state.received else None,
     )
-
-
-def _today() -> date:
-    return datetime.now(SCOTTISH_TIME).date()
 
 
 class AgreementTemplateController(Controller):
@@ -310,7 +306,7 @@ class AgreementController(Controller):
         """Every scheduled payment with its status: expected, received (in the ledger) or missed."""
         access = await authorize(db_session, actor, account_id, Action.VIEW)
         agreement = await agreement_for(db_session, access, agreement_id)
-        return [to_payment(state) for state in await payment_states(db_session, agreement, _today())]
+        return [to_payment(state) for state in await payment_states(db_session, agreement, today())]
 
     @post("/{agreement_id:uuid}/payments/{due_on:date}/received", operation_id="RecordAgreementPayment")
     async def received(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
 from typing import Annotated
 
 from litestar import Controller, get, post
@@ -25,7 +24,7 @@ from dp_platform.api.schemas.exceptions import (
     ThresholdOut,
 )
 from dp_platform.tenancy.errors import AccessDeniedError
-from dp_platform.tenancy.policy import SCOTTISH_TIME, Actor
+from dp_platform.tenancy.policy import Actor, today
 from dp_platform.workflows.exceptions import (
     STATUSES,
     ExceptionError,
@@ -40,10 +39,6 @@ from dp_platform.workflows.exceptions import (
     resolve_exception,
     set_council_threshold,
 )
-
-
-def _today() -> date:
-    return datetime.now(SCOTTISH_TIME).date()
 
 
 def threshold_out(threshold: LocalThreshold) -> ThresholdOut:
@@ -95,7 +90,7 @@ def _queue_out(queue: Queue, status: str, check: str | None) -> ExceptionQueueOu
 
 
 async def _detail(db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, key: str) -> ExceptionDetailOut:
-    view = await exception_view(db_session, actor, account_id, key, _today())
+    view = await exception_view(db_session, actor, account_id, key, today())
     return ExceptionDetailOut(
         **_fields(view.item),  # type: ignore[arg-type]
         comment_list=[CommentOut(author=c.author, body=c.body, at=c.at) for c in view.comments],
@@ -120,7 +115,7 @@ class CouncilExceptionController(Controller):
         rule it breaks and what staff have done about it. Only the council's own staff."""
         if actor.authority_id != authority_id:
             raise AccessDeniedError("A council's exceptions are read by its own staff.")
-        return _queue_out(await council_queue(db_session, actor, _today()), status, check)
+        return _queue_out(await council_queue(db_session, actor, today()), status, check)
 
     @get("/thresholds", operation_id="ListMonitoringThresholds")
     async def thresholds(self, db_session: AsyncSession, actor: Actor, authority_id: uuid.UUID) -> list[ThresholdOut]:
@@ -149,7 +144,7 @@ class AccountExceptionController(Controller):
         self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, status: str = "open"
     ) -> ExceptionQueueOut:
         """The account's exceptions: the person and the council read the same."""
-        return _queue_out(await account_exceptions(db_session, actor, account_id, _today()), status, None)
+        return _queue_out(await account_exceptions(db_session, actor, account_id, today()), status, None)
 
     @get("/{key:str}", operation_id="GetException")
     async def show(self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, key: str) -> ExceptionDetailOut:
@@ -160,7 +155,7 @@ class AccountExceptionController(Controller):
     async def assign(
         self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, key: str, data: Annotated[AssignIn, Body()]
     ) -> ExceptionDetailOut:
-        await assign_exception(db_session, actor, account_id, key, data.user_id, _today())
+        await assign_exception(db_session, actor, account_id, key, data.user_id, today())
         return await _detail(db_session, actor, account_id, key)
 
     @post("/{key:str}/comments", operation_id="CommentOnException", status_code=201)
@@ -172,7 +167,7 @@ class AccountExceptionController(Controller):
         key: str,
         data: Annotated[CommentIn, Body()],
     ) -> ExceptionDetailOut:
-        await comment_on_exception(db_session, actor, account_id, key, data.body, _today())
+        await comment_on_exception(db_session, actor, account_id, key, data.body, today())
         return await _detail(db_session, actor, account_id, key)
 
     @post("/{key:str}/resolve", operation_id="ResolveException", status_code=200)
@@ -184,5 +179,5 @@ class AccountExceptionController(Controller):
         key: str,
         data: Annotated[ResolveIn, Body()],
     ) -> ExceptionDetailOut:
-        await resolve_exception(db_session, actor, account_id, key, data.resolution, _today())
+        await resolve_exception(db_session, actor, account_id, key, data.resolution, today())
         return await _detail(db_session, actor, account_id, key)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 
 from litestar import Controller, get
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.api.schemas.portfolio import PortfolioLineOut
 from dp_platform.tenancy.errors import AccessDeniedError
-from dp_platform.tenancy.policy import SCOTTISH_TIME, Actor
+from dp_platform.tenancy.policy import Actor
+from dp_platform.tenancy.policy import today as current_day
 from dp_platform.workflows.portfolio import authority_portfolio
 
 
@@ -27,7 +27,7 @@ class PortfolioController(Controller):
         reconciled, open reviews and exceptions, and the next review. Only the authority's own staff."""
         if actor.authority_id != authority_id:
             raise AccessDeniedError("An authority's portfolio is read by its own staff.")
-        today = datetime.now(SCOTTISH_TIME).date()
+        today = current_day()
         return [
             PortfolioLineOut(
                 account_id=line.account.id,

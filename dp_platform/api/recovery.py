@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
 from typing import Annotated
 
 from litestar import Controller, get, post
@@ -20,17 +19,13 @@ from dp_platform.api.schemas.recovery import (
     SurplusOut,
     UpcomingPaymentOut,
 )
-from dp_platform.tenancy.policy import SCOTTISH_TIME, Actor
+from dp_platform.tenancy.policy import Actor, today
 from dp_platform.workflows.recovery import (
     record_recovery_paid,
     record_surplus_conversation,
     recover_surplus,
     surplus_state,
 )
-
-
-def _today() -> date:
-    return datetime.now(SCOTTISH_TIME).date()
 
 
 def to_conversation(row: AgreementConversationRow) -> ConversationOut:
@@ -67,7 +62,7 @@ class RecoveryController(Controller):
     ) -> SurplusOut:
         """The surplus above the threshold today, the conversations held about it, the recoveries
         raised, and the payments still to come that a recovery could be netted from."""
-        state = await surplus_state(db_session, actor, account_id, agreement_id, _today())
+        state = await surplus_state(db_session, actor, account_id, agreement_id, today())
         return SurplusOut(
             surplus_pence=state.surplus_pence,
             conversations=[to_conversation(row) for row in state.conversations],
@@ -95,7 +90,7 @@ class RecoveryController(Controller):
             outcome=data.outcome,
             kept_for=data.kept_for,
             kept_pence=data.kept_pence,
-            today=_today(),
+            today=today(),
         )
         return to_conversation(row)
 
@@ -119,7 +114,7 @@ class RecoveryController(Controller):
             amount_pence=data.amount_pence,
             method=data.method,
             net_from_due_on=data.net_from_due_on,
-            today=_today(),
+            today=today(),
         )
         return to_recovery(row)
 

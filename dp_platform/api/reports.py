@@ -5,14 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-from datetime import date, datetime
+from datetime import date
 
 from litestar import Controller, Response, get
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agreements.monitoring.report import MonitoringReport, account_rows, exception_rows, render_report
 from dp_platform.tenancy.errors import AccessDeniedError
-from dp_platform.tenancy.policy import SCOTTISH_TIME, Actor
+from dp_platform.tenancy.policy import Actor, today
 from dp_platform.workflows.reports import ReportPeriodError, account_report, council_report
 
 FORMATS = ("pdf", "accounts.csv", "exceptions.csv")
@@ -40,10 +40,6 @@ def report_download(report: MonitoringReport, name: str, kind: str) -> Response[
     )
 
 
-def _today() -> date:
-    return datetime.now(SCOTTISH_TIME).date()
-
-
 class ReportController(Controller):
     path = "/api"
     tags = ["Monitoring"]
@@ -66,7 +62,7 @@ class ReportController(Controller):
         account, with totals) or ``report/exceptions.csv``. Only the council's own staff."""
         if actor.authority_id != authority_id:
             raise AccessDeniedError("A council's reports are read by its own staff.")
-        report = await council_report(db_session, actor, period_from, period_to, _today())
+        report = await council_report(db_session, actor, period_from, period_to, today())
         return report_download(report, "direct-payments-report", kind)
 
     @get(
@@ -84,7 +80,7 @@ class ReportController(Controller):
         period_to: date,
     ) -> Response[bytes]:
         """One account's report over a period, in the same three forms."""
-        report = await account_report(db_session, actor, account_id, period_from, period_to, _today())
+        report = await account_report(db_session, actor, account_id, period_from, period_to, today())
         return report_download(
             report, f"direct-payment-report-{report.lines[0].reference if report.lines else ''}", kind
         )

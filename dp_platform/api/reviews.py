@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 
 from litestar import Controller, get, post
@@ -14,7 +14,8 @@ from agreements.errors import AgreementNotFoundError
 from agreements.tables import AgreementReviewRow
 from dp_platform.api.schemas.reviews import DueOut, MonitoringOut, ReturnIn, ReturnPeriodOut, ReviewIn, ReviewOut
 from dp_platform.tenancy.errors import AccessDeniedError
-from dp_platform.tenancy.policy import SCOTTISH_TIME, Actor
+from dp_platform.tenancy.policy import Actor
+from dp_platform.tenancy.policy import today as current_day
 from dp_platform.workflows.agreement_reviews import (
     MonitoringState,
     council_due,
@@ -22,10 +23,6 @@ from dp_platform.workflows.agreement_reviews import (
     record_agreement_review,
     submit_monitoring_return,
 )
-
-
-def _today() -> date:
-    return datetime.now(SCOTTISH_TIME).date()
 
 
 def to_review(row: AgreementReviewRow) -> ReviewOut:
@@ -60,7 +57,7 @@ class ReviewController(Controller):
     @get("/accounts/{account_id:uuid}/monitoring", operation_id="GetAccountMonitoring")
     async def monitoring(self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID) -> MonitoringOut:
         """The reviews held and the next one due, and every return period that has ended: sent, due or overdue."""
-        today = _today()
+        today = current_day()
         state = await monitoring_state(db_session, actor, account_id, today)
         if state is None:
             raise AgreementNotFoundError("There is no agreement in force on this account.", field="account_id")
@@ -84,7 +81,7 @@ class ReviewController(Controller):
             held_on=data.held_on,
             attendees=data.attendees,
             outcome=data.outcome,
-            today=_today(),
+            today=current_day(),
         )
         return to_review(row)
 
@@ -98,7 +95,7 @@ class ReviewController(Controller):
         data: Annotated[ReturnIn, Body()],
     ) -> MonitoringOut:
         """The person, or an organisation with the ``submit_returns`` scope, sends a period's return."""
-        today = _today()
+        today = current_day()
         await submit_monitoring_return(
             db_session,
             actor,
@@ -120,7 +117,7 @@ class ReviewController(Controller):
         """Reviews and returns overdue or due within two months across the council, soonest first."""
         if actor.authority_id != authority_id:
             raise AccessDeniedError("A council's reviews and returns are read by its own staff.")
-        today = _today()
+        today = current_day()
         return [
             DueOut(
                 account_id=item.account.id,

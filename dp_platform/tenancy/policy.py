@@ -33,6 +33,11 @@ from dp_platform.tenancy.roles import Role
 SCOTTISH_TIME = ZoneInfo("Europe/London")
 
 
+def today() -> date:
+    """The day it is in Scotland: the day every page and answer is about."""
+    return datetime.now(SCOTTISH_TIME).date()
+
+
 class Action(StrEnum):
     VIEW = "view"
     """See the account, its records and its audit trail."""

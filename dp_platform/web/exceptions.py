@@ -26,6 +26,7 @@ from dp_platform.web.pages import (
     home_nav,
     may,
     parse_date,
+    parse_pounds,
     parse_uuid,
     render,
     see_other,
@@ -265,16 +266,17 @@ class ExceptionPages(Controller):
 
 def _value_of(name: Threshold | None, text: str, errors: list[FormError]) -> int | None:
     """Pounds for an amount of money (£250 or 250.00), a whole number otherwise."""
+    if name is not None and name.unit == "pence":
+        pence, error = parse_pounds(text, "value", "the amount")
+        errors += [error] if error else []
+        return pence
     if not text:
         errors.append(FormError("value", "Enter the value."))
         return None
     try:
-        if name is not None and name.unit == "pence":
-            return Money.parse(text.removeprefix("£")).pence
         return int(text)
-    except (ValueError, DomainError):
-        unit = "an amount in pounds, like 250.00" if name is not None and name.unit == "pence" else "a whole number"
-        errors.append(FormError("value", f"The value is {unit}."))
+    except ValueError:
+        errors.append(FormError("value", "The value is a whole number."))
         return None
 
 

@@ -20,6 +20,7 @@ from dp_platform.web.pages import (
     home_nav,
     may,
     parse_date,
+    parse_pounds,
     render,
     see_other,
     today,
@@ -31,15 +32,6 @@ from dp_platform.workflows.agreement_reviews import (
     submit_monitoring_return,
 )
 from ledgers.errors import DomainError
-from ledgers.money import Money
-
-
-def _pence(text: str, field: str, label: str, errors: list[FormError]) -> int:
-    try:
-        return Money.parse(text.strip().removeprefix("£")).pence
-    except ValueError:
-        errors.append(FormError(field, f"Enter {label} in pounds, like 1,250.00."))
-        return 0
 
 
 class MonitoringPages(Controller):
@@ -111,10 +103,12 @@ class MonitoringPages(Controller):
         form = await form_of(request)
         period_from, error = parse_date(form.get("period_from"), "period_from", "the period")
         errors = [error] if error else []
-        bank = _pence(str(form.get("closing_bank", "")), "closing_bank", "the money in the bank", errors)
-        spent = _pence(str(form.get("spent", "")), "spent", "what was spent", errors)
+        bank, error = parse_pounds(form.get("closing_bank"), "closing_bank", "the money in the bank")
+        errors += [error] if error else []
+        spent, error = parse_pounds(form.get("spent"), "spent", "what was spent")
+        errors += [error] if error else []
         state = await monitoring_state(db_session, actor, account_id, today())
-        if not errors and period_from is not None and state is not None:
+        if not errors and period_from is not None and state is not None and bank is not None and spent is not None:
             try:
                 await submit_monitoring_return(
                     db_session,

@@ -15,11 +15,13 @@ from litestar.datastructures import Cookie
 from litestar.response import Redirect, Template
 
 from dp_platform.tenancy.access import AccountAccess, account_ref
-from dp_platform.tenancy.policy import SCOTTISH_TIME, Action, Actor, can
+from dp_platform.tenancy.policy import Action, Actor, can
+from dp_platform.tenancy.policy import today as today  # pages read the day from here
 from dp_platform.tenancy.roles import AUTHORITY_ROLES, Role
 from dp_platform.tenancy.tables import DpAccountRow
 from ledgers.columns import utc_now
 from ledgers.errors import DomainError
+from ledgers.money import Money
 
 FLASH_COOKIE = "dp_flash"
 ACCESS_CATEGORIES = frozenset({"unauthenticated", "forbidden", "not_found"})
@@ -63,10 +65,6 @@ ACCOUNT_SECTIONS = (
 def may(actor: Actor, access: AccountAccess, action: Action) -> bool:
     """Whether to offer a form on a page: the same policy question its handler asks again on submit."""
     return bool(can(actor, action, account_ref(access.account), now=utc_now()))
-
-
-def today() -> date:
-    return datetime.now(SCOTTISH_TIME).date()
 
 
 def account_nav(account: DpAccountRow, current: str) -> Nav:
@@ -165,6 +163,20 @@ def parse_date(value: str | None, field: str, label: str) -> tuple[date | None, 
         except ValueError:
             continue
     return None, FormError(field, f"{label[0].upper()}{label[1:]} must be a real date, like 4 May 2026 as 2026-05-04.")
+
+
+def parse_pounds(
+    value: str | None, field: str, label: str, *, blank: int | None = None
+) -> tuple[int | None, FormError | None]:
+    """Pence from an amount typed in pounds (1,250.00, £1250 or 1250); ``blank`` is what an empty box
+    means (None: it must be filled)."""
+    text = (value or "").strip()
+    if not text:
+        return (blank, None) if blank is not None else (None, FormError(field, f"Enter {label}."))
+    try:
+        return Money.parse(text.removeprefix("£")).pence, None
+    except ValueError:
+        return None, FormError(field, f"Enter {label} in pounds, like 1,250.00.")
 
 
 def parse_uuid(value: str | None) -> uuid.UUID | None:

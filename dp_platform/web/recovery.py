@@ -25,6 +25,7 @@ from dp_platform.web.pages import (
     home_nav,
     may,
     parse_date,
+    parse_pounds,
     parse_uuid,
     render,
     see_other,
@@ -39,16 +40,6 @@ from dp_platform.workflows.recovery import (
 )
 from ledgers.errors import DomainError
 from ledgers.money import Money
-
-
-def _pence(text: str, field: str, errors: list[FormError]) -> int:
-    if not text.strip():
-        return 0
-    try:
-        return Money.parse(text.strip().removeprefix("£")).pence
-    except ValueError:
-        errors.append(FormError(field, "Enter an amount in pounds, like 150.00."))
-        return 0
 
 
 def _talk_options(state: SurplusState | None) -> list[tuple[str, str]]:
@@ -125,7 +116,8 @@ class RecoveryPages(Controller):
         form = await form_of(request)
         held_on, error = parse_date(form.get("held_on"), "held_on", "the day of the conversation")
         errors = [error] if error else []
-        kept = _pence(str(form.get("kept", "")), "kept", errors)
+        kept, error = parse_pounds(form.get("kept"), "kept", "the money kept", blank=0)
+        errors += [error] if error else []
         if not errors and held_on is not None:
             try:
                 await record_surplus_conversation(
@@ -152,7 +144,8 @@ class RecoveryPages(Controller):
     ) -> Template | Redirect:
         form = await form_of(request)
         errors: list[FormError] = []
-        amount = _pence(str(form.get("amount", "")), "amount", errors)
+        amount, error = parse_pounds(form.get("amount"), "amount", "the amount")
+        errors += [error] if error else []
         method = str(form.get("method", ""))
         net_from = None
         if method == "netting":
