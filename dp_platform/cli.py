@@ -20,6 +20,7 @@ from dp_platform.cli_council import add_council_commands
 from dp_platform.db.connect import check_reachable, describe_server, resolve_database
 from dp_platform.db.migrate import schema_state, upgrade_to_head
 from dp_platform.settings import ConfigurationError, Settings, get_settings
+from ledgers.statements.model import FORMATS
 
 Handler = Callable[[Settings, argparse.Namespace], int]
 
@@ -405,7 +406,7 @@ def build_parser() -> argparse.ArgumentParser:
     statement.add_argument(
         "--account", type=account_argument, required=True, help="the DP account it belongs to: DP-0001 or its id"
     )
-    statement.add_argument("--format", choices=("csv", "ofx", "pdf"), help="found from the file when left out")
+    statement.add_argument("--format", choices=FORMATS, help="found from the file when left out")
     statement.add_argument("--profile", help="CSV layout: lloyds, nationwide, barclays or monzo (found when left out)")
     add_agreement_commands(commands, _day)
     add_council_commands(commands, _day)

@@ -16,6 +16,7 @@ DP_BANK = AccountCode("assets:bank:dp_account")
 AUTHORITY_PAYMENTS = AccountCode("income:authority:dp_payment")
 OWN_CONTRIBUTION = AccountCode("income:contribution:own")
 OPENING_BALANCE = AccountCode("equity:opening_balance")
+REFUNDS = AccountCode("income:other:refunds")
 SUSPENSE = AccountCode("expenses:unclassified")
 SURPLUS_REPAYABLE = AccountCode("liabilities:authority:surplus_repayable")
 
@@ -32,7 +33,7 @@ OPTION_1_CHART: tuple[ChartAccount, ...] = (
     ChartAccount(DP_BANK, "DP bank account"),
     ChartAccount(AUTHORITY_PAYMENTS, "Direct Payments from the authority"),
     ChartAccount(OWN_CONTRIBUTION, "Own financial contribution"),
-    ChartAccount(AccountCode("income:other:refunds"), "Refunds and other income"),
+    ChartAccount(REFUNDS, "Refunds and other income"),
     ChartAccount(AccountCode("expenses:pa_wages:gross"), "PA gross wages", "pa_wages"),
     ChartAccount(AccountCode("expenses:pa_wages:employer_ni"), "Employer National Insurance", "pa_wages"),
     ChartAccount(AccountCode("expenses:pa_wages:employer_pension"), "Employer pension contributions", "pa_wages"),
@@ -54,11 +55,25 @@ OPTION_1_CHART: tuple[ChartAccount, ...] = (
 
 
 def spend_category_of(code: str) -> str | None:
-    """The spend category of an expense account: its own, or that of the chart account it sits under
-    (``expenses:activities:art`` is ``activities``)."""
+    """The spend category of an expense account: its own, that of the chart account it sits under
+    (``expenses:activities:art``), or the category an account opened for it is named after
+    (``expenses:household_bills``)."""
     under = [
         account
         for account in OPTION_1_CHART
         if account.spend_category and (code == account.code.value or code.startswith(account.code.value + ":"))
     ]
-    return max(under, key=lambda account: len(account.code.value)).spend_category if under else None
+    if under:
+        return max(under, key=lambda account: len(account.code.value)).spend_category
+    parts = code.split(":")
+    return parts[1] if len(parts) > 1 and parts[0] == "expenses" else None
+
+
+def expense_account_for(category: str, name: str) -> ChartAccount:
+    """Where a bank line of a spend category is posted: the category's first chart account (PA wages
+    paid outside payroll are gross wages), or an account of its own, opened when first needed, for a
+    category the chart does not list (most of them are spending the guidance does not allow)."""
+    for account in OPTION_1_CHART:
+        if account.spend_category == category and account.code.value.startswith("expenses:"):
+            return account
+    return ChartAccount(AccountCode(f"expenses:{category}"), name, category)

@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ledgers.accounts import AccountCode
+from ledgers.categories.assistant import payee_key
 from ledgers.chart import DP_BANK, OPENING_BALANCE
 from ledgers.columns import among
 from ledgers.entries import JournalEntryDraft, Posting
@@ -26,7 +27,7 @@ from ledgers.reconcile import (
     auto_match,
     build_report,
 )
-from ledgers.service import PostedEntry, balance_at, post_entry
+from ledgers.service import PostedEntry, balance_at, post_entry, reverse_entry
 from ledgers.tables import JournalEntryRow, LedgerAccountRow, MatchRow, PostingRow, StatementLineRow, StatementRow
 
 
@@ -57,6 +58,13 @@ async def _bank_account_id(session: AsyncSession, book_id: uuid.UUID) -> uuid.UU
     return account_id
 
 
+async def _account_name(session: AsyncSession, book_id: uuid.UUID, code: AccountCode) -> str:
+    name = await session.scalar(
+        select(LedgerAccountRow.name).where(LedgerAccountRow.book_id == book_id, LedgerAccountRow.code == code.value)
+    )
+    return name or code.value
+
+
 async def _lines(session: AsyncSession, book_id: uuid.UUID, period: Period, *, unmatched: bool) -> list[BankLine]:
     query = select(StatementLineRow).where(
         StatementLineRow.book_id == book_id,
@@ -70,11 +78,13 @@ async def _lines(session: AsyncSession, book_id: uuid.UUID, period: Period, *, u
 
 
 async def _postings(session: AsyncSession, book_id: uuid.UUID, period: Period, *, unmatched: bool) -> list[BookPosting]:
-    """Postings to the DP bank account, except opening balances, which no bank line records."""
+    """Postings to the DP bank account, except opening balances, which no bank line records, and entries
+    that were reversed."""
     opening = select(LedgerAccountRow.id).where(
         LedgerAccountRow.book_id == book_id, LedgerAccountRow.code == OPENING_BALANCE.value
     )
     opening_entries = select(PostingRow.entry_id).where(PostingRow.account_id.in_(opening))
+    reversed_entries = select(JournalEntryRow.reverses_entry_id).where(JournalEntryRow.reverses_entry_id.is_not(None))
     query = (
         select(
             PostingRow.id,
@@ -89,6 +99,9 @@ async def _postings(session: AsyncSession, book_id: uuid.UUID, period: Period, *
             PostingRow.occurred_on >= period.occurred_from,
             PostingRow.occurred_on <= period.occurred_to,
             ~PostingRow.entry_id.in_(opening_entries),
+            # an entry and its reversal cancel out: together they say no money moved through the bank
+            ~PostingRow.entry_id.in_(reversed_entries),
+            JournalEntryRow.reverses_entry_id.is_(None),
         )
     )
     if unmatched:
@@ -171,9 +184,17 @@ async def unmatch(session: AsyncSession, book_id: uuid.UUID, line_id: uuid.UUID)
 
 
 async def post_bank_line(
-    session: AsyncSession, book_id: uuid.UUID, line_id: uuid.UUID, *, account: AccountCode, narration: str | None
+    session: AsyncSession,
+    book_id: uuid.UUID,
+    line_id: uuid.UUID,
+    *,
+    account: AccountCode,
+    narration: str | None,
+    replacing: uuid.UUID | None = None,
 ) -> PostedEntry:
-    """Record a bank line nobody entered yet (a card payment, a refund) against ``account``, and match it."""
+    """Record a bank line nobody entered yet (a card payment, a refund) against ``account``, and match it.
+
+    ``replacing`` is the reversed entry this one takes the place of, so the new entry has a key of its own."""
     line = await _line(session, book_id, line_id)
     if account == DP_BANK:
         raise MatchError("Post the line against what the money was for, not the bank account itself.", field="account")
@@ -182,7 +203,7 @@ async def post_bank_line(
         occurred_on=line.value_on,
         narration=narration or line.description,
         postings=(Posting(DP_BANK, Money(line.amount_pence)), Posting(account, Money(-line.amount_pence))),
-        idempotency_key=f"stmt:{line.fingerprint}",
+        idempotency_key=f"stmt:{line.fingerprint}" + (f":{replacing}" if replacing else ""),
         source="statement",
     )
     posted = await post_entry(session, draft)
@@ -198,7 +219,7 @@ async def post_bank_line(
             posting_id=posting_id,  # type: ignore[arg-type]
             entry_id=posted.entry.id,
             matched_by="posted",
-            explanation="entry made from the bank line",
+            explanation=f"recorded as {await _account_name(session, book_id, account)}"[:300],
         )
     )
     await session.flush()
@@ -261,3 +282,83 @@ async def unmatched_summary(session: AsyncSession, book_ids: list[uuid.UUID]) ->
         .group_by(StatementLineRow.book_id)
     )
     return {book_id: (int(count), oldest) for book_id, count, oldest in rows.all()}
+
+
+@dataclass(frozen=True, slots=True)
+class Reposted:
+    reversal: PostedEntry
+    posted: PostedEntry
+
+
+async def repost_bank_line(
+    session: AsyncSession, book_id: uuid.UUID, line_id: uuid.UUID, *, account: AccountCode, reason: str
+) -> Reposted | None:
+    """A bank line made into an entry against one account, then said to be for another: the entry is
+    reversed (never edited) and the line posted again. None when it already stands against ``account``
+    or was not made from the line (an entry matched to it stays as it is)."""
+    match = await session.scalar(
+        select(MatchRow).where(
+            MatchRow.book_id == book_id, MatchRow.statement_line_id == line_id, MatchRow.matched_by == "posted"
+        )
+    )
+    if match is None:
+        return None
+    bank = await _bank_account_id(session, book_id)
+    current = await session.scalar(
+        select(LedgerAccountRow.code)
+        .join(PostingRow, PostingRow.account_id == LedgerAccountRow.id)
+        .where(PostingRow.entry_id == match.entry_id, PostingRow.account_id != bank)
+    )
+    if current == account.value:
+        return None
+    line = await session.get(StatementLineRow, line_id)
+    assert line is not None
+    await session.execute(delete(MatchRow).where(MatchRow.id == match.id))
+    reversal = await reverse_entry(
+        session, book_id, match.entry_id, occurred_on=None, idempotency_key=f"repost:{match.entry_id}", reason=reason
+    )
+    posted = await post_bank_line(
+        session, book_id, line_id, account=account, narration=line.description, replacing=match.entry_id
+    )
+    return Reposted(reversal, posted)
+
+
+async def unmatched_lines(session: AsyncSession, statement_id: uuid.UUID) -> list[StatementLineRow]:
+    """The lines of a statement no ledger entry explains yet, in the order the bank shows them."""
+    matched = select(MatchRow.id).where(MatchRow.statement_line_id == StatementLineRow.id).exists()
+    return list(
+        await session.scalars(
+            select(StatementLineRow)
+            .where(StatementLineRow.statement_id == statement_id, ~matched)
+            .order_by(StatementLineRow.value_on, StatementLineRow.source_line)
+        )
+    )
+
+
+async def matches_of_statement(session: AsyncSession, statement_id: uuid.UUID) -> dict[uuid.UUID, MatchRow]:
+    """How each line of a statement stands in the ledger, by line id (a line missing is waiting)."""
+    rows = await session.scalars(
+        select(MatchRow)
+        .join(StatementLineRow, StatementLineRow.id == MatchRow.statement_line_id)
+        .where(StatementLineRow.statement_id == statement_id)
+    )
+    return {row.statement_line_id: row for row in rows}
+
+
+async def line_is_matched(session: AsyncSession, line_id: uuid.UUID) -> bool:
+    return await session.scalar(select(MatchRow.id).where(MatchRow.statement_line_id == line_id)) is not None
+
+
+async def money_in_history(session: AsyncSession, book_id: uuid.UUID) -> dict[str, str]:
+    """Where each payer's money was posted, by the payer's key, the latest last: the payee memory of
+    money coming in (a spend category is the memory of money going out)."""
+    bank = await _bank_account_id(session, book_id)
+    rows = await session.execute(
+        select(StatementLineRow.description, LedgerAccountRow.code)
+        .join(MatchRow, MatchRow.statement_line_id == StatementLineRow.id)
+        .join(PostingRow, (PostingRow.entry_id == MatchRow.entry_id) & (PostingRow.account_id != bank))
+        .join(LedgerAccountRow, LedgerAccountRow.id == PostingRow.account_id)
+        .where(MatchRow.book_id == book_id, MatchRow.matched_by == "posted", StatementLineRow.amount_pence > 0)
+        .order_by(MatchRow.matched_at)
+    )
+    return {payee_key(description): code for description, code in rows.all() if payee_key(description)}

@@ -74,6 +74,17 @@ async def open_book(
     return result.rowcount or 0
 
 
+async def ensure_account(session: AsyncSession, book_id: uuid.UUID, account: ChartAccount) -> None:
+    """Open an account the book lacks, from the day the book opened, so a line of any date can be posted
+    to it (a spend category first met in this year's third statement)."""
+    opened_on = await session.scalar(
+        select(func.min(LedgerAccountRow.opened_on)).where(LedgerAccountRow.book_id == book_id)
+    )
+    if opened_on is None:
+        raise BookNotOpenError("This DP account has no ledger yet.")
+    await open_book(session, book_id, opened_on, (account,))
+
+
 async def open_ledger_account(
     session: AsyncSession, book_id: uuid.UUID, code: AccountCode, *, name: str, opened_on: date
 ) -> LedgerAccountRow:

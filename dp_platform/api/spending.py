@@ -27,12 +27,8 @@ from dp_platform.api.schemas.spending import (
 from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.errors import AccessDeniedError
 from dp_platform.tenancy.policy import Action, Actor
-from dp_platform.workflows.spending import (
-    check_proposed_spend,
-    confirm_line,
-    decide_account_review,
-    set_authority_rule,
-)
+from dp_platform.workflows.bank_to_ledger import confirm_line
+from dp_platform.workflows.spending import check_proposed_spend, decide_account_review, set_authority_rule
 from ledgers.categories.engine import Spend, SpendDecision
 from ledgers.categories.service import account_reviews, local_rules, spend_lines
 from ledgers.categories.tables import SpendReviewRow

@@ -12,9 +12,17 @@ from litestar.params import Body
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dp_platform.api.schemas.statements import Statement, StatementImport, StatementLine, StatementUpload
+from dp_platform.api.schemas.statements import (
+    Statement,
+    StatementImport,
+    StatementLine,
+    StatementUpload,
+    SuggestionsAccepted,
+)
+from dp_platform.audit.writer import note_unchanged
 from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.policy import Action, Actor
+from dp_platform.workflows.bank_to_ledger import accept_suggestions
 from dp_platform.workflows.statements import import_account_statement
 from ledgers.statements.service import account_statements
 from ledgers.tables import StatementLineRow
@@ -61,6 +69,22 @@ class StatementController(Controller):
         await authorize(db_session, actor, account_id, Action.VIEW)
         rows = reversed(await account_statements(db_session, account_id))
         return [Statement(**{name: getattr(row, name) for name in Statement.__struct_fields__}) for row in rows]
+
+    @post("/{statement_id:uuid}/accept-suggestions", operation_id="AcceptStatementSuggestions", status_code=200)
+    async def accept(
+        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, statement_id: uuid.UUID
+    ) -> SuggestionsAccepted:
+        """Record every line of the statement the ledger does not hold yet as its suggestion says, each
+        checked against the spend rules as if chosen by hand; lines with no suggestion keep waiting."""
+        followed = await accept_suggestions(db_session, actor, account_id, statement_id)
+        if not (followed.posted or followed.matched):
+            note_unchanged()
+        return SuggestionsAccepted(
+            matched=followed.matched,
+            posted=followed.posted,
+            waiting=followed.waiting,
+            needs_council=followed.needs_council,
+        )
 
     @get("/lines", operation_id="ListStatementLines")
     async def lines(

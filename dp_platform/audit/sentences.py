@@ -58,7 +58,14 @@ _WHAT: dict[str, Callable[[Details], str]] = {
         f"uploaded the bank statement {d.get('filename', '')} for {_day(d.get('start_on'))} to "
         f"{_day(d.get('end_on'))} ({_count(d.get('new_lines'), 'new line', 'new lines')})"
     ),
-    "ledger.line_posted": lambda d: f"recorded a bank line of {_money(abs(d.get('amount_pence', 0)))}",
+    "ledger.line_posted": lambda d: (
+        f"recorded a bank line of {_money(abs(d.get('amount_pence', 0)))}"
+        + (f" ({d['because']})" if d.get("because") else "")
+    ),
+    "ledger.line_reposted": lambda d: (
+        f"recorded a bank line of {_money(abs(d.get('amount_pence', 0)))} as {d.get('account', 'another account')} "
+        "instead, reversing the entry made before"
+    ),
     "ledger.line_matched": lambda d: "matched a bank line to the account's records",
     "ledger.line_unmatched": lambda d: "unmatched a bank line",
     "ledger.auto_reconciled": lambda d: f"matched {_count(len(d.get('matches', [])), 'bank line', 'bank lines')}",

@@ -4,6 +4,7 @@ payment was for (one at a time, or every suggestion at once)."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -16,18 +17,70 @@ from dp_platform.audit.writer import note_unchanged
 from dp_platform.tenancy.access import AccountAccess, authorize
 from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.web.pages import FormError, account_nav, form_errors, may, render, see_other
-from dp_platform.workflows.spending import confirm_line
+from dp_platform.workflows.bank_to_ledger import accept_suggestions, confirm_line
+from dp_platform.workflows.payroll_payments import PA_WAGES
 from dp_platform.workflows.statements import import_account_statement
+from ledgers.categories.assistant import MoneyInSuggestion, suggest_money_in
 from ledgers.categories.service import SpendLine, spend_lines
 from ledgers.categories.taxonomy import national
+from ledgers.chart import OPTION_1_CHART
 from ledgers.errors import DomainError
+from ledgers.reconcile_service import matches_of_statement, money_in_history
 from ledgers.statements.service import account_statements, lines_of_statement, statement_of
+from ledgers.tables import MatchRow, StatementLineRow
 
-FORMATS = (("", "Work it out from the file"), ("csv", "CSV"), ("ofx", "OFX or QFX"), ("pdf", "PDF"))
+FORMATS = (
+    ("", "Work it out from the file"),
+    ("csv", "CSV"),
+    ("ofx", "OFX or QFX"),
+    ("qif", "QIF"),
+    ("pdf", "PDF"),
+    ("txt", "Santander text file"),
+)
 
 
 def _categories() -> list[tuple[str, str]]:
     return [(code, category.name) for code, category in national().categories.items()]
+
+
+def _account_names() -> dict[str, str]:
+    return {account.code.value: account.name for account in OPTION_1_CHART}
+
+
+@dataclass(frozen=True, slots=True)
+class LineView:
+    """A bank line as the page shows it: what it was for, and whether the ledger holds it yet."""
+
+    line: StatementLineRow
+    found: SpendLine | None
+    ledger: MatchRow | None
+    money_in: MoneyInSuggestion | None
+    """For money in that the ledger does not hold yet: where accepting would post it."""
+
+    @property
+    def acceptable(self) -> bool:
+        """Accepting the statement's suggestions would record this line (as ``follow_statement`` does)."""
+        if self.ledger is not None:
+            return False
+        if self.money_in is not None:
+            return True
+        category = self.found.category if self.found else None
+        return category is not None and not (category.category == PA_WAGES and not category.confirmed)
+
+
+async def _line_views(session: AsyncSession, account_id: uuid.UUID, statement_id: uuid.UUID) -> list[LineView]:
+    known = {found.line.id: found for found in await spend_lines(session, account_id, statement_id=statement_id)}
+    matches = await matches_of_statement(session, statement_id)
+    history = await money_in_history(session, account_id)
+    return [
+        LineView(
+            line,
+            known.get(line.id),
+            matches.get(line.id),
+            suggest_money_in(line.description, history) if line.amount_pence > 0 and line.id not in matches else None,
+        )
+        for line in await lines_of_statement(session, statement_id)
+    ]
 
 
 class StatementPages(Controller):
@@ -103,8 +156,7 @@ class StatementPages(Controller):
     ) -> Template:
         access = await authorize(db_session, actor, account_id, Action.VIEW)
         statement = await statement_of(db_session, account_id, statement_id)
-        known = {found.line.id: found for found in await spend_lines(db_session, account_id, statement_id=statement_id)}
-        lines = [(line, known.get(line.id)) for line in await lines_of_statement(db_session, statement_id)]
+        views = await _line_views(db_session, account_id, statement_id)
         return render(
             request,
             "statements/statement.html",
@@ -113,11 +165,13 @@ class StatementPages(Controller):
             nav=account_nav(access.account, "statements"),
             account=access.account,
             statement=statement,
-            lines=lines,
-            suggestions=sum(1 for found in known.values() if found.category and not found.confirmed),
+            lines=views,
+            suggestions=sum(1 for view in views if view.acceptable),
+            waiting=sum(1 for view in views if view.ledger is None),
             may_decide=may(actor, access, Action.RECORD_ENTRIES),
             categories=_categories(),
             names=dict(_categories()),
+            accounts=_account_names(),
         )
 
     @post("/{statement_id:uuid}/lines/{line_id:uuid}")
@@ -150,17 +204,19 @@ class StatementPages(Controller):
         )
         message = f"{found.line.description}: {result.sentence}"
         if request.headers.get("hx-request"):
-            [updated] = await spend_lines(db_session, account_id, statement_id=statement_id, line_id=line_id)
+            [view] = [
+                view for view in await _line_views(db_session, account_id, statement_id) if view.line.id == line_id
+            ]
             return Template(
                 template_name="statements/_line.html",
                 context={
                     "account": access.account,
                     "statement_id": statement_id,
-                    "line": updated.line,
-                    "found": updated,
+                    "view": view,
                     "may_decide": True,
                     "categories": _categories(),
                     "names": dict(_categories()),
+                    "accounts": _account_names(),
                     "announce": message,
                 },
             )
@@ -171,28 +227,13 @@ class StatementPages(Controller):
         self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, statement_id: uuid.UUID
     ) -> Redirect:
         await statement_of(db_session, account_id, statement_id)
-        waiting: list[SpendLine] = [
-            found
-            for found in await spend_lines(db_session, account_id, statement_id=statement_id, unconfirmed=True)
-            if found.category is not None
-        ]
-        if not waiting:
+        followed = await accept_suggestions(db_session, actor, account_id, statement_id)
+        if not (followed.posted or followed.matched):
             note_unchanged()
-        needs_council = 0
-        for found in waiting:
-            assert found.category is not None
-            _, review = await confirm_line(
-                db_session,
-                actor,
-                account_id,
-                found.line.id,
-                category=found.category.category,
-                outcome=found.category.outcome,
-                relationship=found.category.relationship,
-            )
-            needs_council += review is not None and review.status == "open"
-        message = f"{len(waiting)} suggestion{'s' if len(waiting) != 1 else ''} accepted."
-        if needs_council:
-            verb = "needs" if needs_council == 1 else "need"
-            message += f" {needs_council} of them {verb} the council's decision: see Spend reviews."
+        message = f"{followed.posted} line{'s' if followed.posted != 1 else ''} recorded in the ledger."
+        if followed.waiting:
+            message += f" {followed.waiting} still need you to say what they were."
+        if followed.needs_council:
+            verb = "needs" if followed.needs_council == 1 else "need"
+            message += f" {followed.needs_council} of them {verb} the council's decision: see Spend reviews."
         return see_other(f"/accounts/{account_id}/statements/{statement_id}", message)

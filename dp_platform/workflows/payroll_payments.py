@@ -52,17 +52,13 @@ async def pay_payroll_from_statement(
         due = dues[index]
         narration = f"{line.description}: {due.says}"
         posted = await post_bank_line(session, account_id, line.id, account=due.code, narration=narration[:500])
-        session.add(
-            LineCategoryRow(
-                line_id=line.id,
-                book_id=account_id,
-                payee_key=payee_key(line.description),
-                category=PA_WAGES,
-                source="payroll",
-                reason=f"Pays the {due.says}."[:300],
-                confirmed=True,
-            )
+        # a line imported before its pay run was finalised carries a guess from its words; this replaces it
+        category = await session.get(LineCategoryRow, line.id) or LineCategoryRow(
+            line_id=line.id, book_id=account_id, payee_key=payee_key(line.description)
         )
+        category.category, category.source, category.confirmed = PA_WAGES, "payroll", True
+        category.reason = f"Pays the {due.says}."[:300]
+        session.add(category)
         await record_event(
             session,
             actor=actor,

@@ -178,23 +178,6 @@ async def check_imported_statement(
     return opened
 
 
-async def confirm_line(
-    session: AsyncSession,
-    actor: Actor,
-    account_id: uuid.UUID,
-    line_id: uuid.UUID,
-    *,
-    category: str,
-    outcome: str | None,
-    relationship: str,
-) -> tuple[SpendDecision, SpendReviewRow | None]:
-    """The person says what a money-out line was for; it is checked again with what they said."""
-    access = await authorize(session, actor, account_id, Action.RECORD_ENTRIES)
-    return await check_line(
-        session, actor, access, line_id, category=category, outcome=outcome, relationship=relationship
-    )
-
-
 async def check_line(
     session: AsyncSession,
     actor: Actor,

@@ -11,6 +11,7 @@ from dp_platform.audit.writer import note_unchanged, record_event
 from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.workflows.agreements import receive_from_statement
+from dp_platform.workflows.bank_to_ledger import follow_statement
 from dp_platform.workflows.payroll_payments import pay_payroll_from_statement
 from dp_platform.workflows.spending import check_imported_statement
 from ledgers.statements.service import ImportResult, import_statement
@@ -27,7 +28,10 @@ async def import_account_statement(
     profile: str | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
-    """``actor=None`` is the operator at the command line, who is trusted with the database anyway."""
+    """``actor=None`` is the operator at the command line, who is trusted with the database anyway.
+
+    Payroll payments are paid first, so they are never categorised as spending; then the spend checks
+    suggest categories; then the ledger follows the bank as far as it can without asking."""
     mandate_id = None
     if actor is not None:
         mandate_id = (await authorize(session, actor, account_id, Action.IMPORT_STATEMENTS)).mandate_id
@@ -57,4 +61,5 @@ async def import_account_statement(
     await receive_from_statement(session, actor, account_id, result.statement_id, mandate_id)
     await pay_payroll_from_statement(session, actor, account_id, result.statement_id, mandate_id)
     await check_imported_statement(session, actor, account_id, result.statement_id, mandate_id)
+    await follow_statement(session, actor, account_id, result.statement_id, mandate_id)
     return result

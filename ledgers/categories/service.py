@@ -98,7 +98,13 @@ async def set_local_rule(
 async def payee_history(session: AsyncSession, book_id: uuid.UUID) -> dict[str, str]:
     rows = await session.execute(
         select(LineCategoryRow.payee_key, LineCategoryRow.category)
-        .where(LineCategoryRow.book_id == book_id, LineCategoryRow.confirmed.is_(True))
+        # a payroll payment's category says what it cleared, not what the person chose for the payee:
+        # remembered, next month's wages would be posted as spending before their pay run is finalised
+        .where(
+            LineCategoryRow.book_id == book_id,
+            LineCategoryRow.confirmed.is_(True),
+            LineCategoryRow.source != "payroll",
+        )
         .order_by(LineCategoryRow.updated_at)
     )
     return dict(rows.all())

@@ -26,6 +26,7 @@ class CsvProfile:
     name: str
     bank: str
     date_column: str
+    """A heading; in a file with no heading row, a column number counted from 1."""
     date_formats: tuple[str, ...]
     description_columns: tuple[str, ...]
     amount_column: str | None = None
@@ -35,10 +36,18 @@ class CsvProfile:
     """Or two unsigned columns."""
     balance_column: str | None = None
     reference_column: str | None = None
+    headed: bool = True
+    """False: the file has no heading row, and the columns above are numbers."""
+    skip_rows: int = 0
+    """For a file with no heading row: the rows above the first transaction."""
+    also_headed: tuple[str, ...] = ()
+    """Headings not read but looked for, to tell this bank's layout from a similar one."""
 
     def __post_init__(self) -> None:
         if (self.amount_column is None) == (self.paid_in_column is None or self.paid_out_column is None):
             raise ValueError(f"profile {self.name}: give either amount_column or both paid_in/paid_out columns")
+        if not self.headed and not all(column.isdigit() and int(column) > 0 for column in self.required_columns):
+            raise ValueError(f"profile {self.name}: with no heading row, name each column by its number from 1")
 
     @property
     def required_columns(self) -> tuple[str, ...]:
@@ -55,14 +64,17 @@ class CsvProfile:
         return tuple(columns)
 
 
+DAY_MONTH_YEAR = ("%d/%m/%Y",)
+SPELT_MONTH = ("%d %b %Y", "%d/%m/%Y")
+
 PROFILES: dict[str, CsvProfile] = {
     profile.name: profile
     for profile in (
         CsvProfile(
             name="lloyds",
-            bank="Lloyds, Halifax and Bank of Scotland",
+            bank="Lloyds, Halifax, Bank of Scotland and TSB",
             date_column="Transaction Date",
-            date_formats=("%d/%m/%Y",),
+            date_formats=DAY_MONTH_YEAR,
             description_columns=("Transaction Description",),
             paid_in_column="Credit Amount",
             paid_out_column="Debit Amount",
@@ -72,7 +84,7 @@ PROFILES: dict[str, CsvProfile] = {
             name="nationwide",
             bank="Nationwide",
             date_column="Date",
-            date_formats=("%d %b %Y", "%d/%m/%Y"),
+            date_formats=SPELT_MONTH,
             description_columns=("Transaction type", "Description"),
             paid_in_column="Paid in",
             paid_out_column="Paid out",
@@ -82,18 +94,86 @@ PROFILES: dict[str, CsvProfile] = {
             name="barclays",
             bank="Barclays",
             date_column="Date",
-            date_formats=("%d/%m/%Y",),
+            date_formats=DAY_MONTH_YEAR,
             description_columns=("Memo",),
             amount_column="Amount",
+            also_headed=("Subcategory",),
         ),
         CsvProfile(
             name="monzo",
             bank="Monzo",
             date_column="Date",
-            date_formats=("%d/%m/%Y",),
+            date_formats=DAY_MONTH_YEAR,
             description_columns=("Name", "Description"),
             amount_column="Amount",
             reference_column="Transaction ID",
+        ),
+        CsvProfile(
+            name="natwest",
+            bank="NatWest, Royal Bank of Scotland and Ulster Bank",
+            date_column="Date",
+            date_formats=SPELT_MONTH,
+            description_columns=("Description",),
+            amount_column="Value",
+            balance_column="Balance",
+            also_headed=("Account Name", "Account Number"),
+        ),
+        CsvProfile(
+            name="starling",
+            bank="Starling",
+            date_column="Date",
+            date_formats=DAY_MONTH_YEAR,
+            description_columns=("Counter Party", "Reference"),
+            amount_column="Amount (GBP)",
+            balance_column="Balance (GBP)",
+        ),
+        CsvProfile(
+            name="hsbc",
+            bank="HSBC",
+            date_column="1",
+            date_formats=SPELT_MONTH,
+            description_columns=("2",),
+            amount_column="3",
+            headed=False,
+        ),
+        CsvProfile(
+            name="first_direct",
+            bank="First Direct",
+            date_column="Date",
+            date_formats=DAY_MONTH_YEAR,
+            description_columns=("Description",),
+            amount_column="Amount",
+        ),
+        CsvProfile(
+            name="coop",
+            bank="The Co-operative Bank and smile",
+            date_column="Date",
+            date_formats=DAY_MONTH_YEAR,
+            description_columns=("Description",),
+            paid_in_column="Money In",
+            paid_out_column="Money Out",
+            balance_column="Balance",
+            also_headed=("Type",),
+        ),
+        CsvProfile(
+            name="metro",
+            bank="Metro Bank",
+            date_column="Date",
+            date_formats=DAY_MONTH_YEAR,
+            description_columns=("Description",),
+            paid_in_column="Money In",
+            paid_out_column="Money Out",
+            balance_column="Balance",
+            also_headed=("Transaction Type",),
+        ),
+        CsvProfile(
+            name="clydesdale",
+            bank="Clydesdale and Yorkshire Bank business CSV (now Virgin Money)",
+            date_column="1",
+            date_formats=("%Y/%m/%d",),
+            description_columns=("7", "9"),
+            amount_column="8",
+            headed=False,
         ),
     )
 }
@@ -109,7 +189,17 @@ def decode(data: bytes, file: str) -> str:
 
 
 def _find_header(rows: list[list[str]], profile: CsvProfile) -> tuple[int, dict[str, int]] | None:
-    wanted = {column.lower() for column in profile.required_columns}
+    """Where the heading row is and which column holds each field; for a file with no heading row,
+    the row before the first transaction and the columns by number, if the rows are that wide."""
+    if not profile.headed:
+        positions = {column: int(column) - 1 for column in profile.required_columns}
+        data = [row for row in rows[profile.skip_rows :] if any(cell.strip() for cell in row)]
+        if not data or len(data[0]) <= max(positions.values()):
+            return None
+        if _day(data[0][positions[profile.date_column]].strip(), profile.date_formats) is None:
+            return None
+        return profile.skip_rows - 1, positions
+    wanted = {column.lower() for column in (*profile.required_columns, *profile.also_headed)}
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         cells = {cell.strip().lower(): position for position, cell in enumerate(row)}
         if wanted <= cells.keys():
@@ -117,17 +207,27 @@ def _find_header(rows: list[list[str]], profile: CsvProfile) -> tuple[int, dict[
     return None
 
 
+def _headings_seen(rows: list[list[str]]) -> str:
+    first = next((row for row in rows[:HEADER_SEARCH_ROWS] if len([cell for cell in row if cell.strip()]) > 1), None)
+    if first is None:
+        return "no row with more than one column"
+    return "the first row reads " + ", ".join(cell.strip() for cell in first[:8] if cell.strip())[:200]
+
+
 def detect_profile(rows: list[list[str]], file: str) -> CsvProfile:
-    matches = [profile for profile in PROFILES.values() if _find_header(rows, profile) is not None]
+    """The built-in layout whose headings the file has (the most specific, when several fit); a file
+    with no heading row is recognised by its shape only after every headed layout failed."""
+    headed = [profile for profile in PROFILES.values() if profile.headed and _find_header(rows, profile)]
+    matches = headed or [profile for profile in PROFILES.values() if not profile.headed and _find_header(rows, profile)]
     if not matches:
         raise StatementError(
             file,
             1,
             "header",
-            f"no known bank layout matches this file's headings (known: {', '.join(sorted(PROFILES))}); "
-            "choose a profile or describe the columns",
+            f"no known bank layout matches this file ({_headings_seen(rows)}; known: {', '.join(sorted(PROFILES))}); "
+            "choose your bank, or describe the columns once and the account will remember them",
         )
-    return max(matches, key=lambda profile: len(profile.required_columns))
+    return max(matches, key=lambda profile: len(profile.required_columns) + len(profile.also_headed))
 
 
 @lru_cache(maxsize=4096)
@@ -219,8 +319,8 @@ def parse_csv(data: bytes, file: str, profile: CsvProfile | None = None) -> Pars
         balance = None
         if balance_at is not None and row[balance_at].strip():
             balance = _money(row[balance_at], profile.balance_column, file, index)  # type: ignore[arg-type]
-        description = " ".join(row[at].strip() for at in description_at if row[at].strip())
-        reference = (row[reference_at].strip() or None) if reference_at is not None else None
+        description = " ".join(row[at].strip().lstrip("'") for at in description_at if row[at].strip())
+        reference = (row[reference_at].strip().lstrip("'") or None) if reference_at is not None else None
         lines.append(StatementLine(index, value_on, description, amount, balance, reference))
     if not lines:
         raise StatementError(file, header_index + 2, "rows", "the file has a header but no transactions")

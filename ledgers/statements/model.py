@@ -11,6 +11,9 @@ from datetime import date
 from ledgers.errors import StatementError
 from ledgers.money import Money
 
+FORMATS = ("csv", "ofx", "pdf", "qif", "txt")
+"""Bank CSV exports, OFX/QFX, PDF statements, QIF, and Santander's text download."""
+
 
 @dataclass(frozen=True, slots=True)
 class StatementLine:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from ledgers.errors import StatementError
 from ledgers.statements.csv_import import PROFILES, parse_csv
-from ledgers.statements.model import ParsedStatement, check_balances
+from ledgers.statements.model import FORMATS, ParsedStatement, check_balances
 from ledgers.statements.ofx_import import parse_ofx
 from ledgers.statements.pdf_import import parse_pdf
-
-FORMATS = ("csv", "ofx", "pdf")
+from ledgers.statements.qif_import import parse_qif
+from ledgers.statements.santander_txt import looks_like_santander, parse_santander_txt
 
 
 def sniff_format(data: bytes) -> str:
@@ -18,6 +18,10 @@ def sniff_format(data: bytes) -> str:
     upper = head.upper()
     if upper.startswith(b"OFXHEADER") or b"<OFX>" in upper or b"<?OFX" in upper:
         return "ofx"
+    if upper.lstrip(b"\xef\xbb\xbf").startswith(b"!TYPE:"):
+        return "qif"
+    if looks_like_santander(head):
+        return "txt"
     return "csv"
 
 
@@ -36,6 +40,10 @@ def parse_statement(
         statement = parse_pdf(data, file)
     elif format == "ofx":
         statement = parse_ofx(data, file)
+    elif format == "qif":
+        statement = parse_qif(data, file)
+    elif format == "txt":
+        statement = parse_santander_txt(data, file)
     else:
         statement = parse_csv(data, file, PROFILES[profile] if profile else None)
     check_balances(statement, file)

@@ -122,7 +122,11 @@ async def _reconcile_setup(api, world, db):
 
 
 async def _auto_reconcile(api, world, db):
+    from tests.api.test_reconciliation_api import entry
+
     headers, _ = await _reconcile_setup(api, world, db)
+    invoice = entry("acme-apr", "2026-04-10", "Acme Care invoice 2291", -45_000, "expenses:agency")
+    assert (await api.post(f"{_ledger(world)}/entries", headers=headers, json=invoice)).status_code == 201
     return await api.post(
         f"/api/accounts/{world.accounts['a1']}/reconciliation/auto",
         headers=headers,
@@ -134,6 +138,10 @@ async def _match(api, world, db):
     headers, lines = await _reconcile_setup(api, world, db)
     entries = (await api.get(f"/api/accounts/{world.accounts['a1']}/ledger/entries", headers=headers)).json()
     wages = next(e["id"] for e in entries if e["idempotency_key"] == "wages-apr")
+    # the import matched the wages already: undo that, to pair them by hand
+    await api.post(
+        f"/api/accounts/{world.accounts['a1']}/reconciliation/matches/{lines[-61_250]}/unmatch", headers=headers
+    )
     return await api.post(
         f"/api/accounts/{world.accounts['a1']}/reconciliation/matches",
         headers=headers,
@@ -145,6 +153,14 @@ async def _unmatch(api, world, db):
     matched = await _match(api, world, db)
     return await api.post(
         f"/api/accounts/{world.accounts['a1']}/reconciliation/matches/{matched.json()['statement_line_id']}/unmatch",
+        headers=world.headers("ann"),
+    )
+
+
+async def _accept_suggestions(api, world, db):
+    statement = (await _import_statement(api, world, db)).json()
+    return await api.post(
+        f"/api/accounts/{world.accounts['a1']}/statements/{statement['statement_id']}/accept-suggestions",
         headers=world.headers("ann"),
     )
 
@@ -882,6 +898,7 @@ EXAMPLES: dict[tuple[str, str], Example] = {
     ("POST", "/api/accounts/{account_id:uuid}/reconciliation/matches"): _match,
     ("POST", "/api/accounts/{account_id:uuid}/reconciliation/matches/{line_id:uuid}/unmatch"): _unmatch,
     ("POST", "/api/accounts/{account_id:uuid}/statements/lines/{line_id:uuid}/post"): _post_line,
+    ("POST", "/api/accounts/{account_id:uuid}/statements/{statement_id:uuid}/accept-suggestions"): _accept_suggestions,
     ("POST", "/api/accounts/{account_id:uuid}/statements"): _import_statement,
     ("POST", "/api/accounts/{account_id:uuid}/ledger/entries"): _post_entry,
     ("POST", "/api/accounts/{account_id:uuid}/ledger/entries/{entry_id:uuid}/reverse"): _reverse_entry,

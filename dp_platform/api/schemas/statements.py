@@ -53,3 +53,14 @@ class StatementLine(Schema):
     amount_pence: int
     balance_after_pence: int | None
     reference: str | None
+
+
+class SuggestionsAccepted(Schema):
+    matched: int
+    """Lines matched to entries already in the ledger."""
+    posted: int
+    """Lines recorded in the ledger: remembered payees and the suggestions accepted."""
+    waiting: int
+    """Lines with no suggestion, still waiting for the person to say what they were."""
+    needs_council: int
+    """Of the suggestions accepted, how many wait for the council's decision."""
