@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, Index, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import Uuid
 from sqlmodel import Field, SQLModel
 
@@ -137,3 +139,18 @@ class MatchRow(SQLModel, table=True):
     score: int | None = None
     explanation: str = text_field(300)
     matched_at: datetime = created_at_field()
+
+
+class CsvProfileRow(SQLModel, table=True):
+    """A bank CSV layout a person described for their account, kept so the next file is read the same way."""
+
+    __tablename__ = "ledger_csv_profiles"
+    __table_args__ = (UniqueConstraint("book_id", "name"),)
+
+    id: uuid.UUID = id_field()
+    book_id: uuid.UUID = Field(index=True)
+    name: str = text_field(40)
+    definition: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
+    """The ``CsvProfile`` fields, as ``ledgers.statements.profiles.definition_of`` writes them."""
+    created_at: datetime = created_at_field()
+    updated_at: datetime = created_at_field()

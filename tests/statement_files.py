@@ -89,6 +89,113 @@ def monzo_csv(transactions=TRANSACTIONS) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
+def _plain(pence: int) -> str:
+    return pounds(pence).replace(",", "")
+
+
+def natwest_csv(transactions=TRANSACTIONS, opening=OPENING_PENCE) -> bytes:
+    """NatWest, RBS and Ulster Bank: a space after each comma in the heading, one signed Value, text
+    cells led by an apostrophe (to stop spreadsheets reading them as numbers), newest first."""
+    lines = ["Date, Type, Description, Value, Balance, Account Name, Account Number"]
+    for value_on, description, pence, balance in reversed(running(transactions, opening)):
+        kind = "BAC" if pence > 0 else "D/D"
+        lines.append(
+            f'{value_on:%d %b %Y},{kind},"\'{description}",{_plain(pence)},{_plain(balance)},'
+            '"\'DP ACCOUNT","\'600000-12345678",'
+        )
+    return ("\n".join(lines) + "\n").encode()
+
+
+def starling_csv(transactions=TRANSACTIONS, opening=OPENING_PENCE) -> bytes:
+    lines = ["Date,Counter Party,Reference,Type,Amount (GBP),Balance (GBP),Spending Category,Notes"]
+    for value_on, description, pence, balance in running(transactions, opening):
+        payee, _, reference = description.partition(" ")
+        lines.append(
+            f"{value_on:%d/%m/%Y},{payee},{reference},FASTER PAYMENT,{_plain(pence)},{_plain(balance)},GENERAL,"
+        )
+    return ("\n".join(lines) + "\n").encode()
+
+
+def hsbc_csv(transactions=TRANSACTIONS) -> bytes:
+    """HSBC UK's download: no heading row; date, description, signed amount; newest first."""
+    lines = [
+        f'{value_on:%d/%m/%Y},"{description}","{pounds(pence)}"'
+        for value_on, description, pence, _ in reversed(running(transactions))
+    ]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def first_direct_csv(transactions=TRANSACTIONS) -> bytes:
+    lines = ["Date,Description,Amount"]
+    lines += [
+        f"{value_on:%d/%m/%Y},{description},{_plain(pence)}"
+        for value_on, description, pence, _ in running(transactions)
+    ]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _in_out_csv(heading: str, type_label: str, transactions=TRANSACTIONS, opening=OPENING_PENCE) -> bytes:
+    lines = [heading]
+    for value_on, description, pence, balance in reversed(running(transactions, opening)):
+        money_in, money_out = (_plain(pence), "") if pence > 0 else ("", _plain(-pence))
+        fields = {"Date": f"{value_on:%d/%m/%Y}", "Description": description, type_label: "PAYMENT"}
+        fields.update({"Money In": money_in, "Money Out": money_out, "Balance": _plain(balance)})
+        lines.append(",".join(fields[column] for column in heading.split(",")))
+    return ("\n".join(lines) + "\n").encode()
+
+
+def coop_csv(transactions=TRANSACTIONS, opening=OPENING_PENCE) -> bytes:
+    """The Co-operative Bank and smile: Date, Description, Type, Money In, Money Out, Balance."""
+    return _in_out_csv("Date,Description,Type,Money In,Money Out,Balance", "Type", transactions, opening)
+
+
+def metro_csv(transactions=TRANSACTIONS, opening=OPENING_PENCE) -> bytes:
+    """Metro Bank: Date, Description, Transaction Type, Money In, Money Out, Balance."""
+    heading = "Date,Description,Transaction Type,Money In,Money Out,Balance"
+    return _in_out_csv(heading, "Transaction Type", transactions, opening)
+
+
+def clydesdale_csv(transactions=TRANSACTIONS) -> bytes:
+    """Clydesdale's business CSV: no heading row; date as yyyy/mm/dd, an ignored field, sort code and
+    account number run together, three ignored fields, description, signed value, narrative."""
+    lines = [
+        f"{value_on:%Y/%m/%d},,82123412345678,,,,{description},{_plain(pence)},FASTER PAYMENT"
+        for value_on, description, pence, _ in running(transactions)
+    ]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def tsb_csv(transactions=TRANSACTIONS, opening=OPENING_PENCE) -> bytes:
+    """TSB's download has Lloyds's columns, headed in lower case after the first word."""
+    heading = (
+        b"Transaction date,Transaction type,Sort code,Account number,Transaction description,Debit amount,"
+        b"Credit amount,Balance"
+    )
+    _, rows = lloyds_csv(transactions, opening).split(b"\n", 1)
+    return heading + b"\n" + rows
+
+
+def santander_txt(transactions=TRANSACTIONS, opening=OPENING_PENCE) -> bytes:
+    rows = running(transactions, opening)
+    text = [f"From:\xa0{rows[0][0]:%d/%m/%Y} to {rows[-1][0]:%d/%m/%Y}", "", "Account:\xa0XXXX XXXX XXXX 1234", ""]
+    for value_on, description, pence, balance in reversed(rows):
+        text += [
+            f"Date:\xa0{value_on:%d/%m/%Y}",
+            f"Description:\xa0{description}",
+            f"Amount:\xa0{_plain(pence)} ",
+            f"Balance:\xa0{_plain(balance)} ",
+            "",
+        ]
+    return ("\r\n".join(text) + "\r\n").encode("cp1252")
+
+
+def qif(transactions=TRANSACTIONS) -> bytes:
+    records = ["!Type:Bank"]
+    for value_on, description, pence, _ in running(transactions):
+        records += [f"D{value_on:%d/%m/%Y}", f"T{pounds(pence)}", f"P{description}", "^"]
+    return ("\n".join(records) + "\n").encode()
+
+
 def ofx(transactions=TRANSACTIONS, opening=OPENING_PENCE, version: int = 1) -> bytes:
     rows = running(transactions, opening)
     closing = rows[-1][3]

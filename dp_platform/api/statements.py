@@ -6,13 +6,15 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from litestar import Controller, Response, get, post
+from litestar import Controller, Response, get, post, put
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.api.schemas.statements import (
+    BankLayout,
+    BankLayoutIn,
     Statement,
     StatementImport,
     StatementLine,
@@ -23,7 +25,7 @@ from dp_platform.audit.writer import note_unchanged
 from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.workflows.bank_to_ledger import accept_suggestions
-from dp_platform.workflows.statements import import_account_statement
+from dp_platform.workflows.statements import bank_layouts, describe_bank_layout, import_account_statement
 from ledgers.statements.service import account_statements
 from ledgers.tables import StatementLineRow
 
@@ -85,6 +87,30 @@ class StatementController(Controller):
             waiting=followed.waiting,
             needs_council=followed.needs_council,
         )
+
+    @get("/layouts", operation_id="ListBankLayouts")
+    async def layouts(self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID) -> list[BankLayout]:
+        """The bank CSV layouts a file of this account is recognised in: built in, and described for it."""
+        return [
+            BankLayout(name=name, bank=bank, built_in=definition is None, definition=definition)
+            for name, bank, definition in await bank_layouts(db_session, actor, account_id)
+        ]
+
+    @put("/layouts/{name:str}", operation_id="DescribeBankLayout")
+    async def describe(
+        self,
+        db_session: AsyncSession,
+        actor: Actor,
+        account_id: uuid.UUID,
+        name: str,
+        data: Annotated[BankLayoutIn, Body()],
+    ) -> BankLayout:
+        """Describe the columns of a bank's CSV file once; the next file in that layout is recognised by
+        its headings (or, with no heading row, its shape) and read the same way."""
+        row = await describe_bank_layout(
+            db_session, actor, account_id, name, **{field: getattr(data, field) for field in data.__struct_fields__}
+        )
+        return BankLayout(name=row.name, bank=f"your layout '{row.name}'", built_in=False, definition=row.definition)
 
     @get("/lines", operation_id="ListStatementLines")
     async def lines(

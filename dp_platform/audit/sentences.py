@@ -62,6 +62,7 @@ _WHAT: dict[str, Callable[[Details], str]] = {
         f"recorded a bank line of {_money(abs(d.get('amount_pence', 0)))}"
         + (f" ({d['because']})" if d.get("because") else "")
     ),
+    "ledger.bank_layout_described": lambda d: f"described the columns of the bank's CSV file as '{d.get('name', '')}'",
     "ledger.line_reposted": lambda d: (
         f"recorded a bank line of {_money(abs(d.get('amount_pence', 0)))} as {d.get('account', 'another account')} "
         "instead, reversing the entry made before"

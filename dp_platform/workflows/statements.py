@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dp_platform.audit.writer import note_unchanged, record_event
+from dp_platform.audit.writer import note_unchanged, record_account_event, record_event
 from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.workflows.agreements import receive_from_statement
 from dp_platform.workflows.bank_to_ledger import follow_statement
 from dp_platform.workflows.payroll_payments import pay_payroll_from_statement
 from dp_platform.workflows.spending import check_imported_statement
+from ledgers.statements.csv_import import PROFILES
+from ledgers.statements.profiles import definition_of, describe, save_profile, saved_profiles
 from ledgers.statements.service import ImportResult, import_statement
+from ledgers.tables import CsvProfileRow
 
 
 async def import_account_statement(
@@ -63,3 +67,34 @@ async def import_account_statement(
     await check_imported_statement(session, actor, account_id, result.statement_id, mandate_id)
     await follow_statement(session, actor, account_id, result.statement_id, mandate_id)
     return result
+
+
+async def describe_bank_layout(
+    session: AsyncSession, actor: Actor, account_id: uuid.UUID, name: str, **columns: Any
+) -> CsvProfileRow:
+    """A person describes their bank's CSV columns once; the account reads the next file the same way."""
+    access = await authorize(session, actor, account_id, Action.IMPORT_STATEMENTS)
+    row = await save_profile(session, account_id, describe(name=name, **columns))
+    await record_account_event(
+        session,
+        access,
+        actor=actor,
+        action="ledger.bank_layout_described",
+        subject_type="csv_profile",
+        subject_id=row.id,
+        details=row.definition,
+    )
+    return row
+
+
+async def bank_layouts(
+    session: AsyncSession, actor: Actor, account_id: uuid.UUID
+) -> list[tuple[str, str, dict[str, Any] | None]]:
+    """Every layout a file of this account can be read in: ``(name, bank, what was described)``."""
+    await authorize(session, actor, account_id, Action.VIEW)
+    built_in = [(profile.name, profile.bank, None) for profile in PROFILES.values()]
+    saved = [
+        (name, profile.bank, definition_of(profile))
+        for name, profile in (await saved_profiles(session, account_id)).items()
+    ]
+    return built_in + saved

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -214,20 +215,23 @@ def _headings_seen(rows: list[list[str]]) -> str:
     return "the first row reads " + ", ".join(cell.strip() for cell in first[:8] if cell.strip())[:200]
 
 
-def detect_profile(rows: list[list[str]], file: str) -> CsvProfile:
-    """The built-in layout whose headings the file has (the most specific, when several fit); a file
-    with no heading row is recognised by its shape only after every headed layout failed."""
-    headed = [profile for profile in PROFILES.values() if profile.headed and _find_header(rows, profile)]
-    matches = headed or [profile for profile in PROFILES.values() if not profile.headed and _find_header(rows, profile)]
-    if not matches:
-        raise StatementError(
-            file,
-            1,
-            "header",
-            f"no known bank layout matches this file ({_headings_seen(rows)}; known: {', '.join(sorted(PROFILES))}); "
-            "choose your bank, or describe the columns once and the account will remember them",
-        )
-    return max(matches, key=lambda profile: len(profile.required_columns) + len(profile.also_headed))
+def detect_profile(rows: list[list[str]], file: str, saved: Mapping[str, CsvProfile] | None = None) -> CsvProfile:
+    """The layout whose headings the file has: one the person described for this account first, then
+    the built-in ones (the most specific, when several fit); a file with no heading row is recognised
+    by its shape only after every headed layout failed."""
+    for profiles in (list((saved or {}).values()), list(PROFILES.values())):
+        headed = [profile for profile in profiles if profile.headed and _find_header(rows, profile)]
+        matches = headed or [profile for profile in profiles if not profile.headed and _find_header(rows, profile)]
+        if matches:
+            return max(matches, key=lambda profile: len(profile.required_columns) + len(profile.also_headed))
+    known = ", ".join([*sorted(PROFILES), *sorted(saved or {})])
+    raise StatementError(
+        file,
+        1,
+        "header",
+        f"no known bank layout matches this file ({_headings_seen(rows)}; known: {known}); "
+        "choose your bank, or describe the columns once and the account will remember them",
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -264,19 +268,24 @@ def _unsigned(text: str, column: str, file: str, line: int) -> Money | None:
     return amount
 
 
-def parse_csv(data: bytes, file: str, profile: CsvProfile | None = None) -> ParsedStatement:
+def parse_csv(
+    data: bytes, file: str, profile: CsvProfile | None = None, saved: Mapping[str, CsvProfile] | None = None
+) -> ParsedStatement:
     try:
         rows = list(csv.reader(io.StringIO(decode(data, file), newline="")))
     except csv.Error as error:
         raise StatementError(file, "?", "csv", f"not readable as CSV ({error})") from None
-    profile = profile or detect_profile(rows, file)
+    profile = profile or detect_profile(rows, file, saved)
     found = _find_header(rows, profile)
     if found is None:
+        expected = (
+            f"the columns {', '.join(profile.required_columns)}"
+            if profile.headed
+            else f"no heading row, a date like {profile.date_formats[0]} in column {profile.date_column} and at least "
+            f"{max(int(column) for column in profile.required_columns)} columns"
+        )
         raise StatementError(
-            file,
-            1,
-            "header",
-            f"this is not a {profile.bank} export: expected the columns {', '.join(profile.required_columns)}",
+            file, 1, "header", f"this is not a {profile.bank} export: expected {expected} ({_headings_seen(rows)})"
         )
     header_index, columns = found
     width = max(columns.values()) + 1

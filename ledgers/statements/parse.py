@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ledgers.errors import StatementError
-from ledgers.statements.csv_import import PROFILES, parse_csv
+from ledgers.statements.csv_import import PROFILES, CsvProfile, parse_csv
 from ledgers.statements.model import FORMATS, ParsedStatement, check_balances
 from ledgers.statements.ofx_import import parse_ofx
 from ledgers.statements.pdf_import import parse_pdf
@@ -26,16 +28,24 @@ def sniff_format(data: bytes) -> str:
 
 
 def parse_statement(
-    data: bytes, file: str, *, format: str | None = None, profile: str | None = None
+    data: bytes,
+    file: str,
+    *,
+    format: str | None = None,
+    profile: str | None = None,
+    saved: Mapping[str, CsvProfile] | None = None,
 ) -> ParsedStatement:
-    """Parse and check a statement; any problem is a ``StatementError`` naming file, line and field."""
+    """Parse and check a statement; any problem is a ``StatementError`` naming file, line and field.
+
+    ``saved`` are the layouts the person described for this account, tried before the built-in ones."""
     if not data.strip():
         raise StatementError(file, 1, "file", "the file is empty")
     format = format or sniff_format(data)
     if format not in FORMATS:
         raise StatementError(file, 1, "format", f"'{format}' is not one of {', '.join(FORMATS)}")
-    if profile is not None and profile not in PROFILES:
-        raise StatementError(file, 1, "profile", f"'{profile}' is not one of {', '.join(sorted(PROFILES))}")
+    profiles = {**PROFILES, **(saved or {})}
+    if profile is not None and profile not in profiles:
+        raise StatementError(file, 1, "profile", f"'{profile}' is not one of {', '.join(sorted(profiles))}")
     if format == "pdf":
         statement = parse_pdf(data, file)
     elif format == "ofx":
@@ -45,6 +55,6 @@ def parse_statement(
     elif format == "txt":
         statement = parse_santander_txt(data, file)
     else:
-        statement = parse_csv(data, file, PROFILES[profile] if profile else None)
+        statement = parse_csv(data, file, profiles[profile] if profile else None, saved)
     check_balances(statement, file)
     return statement

@@ -21,6 +21,7 @@ from ledgers.errors import BookNotOpenError, StatementError, StatementNotFoundEr
 from ledgers.ids import new_id
 from ledgers.statements.model import fingerprints
 from ledgers.statements.parse import parse_statement
+from ledgers.statements.profiles import saved_profiles
 from ledgers.tables import LedgerAccountRow, StatementLineRow, StatementRow
 
 COPY_BATCH = 20_000
@@ -74,7 +75,8 @@ async def import_statement(
         return ImportResult(
             earlier.id, earlier.format, earlier.line_count, 0, earlier.start_on, earlier.end_on, duplicate_file=True
         )
-    parsed = parse_statement(data, filename, format=format, profile=profile)
+    saved = await saved_profiles(session, book_id)
+    parsed = parse_statement(data, filename, format=format, profile=profile, saved=saved)
     prints = fingerprints(book_id, parsed.lines)
     # A line already stored has the same date, so only the statement's own date range need be read.
     known = set(

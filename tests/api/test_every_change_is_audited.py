@@ -165,6 +165,16 @@ async def _accept_suggestions(api, world, db):
     )
 
 
+async def _describe_bank_layout(api, world, db):
+    from tests.api.test_statements_api import CREDIT_UNION
+
+    return await api.put(
+        f"/api/accounts/{world.accounts['a1']}/statements/layouts/credit-union",
+        headers=world.headers("ann"),
+        json=CREDIT_UNION,
+    )
+
+
 async def _post_line(api, world, db):
     headers, lines = await _reconcile_setup(api, world, db)
     return await api.post(
@@ -899,6 +909,7 @@ EXAMPLES: dict[tuple[str, str], Example] = {
     ("POST", "/api/accounts/{account_id:uuid}/reconciliation/matches/{line_id:uuid}/unmatch"): _unmatch,
     ("POST", "/api/accounts/{account_id:uuid}/statements/lines/{line_id:uuid}/post"): _post_line,
     ("POST", "/api/accounts/{account_id:uuid}/statements/{statement_id:uuid}/accept-suggestions"): _accept_suggestions,
+    ("PUT", "/api/accounts/{account_id:uuid}/statements/layouts/{name:str}"): _describe_bank_layout,
     ("POST", "/api/accounts/{account_id:uuid}/statements"): _import_statement,
     ("POST", "/api/accounts/{account_id:uuid}/ledger/entries"): _post_entry,
     ("POST", "/api/accounts/{account_id:uuid}/ledger/entries/{entry_id:uuid}/reverse"): _reverse_entry,

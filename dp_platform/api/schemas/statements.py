@@ -15,9 +15,10 @@ class StatementUpload:
 
     file: UploadFile
     format: str | None = None
-    """``csv``, ``ofx`` or ``pdf``; found from the file when left out."""
+    """``csv``, ``ofx``, ``pdf``, ``qif`` or ``txt`` (Santander's text download); found from the file when left out."""
     profile: str | None = None
-    """For CSV: ``lloyds``, ``nationwide``, ``barclays`` or ``monzo``; found from the headings when left out."""
+    """For CSV: a built-in bank layout or one described for the account (see ``statements/layouts``); found
+    from the headings when left out."""
 
 
 class StatementImport(Schema):
@@ -64,3 +65,31 @@ class SuggestionsAccepted(Schema):
     """Lines with no suggestion, still waiting for the person to say what they were."""
     needs_council: int
     """Of the suggestions accepted, how many wait for the council's decision."""
+
+
+class BankLayoutIn(Schema):
+    """The columns of a bank's CSV file, described once for the account."""
+
+    date_column: str
+    """The heading of the date column; with ``headed`` false, its number counted from 1."""
+    date_format: str
+    """``DD/MM/YYYY``, ``DD/MM/YY``, ``DD-MM-YYYY``, ``DD.MM.YYYY``, ``DD Mon YYYY``, ``DD Month YYYY``,
+    ``YYYY-MM-DD`` or ``YYYY/MM/DD``."""
+    description_columns: list[str]
+    amount_column: str | None = None
+    """One signed column (money out negative); or give both of the next two."""
+    paid_in_column: str | None = None
+    paid_out_column: str | None = None
+    balance_column: str | None = None
+    headed: bool = True
+    """False when the file has no heading row."""
+    skip_rows: int = 0
+    """With no heading row: the rows above the first transaction."""
+
+
+class BankLayout(Schema):
+    name: str
+    bank: str
+    built_in: bool
+    definition: dict[str, object] | None = None
+    """For a layout described for the account: what was said."""

@@ -13,30 +13,42 @@ pytestmark = pytest.mark.unit
 
 EXPECTED = [(value_on, pence, balance) for value_on, _, pence, balance in files.running()]
 
-LAYOUTS = {
-    "csv:lloyds": files.lloyds_csv,
-    "csv:nationwide": files.nationwide_csv,
-    "csv:barclays": files.barclays_csv,
-    "csv:monzo": files.monzo_csv,
-    "ofx": files.ofx,
-    "ofx-v2": lambda: files.ofx(version=2),
-    "pdf:table": files.pdf_table,
-    "pdf:text": files.pdf_text,
+LAYOUTS = {  # a bank's file: (how it is made, the format it is read as, whether it has running balances)
+    "lloyds": (files.lloyds_csv, "csv:lloyds", True),
+    "tsb": (files.tsb_csv, "csv:lloyds", True),
+    "nationwide": (files.nationwide_csv, "csv:nationwide", True),
+    "barclays": (files.barclays_csv, "csv:barclays", False),
+    "monzo": (files.monzo_csv, "csv:monzo", False),
+    "natwest": (files.natwest_csv, "csv:natwest", True),
+    "starling": (files.starling_csv, "csv:starling", True),
+    "hsbc": (files.hsbc_csv, "csv:hsbc", False),
+    "first_direct": (files.first_direct_csv, "csv:first_direct", False),
+    "coop": (files.coop_csv, "csv:coop", True),
+    "metro": (files.metro_csv, "csv:metro", True),
+    "clydesdale": (files.clydesdale_csv, "csv:clydesdale", False),
+    "santander": (files.santander_txt, "txt:santander", True),
+    "qif": (files.qif, "qif", False),
+    "ofx": (files.ofx, "ofx", False),
+    "ofx-v2": (lambda: files.ofx(version=2), "ofx", False),
+    "pdf:table": (files.pdf_table, "pdf:table", True),
+    "pdf:text": (files.pdf_text, "pdf:text", True),
 }
 
 
 @pytest.mark.parametrize("layout", list(LAYOUTS))
 def test_each_layout_reads_the_same_transactions(layout):
-    statement = parse_statement(LAYOUTS[layout](), f"april.{layout}")
-    assert statement.format == layout.replace("-v2", "")
+    """Each file is recognised from its own contents: no format or profile is given."""
+    build, format, with_balances = LAYOUTS[layout]
+    statement = parse_statement(build(), f"april-{layout}")
+    assert statement.format == format
     got = [
         (line.value_on, line.amount.pence, line.balance_after.pence if line.balance_after else None)
         for line in statement.lines
     ]
-    with_balances = layout not in {"csv:barclays", "csv:monzo", "ofx", "ofx-v2"}
     assert got == [(d, p, b if with_balances else None) for d, p, b in EXPECTED]
-    assert "ACME CARE" in statement.lines[1].description
-    if layout.startswith("ofx") or with_balances:
+    assert "ACME" in statement.lines[1].description and "CARE" in statement.lines[1].description
+    assert not statement.lines[1].description.startswith("'")
+    if format == "ofx" or with_balances:
         assert statement.closing_balance.pence == EXPECTED[-1][2]
         assert statement.opening_balance.pence == files.OPENING_PENCE
 
@@ -79,7 +91,7 @@ def test_a_truncated_csv_is_refused():
 
 def test_a_file_in_the_wrong_layout_is_refused():
     error = _error(files.barclays_csv(), profile="lloyds")
-    assert error.field == "header" and "not a Lloyds, Halifax and Bank of Scotland export" in error.detail
+    assert error.field == "header" and "not a Lloyds, Halifax, Bank of Scotland and TSB export" in error.detail
     assert "no known bank layout" in _error(b"a,b,c\n1,2,3\n").detail
 
 
@@ -108,3 +120,23 @@ def test_a_pdf_whose_balances_do_not_chain_is_refused():
 
 def test_an_empty_file_is_refused():
     assert _error(b"", "empty.csv").field == "file"
+
+
+def test_a_file_no_layout_fits_says_what_was_seen_and_what_to_do():
+    error = _error(b"When,What,How much\n01/04/2026,Shop,-1.00\n")
+    assert "the first row reads When, What, How much" in error.detail
+    assert "describe the columns once" in error.detail
+
+
+def test_a_qif_line_without_a_day_first_date_or_amount_is_named():
+    bad_date = _error(files.qif().replace(b"D06/04/2026", b"D2026/13/40"), "bad.qif")
+    assert (bad_date.field, bad_date.line) == ("D", 2)
+    no_amount = _error(files.qif().replace(b"T1,840.00\n", b""), "bad.qif")
+    assert no_amount.field == "T" and "no amount" in no_amount.detail
+    assert "!Type:Bank" in _error(b"!Type:Invst\nD06/04/2026\nT1.00\n^\n", "shares.qif").detail
+
+
+def test_a_santander_text_file_missing_an_amount_is_named():
+    data = files.santander_txt().replace(b"Amount:\xa0-450.00 \r\n", b"")
+    error = _error(data, "santander.txt")
+    assert error.field == "Amount" and "10/04/2026" in error.detail
