@@ -19,13 +19,14 @@ from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.web.pages import FormError, account_nav, form_errors, may, render, see_other
 from dp_platform.workflows.bank_to_ledger import accept_suggestions, confirm_line
 from dp_platform.workflows.payroll_payments import PA_WAGES
-from dp_platform.workflows.statements import import_account_statement
+from dp_platform.workflows.statements import bank_layouts, describe_bank_layout, import_account_statement
 from ledgers.categories.assistant import MoneyInSuggestion, suggest_money_in
 from ledgers.categories.service import SpendLine, spend_lines
 from ledgers.categories.taxonomy import national
 from ledgers.chart import OPTION_1_CHART
 from ledgers.errors import DomainError
 from ledgers.reconcile_service import matches_of_statement, money_in_history
+from ledgers.statements.profiles import DATE_FORMATS
 from ledgers.statements.service import account_statements, lines_of_statement, statement_of
 from ledgers.tables import MatchRow, StatementLineRow
 
@@ -95,7 +96,9 @@ class StatementPages(Controller):
         access: AccountAccess,
         errors: list[FormError],
         status: int = 200,
+        describing: dict[str, str] | None = None,
     ) -> Template:
+        layouts = await bank_layouts(session, actor, access.account.id)
         return render(
             request,
             "statements/list.html",
@@ -106,6 +109,9 @@ class StatementPages(Controller):
             statements=await account_statements(session, access.account.id),
             may_import=may(actor, access, Action.IMPORT_STATEMENTS),
             formats=FORMATS,
+            layouts=[("", "Work it out from the headings"), *((name, bank) for name, bank, _ in layouts)],
+            date_formats=[(label, label) for label in DATE_FORMATS],
+            describing=describing or {},
             errors=errors,
             status=status,
         )
@@ -135,15 +141,50 @@ class StatementPages(Controller):
                 filename=upload.filename,
                 data=await upload.read(),
                 format=str(form.get("format") or "") or None,
+                profile=str(form.get("profile") or "") or None,
             )
         except DomainError as error:
             errors = [FormError("statement", text.text) for text in form_errors(error)]
-            return await self._list(request, db_session, actor, access, errors, status=422)
+            unknown = {"name": ""} if error.field == "header" else None  # open the form to describe the columns
+            return await self._list(request, db_session, actor, access, errors, status=422, describing=unknown)
         if result.duplicate_file:
             message = "This file was uploaded before; nothing new was added."
         else:
             message = f"Statement uploaded: {result.new_lines} new lines, {result.known_lines} already known."
         return see_other(f"/accounts/{account_id}/statements/{result.statement_id}", message)
+
+    @post("/layouts")
+    async def describe_layout(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, account_id: uuid.UUID
+    ) -> Template | Redirect:
+        access = await authorize(db_session, actor, account_id, Action.IMPORT_STATEMENTS)
+        form = {key: str(value) for key, value in (await request.form()).items() if isinstance(value, str)}
+        try:
+            skip_rows = int(form.get("skip_rows") or 0)
+        except ValueError:
+            errors = [FormError("skip_rows", "Lines above the first transaction: a whole number, such as 0 or 2.")]
+            return await self._list(request, db_session, actor, access, errors, status=400, describing=form)
+        try:
+            row = await describe_bank_layout(
+                db_session,
+                actor,
+                account_id,
+                form.get("name", ""),
+                date_column=form.get("date_column", ""),
+                date_format=form.get("date_format", ""),
+                description_columns=form.get("description_columns", "").split(","),
+                amount_column=form.get("amount_column"),
+                paid_in_column=form.get("paid_in_column"),
+                paid_out_column=form.get("paid_out_column"),
+                balance_column=form.get("balance_column"),
+                headed=form.get("headed", "yes") != "no",
+                skip_rows=skip_rows,
+            )
+        except DomainError as error:
+            errors = form_errors(error)
+            return await self._list(request, db_session, actor, access, errors, status=400, describing=form)
+        message = f"Layout '{row.name}' saved. Upload the file again: it will be read with these columns."
+        return see_other(f"/accounts/{account_id}/statements", message)
 
     @get("/{statement_id:uuid}")
     async def statement(

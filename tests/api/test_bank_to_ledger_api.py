@@ -225,3 +225,42 @@ async def test_accepting_suggestions_is_for_those_who_keep_the_books(api, world)
     url = f"{base(world)}/statements/{statement['statement_id']}/accept-suggestions"
     assert (await api.post(url, headers=world.headers("finance_a"))).status_code == 403
     assert (await api.post(url, headers=world.headers("cal"))).status_code == 404
+
+
+async def test_saying_a_line_was_for_something_else_reverses_its_entry_and_posts_it_again(api, world):
+    headers = world.headers("ann")
+    opening = {
+        "occurred_on": "2026-04-01",
+        "narration": "Opening balance",
+        "idempotency_key": "open",
+        "postings": [
+            {"account": "assets:bank:dp_account", "amount_pence": files.OPENING_PENCE},
+            {"account": "equity:opening_balance", "amount_pence": -files.OPENING_PENCE},
+        ],
+    }
+    assert (await api.post(f"{base(world)}/ledger/entries", headers=headers, json=opening)).status_code == 201
+    acme = [(date(2026, 4, 10), "ACME CARE LTD INV 2291", -45_000)]
+    statement = await _import(api, world, "apr.csv", acme, files.OPENING_PENCE)
+    assert (await _accept(api, world, statement))["posted"] == 1
+    [line] = (await api.get(f"{base(world)}/statements/lines", headers=headers)).json()
+    url = f"{base(world)}/statements/lines/{line['id']}/category"
+    assert (await api.post(url, headers=headers, json={"category": "equipment"})).status_code == 200
+    assert (await api.post(url, headers=headers, json={"category": "equipment"})).status_code == 200  # no change
+    ledger = {
+        account["code"]: account["natural_balance_pence"]
+        for account in (await api.get(f"{base(world)}/ledger", headers=headers)).json()["accounts"]
+    }
+    assert (ledger["expenses:agency"], ledger["expenses:equipment"]) == (0, 45_000)
+    entries = (await api.get(f"{base(world)}/ledger/entries", headers=headers)).json()
+    assert len(entries) == 4  # opening, the first posting, its reversal, the posting again
+    assert any(entry["narration"].startswith("Reversal of") for entry in entries)
+    report = (
+        await api.get(
+            f"{base(world)}/reconciliation",
+            headers=headers,
+            params={"occurred_from": "2026-04-01", "occurred_to": "2026-04-30"},
+        )
+    ).json()
+    assert report["problems"] == []
+    trail = (await api.get(f"/api/audit-events?account_id={world.accounts['a1']}", headers=headers)).json()["items"]
+    assert [event["action"] for event in trail].count("ledger.line_reposted") == 1

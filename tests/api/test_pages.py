@@ -189,6 +189,36 @@ async def test_statement_lines_accepted_one_by_htmx_then_all_at_once(pages, api,
     assert "2 lines are not in the ledger yet" in page.text  # the HMRC payment and J SMITH, nobody can guess
 
 
+async def test_a_bank_file_nobody_knows_is_described_on_the_page_then_read(pages, api, world):
+    from tests.api.test_statements_api import credit_union_csv
+
+    await pages.sign_in("ann")
+    data = credit_union_csv(files.TRANSACTIONS, files.OPENING_PENCE)
+    refused = await pages.post(f"{pages.account()}/statements", files={"statement": ("april.csv", data)})
+    assert refused.status_code == 422 and "the first row reads Posted, Details" in refused.text
+    assert '<details class="ds_details" open>' in refused.text  # the form to describe the columns is open
+    form = {
+        "name": "credit-union",
+        "headed": "yes",
+        "date_column": "Posted",
+        "date_format": "YYYY-MM-DD",
+        "description_columns": "Details",
+        "amount_column": "",
+        "paid_in_column": "In",
+        "paid_out_column": "Out",
+        "balance_column": "Running total",
+        "skip_rows": "0",
+    }
+    wrong = await pages.post(f"{pages.account()}/statements/layouts", {**form, "date_format": "MM/DD/YYYY"})
+    assert wrong.status_code == 400 and 'href="#date_format"' in wrong.text and 'value="Posted"' in wrong.text
+    saved = await pages.post(f"{pages.account()}/statements/layouts", form)
+    assert saved.status_code == 303
+    uploaded = await pages.post(f"{pages.account()}/statements", files={"statement": ("april.csv", data)})
+    assert uploaded.status_code == 303
+    listed = await pages.get(f"{pages.account()}/statements")
+    assert "your layout &#39;credit-union&#39;" in listed.text or "your layout 'credit-union'" in listed.text
+
+
 async def test_a_bad_statement_is_named_on_the_page_and_stores_nothing(pages, db):
     await pages.sign_in("ann")
     response = await pages.post(f"{pages.account()}/statements", files={"statement": ("bad.csv", b"not,a\nstatement")})
