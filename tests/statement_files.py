@@ -297,3 +297,122 @@ def pdf_text(transactions=TRANSACTIONS, opening=OPENING_PENCE, misprint_row: int
         )
     pdf.cell(0, 6, f"Closing balance {pounds(running(transactions, opening)[-1][3])}", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
+
+
+def _column_pdf(top: list[str], headings: list[tuple[str, float, float, str]], rows: list[list[str]], per_page=4):
+    """Words placed under column headings, no ruling, as banks print statements: ``headings`` are
+    (text, x, width, alignment); each row gives one text per column; the headings repeat on every page."""
+    pdf = _pdf()
+
+    def head() -> None:
+        pdf.set_xy(10, pdf.get_y() + 4)
+        for text, x, width, align in headings:
+            pdf.set_x(x)
+            pdf.cell(width, 6, text, align=align)
+        pdf.ln(8)
+
+    for text in top:
+        pdf.cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
+    head()
+    for count, row in enumerate(rows):
+        if count and count % per_page == 0:
+            pdf.add_page()
+            pdf.cell(0, 6, f"Page {count // per_page + 1}", new_x="LMARGIN", new_y="NEXT")
+            head()
+        for (_, x, width, align), text in zip(headings, row, strict=True):
+            pdf.set_x(x)
+            pdf.cell(width, 6, text, align=align)
+        pdf.ln(6)
+    return bytes(pdf.output())
+
+
+def _by_day(transactions, opening):
+    """Each transaction with whether it is the first and the last of its day, as banks print a day."""
+    rows = running(transactions, opening)
+    for index, (value_on, description, pence, balance) in enumerate(rows):
+        first = index == 0 or rows[index - 1][0] != value_on
+        last = index == len(rows) - 1 or rows[index + 1][0] != value_on
+        yield value_on, description, pence, balance, first, last
+
+
+def hsbc_pdf(transactions=TRANSACTIONS, opening=OPENING_PENCE) -> bytes:
+    """HSBC: 'Payment type and details' with a type code, descriptions over two lines, the date only on
+    a day's first payment and the balance only on its last, brought and carried forward rows."""
+    headings = [
+        ("Date", 12, 22, "L"),
+        ("Payment type and details", 36, 80, "L"),
+        ("Paid out", 118, 24, "R"),
+        ("Paid in", 144, 24, "R"),
+        ("Balance", 170, 28, "R"),
+    ]
+    rows = [["", "BALANCE BROUGHT FORWARD", "", "", pounds(opening)]]
+    for value_on, description, pence, balance, first, last in _by_day(transactions, opening):
+        payee, _, rest = description.rpartition(" ")
+        rows.append([f"{value_on:%d %b %y}" if first else "", f"{'CR' if pence > 0 else 'DD'} {payee}", "", "", ""])
+        rows.append(
+            [
+                "",
+                rest,
+                pounds(-pence) if pence < 0 else "",
+                pounds(pence) if pence > 0 else "",
+                pounds(balance) if last else "",
+            ]
+        )
+    rows.append(["", "BALANCE CARRIED FORWARD", "", "", pounds(running(transactions, opening)[-1][3])])
+    top = ["HSBC UK", "Your Statement", "1 April to 30 April 2026", "Account Name DP ACCOUNT"]
+    return _column_pdf(top, headings, rows)
+
+
+def barclays_pdf(
+    transactions=TRANSACTIONS, opening=OPENING_PENCE, period=(date(2026, 4, 1), date(2026, 4, 30))
+) -> bytes:
+    """Barclays: the day without its year ('6 Apr'), the year from the statement period at the top."""
+    headings = [
+        ("Date", 12, 18, "L"),
+        ("Description", 32, 84, "L"),
+        ("Money out £", 118, 24, "R"),
+        ("Money in £", 144, 24, "R"),
+        ("Balance £", 170, 28, "R"),
+    ]
+    start, end = period
+    rows = [[f"{start.day} {start:%b}", "Start balance", "", "", pounds(opening)]]
+    for value_on, description, pence, balance, first, last in _by_day(transactions, opening):
+        rows.append(
+            [
+                f"{value_on.day} {value_on:%b}" if first else "",
+                description,
+                pounds(-pence) if pence < 0 else "",
+                pounds(pence) if pence > 0 else "",
+                pounds(balance) if last else "",
+            ]
+        )
+    rows.append([f"{end.day} {end:%b}", "End balance", "", "", pounds(running(transactions, opening)[-1][3])])
+    top = [
+        "Barclays Bank UK PLC",
+        "Your transactions",
+        f"{start.day} {start:%b %Y} - {end.day} {end:%b %Y}",
+        "Sort code",
+    ]
+    return _column_pdf(top, headings, rows)
+
+
+def lloyds_pdf(transactions=TRANSACTIONS, opening=OPENING_PENCE, misprint_row: int | None = None) -> bytes:
+    """Lloyds, Halifax and Bank of Scotland: a Type column, money in before money out, every line dated
+    ('06 Apr 26') and every line with its balance; opening and closing balance rows."""
+    headings = [
+        ("Date", 12, 20, "L"),
+        ("Description", 34, 62, "L"),
+        ("Type", 98, 14, "L"),
+        ("Money In (£)", 114, 26, "R"),
+        ("Money Out (£)", 142, 26, "R"),
+        ("Balance (£)", 170, 28, "R"),
+    ]
+    rows = [["01 Apr 26", "STATEMENT OPENING BALANCE", "", "", "", pounds(opening)]]
+    for index, (value_on, description, pence, balance) in enumerate(running(transactions, opening)):
+        balance += 50 if index == misprint_row else 0
+        kind = "BGC" if pence > 0 else "FPO"
+        into, out = (pounds(pence), "") if pence > 0 else ("", pounds(-pence))
+        rows.append([f"{value_on:%d %b %y}", description, kind, into, out, pounds(balance)])
+    rows.append(["30 Apr 26", "STATEMENT CLOSING BALANCE", "", "", "", pounds(running(transactions, opening)[-1][3])])
+    top = ["Lloyds Bank", "Your Account", "01 April 2026 to 30 April 2026", "Classic Account 12345678"]
+    return _column_pdf(top, headings, rows)

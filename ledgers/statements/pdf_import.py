@@ -1,4 +1,5 @@
-"""PDF statements, read with pdfplumber. Two layouts:
+"""PDF statements, read with pdfplumber. The layouts of HSBC, Barclays and Lloyds (``pdf_columns``), and two
+generic ones:
 
 - ``table``: a ruled table with the headings Date, Description, Paid out, Paid in, Balance
   (and "Balance brought forward" / "Balance carried forward" rows), as most high-street
@@ -21,6 +22,7 @@ import pdfplumber
 from ledgers.errors import StatementError
 from ledgers.money import Money
 from ledgers.statements.model import ParsedStatement, StatementLine, in_date_order
+from ledgers.statements.pdf_columns import parse_columns, recognise
 
 _TABLE_HEADINGS = ("date", "description", "paid out", "paid in", "balance")
 _AMOUNT = r"-?£?[\d,]+\.\d{2}"
@@ -132,8 +134,9 @@ def _parse_text(pdf: pdfplumber.PDF, file: str) -> ParsedStatement:
             file,
             1,
             "layout",
-            "no statement layout recognised: neither a Date/Description/Paid out/Paid in/Balance table "
-            "nor lines of 'DD/MM/YYYY description amount balance'",
+            "no statement layout recognised: not an HSBC, Barclays or Lloyds statement, not a "
+            "Date/Description/Paid out/Paid in/Balance table, nor lines of 'DD/MM/YYYY description amount "
+            "balance'; download the statement as CSV instead",
         )
     return ParsedStatement("pdf:text", tuple(in_date_order(lines)), opening_balance=opening, closing_balance=closing)
 
@@ -142,7 +145,12 @@ def parse_pdf(data: bytes, file: str) -> ParsedStatement:
     with _open(data, file) as pdf:
         try:
             rows = _table_rows(pdf)
-            return _parse_table(rows, file) if rows is not None else _parse_text(pdf, file)
+            if rows is not None:
+                return _parse_table(rows, file)
+            bank = recognise(pdf)
+            if bank is not None:
+                return parse_columns(*bank, file)
+            return _parse_text(pdf, file)
         except StatementError:
             raise
         except Exception as error:  # pdfminer fails in many ways on damaged files

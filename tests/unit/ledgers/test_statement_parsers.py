@@ -32,6 +32,9 @@ LAYOUTS = {  # a bank's file: (how it is made, the format it is read as, whether
     "ofx-v2": (lambda: files.ofx(version=2), "ofx", False),
     "pdf:table": (files.pdf_table, "pdf:table", True),
     "pdf:text": (files.pdf_text, "pdf:text", True),
+    "pdf:hsbc": (files.hsbc_pdf, "pdf:hsbc", "end of day"),
+    "pdf:barclays": (files.barclays_pdf, "pdf:barclays", "end of day"),
+    "pdf:lloyds": (files.lloyds_pdf, "pdf:lloyds", True),
 }
 
 
@@ -45,7 +48,15 @@ def test_each_layout_reads_the_same_transactions(layout):
         (line.value_on, line.amount.pence, line.balance_after.pence if line.balance_after else None)
         for line in statement.lines
     ]
-    assert got == [(d, p, b if with_balances else None) for d, p, b in EXPECTED]
+    if with_balances == "end of day":  # the balance is printed on the last payment of each day only
+        last_of_day = {d: b for d, _, b in EXPECTED}
+        assert got == [
+            (d, p, b if i + 1 == len(EXPECTED) or EXPECTED[i + 1][0] != d else None)
+            for i, (d, p, b) in enumerate(EXPECTED)
+        ]
+        assert {d: b for d, _, b in got if b is not None} == last_of_day
+    else:
+        assert got == [(d, p, b if with_balances else None) for d, p, b in EXPECTED]
     assert "ACME" in statement.lines[1].description and "CARE" in statement.lines[1].description
     assert not statement.lines[1].description.startswith("'")
     if format == "ofx" or with_balances:
@@ -140,3 +151,30 @@ def test_a_santander_text_file_missing_an_amount_is_named():
     data = files.santander_txt().replace(b"Amount:\xa0-450.00 \r\n", b"")
     error = _error(data, "santander.txt")
     assert error.field == "Amount" and "10/04/2026" in error.detail
+
+
+def test_a_bank_pdf_description_over_two_lines_is_one_payment():
+    statement = parse_statement(files.hsbc_pdf(), "hsbc.pdf")
+    assert [line.description for line in statement.lines] == [
+        "CR GLENMORE COUNCIL DIRECT PAYMENT",
+        "DD ACME CARE LTD INV 2291",
+        "DD A MACKAY WAGES",
+        "DD HMRC PAYE 120PA0001234",
+    ]
+
+
+def test_a_day_printed_without_its_year_takes_it_from_the_statement_period():
+    from datetime import date
+
+    christmas = [
+        (date(2025, 12, 29), "GLENMORE COUNCIL DIRECT PAYMENT", 184_000),
+        (date(2026, 1, 2), "A MACKAY WAGES", -61_250),
+    ]
+    data = files.barclays_pdf(christmas, period=(date(2025, 12, 15), date(2026, 1, 14)))
+    statement = parse_statement(data, "barclays.pdf")
+    assert [line.value_on for line in statement.lines] == [date(2025, 12, 29), date(2026, 1, 2)]
+
+
+def test_a_bank_pdf_whose_balances_do_not_chain_is_refused():
+    error = _error(files.lloyds_pdf(misprint_row=1), "lloyds.pdf")
+    assert (error.field, error.line) == ("balance", "page 1, line 8")
