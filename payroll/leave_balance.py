@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from decimal import Decimal
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from payroll.tables import PayRunRow, PayslipRow
+from payroll.tables import ContractRateRow, PayRunRow, PayslipRow, PersonalAssistantRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,3 +40,55 @@ async def leave_balance(session: AsyncSession, pa_id: uuid.UUID) -> LeaveBalance
         )
     ).one()
     return LeaveBalance(Decimal(accrued), Decimal(taken))
+
+
+async def holiday_pay_owed(session: AsyncSession, employer_id: uuid.UUID, on: date) -> int:
+    """Leave the employer's PAs have earned and not yet taken, valued at the standard rate of their
+    contract on the day (or, with no contract rates, the standard rate their last payslip paid): money
+    the account will pay out when the leave is taken, so it is not free to spend. Rounded half up to
+    the penny per PA, as a payslip line is."""
+    pas = select(PersonalAssistantRow.id).where(
+        PersonalAssistantRow.employer_account_id == employer_id,
+        (PersonalAssistantRow.left_on.is_(None)) | (PersonalAssistantRow.left_on > on),
+    )
+    balances = dict(
+        (
+            await session.execute(
+                select(
+                    PayslipRow.pa_id,
+                    func.sum(PayslipRow.holiday_hours_accrued) - func.sum(PayslipRow.holiday_hours_taken),
+                )
+                .join(PayRunRow, PayRunRow.id == PayslipRow.pay_run_id)
+                .where(PayslipRow.pa_id.in_(pas), PayRunRow.status == "finalised", PayRunRow.paid_on <= on)
+                .group_by(PayslipRow.pa_id)
+            )
+        ).all()
+    )
+    owed = 0
+    for pa_id, hours in balances.items():
+        if hours is None or hours <= 0:
+            continue
+        rate = await _standard_rate(session, pa_id, on)
+        if rate is not None:
+            owed += int((Decimal(hours) * rate).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return owed
+
+
+async def _standard_rate(session: AsyncSession, pa_id: uuid.UUID, on: date) -> int | None:
+    contract = await session.scalar(
+        select(ContractRateRow.hourly_rate_pence)
+        .where(ContractRateRow.pa_id == pa_id, ContractRateRow.kind == "standard", ContractRateRow.effective_from <= on)
+        .order_by(ContractRateRow.effective_from.desc())
+        .limit(1)
+    )
+    if contract is not None:
+        return int(contract)
+    lines = await session.scalar(
+        select(PayslipRow.lines)
+        .join(PayRunRow, PayRunRow.id == PayslipRow.pay_run_id)
+        .where(PayslipRow.pa_id == pa_id, PayRunRow.status == "finalised", PayRunRow.paid_on <= on)
+        .order_by(PayRunRow.paid_on.desc())
+        .limit(1)
+    )
+    worked = [line for line in lines or [] if line.get("label") == "standard hours" and line.get("hourly_rate_pence")]
+    return int(worked[0]["hourly_rate_pence"]) if worked else None

@@ -25,6 +25,7 @@ from payroll.errors import AlreadyPaidError, PayRunError, PayRunHasFindingsError
 from payroll.fair_work import WorkedTime, Worker
 from payroll.hmrc_summary import allowance_for_run
 from payroll.holiday import HolidayScheme
+from payroll.pa_details import Details, changes_of, details_on
 from payroll.payslip import Payslip, PayslipRequest, calculate_payslip
 from payroll.pension import Arrangement
 from payroll.periods import PayFrequency, tax_year_start
@@ -74,12 +75,14 @@ async def _previous_to_date(
     return {pa_id: (taxable, tax) for pa_id, taxable, tax in rows}
 
 
-def _row(run_id: uuid.UUID, pa: PersonalAssistantRow, slip: Payslip, previous: tuple[int, int]) -> PayslipRow:
+def _row(
+    run_id: uuid.UUID, pa: PersonalAssistantRow, details: Details, slip: Payslip, previous: tuple[int, int]
+) -> PayslipRow:
     return PayslipRow(
         pay_run_id=run_id,
         pa_id=pa.id,
-        tax_code=pa.tax_code,
-        ni_category=pa.ni_category,
+        tax_code=details.tax_code,
+        ni_category=details.ni_category,
         gross_pence=slip.gross_pence,
         taxable_pence=slip.taxable_pence,
         tax_pence=slip.paye.tax_pence,
@@ -196,6 +199,7 @@ async def draft_pay_run(
         timesheets.setdefault(entry.pa_id, []).append(entry)
     absences = await absences_up_to(session, pa_ids, period_end)
     to_date = await _previous_to_date(session, pa_ids, year_start, paid_on)
+    history = await changes_of(session, pa_ids)
     slips = []
     for pa in pas:
         entries = timesheets.get(pa.id, [])
@@ -206,12 +210,13 @@ async def draft_pay_run(
             raise PayRunError(
                 f"{pa.full_name} has no date of birth; it decides pension and minimum wage.", field="date_of_birth"
             )
-        code = parse_tax_code(pa.tax_code, week1_month1=pa.week1_month1)
+        details = details_on(pa, history.get(pa.id, []), paid_on)  # the code HMRC had issued by payday
+        code = parse_tax_code(details.tax_code, week1_month1=details.week1_month1)
         previous = to_date.get(pa.id, (0, 0))
         request = PayslipRequest(
             worker=Worker(pa.full_name, pa.date_of_birth, dp_funded=pa.dp_funded),
             tax_code=code,
-            ni_category=pa.ni_category,
+            ni_category=details.ni_category,
             frequency=frequency,
             period_number=period_number,
             period_start=period_start,
@@ -225,7 +230,7 @@ async def draft_pay_run(
             sick_pay=sick_pay,
         )
         slip = calculate_payslip(request, payslip_rates(paid_on, period_start, code.band_series))
-        slips.append(_row(run.id, pa, slip, previous))
+        slips.append(_row(run.id, pa, details, slip, previous))
     if not slips:
         raise PayRunError("No PA on this payroll has hours in the period.", field="period_start")
     session.add_all(slips)

@@ -89,6 +89,9 @@ class PersonalAssistantRow(SQLModel, table=True):
     """The council's record of agreeing to a family member being paid."""
     right_to_work_checked_on: date | None = None
     right_to_work_expires_on: date | None = None
+    bank_sort_code: str | None = text_field(6, default=None, nullable=True)
+    bank_account_number: str | None = text_field(8, default=None, nullable=True)
+    """Where the PA's net pay goes; changed only through ``payroll.pa_details``, which keeps the history."""
     created_at: datetime = created_at_field()
 
 
@@ -205,3 +208,20 @@ class PayslipRow(SQLModel, table=True):
     lines: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSONB, nullable=False))
     findings: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSONB, nullable=False))
     rates_used: list[str] = Field(default_factory=list, sa_column=Column(JSONB, nullable=False))
+
+
+class PaDetailChangeRow(SQLModel, table=True):
+    """One change to a PA's details, from a date, with what it replaced: the history of a tax code, an NI
+    category or bank details, never an edit of it. Insert-only (a trigger refuses UPDATE and DELETE)."""
+
+    __tablename__ = "payroll_pa_detail_changes"
+
+    id: uuid.UUID = id_field()
+    pa_id: uuid.UUID = Field(foreign_key="payroll_personal_assistants.id", index=True)
+    field: str = text_field(32)
+    old_value: str | None = text_field(100, default=None, nullable=True)
+    new_value: str | None = text_field(100, default=None, nullable=True)
+    effective_from: date
+    reason: str = text_field(300)
+    recorded_by_user_id: uuid.UUID | None = None
+    created_at: datetime = created_at_field()

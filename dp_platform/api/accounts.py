@@ -7,10 +7,11 @@ import uuid
 from litestar import Controller, get
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dp_platform.api.schemas.accounts import Account
+from dp_platform.api.schemas.accounts import Account, AccountMoney
 from dp_platform.tenancy.access import account_ref, authorize, list_accounts
-from dp_platform.tenancy.policy import Action, Actor, can
+from dp_platform.tenancy.policy import Action, Actor, can, today
 from dp_platform.tenancy.tables import DpAccountRow
+from dp_platform.workflows.overview import account_overview
 from ledgers.columns import utc_now
 
 
@@ -39,3 +40,24 @@ class AccountController(Controller):
     async def get_account(self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID) -> Account:
         access = await authorize(db_session, actor, account_id, Action.VIEW)
         return to_account(access.account, actor)
+
+    @get("/{account_id:uuid}/money", operation_id="GetAccountMoney")
+    async def money(self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID) -> AccountMoney:
+        """The free balance: the bank's balance less wages, HMRC and pension owed, holiday earned and not
+        taken, and any surplus due back to the council."""
+        access = await authorize(db_session, actor, account_id, Action.VIEW)
+        overview = await account_overview(db_session, access, today())
+        return AccountMoney(
+            on=overview.today,
+            bank_pence=overview.bank_pence,
+            statement_on=overview.statement_on,
+            statement_pence=overview.statement_pence,
+            agrees_with_bank=overview.agrees_with_bank,
+            wages_owed_pence=overview.wages_owed_pence,
+            hmrc_owed_pence=overview.hmrc_owed_pence,
+            pension_owed_pence=overview.pension_owed_pence,
+            holiday_owed_pence=overview.holiday_owed_pence,
+            surplus_owed_pence=overview.surplus_owed_pence,
+            owed_pence=overview.owed_pence,
+            free_pence=overview.free_pence,
+        )

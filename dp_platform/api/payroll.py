@@ -18,6 +18,8 @@ from dp_platform.api.schemas.payroll import (
     HolidayBalance,
     LeaverIn,
     PaChecksIn,
+    PaDetailChange,
+    PaDetailsIn,
     PayrollEmployer,
     PayrollEmployerIn,
     PayRun,
@@ -37,10 +39,12 @@ from dp_platform.tenancy.policy import SCOTTISH_TIME, Action, Actor
 from dp_platform.workflows.payroll import (
     add_pa,
     approve_family_pa,
+    change_pa_details,
     contract_rates,
     draft_account_pay_run,
     finalise_account_pay_run,
     own_pa,
+    pa_detail_history,
     payslip_document,
     record_leaver,
     record_sickness,
@@ -56,6 +60,7 @@ from payroll.errors import PayrollError, PayrollNotFoundError
 from payroll.hmrc_summary import hmrc_month
 from payroll.leave_balance import leave_balance
 from payroll.leavers import p45_details
+from payroll.pa_details import masked
 from payroll.payslip_pdf import render_payslip
 from payroll.periods import PayFrequency
 from payroll.service import PayRun as PayRunResult
@@ -270,6 +275,45 @@ class PayrollController(Controller):
         the PA's relationship to the person."""
         fields = {name: getattr(data, name) for name in data.__struct_fields__}
         return to_pa(await set_pa_checks(db_session, actor, account_id, pa_id, fields))
+
+    @post("/pas/{pa_id:uuid}/details", operation_id="ChangePaDetails", status_code=200)
+    async def change_details(
+        self,
+        db_session: AsyncSession,
+        actor: Actor,
+        account_id: uuid.UUID,
+        pa_id: uuid.UUID,
+        data: Annotated[PaDetailsIn, Body()],
+    ) -> PersonalAssistant:
+        """A new tax code (with the date HMRC's notice takes effect), NI category or number, or bank
+        details; each change is kept with what it replaced, and a pay run paid before the date keeps the
+        old one."""
+        values = {
+            name: (str(value).lower() if isinstance(value, bool) else value)
+            for name in data.__struct_fields__
+            if name not in {"effective_from", "reason"} and (value := getattr(data, name)) is not None
+        }
+        pa, _ = await change_pa_details(
+            db_session, actor, account_id, pa_id, values, effective_from=data.effective_from, reason=data.reason
+        )
+        return to_pa(pa)
+
+    @get("/pas/{pa_id:uuid}/details-history", operation_id="ListPaDetailChanges")
+    async def details_history(
+        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, pa_id: uuid.UUID
+    ) -> list[PaDetailChange]:
+        """Every change to the PA's details, oldest first: what it was, what it became, from when, and why."""
+        return [
+            PaDetailChange(
+                field=row.field,
+                old_value=masked(row.field, row.old_value),
+                new_value=masked(row.field, row.new_value),
+                effective_from=row.effective_from,
+                reason=row.reason,
+                recorded_at=row.created_at,
+            )
+            for row in await pa_detail_history(db_session, actor, account_id, pa_id)
+        ]
 
     @post("/pas/{pa_id:uuid}/family-approval", operation_id="RecordFamilyApproval", status_code=200)
     async def family_approval(

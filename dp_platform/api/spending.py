@@ -17,6 +17,7 @@ from dp_platform.api.schemas.spending import (
     LocalRuleIn,
     Relationship,
     ReviewDecisionIn,
+    ReviewDecisionsIn,
     RuleHitOut,
     RuleOut,
     SpendDecisionOut,
@@ -28,7 +29,12 @@ from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.errors import AccessDeniedError
 from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.workflows.bank_to_ledger import confirm_line
-from dp_platform.workflows.spending import check_proposed_spend, decide_account_review, set_authority_rule
+from dp_platform.workflows.spending import (
+    check_proposed_spend,
+    decide_account_review,
+    decide_account_reviews,
+    set_authority_rule,
+)
 from ledgers.categories.engine import Spend, SpendDecision
 from ledgers.categories.service import account_reviews, local_rules, spend_lines
 from ledgers.categories.tables import SpendReviewRow
@@ -189,6 +195,20 @@ class SpendingController(Controller):
             db_session, actor, account_id, review_id, outcome=data.outcome, reason=data.reason
         )
         return to_review(review)
+
+    @post("/spend-reviews/decide", operation_id="DecideSpendReviews", status_code=200)
+    async def decide_many(
+        self,
+        db_session: AsyncSession,
+        actor: Actor,
+        account_id: uuid.UUID,
+        data: Annotated[ReviewDecisionsIn, Body()],
+    ) -> list[SpendReviewOut]:
+        """Decide several reviews of the account alike, with one reason: all of them, or none."""
+        reviews = await decide_account_reviews(
+            db_session, actor, account_id, data.review_ids, outcome=data.outcome, reason=data.reason
+        )
+        return [to_review(review) for review in reviews]
 
     @get("/spend-lines", operation_id="ListSpendLines")
     async def lines(

@@ -128,6 +128,10 @@ _WHAT: dict[str, Callable[[Details], str]] = {
     "exception.commented": lambda d: f"commented on the exception “{d.get('sentence', '')}”: {d.get('comment', '')}",
     "exception.resolved": lambda d: f"resolved the exception “{d.get('sentence', '')}”: {d.get('resolution', '')}",
     "pa.checks_recorded": lambda d: f"recorded the checks of {d.get('full_name', 'a personal assistant')}",
+    "pa.details_changed": lambda d: (
+        f"changed the {', '.join(str(change[0]).replace('_', ' ') for change in d.get('changes', []))} of "
+        f"{d.get('full_name', 'a personal assistant')} from {_day(d.get('effective_from'))}"
+    ),
     "pa.family_approved": lambda d: (
         f"recorded the council's agreement to {d.get('full_name', 'a family member')} being paid "
         f"({d.get('reference', '')})"

@@ -29,6 +29,7 @@ from dp_platform.web.pages import (
 from dp_platform.workflows.payroll import (
     add_pa,
     approve_family_pa,
+    change_pa_details,
     draft_account_pay_run,
     finalise_account_pay_run,
     own_pa,
@@ -41,6 +42,7 @@ from dp_platform.workflows.payroll import (
 )
 from ledgers.errors import DomainError
 from payroll.duties import duty_warnings
+from payroll.pa_details import NI_CATEGORIES, changes_of, masked
 from payroll.payslip_pdf import payslip_filename, render_payslip
 from payroll.periods import PayFrequency, four_weekly_period
 from payroll.service import PayRun, account_pay_runs, get_pay_run, timesheet_lines
@@ -114,6 +116,20 @@ RELATIONSHIPS = [
     ("continuing_attorney", "Their continuing attorney"),
     ("welfare_attorney", "Their welfare attorney"),
 ]
+
+
+DETAIL_NAMES = {
+    "tax_code": "Tax code",
+    "week1_month1": "Week 1 or month 1 basis",
+    "ni_category": "NI category",
+    "ni_number": "National Insurance number",
+    "bank_sort_code": "Bank sort code",
+    "bank_account_number": "Bank account number",
+    "pvg_checked_on": "PVG checked on",
+    "pvg_expires_on": "PVG membership runs to",
+    "right_to_work_checked_on": "Right to work checked on",
+    "right_to_work_expires_on": "Right to work ends on",
+}
 
 
 class PayrollPages(Controller):
@@ -200,6 +216,12 @@ class PayrollPages(Controller):
             pa=pa,
             warnings=duty_warnings(pa, today()),
             lines=await timesheet_lines(session, pa),
+            history=[
+                (change, masked(change.field, change.old_value), masked(change.field, change.new_value))
+                for change in (await changes_of(session, [pa.id])).get(pa.id, [])
+            ],
+            detail_names=DETAIL_NAMES,
+            ni_categories=[(letter, letter) for letter in NI_CATEGORIES],
             kinds=KINDS,
             kind_names=KIND_NAMES,
             relationships=RELATIONSHIPS,
@@ -280,6 +302,43 @@ class PayrollPages(Controller):
                 errors = form_errors(refused)
             else:
                 return see_other(f"/accounts/{account_id}/pas/{pa_id}", f"{pa.full_name}'s checks recorded.")
+        return await self._pa_page(request, db_session, actor, access, pa, errors, 400, form)
+
+    @post("/pas/{pa_id:uuid}/details")
+    async def change_details(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        actor: Actor,
+        account_id: uuid.UUID,
+        pa_id: uuid.UUID,
+    ) -> Template | Redirect:
+        """Only the details given that differ are recorded, each from the date given, with the reason."""
+        access = await authorize(db_session, actor, account_id, Action.VIEW)
+        pa = await own_pa(db_session, account_id, pa_id)
+        form = await form_of(request)
+        effective_from, error = parse_date(form.get("effective_from"), "effective_from", "the date it takes effect")
+        errors = [error] if error else []
+        # an empty box keeps what is recorded (the bank details are never shown back in full)
+        values: dict[str, str | None] = {
+            name: str(form[name]).strip() for name in DETAIL_NAMES if str(form.get(name) or "").strip()
+        }
+        if not errors:
+            try:
+                _, changes = await change_pa_details(
+                    db_session,
+                    actor,
+                    account_id,
+                    pa_id,
+                    values,
+                    effective_from=effective_from,  # type: ignore[arg-type]
+                    reason=str(form.get("reason", "")),
+                )
+            except DomainError as refused:
+                errors = form_errors(refused)
+            else:
+                what = ", ".join(DETAIL_NAMES[change.field].lower() for change in changes) or "nothing"
+                return see_other(f"/accounts/{account_id}/pas/{pa_id}", f"{pa.full_name}: changed {what}.")
         return await self._pa_page(request, db_session, actor, access, pa, errors, 400, form)
 
     @post("/pas/{pa_id:uuid}/family-approval")

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dp_platform.tenancy.access import AccountAccess, authorize
 from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.web.pages import FormError, account_nav, form_errors, form_of, may, render, see_other
-from dp_platform.workflows.spending import decide_account_review
+from dp_platform.workflows.spending import decide_account_review, decide_account_reviews
 from ledgers.categories.service import account_reviews
 from ledgers.categories.taxonomy import national
 from ledgers.errors import DomainError
@@ -64,6 +64,34 @@ class ReviewPages(Controller):
     ) -> Template:
         access = await authorize(db_session, actor, account_id, Action.VIEW)
         return await self._page(request, db_session, actor, access)
+
+    @post("/decide")
+    async def decide_many(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, account_id: uuid.UUID
+    ) -> Template | Redirect:
+        """The ticked reviews decided alike, with one reason the person reads on each."""
+        access = await authorize(db_session, actor, account_id, Action.VIEW)
+        form = await request.form()
+        try:
+            ids = [uuid.UUID(str(value)) for value in form.getall("review", [])]
+            reviews = await decide_account_reviews(
+                db_session,
+                actor,
+                account_id,
+                ids,
+                outcome=str(form.get("outcome", "")),
+                reason=str(form.get("reason", "")),
+            )
+        except ValueError:
+            errors = [FormError("bulk-reason", "Choose the reviews to decide from the list.")]
+            return await self._page(request, db_session, actor, access, errors, 400)
+        except DomainError as refused:
+            errors = form_errors(
+                refused, {"reason": "bulk-reason", "outcome": "bulk-reason", "review_ids": "bulk-reason"}
+            )
+            return await self._page(request, db_session, actor, access, errors, 400)
+        outcome = STATUSES[reviews[0].status].lower()
+        return see_other(f"/accounts/{account_id}/reviews", f"{len(reviews)} reviews {outcome} with one reason.")
 
     @post("/{review_id:uuid}")
     async def decide(

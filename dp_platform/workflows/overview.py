@@ -24,9 +24,10 @@ from dp_platform.tenancy.tables import DpAccountRow
 from ledgers.categories.service import account_reviews, unconfirmed_line_count
 from ledgers.chart import DP_BANK, SURPLUS_REPAYABLE
 from ledgers.reconcile_service import unmatched_line_count
-from ledgers.service import balances, flows
-from ledgers.statements.service import latest_statement_ends
+from ledgers.service import balance_at, balances, flows
+from ledgers.statements.service import last_statement_balance, latest_statement_ends
 from payroll.duties import duty_warnings
+from payroll.leave_balance import holiday_pay_owed
 from payroll.periods import four_weekly_period
 from payroll.service import HMRC_DUE, NET_WAGES_DUE, PENSION_DUE, account_pay_runs, payroll_states
 from payroll.tables import PersonalAssistantRow
@@ -60,11 +61,29 @@ class AccountOverview:
     hmrc_owed_pence: int
     pension_owed_pence: int
     surplus_owed_pence: int
+    holiday_owed_pence: int = 0
+    """Holiday PAs have earned and not yet taken, at the rate it will be paid."""
+    statement_on: date | None = None
+    """The last day the bank's statements reach, and what they and the records say the bank held then."""
+    statement_pence: int | None = None
+    ledger_on_statement_pence: int | None = None
     attention: list[Attention] = field(default_factory=list)
 
     @property
     def owed_pence(self) -> int:
-        return self.wages_owed_pence + self.hmrc_owed_pence + self.pension_owed_pence + self.surplus_owed_pence
+        return (
+            self.wages_owed_pence
+            + self.hmrc_owed_pence
+            + self.pension_owed_pence
+            + self.surplus_owed_pence
+            + self.holiday_owed_pence
+        )
+
+    @property
+    def agrees_with_bank(self) -> bool | None:
+        if self.statement_pence is None:
+            return None
+        return self.statement_pence == self.ledger_on_statement_pence
 
     @property
     def free_pence(self) -> int:
@@ -149,6 +168,7 @@ async def account_overview(session: AsyncSession, access: AccountAccess, today: 
         .where(PersonalAssistantRow.employer_account_id == account_id, PersonalAssistantRow.left_on.is_(None))
         .order_by(PersonalAssistantRow.full_name)
     )
+    last = await last_statement_balance(session, account_id)
     for pa in pas:
         for warning in duty_warnings(pa, today):
             attention.append(Attention(f"{pa.full_name}: {warning}", f"{base}/pas/{pa.id}", f"Open {pa.full_name}"))
@@ -164,6 +184,10 @@ async def account_overview(session: AsyncSession, access: AccountAccess, today: 
         hmrc_owed_pence=-by_code.get(HMRC_DUE.value, 0),
         pension_owed_pence=-by_code.get(PENSION_DUE.value, 0),
         surplus_owed_pence=-by_code.get(SURPLUS_DUE.value, 0),
+        holiday_owed_pence=await holiday_pay_owed(session, account_id, today),
+        statement_on=last[0] if last else None,
+        statement_pence=last[1] if last else None,
+        ledger_on_statement_pence=await balance_at(session, account_id, DP_BANK, last[0]) if last else None,
         attention=attention,
     )
 

@@ -11,11 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.audit.writer import note_unchanged, record_account_event
 from dp_platform.tenancy.access import authorize
-from dp_platform.tenancy.policy import Action, Actor
+from dp_platform.tenancy.policy import Action, Actor, today
 from ledgers.columns import utc_now
 from payroll.contracts import ContractRate, resolve
 from payroll.errors import PayrollError, PayrollNotFoundError
 from payroll.holiday import HolidayScheme
+from payroll.pa_details import DETAILS, change_details, changes_of
 from payroll.payslip_pdf import PayslipDocument, PayslipLine, pounds
 from payroll.periods import PayFrequency
 from payroll.rates import series
@@ -32,6 +33,7 @@ from payroll.sick_pay_service import absences_of
 from payroll.ssp import parse_qualifying_days
 from payroll.tables import (
     ContractRateRow,
+    PaDetailChangeRow,
     PayrollEmployerRow,
     PayslipRow,
     PersonalAssistantRow,
@@ -99,6 +101,16 @@ async def set_pa_checks(
         return pa
     if "relationship" in changed:
         pa.family_approval_reference = None
+    dated = {
+        name: value.isoformat() if isinstance(value, date) else None
+        for name, value in changed.items()
+        if name in DETAILS
+    }
+    if dated:  # the checks' dates are kept with their history, from the day they were recorded
+        on = max(today(), pa.started_on)
+        await change_details(
+            session, pa, dated, effective_from=on, reason="checks recorded", user_id=actor.user_id, at=utc_now()
+        )
     for name, value in changed.items():
         setattr(pa, name, value)
     session.add(pa)
@@ -116,6 +128,60 @@ async def set_pa_checks(
         },
     )
     return pa
+
+
+async def change_pa_details(
+    session: AsyncSession,
+    actor: Actor,
+    account_id: uuid.UUID,
+    pa_id: uuid.UUID,
+    values: dict[str, str | None],
+    *,
+    effective_from: date,
+    reason: str,
+) -> tuple[PersonalAssistantRow, list[PaDetailChangeRow]]:
+    """A new tax code, NI category or bank details from a date, kept with what it replaced; a pay run
+    paid before that date keeps using the old one."""
+    access = await authorize(session, actor, account_id, Action.RUN_PAYROLL)
+    pa = await own_pa(session, account_id, pa_id)
+    changes = await change_details(
+        session, pa, values, effective_from=effective_from, reason=reason, user_id=actor.user_id, at=utc_now()
+    )
+    if not changes:
+        note_unchanged()
+        return pa, changes
+    await record_account_event(
+        session,
+        access,
+        actor=actor,
+        action="pa.details_changed",
+        subject_type="personal_assistant",
+        subject_id=pa.id,
+        details={
+            "full_name": pa.full_name,
+            "effective_from": effective_from.isoformat(),
+            "reason": reason,
+            # bank details are named as changed, not written into the trail everyone with access reads
+            "changes": [_change_seen(change) for change in changes],
+        },
+    )
+    return pa, changes
+
+
+def _change_seen(change: PaDetailChangeRow) -> list[str | None]:
+    """A change as the audit trail records it: bank details are named as changed, not copied into a trail
+    everyone with access to the account reads."""
+    if change.field.startswith("bank_"):
+        return [change.field, None, None]
+    return [change.field, change.old_value, change.new_value]
+
+
+async def pa_detail_history(
+    session: AsyncSession, actor: Actor, account_id: uuid.UUID, pa_id: uuid.UUID
+) -> list[PaDetailChangeRow]:
+    await authorize(session, actor, account_id, Action.VIEW)
+    await own_pa(session, account_id, pa_id)
+    return (await changes_of(session, [pa_id])).get(pa_id, [])
 
 
 async def approve_family_pa(

@@ -22,7 +22,7 @@ from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.tenancy.roles import Role
 from dp_platform.tenancy.tables import DpAccountRow
 from ledgers.categories.assistant import payee_key
-from ledgers.categories.engine import Permission, Spend, SpendDecision, decide
+from ledgers.categories.engine import Permission, Spend, SpendDecision, SpendRuleError, decide
 from ledgers.categories.service import (
     categorise_statement,
     confirm_category,
@@ -312,6 +312,27 @@ async def decide_account_review(
         },
     )
     return review
+
+
+async def decide_account_reviews(
+    session: AsyncSession,
+    actor: Actor,
+    account_id: uuid.UUID,
+    review_ids: list[uuid.UUID],
+    *,
+    outcome: str,
+    reason: str,
+) -> list[SpendReviewRow]:
+    """Several reviews of one account decided alike with one reason (a month of the same taxi fares):
+    each is checked and audited as if decided alone, and if any cannot be, none is."""
+    if not review_ids:
+        raise SpendRuleError("Choose the reviews to decide.", field="review_ids")
+    if len(set(review_ids)) != len(review_ids):
+        raise SpendRuleError("A review is chosen twice.", field="review_ids")
+    return [
+        await decide_account_review(session, actor, account_id, review_id, outcome=outcome, reason=reason)
+        for review_id in review_ids
+    ]
 
 
 async def check_proposed_spend(

@@ -171,3 +171,16 @@ async def latest_statement_ends(session: AsyncSession, book_ids: list[uuid.UUID]
         .group_by(StatementRow.book_id)
     )
     return dict(rows.all())
+
+
+async def last_statement_balance(session: AsyncSession, book_id: uuid.UUID) -> tuple[date, int] | None:
+    """The closing balance of the statement that reaches furthest, and its last day: what the bank says."""
+    row = (
+        await session.execute(
+            select(StatementRow.end_on, StatementRow.closing_balance_pence)
+            .where(StatementRow.book_id == book_id, StatementRow.closing_balance_pence.is_not(None))
+            .order_by(StatementRow.end_on.desc(), StatementRow.imported_at.desc())
+            .limit(1)
+        )
+    ).first()
+    return (row[0], int(row[1])) if row else None

@@ -9,6 +9,7 @@ wages are counted once and what payroll owed is paid off.
 from __future__ import annotations
 
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
@@ -219,6 +220,16 @@ async def test_four_months_of_statements_with_suggestions_accepted_leave_nothing
     assert ledger["income:other:refunds"] == 1_250
     assert ledger["income:authority:dp_payment"] == 4 * 184_000
 
+    # the free balance: the bank's, less the holiday Ailsa has earned and not taken (nothing else is owed)
+    money = (await api.get(f"{base(world)}/money", headers=world.headers("finance_a"))).json()
+    earned = sum(Decimal(slip["holiday_hours_accrued"]) for run in runs for slip in run["payslips"])
+    holiday = int((earned * 1350).quantize(Decimal(1), rounding=ROUND_HALF_UP))  # at her standard rate
+    assert (money["bank_pence"], money["statement_pence"], money["agrees_with_bank"]) == (balance, balance, True)
+    assert (money["wages_owed_pence"], money["hmrc_owed_pence"], money["pension_owed_pence"]) == (0, 0, 0)
+    assert money["holiday_owed_pence"] == holiday > 0
+    assert money["free_pence"] == balance - holiday
+    assert (await api.get(f"{base(world)}/money", headers=world.headers("cal"))).status_code == 404
+
 
 async def test_accepting_suggestions_is_for_those_who_keep_the_books(api, world):
     statement = await _import(api, world, "apr.csv", files.TRANSACTIONS, files.OPENING_PENCE)
@@ -264,3 +275,30 @@ async def test_saying_a_line_was_for_something_else_reverses_its_entry_and_posts
     assert report["problems"] == []
     trail = (await api.get(f"/api/audit-events?account_id={world.accounts['a1']}", headers=headers)).json()["items"]
     assert [event["action"] for event in trail].count("ledger.line_reposted") == 1
+
+
+async def test_holiday_earned_is_owed_at_the_rate_it_will_be_paid(api, world):
+    """Ailsa's leave is worth her contract's standard rate on the day: after a pay rise, more."""
+    headers = world.headers("ann")
+    pa = await add_ailsa(api, world)
+    first = await _run(api, world, pa, 1, date(2026, 4, 6), date(2026, 5, 3), date(2026, 5, 1), [])
+    earned = sum(Decimal(slip["holiday_hours_accrued"]) for slip in first["payslips"])
+    money = f"{base(world)}/money"
+    assert (await api.get(money, headers=headers)).json()["holiday_owed_pence"] == int(
+        (earned * 1350).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    )
+    rise = {"rates": [{"kind": "standard", "hourly_rate_pence": 1450, "effective_from": "2026-10-01"}]}
+    assert (await api.post(f"{base(world)}/pas/{pa['id']}/contract-rates", headers=headers, json=rise)).is_success
+    after = (await api.get(money, headers=headers)).json()
+    assert after["holiday_owed_pence"] == int((earned * 1450).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    assert after["free_pence"] == after["bank_pence"] - after["owed_pence"]
+    assert after["owed_pence"] == sum(
+        after[name]
+        for name in (
+            "wages_owed_pence",
+            "hmrc_owed_pence",
+            "pension_owed_pence",
+            "holiday_owed_pence",
+            "surplus_owed_pence",
+        )
+    )

@@ -346,6 +346,15 @@ async def _decide_spend(api, world, db):
     )
 
 
+async def _decide_spend_many(api, world, db):
+    exception, _ = await _spend_statement(api, world, db)
+    return await api.post(
+        f"/api/accounts/{world.accounts['a1']}/spend-reviews/decide",
+        headers=world.headers("worker_a"),
+        json={"review_ids": [exception["id"]], "outcome": "resolved", "reason": "Refunded."},
+    )
+
+
 async def _exception_url(api, world, db) -> str:
     await _spend_statement(api, world, db)
     [item] = (
@@ -599,6 +608,27 @@ async def _page_decide_review(api, world, db):
     )
 
 
+async def _page_decide_reviews(api, world, db):
+    exception, _ = await _spend_statement(api, world, db)
+    pages = await _signed_in(api, world, db, "worker_a")
+    form = {"review": [exception["id"]], "outcome": "resolved", "reason": "Refunded."}
+    return await pages.post(f"{pages.account()}/reviews/decide", form)
+
+
+async def _page_describe_layout(api, world, db):
+    pages = await _signed_in(api, world, db)
+    form = {
+        "name": "credit-union",
+        "headed": "yes",
+        "date_column": "Posted",
+        "date_format": "YYYY-MM-DD",
+        "description_columns": "Details",
+        "amount_column": "Amount",
+        "skip_rows": "0",
+    }
+    return await pages.post(f"{pages.account()}/statements/layouts", form)
+
+
 async def _page_exception(api, world, db, action: str, form: dict[str, str]):
     url = await _exception_url(api, world, db)
     pages = await _signed_in(api, world, db, "finance_a")
@@ -664,6 +694,19 @@ async def _page_pa_checks(api, world, db):
     return await pages.post(
         f"{pa.removeprefix('/api')}/checks", {"pvg_checked_on": "2025-03-01", "relationship": "family_member"}
     )
+
+
+async def _pa_details(api, world, db):
+    pa = await _family_pa(api, world, db)
+    body = {"effective_from": "2026-05-04", "reason": "HMRC coding notice", "tax_code": "S1100L"}
+    return await api.post(f"{pa}/details", headers=world.headers("ann"), json=body)
+
+
+async def _page_pa_details(api, world, db):
+    pa = await _family_pa(api, world, db)
+    pages = await _signed_in(api, world, db)
+    body = {"effective_from": "2026-05-04", "reason": "HMRC coding notice", "tax_code": "S1100L"}
+    return await pages.post(f"{pa.removeprefix('/api')}/details", body)
 
 
 async def _page_family_approval(api, world, db):
@@ -846,12 +889,16 @@ EXAMPLES: dict[tuple[str, str], Example] = {
     ("POST", "/accounts/{account_id:uuid}/pas/{pa_id:uuid}/family-approval"): _page_family_approval,
     ("POST", "/accounts/{account_id:uuid}/employer"): _page_employer,
     ("PUT", "/api/accounts/{account_id:uuid}/pas/{pa_id:uuid}/checks"): _pa_checks,
+    ("POST", "/api/accounts/{account_id:uuid}/pas/{pa_id:uuid}/details"): _pa_details,
+    ("POST", "/accounts/{account_id:uuid}/pas/{pa_id:uuid}/details"): _page_pa_details,
     ("POST", "/api/accounts/{account_id:uuid}/pas/{pa_id:uuid}/family-approval"): _family_approval,
     ("POST", "/accounts/{account_id:uuid}/exceptions/{key:str}/assign"): _page_assign_exception,
     ("POST", "/accounts/{account_id:uuid}/exceptions/{key:str}/comments"): _page_comment_exception,
     ("POST", "/accounts/{account_id:uuid}/exceptions/{key:str}/resolve"): _page_resolve_exception,
     ("POST", "/thresholds"): _page_set_threshold,
     ("POST", "/accounts/{account_id:uuid}/reviews/{review_id:uuid}"): _page_decide_review,
+    ("POST", "/accounts/{account_id:uuid}/reviews/decide"): _page_decide_reviews,
+    ("POST", "/accounts/{account_id:uuid}/statements/layouts"): _page_describe_layout,
     ("POST", "/accounts/{account_id:uuid}/mandates"): _page_grant_mandate,
     ("POST", "/accounts/{account_id:uuid}/agreement/{agreement_id:uuid}/versions/{number:int}/sign"): (
         _page_sign_agreement
@@ -876,6 +923,7 @@ EXAMPLES: dict[tuple[str, str], Example] = {
     ("POST", "/api/accounts/{account_id:uuid}/pas/{pa_id:uuid}/sickness"): _sickness,
     ("PUT", "/api/accounts/{account_id:uuid}/payroll-employer"): _payroll_employer,
     ("POST", "/api/accounts/{account_id:uuid}/spend-reviews/{review_id:uuid}/decide"): _decide_spend,
+    ("POST", "/api/accounts/{account_id:uuid}/spend-reviews/decide"): _decide_spend_many,
     ("POST", "/api/accounts/{account_id:uuid}/exceptions/{key:str}/assign"): _assign_exception,
     ("POST", "/api/accounts/{account_id:uuid}/exceptions/{key:str}/comments"): _comment_on_exception,
     ("POST", "/api/accounts/{account_id:uuid}/exceptions/{key:str}/resolve"): _resolve_exception,

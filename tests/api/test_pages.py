@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from sqlalchemy import func, select, update
@@ -219,6 +220,50 @@ async def test_a_bank_file_nobody_knows_is_described_on_the_page_then_read(pages
     assert "your layout &#39;credit-union&#39;" in listed.text or "your layout 'credit-union'" in listed.text
 
 
+async def test_the_social_worker_ticks_several_reviews_and_decides_them_with_one_reason(pages, api, world):
+    from datetime import date
+
+    fares = [(date(2026, 5, 2 + n), f"{firm} TAXIS", -1_480) for n, firm in enumerate(("CITY", "DOCKSIDE", "PERTH"))]
+    await api.post(
+        f"/api/accounts/{world.accounts['a1']}/statements",
+        headers=world.headers("ann"),
+        files={"file": ("fares.csv", files.nationwide_csv(fares))},
+    )
+    reviews = (
+        await api.get(f"/api/accounts/{world.accounts['a1']}/spend-reviews", headers=world.headers("ann"))
+    ).json()
+    await pages.sign_in("worker_a")
+    page = await pages.get(f"{pages.account()}/reviews")
+    assert 'form="bulk-decision"' in page.text and "Approve the ticked requests" in page.text
+    url = f"{pages.account()}/reviews/decide"
+    nothing = await pages.post(url, {"outcome": "approved", "reason": "Agreed at the review."})
+    assert nothing.status_code == 400 and 'href="#bulk-reason"' in nothing.text
+    chosen = [review["id"] for review in reviews[:2]]
+    decided = await pages.post(url, {"review": chosen, "outcome": "approved", "reason": "Agreed at the review."})
+    assert decided.status_code == 303, decided.text
+    left = (
+        await api.get(f"/api/accounts/{world.accounts['a1']}/spend-reviews?status=open", headers=world.headers("ann"))
+    ).json()
+    assert [review["id"] for review in left] == [reviews[2]["id"]]
+
+
+async def test_a_new_tax_code_is_recorded_on_the_pa_page_with_its_history(pages, api, world):
+    base = f"/api/accounts/{world.accounts['a1']}"
+    pa = (await api.post(f"{base}/pas", headers=world.headers("ann"), json=AILSA)).json()
+    await pages.sign_in("ann")
+    page = f"{pages.account()}/pas/{pa['id']}"
+    form = {"effective_from": "2026-05-04", "tax_code": "S1100L", "week1_month1": "false", "ni_category": "A"}
+    no_reason = await pages.post(f"{page}/details", {**form, "reason": ""})
+    assert no_reason.status_code == 400 and 'href="#reason"' in no_reason.text
+    bad = await pages.post(f"{page}/details", {**form, "tax_code": "Q99", "reason": "P6"})
+    assert bad.status_code == 400 and 'href="#tax_code"' in bad.text
+    done = await pages.post(f"{page}/details", {**form, "reason": "HMRC coding notice", "bank_sort_code": "80-22-60"})
+    assert done.status_code == 303, done.text
+    shown = visible_text((await pages.get(page)).text)
+    assert "4 May 2026 Tax code S1257L S1100L HMRC coding notice" in " ".join(shown.split())
+    assert "****60" in shown and "802260" not in shown
+
+
 async def test_a_bad_statement_is_named_on_the_page_and_stores_nothing(pages, db):
     await pages.sign_in("ann")
     response = await pages.post(f"{pages.account()}/statements", files={"statement": ("bad.csv", b"not,a\nstatement")})
@@ -402,6 +447,9 @@ async def test_the_overview_says_what_is_held_owed_and_free_and_what_needs_doing
     assert re.search(
         rf"Wages due to personal assistants\s+£{totals['net_pence'] // 100}\.{totals['net_pence'] % 100:02d}", page
     )
-    free = 100_000 - owed
+    # and the holiday Ailsa earned (12.07% of her 8 hours) at her £14.00 an hour, to be paid when she takes it
+    holiday = int((Decimal(run["payslips"][0]["holiday_hours_accrued"]) * 1400).quantize(Decimal(1), ROUND_HALF_UP))
+    assert re.search(rf"not yet taken\s+£{holiday // 100}\.{holiday % 100:02d}", page)
+    free = 100_000 - owed - holiday
     assert re.search(rf"Free to spend\s+£{free // 100:,}\.{free % 100:02d}", page), page
     assert "is a draft" not in page

@@ -646,3 +646,65 @@ async def test_a_finalised_run_is_corrected_by_a_reversal_and_a_new_run_worth_th
     assert len(entries) == 3  # the first run, its reversal, the corrected run
     listed = (await api.get(f"{base(world)}/pay-runs", headers=headers)).json()
     assert [(run["version"], run["status"]) for run in listed] == [(2, "finalised"), (1, "reversed")]
+
+
+async def test_a_new_tax_code_applies_from_its_date_and_its_history_is_kept(api, world):
+    """HMRC's notice changes Ailsa's code from 4 May, and again from 1 June: the run paid on 1 May keeps
+    S1257L, the run paid on 29 May uses S1100L even though S1200L is already recorded for June."""
+    headers = world.headers("ann")
+    pa = await add_ailsa(api, world)
+    url = f"{base(world)}/pas/{pa['id']}/details"
+    first = await api.post(
+        url, headers=headers, json={"effective_from": "2026-05-04", "reason": "P6 of 28 April", "tax_code": "s1100l"}
+    )
+    assert first.status_code == 200 and first.json()["tax_code"] == "S1100L", first.text
+    second = await api.post(
+        url, headers=headers, json={"effective_from": "2026-06-01", "reason": "P6 of 20 May", "tax_code": "S1200L"}
+    )
+    assert second.json()["tax_code"] == "S1200L"
+    early = (await api.post(f"{base(world)}/pay-runs", headers=headers, json=PERIOD_1)).json()
+    assert early["payslips"][0]["tax_code"] == "S1257L"
+    await api.post(
+        f"{base(world)}/pas/{pa['id']}/timesheet",
+        headers=headers,
+        json={"entries": [{"worked_on": "2026-05-05", "hours": "7", "hourly_rate_pence": 1350}]},
+    )
+    may = {
+        **PERIOD_1,
+        "period_number": 2,
+        "period_start": "2026-05-04",
+        "period_end": "2026-05-31",
+        "paid_on": "2026-05-29",
+    }
+    later = (await api.post(f"{base(world)}/pay-runs", headers=headers, json=may)).json()
+    assert later["payslips"][0]["tax_code"] == "S1100L"
+
+    backwards = await api.post(
+        url, headers=headers, json={"effective_from": "2026-05-10", "reason": "x", "tax_code": "S1000L"}
+    )
+    assert backwards.status_code == 400 and backwards.json()["field"] == "effective_from"
+    bad = await api.post(url, headers=headers, json={"effective_from": "2026-07-01", "reason": "x", "tax_code": "Q99"})
+    assert bad.status_code == 400 and bad.json()["field"] == "tax_code"
+    bank = {
+        "effective_from": "2026-06-15",
+        "reason": "moved bank",
+        "bank_sort_code": "802260",
+        "bank_account_number": "12345678",
+    }
+    assert (await api.post(url, headers=headers, json=bank)).status_code == 200
+    assert (await api.post(url, headers=world.headers("finance_a"), json=bank)).status_code == 403
+    assert (await api.post(url, headers=world.headers("cal"), json=bank)).status_code == 404
+
+    history = (
+        await api.get(f"{base(world)}/pas/{pa['id']}/details-history", headers=world.headers("finance_a"))
+    ).json()
+    assert [(change["field"], change["old_value"], change["new_value"]) for change in history] == [
+        ("tax_code", "S1257L", "S1100L"),
+        ("tax_code", "S1100L", "S1200L"),
+        ("bank_sort_code", None, "****60"),
+        ("bank_account_number", None, "****5678"),
+    ]
+    trail = (
+        await api.get(f"/api/audit-events?account_id={world.accounts['a1']}&action=pa.details_changed", headers=headers)
+    ).json()["items"]
+    assert len(trail) == 3 and "12345678" not in str(trail)

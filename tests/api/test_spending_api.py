@@ -223,3 +223,44 @@ async def test_small_taxi_fares_under_a_standing_approval_open_one_review_not_ei
     await upload(api, world, "ann", files.nationwide_csv(dearer), "dearer.csv")
     reviews = (await api.get(f"{base(world)}/spend-reviews?status=open", headers=world.headers("ann"))).json()
     assert [(review["amount_pence"], review["rule_ids"]) for review in reviews] == [(4_500, ["NAT-OUTCOME-LINK"])]
+
+
+async def test_the_council_decides_several_reviews_at_once_or_none(api, world):
+    """Three fares to different firms, each asking the council, approved together with one reason; a
+    batch holding one review decided already changes nothing."""
+    fares = [(date(2026, 5, 2 + n), f"{firm} TAXIS", -1_480) for n, firm in enumerate(("CITY", "DOCKSIDE", "PERTH"))]
+    await upload(api, world, "ann", files.nationwide_csv(fares), "fares.csv")
+    waiting = (await api.get(f"{base(world)}/spend-reviews?status=open", headers=world.headers("ann"))).json()
+    assert len(waiting) == 3
+    url = f"{base(world)}/spend-reviews/decide"
+    reason = "Taxis to the day centre, agreed at the review."
+    first = waiting[0]["id"]
+    single = await api.post(
+        f"{base(world)}/spend-reviews/{first}/decide",
+        headers=world.headers("worker_a"),
+        json={"outcome": "declined", "reason": "Not to this firm."},
+    )
+    assert single.status_code == 200
+    ids = [review["id"] for review in waiting]
+    refused = await api.post(
+        url, headers=world.headers("worker_a"), json={"review_ids": ids, "outcome": "approved", "reason": reason}
+    )
+    assert refused.status_code == 409 and "declined already" in refused.json()["detail"]
+    assert len((await api.get(f"{base(world)}/spend-reviews?status=open", headers=world.headers("ann"))).json()) == 2
+    assert (
+        await api.post(
+            url, headers=world.headers("ann"), json={"review_ids": ids[1:], "outcome": "approved", "reason": reason}
+        )
+    ).status_code == 403
+    done = await api.post(
+        url, headers=world.headers("worker_a"), json={"review_ids": ids[1:], "outcome": "approved", "reason": reason}
+    )
+    assert done.status_code == 200, done.text
+    assert [(review["status"], review["decision_reason"]) for review in done.json()] == [("approved", reason)] * 2
+    trail = (
+        await api.get(
+            f"/api/audit-events?account_id={world.accounts['a1']}&action=spend.review_approved",
+            headers=world.headers("ann"),
+        )
+    ).json()
+    assert len(trail["items"]) == 2

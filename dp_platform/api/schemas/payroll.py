@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -48,6 +48,30 @@ class PaChecksIn(Schema):
     right_to_work_checked_on: date | None = None
     right_to_work_expires_on: date | None = None
     relationship: Relationship = "none"
+
+
+class PaDetailsIn(Schema):
+    """Details that change from a date, each kept with what it replaced; leave out what does not change."""
+
+    effective_from: date
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
+    """Why: "HMRC coding notice P6 of 2 May 2026", "moved bank"."""
+    tax_code: Annotated[str, msgspec.Meta(min_length=2, max_length=16)] | None = None
+    week1_month1: bool | None = None
+    ni_category: Literal["A", "B", "C", "H", "J", "M", "V", "Z", "X"] | None = None
+    ni_number: Annotated[str, msgspec.Meta(pattern=r"^[A-CEGHJ-PR-TW-Z]{2}\d{6}[A-D]$")] | None = None
+    bank_sort_code: Annotated[str, msgspec.Meta(pattern=r"^\d{6}$")] | None = None
+    bank_account_number: Annotated[str, msgspec.Meta(pattern=r"^\d{8}$")] | None = None
+
+
+class PaDetailChange(Schema):
+    field: str
+    old_value: str | None
+    new_value: str | None
+    """Bank details show their last digits only."""
+    effective_from: date
+    reason: str
+    recorded_at: datetime
 
 
 class FamilyApprovalIn(Schema):

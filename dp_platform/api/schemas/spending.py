@@ -55,6 +55,13 @@ class ReviewDecisionIn(Schema):
     reason: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
 
 
+class ReviewDecisionsIn(Schema):
+    review_ids: Annotated[list[uuid.UUID], msgspec.Meta(min_length=1, max_length=500)]
+    outcome: Literal["approved", "declined", "resolved"]
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+    """One reason for all of them, which the person reads on each."""
+
+
 class LineCategoryIn(Schema):
     category: Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
     outcome: Annotated[str, msgspec.Meta(min_length=1, max_length=40)] | None = None
