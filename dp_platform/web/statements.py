@@ -273,7 +273,11 @@ class StatementPages(Controller):
             note_unchanged()
         message = f"{followed.posted} line{'s' if followed.posted != 1 else ''} recorded in the ledger."
         if followed.waiting:
-            message += f" {followed.waiting} still need you to say what they were."
+            message += (
+                " 1 still needs you to say what it was."
+                if followed.waiting == 1
+                else f" {followed.waiting} still need you to say what they were."
+            )
         if followed.needs_council:
             verb = "needs" if followed.needs_council == 1 else "need"
             message += f" {followed.needs_council} of them {verb} the council's decision: see Spend reviews."

@@ -40,7 +40,8 @@ async def test_an_employer_does_a_months_work(visitor: Visitor, when: DemoCalend
     await page.get_by_label("Statement file").set_input_files(str(statement))
     await visitor.press("Upload statement")
     await visitor.shows("Statement uploaded: 4 new lines, 0 already known.")
-    await visitor.shows("3 payments have a suggested category waiting for you.")
+    await visitor.shows("4 lines are not in the ledger yet.")
+    await visitor.shows("Accept all 3 suggestions")
     await visitor.screenshot("02-statement-suggestions")
     taxi = page.locator("tr", has_text="CITY CABS TAXI GLASGOW")
     await taxi.get_by_role("button", name="Accept").click()
@@ -50,12 +51,12 @@ async def test_an_employer_does_a_months_work(visitor: Visitor, when: DemoCalend
         assert "/statements/" in page.url
     await page.reload()
     await visitor.press("Accept all 2 suggestions")
-    await visitor.shows("2 suggestions accepted.")
+    await visitor.shows("2 lines recorded in the ledger. 1 still needs you to say what it was.")
     for payee, category in (("ARGOS MOBILITY AIDS", "Equipment"), ("GLASGOW LEISURE SWIM", "Activities")):
         row = await page.locator("tr", has_text=payee).inner_text()
-        assert "Confirmed" in row and category.lower() in row.lower(), row
+        assert "Confirmed" in row and category.lower() in row.lower() and "In the ledger" in row, row
     corner = await page.locator("tr", has_text="CORNER SHOP").inner_text()
-    assert "Not known yet" in corner
+    assert "Not known yet" in corner and "Waiting" in corner
 
     # A PA's hours for May, then the May pay run, drafted, checked and finalised.
     await visitor.click("Personal assistants")
