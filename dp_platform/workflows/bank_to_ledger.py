@@ -19,6 +19,7 @@ from dp_platform.audit.writer import record_event
 from dp_platform.tenancy.access import AccountAccess, authorize
 from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.workflows.payroll_payments import PA_WAGES, pay_payroll_from_statement
+from dp_platform.workflows.reconciliation import post_statement_line, record_matches
 from dp_platform.workflows.spending import check_line
 from ledgers.accounts import AccountCode
 from ledgers.categories.assistant import suggest_money_in
@@ -31,7 +32,6 @@ from ledgers.reconcile_service import (
     auto_reconcile,
     line_is_matched,
     money_in_history,
-    post_bank_line,
     repost_bank_line,
     unmatched_lines,
 )
@@ -50,33 +50,6 @@ class Followed:
     """Lines still waiting for the person to say what they were."""
     needs_council: int
     """Of the suggestions accepted, how many wait for the council's decision."""
-
-
-async def _post(
-    session: AsyncSession,
-    actor: Actor | None,
-    account_id: uuid.UUID,
-    mandate_id: uuid.UUID | None,
-    line: StatementLineRow,
-    account: str,
-    because: str,
-) -> None:
-    posted = await post_bank_line(session, account_id, line.id, account=AccountCode(account), narration=None)
-    await record_event(
-        session,
-        actor=actor,
-        action="ledger.line_posted",
-        subject_type="statement_line",
-        subject_id=line.id,
-        account_id=account_id,
-        mandate_id=mandate_id,
-        details={
-            "entry_id": str(posted.entry.id),
-            "account": account,
-            "amount_pence": line.amount_pence,
-            "because": because,
-        },
-    )
 
 
 def _payroll_guess(category: LineCategoryRow) -> bool:
@@ -105,22 +78,9 @@ async def follow_statement(
     account), also accept every suggestion, each checked against the spend rules as if chosen by hand."""
     await pay_payroll_from_statement(session, actor, account_id, statement_id, mandate_id)
     statement = await statement_of(session, account_id, statement_id)
-    matches = await auto_reconcile(session, account_id, Period(statement.start_on, statement.end_on))
-    if matches:
-        await record_event(
-            session,
-            actor=actor,
-            action="ledger.auto_reconciled",
-            subject_type="ledger",
-            subject_id=account_id,
-            account_id=account_id,
-            mandate_id=mandate_id,
-            details={
-                "occurred_from": statement.start_on.isoformat(),
-                "occurred_to": statement.end_on.isoformat(),
-                "matches": [[str(match.line_id), str(match.entry_id), match.explanation] for match in matches],
-            },
-        )
+    period = Period(statement.start_on, statement.end_on)
+    matches = await auto_reconcile(session, account_id, period)
+    await record_matches(session, actor, account_id, mandate_id, period, matches)
     history = await money_in_history(session, account_id)
     posted = waiting = needs_council = 0
     for line in await unmatched_lines(session, statement_id):
@@ -129,7 +89,15 @@ async def follow_statement(
             if not (suggestion.remembered or accepting):
                 waiting += 1
                 continue
-            await _post(session, actor, account_id, mandate_id, line, suggestion.account, suggestion.reason)
+            await post_statement_line(
+                session,
+                actor,
+                account_id,
+                mandate_id,
+                line,
+                AccountCode(suggestion.account),
+                said={"because": suggestion.reason},
+            )
             posted += 1
             continue
         category = await session.get(LineCategoryRow, line.id)
@@ -151,7 +119,7 @@ async def follow_statement(
             needs_council += review is not None and review.status == "open"
             because = f"suggestion accepted: {because}"
         expense = await _expense_account(session, account_id, category.category)
-        await _post(session, actor, account_id, mandate_id, line, expense.value, because)
+        await post_statement_line(session, actor, account_id, mandate_id, line, expense, said={"because": because})
         posted += 1
     return Followed(len(matches), posted, waiting, needs_council)
 
@@ -185,7 +153,15 @@ async def confirm_line(
     # a pay run finalised since the import may owe exactly this: then it clears that, and is not spending twice
     await pay_payroll_from_statement(session, actor, account_id, line.statement_id, access.mandate_id)
     if not await line_is_matched(session, line.id):
-        await _post(session, actor, account_id, access.mandate_id, line, account.value, "confirmed by a person")
+        await post_statement_line(
+            session,
+            actor,
+            account_id,
+            access.mandate_id,
+            line,
+            account,
+            said={"because": "confirmed by a person"},
+        )
         return result, review
     said = national().category(category).name.lower()
     reposted = await repost_bank_line(

@@ -11,11 +11,10 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dp_platform.audit.writer import record_event
 from dp_platform.tenancy.policy import Actor
+from dp_platform.workflows.reconciliation import post_statement_line
 from ledgers.categories.assistant import payee_key
 from ledgers.categories.tables import LineCategoryRow
-from ledgers.reconcile_service import post_bank_line
 from ledgers.tables import MatchRow, StatementLineRow
 from payroll.bank_payments import match_payment, payroll_dues
 
@@ -51,7 +50,9 @@ async def pay_payroll_from_statement(
         used.add(index)
         due = dues[index]
         narration = f"{line.description}: {due.says}"
-        posted = await post_bank_line(session, account_id, line.id, account=due.code, narration=narration[:500])
+        await post_statement_line(
+            session, actor, account_id, mandate_id, line, due.code, narration=narration[:500], said={"clears": due.says}
+        )
         # a line imported before its pay run was finalised carries a guess from its words; this replaces it
         category = await session.get(LineCategoryRow, line.id) or LineCategoryRow(
             line_id=line.id, book_id=account_id, payee_key=payee_key(line.description)
@@ -59,21 +60,6 @@ async def pay_payroll_from_statement(
         category.category, category.source, category.confirmed = PA_WAGES, "payroll", True
         category.reason = f"Pays the {due.says}."[:300]
         session.add(category)
-        await record_event(
-            session,
-            actor=actor,
-            action="ledger.line_posted",
-            subject_type="statement_line",
-            subject_id=line.id,
-            account_id=account_id,
-            mandate_id=mandate_id,
-            details={
-                "entry_id": str(posted.entry.id),
-                "account": due.code.value,
-                "amount_pence": line.amount_pence,
-                "clears": due.says,
-            },
-        )
         posted_count += 1
     await session.flush()
     return posted_count

@@ -6,7 +6,7 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dp_platform.audit.writer import note_unchanged, record_account_event
+from dp_platform.audit.writer import note_unchanged, record_account_event, record_event
 from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.workflows.spending import check_line
@@ -21,6 +21,64 @@ from ledgers.tables import MatchRow, StatementLineRow
 from payroll.bank_payments import match_payment, payroll_dues
 
 
+async def record_matches(
+    session: AsyncSession,
+    actor: Actor | None,
+    account_id: uuid.UUID,
+    mandate_id: uuid.UUID | None,
+    period: Period,
+    matches: list[Match],
+) -> None:
+    """One event for the lines a run of the matcher paired, each with its reason."""
+    if not matches:
+        return
+    await record_event(
+        session,
+        actor=actor,
+        action="ledger.auto_reconciled",
+        subject_type="ledger",
+        subject_id=account_id,
+        account_id=account_id,
+        mandate_id=mandate_id,
+        details={
+            "occurred_from": period.occurred_from.isoformat(),
+            "occurred_to": period.occurred_to.isoformat(),
+            "matches": [[str(match.line_id), str(match.entry_id), match.explanation] for match in matches],
+        },
+    )
+
+
+async def post_statement_line(
+    session: AsyncSession,
+    actor: Actor | None,
+    account_id: uuid.UUID,
+    mandate_id: uuid.UUID | None,
+    line: StatementLineRow,
+    account: AccountCode,
+    *,
+    narration: str | None = None,
+    said: dict[str, str] | None = None,
+) -> PostedEntry:
+    """A bank line made into an entry by the platform itself, with the event saying why (``said``)."""
+    posted = await post_bank_line(session, account_id, line.id, account=account, narration=narration)
+    await record_event(
+        session,
+        actor=actor,
+        action="ledger.line_posted",
+        subject_type="statement_line",
+        subject_id=line.id,
+        account_id=account_id,
+        mandate_id=mandate_id,
+        details={
+            "entry_id": str(posted.entry.id),
+            "account": account.value,
+            "amount_pence": line.amount_pence,
+            **(said or {}),
+        },
+    )
+    return posted
+
+
 async def auto_reconcile_account(
     session: AsyncSession, actor: Actor, account_id: uuid.UUID, period: Period
 ) -> list[Match]:
@@ -28,20 +86,7 @@ async def auto_reconcile_account(
     matches = await auto_reconcile(session, account_id, period)
     if not matches:
         note_unchanged()
-        return matches
-    await record_account_event(
-        session,
-        access,
-        actor=actor,
-        action="ledger.auto_reconciled",
-        subject_type="ledger",
-        subject_id=account_id,
-        details={
-            "occurred_from": period.occurred_from.isoformat(),
-            "occurred_to": period.occurred_to.isoformat(),
-            "matches": [[str(match.line_id), str(match.entry_id), match.explanation] for match in matches],
-        },
-    )
+    await record_matches(session, actor, account_id, access.mandate_id, period, matches)
     return matches
 
 
