@@ -1,19 +1,21 @@
 """Bank CSV exports, read through a column-mapping profile.
 
-Built-in profiles follow the column headings UK banks use in their CSV downloads (as
-documented in README.md, "Bank statement formats"); any other layout is described with
-a ``CsvProfile`` of its own. The header row is found by its headings, so preamble rows
-some banks put above it (account name, balances) are skipped.
+Built-in profiles (``data/bank_layouts.toml``) follow the column headings UK banks use in
+their CSV downloads; any other layout is described with a ``CsvProfile`` of its own. The
+header row is found by its headings, so preamble rows some banks put above it (account
+name, balances) are skipped.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
+from pathlib import Path
 
 from ledgers.errors import StatementError
 from ledgers.money import Money
@@ -65,119 +67,23 @@ class CsvProfile:
         return tuple(columns)
 
 
-DAY_MONTH_YEAR = ("%d/%m/%Y",)
-SPELT_MONTH = ("%d %b %Y", "%d/%m/%Y")
+LAYOUTS = Path(__file__).resolve().parent / "data" / "bank_layouts.toml"
 
-PROFILES: dict[str, CsvProfile] = {
-    profile.name: profile
-    for profile in (
-        CsvProfile(
-            name="lloyds",
-            bank="Lloyds, Halifax, Bank of Scotland and TSB",
-            date_column="Transaction Date",
-            date_formats=DAY_MONTH_YEAR,
-            description_columns=("Transaction Description",),
-            paid_in_column="Credit Amount",
-            paid_out_column="Debit Amount",
-            balance_column="Balance",
-        ),
-        CsvProfile(
-            name="nationwide",
-            bank="Nationwide",
-            date_column="Date",
-            date_formats=SPELT_MONTH,
-            description_columns=("Transaction type", "Description"),
-            paid_in_column="Paid in",
-            paid_out_column="Paid out",
-            balance_column="Balance",
-        ),
-        CsvProfile(
-            name="barclays",
-            bank="Barclays",
-            date_column="Date",
-            date_formats=DAY_MONTH_YEAR,
-            description_columns=("Memo",),
-            amount_column="Amount",
-            also_headed=("Subcategory",),
-        ),
-        CsvProfile(
-            name="monzo",
-            bank="Monzo",
-            date_column="Date",
-            date_formats=DAY_MONTH_YEAR,
-            description_columns=("Name", "Description"),
-            amount_column="Amount",
-            reference_column="Transaction ID",
-        ),
-        CsvProfile(
-            name="natwest",
-            bank="NatWest, Royal Bank of Scotland and Ulster Bank",
-            date_column="Date",
-            date_formats=SPELT_MONTH,
-            description_columns=("Description",),
-            amount_column="Value",
-            balance_column="Balance",
-            also_headed=("Account Name", "Account Number"),
-        ),
-        CsvProfile(
-            name="starling",
-            bank="Starling",
-            date_column="Date",
-            date_formats=DAY_MONTH_YEAR,
-            description_columns=("Counter Party", "Reference"),
-            amount_column="Amount (GBP)",
-            balance_column="Balance (GBP)",
-        ),
-        CsvProfile(
-            name="hsbc",
-            bank="HSBC",
-            date_column="1",
-            date_formats=SPELT_MONTH,
-            description_columns=("2",),
-            amount_column="3",
-            headed=False,
-        ),
-        CsvProfile(
-            name="first_direct",
-            bank="First Direct",
-            date_column="Date",
-            date_formats=DAY_MONTH_YEAR,
-            description_columns=("Description",),
-            amount_column="Amount",
-        ),
-        CsvProfile(
-            name="coop",
-            bank="The Co-operative Bank and smile",
-            date_column="Date",
-            date_formats=DAY_MONTH_YEAR,
-            description_columns=("Description",),
-            paid_in_column="Money In",
-            paid_out_column="Money Out",
-            balance_column="Balance",
-            also_headed=("Type",),
-        ),
-        CsvProfile(
-            name="metro",
-            bank="Metro Bank",
-            date_column="Date",
-            date_formats=DAY_MONTH_YEAR,
-            description_columns=("Description",),
-            paid_in_column="Money In",
-            paid_out_column="Money Out",
-            balance_column="Balance",
-            also_headed=("Transaction Type",),
-        ),
-        CsvProfile(
-            name="clydesdale",
-            bank="Clydesdale and Yorkshire Bank business CSV (now Virgin Money)",
-            date_column="1",
-            date_formats=("%Y/%m/%d",),
-            description_columns=("7", "9"),
-            amount_column="8",
-            headed=False,
-        ),
-    )
-}
+
+def _built_in(path: Path = LAYOUTS) -> dict[str, CsvProfile]:
+    """The banks' layouts as data, each with what it was checked against (``checked``, not read here)."""
+    profiles = {}
+    for layout in tomllib.loads(path.read_text())["layout"]:
+        fields = {name: value for name, value in layout.items() if name != "checked"}
+        for name in ("date_formats", "description_columns", "also_headed"):
+            if name in fields:
+                fields[name] = tuple(fields[name])
+        profile = CsvProfile(**fields)
+        profiles[profile.name] = profile
+    return profiles
+
+
+PROFILES: dict[str, CsvProfile] = _built_in()
 
 
 def decode(data: bytes, file: str) -> str:

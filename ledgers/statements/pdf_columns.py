@@ -12,8 +12,10 @@ it, as HSBC and Barclays print a day's payments. Where a layout prints the day w
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import pdfplumber
@@ -51,44 +53,17 @@ class PdfLayout:
         )
 
 
-LAYOUTS = (
-    PdfLayout(
-        name="hsbc",
-        bank="HSBC",
-        date_heading="Date",
-        description_heading="Payment type and details",
-        paid_out_heading="Paid out",
-        paid_in_heading="Paid in",
-        balance_heading="Balance",
-        date_formats=("%d %b %y",),
-        opening_labels=("BALANCE BROUGHT FORWARD",),
-        closing_labels=("BALANCE CARRIED FORWARD",),
-    ),
-    PdfLayout(
-        name="barclays",
-        bank="Barclays",
-        date_heading="Date",
-        description_heading="Description",
-        paid_out_heading="Money out £",
-        paid_in_heading="Money in £",
-        balance_heading="Balance £",
-        date_formats=("%d %b",),
-        opening_labels=("Start balance",),
-        closing_labels=("End balance",),
-    ),
-    PdfLayout(
-        name="lloyds",
-        bank="Lloyds, Halifax and Bank of Scotland",
-        date_heading="Date",
-        description_heading="Description",
-        paid_out_heading="Money Out (£)",
-        paid_in_heading="Money In (£)",
-        balance_heading="Balance (£)",
-        date_formats=("%d %b %y",),
-        opening_labels=("STATEMENT OPENING BALANCE",),
-        closing_labels=("STATEMENT CLOSING BALANCE",),
-    ),
-)
+PDF_LAYOUTS = Path(__file__).resolve().parent / "data" / "pdf_layouts.toml"
+
+
+def _layouts(path: Path = PDF_LAYOUTS) -> tuple[PdfLayout, ...]:
+    return tuple(
+        PdfLayout(**{name: tuple(value) if isinstance(value, list) else value for name, value in layout.items()})
+        for layout in tomllib.loads(path.read_text())["layout"]
+    )
+
+
+LAYOUTS = _layouts()
 
 
 @dataclass(frozen=True, slots=True)
