@@ -130,13 +130,23 @@ def _parse_text(pdf: pdfplumber.PDF, file: str) -> ParsedStatement:
                     )
                 )
     if not lines:
+        first = next(
+            (
+                text.strip()
+                for page in pdf.pages[:1]
+                for text in (page.extract_text() or "").splitlines()
+                if text.strip()
+            ),
+            None,
+        )
+        seen = f"its first page begins '{first[:80]}'" if first else "it holds no text (a scanned image?)"
         raise StatementError(
             file,
             1,
             "layout",
-            "no statement layout recognised: not an HSBC, Barclays or Lloyds statement, not a "
+            f"no statement layout recognised ({seen}): not an HSBC, Barclays or Lloyds statement, not a "
             "Date/Description/Paid out/Paid in/Balance table, nor lines of 'DD/MM/YYYY description amount "
-            "balance'; download the statement as CSV instead",
+            "balance'; download the statement from online banking as CSV, OFX or QIF instead",
         )
     return ParsedStatement("pdf:text", tuple(in_date_order(lines)), opening_balance=opening, closing_balance=closing)
 

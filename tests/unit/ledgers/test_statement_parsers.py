@@ -178,3 +178,16 @@ def test_a_day_printed_without_its_year_takes_it_from_the_statement_period():
 def test_a_bank_pdf_whose_balances_do_not_chain_is_refused():
     error = _error(files.lloyds_pdf(misprint_row=1), "lloyds.pdf")
     assert (error.field, error.line) == ("balance", "page 1, line 8")
+
+
+def test_a_pdf_in_no_known_layout_says_what_it_begins_with_and_what_to_do():
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    pdf.cell(0, 8, "Glenmore Credit Union - your savings summary", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 8, "Shares held 120.00", new_x="LMARGIN", new_y="NEXT")
+    error = _error(bytes(pdf.output()), "summary.pdf")
+    assert "its first page begins 'Glenmore Credit Union - your savings summary'" in error.detail
+    assert "as CSV, OFX or QIF instead" in error.detail
