@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ledgers.accounts import AccountCode
+from ledgers.bounds import check_day, check_pence
 from ledgers.errors import UnbalancedEntryError
 from ledgers.money import Money
 
@@ -28,6 +29,7 @@ class Posting:
     def __post_init__(self) -> None:
         if not self.amount:
             raise UnbalancedEntryError(f"a posting to {self.account} of zero moves nothing", field="postings")
+        check_pence(self.amount.pence, "postings")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,9 @@ class JournalEntryDraft:
             )
         if not self.narration.strip():
             raise UnbalancedEntryError("an entry needs a narration saying what it is", field="narration")
+        if not self.idempotency_key.strip():
+            raise UnbalancedEntryError("an idempotency key must not be blank", field="idempotency_key")
+        check_day(self.occurred_on, "occurred_on")
 
     def request_hash(self) -> str:
         """What makes two requests "the same" for idempotency: everything but the key itself."""

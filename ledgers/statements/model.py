@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
+from ledgers.bounds import MAX_PENCE, OutOfBoundsError, check_day, check_pence
 from ledgers.errors import StatementError
 from ledgers.money import Money
 
@@ -52,10 +53,27 @@ def in_date_order(lines: list[StatementLine]) -> list[StatementLine]:
     return lines
 
 
+def _within_bounds(line: StatementLine, file: str) -> None:
+    try:
+        check_day(line.value_on, "date")
+        check_pence(line.amount.pence, "amount")
+        if line.balance_after is not None:
+            check_pence(line.balance_after.pence, "balance")
+    except OutOfBoundsError as error:
+        raise StatementError(file, line.line, error.field or "amount", error.detail) from None
+
+
 def check_balances(statement: ParsedStatement, file: str) -> None:
     """Every running balance must follow from the one before (beancount's ``balance`` assertion)."""
+    for balance, field in (
+        (statement.opening_balance, "opening_balance"),
+        (statement.closing_balance, "closing_balance"),
+    ):
+        if balance is not None and abs(balance.pence) > MAX_PENCE:
+            raise StatementError(file, 1, field, f"{balance} is more than any account may hold")
     running = statement.opening_balance
     for line in statement.lines:
+        _within_bounds(line, file)
         if running is not None:
             running = running + line.amount
             if line.balance_after is not None and line.balance_after != running:

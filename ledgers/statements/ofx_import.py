@@ -17,16 +17,42 @@ from ledgers.money import Money
 from ledgers.statements.model import ParsedStatement, StatementLine, in_date_order
 
 _LINE_IN_MESSAGE = re.compile(r"line (\d+)", re.IGNORECASE)
+_TAG = re.compile(rb"<(/?)([A-Za-z0-9_.]+)[^>]*>\s*(<?)")
+MAX_DEPTH = 32
+"""A real statement nests seven or eight aggregates deep; a file nesting deeper is refused before
+the XML parser sees it, as one nested thousands deep would overflow its C stack and kill the process."""
 
 
-def _line_of(text: str, marker: str, occurrence: int) -> int:
-    """The 1-based line of the ``occurrence``-th ``marker`` in the file, for error messages."""
-    position = -1
-    for _ in range(occurrence + 1):
-        position = text.upper().find(marker, position + 1)
-        if position < 0:
-            return 1
-    return text.count("\n", 0, position) + 1
+def _deepest(data: bytes) -> int:
+    """How deep the file's aggregates nest. In OFX 1 only aggregates are closed; an element is an
+    aggregate when another tag follows it directly (a value follows a leaf), so leaves never count."""
+    open_tags: list[bytes] = []
+    deepest = 0
+    for match in _TAG.finditer(data):
+        closing, name, followed_by_tag = match.groups()
+        name = name.upper()
+        if closing:
+            if name in open_tags:
+                del open_tags[len(open_tags) - 1 - open_tags[::-1].index(name) :]
+        elif followed_by_tag:
+            open_tags.append(name)
+            deepest = max(deepest, len(open_tags))
+            if deepest > MAX_DEPTH:
+                return deepest
+    return deepest
+
+
+def _lines_of(data: bytes, marker: bytes) -> list[int]:
+    """The 1-based line of each ``marker`` in the file, in one pass, for error messages."""
+    upper = data.upper()
+    lines, line, last = [], 1, 0
+    position = upper.find(marker)
+    while position >= 0:
+        line += upper.count(b"\n", last, position)
+        last = position
+        lines.append(line)
+        position = upper.find(marker, position + 1)
+    return lines
 
 
 def _pence(value: Decimal, file: str, line: int, field: str) -> Money:
@@ -37,7 +63,11 @@ def _pence(value: Decimal, file: str, line: int, field: str) -> Money:
 
 
 def parse_ofx(data: bytes, file: str) -> ParsedStatement:
-    text = data.decode("utf-8", errors="replace")
+    depth = _deepest(data)
+    if depth > MAX_DEPTH:
+        raise StatementError(
+            file, 1, "ofx", f"the file nests its elements more than {MAX_DEPTH} deep; no bank's statement does"
+        )
     tree = OFXTree()
     try:
         tree.parse(io.BytesIO(data))
@@ -52,8 +82,9 @@ def parse_ofx(data: bytes, file: str) -> ParsedStatement:
         raise StatementError(file, 1, "STMTRS", f"expected one bank statement in the file, found {len(statements)}")
     statement = statements[0]
     lines = []
+    where = _lines_of(data, b"<STMTTRN>")
     for index, transaction in enumerate(statement.banktranlist or []):
-        line = _line_of(text, "<STMTTRN>", index)
+        line = where[index] if index < len(where) else 1
         if transaction.trnamt is None or transaction.dtposted is None:
             raise StatementError(file, line, "TRNAMT" if transaction.trnamt is None else "DTPOSTED", "missing")
         amount = _pence(transaction.trnamt, file, line, "TRNAMT")
@@ -67,7 +98,7 @@ def parse_ofx(data: bytes, file: str) -> ParsedStatement:
         raise StatementError(file, 1, "BANKTRANLIST", "the statement has no transactions")
     closing = None
     if statement.ledgerbal is not None and statement.ledgerbal.balamt is not None:
-        closing = _pence(statement.ledgerbal.balamt, file, _line_of(text, "<LEDGERBAL>", 0), "BALAMT")
+        closing = _pence(statement.ledgerbal.balamt, file, (_lines_of(data, b"<LEDGERBAL>") or [1])[0], "BALAMT")
     ordered = in_date_order(lines)
     opening = closing - Money(sum(line.amount.pence for line in ordered)) if closing is not None else None
     return ParsedStatement("ofx", tuple(ordered), opening_balance=opening, closing_balance=closing)

@@ -226,3 +226,39 @@ async def test_accounts_open_and_close(api, world):
     late = {**lesson, "occurred_on": "2026-05-06", "idempotency_key": "swim-2"}
     after = await api.post(f"{ledger(world)}/entries", headers=headers, json=late)
     assert after.status_code == 409 and "closed on 2026-04-30" in after.json()["detail"]
+
+
+def _pair(pence: int) -> list[dict]:
+    return [
+        {"account": "assets:bank:dp_account", "amount_pence": pence},
+        {"account": "income:authority:dp_payment", "amount_pence": -pence},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"occurred_on": "9999-12-31"}, "occurred_on"),
+        ({"occurred_on": "0001-01-01"}, "occurred_on"),
+        ({"postings": _pair(2**63 - 1)}, "postings"),
+        ({"postings": _pair(10_000_000_001)}, "postings"),
+        ({"idempotency_key": "   "}, "idempotency_key"),
+    ],
+)
+async def test_far_dates_huge_amounts_and_blank_keys_are_400s_naming_the_field(api, world, change, field):
+    response = await api.post(f"{ledger(world)}/entries", headers=world.headers("ann"), json={**payment(), **change})
+    assert response.status_code == 400, response.text
+    assert response.json()["field"] == field
+
+
+async def test_pence_written_as_1e3_or_past_64_bits_are_refused(api, world):
+    text = '{"occurred_on": "2026-04-06", "narration": "x", "idempotency_key": "k", "postings": ['
+    for amount in ("1e3", str(2**64)):
+        body = text + f'{{"account": "assets:bank:dp_account", "amount_pence": {amount}}}, '
+        body += f'{{"account": "income:authority:dp_payment", "amount_pence": -{amount}}}]}}'
+        response = await api.post(
+            f"{ledger(world)}/entries",
+            headers={**world.headers("ann"), "content-type": "application/json"},
+            content=body,
+        )
+        assert response.status_code == 400, (amount, response.text)

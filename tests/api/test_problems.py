@@ -114,3 +114,25 @@ def test_a_lost_database_is_503():
         response = client.get("/api/database-down")
     assert response.status_code == 503
     assert response.json()["detail"] == "The database is not answering; try again shortly."
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body", "status", "field"),
+    [
+        ("text/plain", b'{"reason": "x"}', 415, None),
+        ("application/json", b'{"reason": "a", "reason": "b"}', 400, "reason"),
+        ("application/json", b"[" * 100_000 + b"]" * 100_000, 400, None),
+        ("application/json", b'{"reason": "tab\\u0000nul"}', 400, "reason"),
+        ("application/json", b'{"reason": NaN}', 400, None),
+        ("application/json", b"{not json", 400, None),
+    ],
+)
+async def test_a_body_that_is_not_plain_json_is_a_4xx_problem(api, world, content_type, body, status, field):
+    response = await api.post(
+        f"/api/accounts/{world.accounts['a1']}/pay-runs/{world.accounts['a1']}/reverse",
+        headers={**world.headers("ann"), "content-type": content_type},
+        content=body,
+    )
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.json().get("field") == field
