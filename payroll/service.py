@@ -12,13 +12,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import distinct_on
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ledgers import LedgerError
 from ledgers.accounts import AccountCode
+from ledgers.columns import among
 from ledgers.entries import JournalEntryDraft, Posting
+from ledgers.ids import new_id
 from ledgers.money import Money
 from ledgers.service import PostedEntry, get_entry, post_entry, reverse_entry
 from payroll.errors import AlreadyPaidError, PayRunError, PayRunHasFindingsError, PayRunNotFoundError
@@ -32,7 +35,14 @@ from payroll.periods import PayFrequency, tax_year_start
 from payroll.rates import payslip_rates, series
 from payroll.rti import FREQUENCY_CODES, hours_band, ni_buckets, period_number_item
 from payroll.sick_pay_service import absences_up_to, sick_pay_for_period
-from payroll.tables import PayrollEmployerRow, PayRunRow, PayslipRow, PersonalAssistantRow, TimesheetEntryRow
+from payroll.tables import (
+    PayrollEmployerRow,
+    PayRunHoursRow,
+    PayRunRow,
+    PayslipRow,
+    PersonalAssistantRow,
+    TimesheetEntryRow,
+)
 from payroll.tax_codes import parse_tax_code
 
 GROSS_WAGES = AccountCode("expenses:pa_wages:gross")
@@ -123,6 +133,63 @@ def _row(
     )
 
 
+def _period_words(run: PayRunRow) -> str:
+    return (
+        f"the pay run for {run.period_start.day} {run.period_start:%B} to {run.period_end.day} "
+        f"{run.period_end:%B %Y}, finalised"
+    )
+
+
+async def _refuse_paid_hours(session: AsyncSession, entry_ids: list[uuid.UUID]) -> None:
+    """Hours another finalised run paid are not drafted again, whatever the new run's period number."""
+    if not entry_ids:
+        return
+    paid = await session.scalar(
+        select(PayRunRow)
+        .join(PayRunHoursRow, PayRunHoursRow.pay_run_id == PayRunRow.id)
+        .where(PayRunHoursRow.finalised.is_(True), among(PayRunHoursRow.timesheet_entry_id, entry_ids))
+        .limit(1)
+    )
+    if paid is not None:
+        raise AlreadyPaidError(
+            f"Some of these hours were paid by {_period_words(paid)}; a run cannot pay them again. "
+            "To correct that run, reverse it first.",
+            field="period_start",
+        )
+
+
+async def _mark_paid(session: AsyncSession, run: PayRunRow) -> None:
+    """Fix which lines the run pays; the timesheets must be as they were when it was drafted, and the
+    database refuses a line another finalised run paid (a second run finalised at the same moment)."""
+    recorded = set(
+        await session.scalars(select(PayRunHoursRow.timesheet_entry_id).where(PayRunHoursRow.pay_run_id == run.id))
+    )
+    current = set(
+        await session.scalars(
+            select(TimesheetEntryRow.id)
+            .join(PayslipRow, PayslipRow.pa_id == TimesheetEntryRow.pa_id)
+            .where(
+                PayslipRow.pay_run_id == run.id,
+                TimesheetEntryRow.worked_on >= run.period_start,
+                TimesheetEntryRow.worked_on <= run.period_end,
+            )
+        )
+    )
+    if recorded != current:
+        raise PayRunError(
+            "The timesheets changed after this run was drafted; draft it again to pay what they say now.",
+            field="run_id",
+        )
+    try:
+        async with session.begin_nested():
+            await session.execute(
+                update(PayRunHoursRow).where(PayRunHoursRow.pay_run_id == run.id).values(finalised=True)
+            )
+    except IntegrityError:
+        await _refuse_paid_hours(session, list(recorded))
+        raise
+
+
 async def draft_pay_run(
     session: AsyncSession,
     employer_account_id: uuid.UUID,
@@ -197,6 +264,7 @@ async def draft_pay_run(
         .order_by(TimesheetEntryRow.worked_on)
     ):
         timesheets.setdefault(entry.pa_id, []).append(entry)
+    await _refuse_paid_hours(session, [entry.id for entries in timesheets.values() for entry in entries])
     absences = await absences_up_to(session, pa_ids, period_end)
     to_date = await _previous_to_date(session, pa_ids, year_start, paid_on)
     history = await changes_of(session, pa_ids)
@@ -235,6 +303,16 @@ async def draft_pay_run(
         raise PayRunError("No PA on this payroll has hours in the period.", field="period_start")
     session.add_all(slips)
     await session.flush()
+    paid_pas = {slip.pa_id for slip in slips}
+    await session.execute(delete(PayRunHoursRow).where(PayRunHoursRow.pay_run_id == run.id))
+    hours = [
+        {"id": new_id(), "pay_run_id": run.id, "timesheet_entry_id": entry.id, "finalised": False}
+        for pa_id, entries in timesheets.items()
+        if pa_id in paid_pas
+        for entry in entries
+    ]
+    if hours:
+        await session.execute(insert(PayRunHoursRow), hours)
     return PayRun(run, tuple(slips))
 
 
@@ -328,6 +406,7 @@ async def finalise_pay_run(
             f"Pay below the legal floors: {sentences}. Correct the pay, or give the reason for finalising anyway.",
             field="override_reason",
         )
+    await _mark_paid(session, run)
     try:
         posted = await post_entry(session, draft)
     except LedgerError as error:
@@ -360,6 +439,7 @@ async def reverse_pay_run(
         reason=reason.strip(),
     )
     run.status, run.reversal_entry_id, run.reversal_reason = "reversed", reversal.entry.id, reason.strip()
+    await session.execute(update(PayRunHoursRow).where(PayRunHoursRow.pay_run_id == run.id).values(finalised=False))
     session.add(run)
     await session.flush()
     return pay_run, reversal

@@ -12,7 +12,18 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, DateTime, Index, Numeric, UniqueConstraint, text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Numeric,
+    UniqueConstraint,
+    Uuid,
+    text,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
@@ -225,3 +236,28 @@ class PaDetailChangeRow(SQLModel, table=True):
     reason: str = text_field(300)
     recorded_by_user_id: uuid.UUID | None = None
     created_at: datetime = created_at_field()
+
+
+class PayRunHoursRow(SQLModel, table=True):
+    """Which timesheet lines a pay run pays. A line is paid by at most one finalised run: the database
+    refuses a second (a partial unique index), so two runs over the same dates cannot both pay it."""
+
+    __tablename__ = "payroll_pay_run_hours"
+    __table_args__ = (
+        UniqueConstraint("pay_run_id", "timesheet_entry_id"),
+        Index(
+            "uq_payroll_pay_run_hours_paid_once",
+            "timesheet_entry_id",
+            unique=True,
+            postgresql_where=text("finalised"),
+        ),
+    )
+
+    id: uuid.UUID = id_field()
+    pay_run_id: uuid.UUID = Field(
+        sa_column=Column(Uuid, ForeignKey("payroll_pay_runs.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    timesheet_entry_id: uuid.UUID = Field(
+        sa_column=Column(Uuid, ForeignKey("payroll_timesheet_entries.id", ondelete="CASCADE"), nullable=False)
+    )
+    finalised: bool = Field(default=False, sa_column_kwargs={"server_default": text("false")})

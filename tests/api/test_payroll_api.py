@@ -708,3 +708,58 @@ async def test_a_new_tax_code_applies_from_its_date_and_its_history_is_kept(api,
         await api.get(f"/api/audit-events?account_id={world.accounts['a1']}&action=pa.details_changed", headers=headers)
     ).json()["items"]
     assert len(trail) == 3 and "12345678" not in str(trail)
+
+
+async def test_hours_two_runs_both_cover_are_paid_by_one_only(api, world, db):
+    """Two drafts over overlapping dates (periods 1 and 2 numbered by mistake over the same fortnight)
+    both hold Ailsa's hours of 20 April to 1 May: the first finalised pays them; the second is refused,
+    naming the first, and the database itself refuses a second finalised claim on a line."""
+    from sqlalchemy import text
+
+    headers = world.headers("ann")
+    await add_ailsa(api, world)
+    first = (await api.post(f"{base(world)}/pay-runs", headers=headers, json=PERIOD_1)).json()
+    overlap = {
+        **PERIOD_1,
+        "period_number": 2,
+        "period_start": "2026-04-20",
+        "period_end": "2026-05-17",
+        "paid_on": "2026-05-15",
+    }
+    second = await api.post(f"{base(world)}/pay-runs", headers=headers, json=overlap)
+    assert second.status_code == 201, second.text
+    assert (
+        await api.post(f"{base(world)}/pay-runs/{first['id']}/finalise", headers=headers, json={})
+    ).status_code == 200
+    refused = await api.post(f"{base(world)}/pay-runs/{second.json()['id']}/finalise", headers=headers, json={})
+    assert refused.status_code == 409, refused.text
+    assert "paid by the pay run for 6 April to 3 May 2026" in refused.json()["detail"]
+    again = await api.post(f"{base(world)}/pay-runs", headers=headers, json=overlap)
+    assert again.status_code == 409 and "cannot pay them again" in again.json()["detail"]
+    async with db.connect() as connection:
+        with pytest.raises(Exception, match="uq_payroll_pay_run_hours_paid_once"):
+            await connection.execute(
+                text("UPDATE payroll_pay_run_hours SET finalised = true WHERE pay_run_id = :run"),
+                {"run": second.json()["id"]},
+            )
+    ledger = {
+        a["code"]: a["natural_balance_pence"]
+        for a in (await api.get(f"{base(world)}/ledger", headers=headers)).json()["accounts"]
+    }
+    assert ledger["expenses:pa_wages:gross"] == first["totals"]["gross_pence"]  # paid once
+
+
+async def test_a_draft_whose_timesheet_changed_is_drafted_again_before_it_is_finalised(api, world):
+    headers = world.headers("ann")
+    pa = await add_ailsa(api, world)
+    run = (await api.post(f"{base(world)}/pay-runs", headers=headers, json=PERIOD_1)).json()
+    await api.post(
+        f"{base(world)}/pas/{pa['id']}/timesheet",
+        headers=headers,
+        json={"entries": [{"worked_on": "2026-04-13", "hours": "2", "hourly_rate_pence": 1350, "kind": "night"}]},
+    )
+    stale = await api.post(f"{base(world)}/pay-runs/{run['id']}/finalise", headers=headers, json={})
+    assert stale.status_code == 400 and "draft it again" in stale.json()["detail"]
+    redrafted = (await api.post(f"{base(world)}/pay-runs", headers=headers, json=PERIOD_1)).json()
+    assert redrafted["totals"]["gross_pence"] == run["totals"]["gross_pence"] + 2 * 1350
+    assert (await api.post(f"{base(world)}/pay-runs/{run['id']}/finalise", headers=headers, json={})).status_code == 200

@@ -32,9 +32,7 @@ except StatementError as error:
 
 
 def test_an_ofx_nested_150000_deep_is_refused_without_crashing_the_process():
-    child = subprocess.run(
-        [sys.executable, "-c", _CHILD], input=NESTED, capture_output=True, timeout=120, check=False
-    )
+    child = subprocess.run([sys.executable, "-c", _CHILD], input=NESTED, capture_output=True, timeout=120, check=False)
     assert child.returncode == 0, child.stderr.decode()[-2000:]
     assert child.stdout.decode().startswith("ofx ") and f"more than {MAX_DEPTH} deep" in child.stdout.decode()
 
