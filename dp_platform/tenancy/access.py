@@ -91,7 +91,23 @@ async def authorize(
         raise AccountNotFoundError(account_id)
     if not decision.allowed:
         raise AccessDeniedError(f"You may not {action.value.replace('_', ' ')} on this account: {decision.reason}.")
+    if decision.mandate_id is not None and action is not Action.VIEW:
+        await _hold_mandate(session, decision.mandate_id, now or utc_now())
     return AccountAccess(account=account, decision=decision)
+
+
+async def _hold_mandate(session: AsyncSession, mandate_id: uuid.UUID, now: datetime) -> None:
+    """A write under a mandate reads the mandate again inside its own transaction and holds it (a shared
+    row lock) until it commits: a revocation that committed first stops the write, and one that comes
+    during it waits for the write to finish, so nothing is ever written after the mandate ended."""
+    row = await session.scalar(
+        select(MandateRow)
+        .where(MandateRow.id == mandate_id)
+        .with_for_update(read=True)
+        .execution_options(populate_existing=True)
+    )
+    if row is None or not mandate_grant(row).in_force(now):
+        raise AccessDeniedError("The organisation's permission to act for this account has ended.")
 
 
 async def list_accounts(
