@@ -19,7 +19,7 @@ from dp_platform.cli_agreements import account_argument, add_agreement_commands
 from dp_platform.cli_council import add_council_commands
 from dp_platform.db.connect import check_reachable, describe_server, resolve_database
 from dp_platform.db.migrate import schema_state, upgrade_to_head
-from dp_platform.settings import ConfigurationError, Settings, get_settings
+from dp_platform.settings import ConfigurationError, Settings, get_settings, secret_warning
 from ledgers.statements.model import FORMATS
 
 Handler = Callable[[Settings, argparse.Namespace], int]
@@ -49,6 +49,10 @@ def _where(settings: Settings, server_version: str) -> str:
 
 def _serve(settings: Settings) -> int:
     import uvicorn
+
+    warning = secret_warning(settings)  # refuses an address others can reach
+    if warning:
+        print(f"Warning: {warning}", file=sys.stderr)
 
     from dp_platform.app import create_app
 
@@ -90,6 +94,7 @@ def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    secret_warning(_with_overrides(settings, args))  # refused before the database is touched
     settings, server_version = _connect(_with_overrides(settings, args), migrate=True)
     _say(f"Database: {_where(settings, server_version)}.")
     return _serve(settings)
@@ -112,6 +117,7 @@ async def _seed(url: str) -> bool:
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     from dp_platform.demo import DEMO_LOGINS, DEMO_PASSWORD
 
+    secret_warning(_with_overrides(settings, args))  # refused before the database is touched
     settings, server_version = _connect(_with_overrides(settings, args), migrate=True)
     seeded = asyncio.run(_seed(settings.database_url))  # type: ignore[arg-type]
     base = f"http://{settings.host}:{settings.port}"

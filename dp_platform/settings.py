@@ -129,3 +129,22 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
 def get_settings() -> Settings:
     """The process's settings; the single place ``os.environ`` is read."""
     return load_settings(os.environ)
+
+
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+def secret_warning(settings: Settings) -> str | None:
+    """What serving with the development secret (written in the source, so anyone can sign a login with
+    it) means here: refused on an address others can reach, a warning on this machine's own loopback."""
+    if settings.jwt_secret != _DEVELOPMENT_JWT_SECRET:
+        return None
+    if settings.host not in LOOPBACK:
+        raise ConfigurationError(
+            f"Refusing to serve on {settings.host} with the development secret anyone can read in the source: "
+            "set DP_JWT_SECRET (32 characters or more) first."
+        )
+    return (
+        "Logins are signed with the development secret written in the source; this is safe only because the "
+        f"server listens on {settings.host}. Set DP_JWT_SECRET before anyone else can reach it."
+    )

@@ -1,9 +1,13 @@
 """Password login and logout.
 
-Attempts are counted in the database, so the limits hold however many app servers run:
-at most 5 failures per email and 30 per client address in 15 minutes. Each attempt is
-committed in its own transaction, because a failed login answers 401 and the request's
-own transaction is rolled back on any error.
+Attempts are counted in the database, so the limits hold however many app servers run. They
+slow a guesser without locking the owner out: after 5 failures for one email from one client
+address, that address waits before trying that email again, 30 seconds doubling with each further
+failure up to 15 minutes, while the owner signing in from their own address is not held up; and
+one address may fail 30 times in 15 minutes, whatever the emails. Each attempt is committed in
+its own transaction, because a failed login answers 401 and the request's own transaction is
+rolled back on any error. A successful login does not reset the count: the owner's own address
+rarely fails five times, and a guesser who also holds the password needs no throttle.
 """
 
 from __future__ import annotations
@@ -24,18 +28,44 @@ from dp_platform.tenancy.policy import Actor
 from dp_platform.tenancy.tables import UserRow
 
 WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_EMAIL = 5
+MEMORY = timedelta(hours=24)
+"""How long an address's failures with one email count towards its wait: a patient guesser stays
+at one try every 15 minutes for the day, not back to five free tries every quarter hour."""
+FREE_FAILURES = 5
+FIRST_WAIT = timedelta(seconds=30)
 MAX_FAILURES_PER_CLIENT = 30
 _UNUSED_HASH = hash_password("a password nobody has")
 
 
-async def _failures(session: AsyncSession, column: object, value: str, since: datetime) -> int:
-    query = select(func.count()).where(
-        column == value,  # type: ignore[operator]
-        LoginAttemptRow.succeeded.is_(False),  # type: ignore[attr-defined]
-        LoginAttemptRow.attempted_at >= since,
+def wait_after(failures: int) -> timedelta:
+    """How long an address waits before trying an email again after this many failures with it."""
+    if failures < FREE_FAILURES:
+        return timedelta(0)
+    return min(WINDOW, FIRST_WAIT * 2 ** (failures - FREE_FAILURES))
+
+
+async def _wait_left(session: AsyncSession, email: str, client: str, now: datetime) -> timedelta:
+    failed = LoginAttemptRow.succeeded.is_(False)  # type: ignore[attr-defined]
+    by_client = await session.scalar(
+        select(func.count()).where(
+            LoginAttemptRow.client == client, failed, LoginAttemptRow.attempted_at >= now - WINDOW
+        )
     )
-    return int(await session.scalar(query) or 0)
+    if int(by_client or 0) >= MAX_FAILURES_PER_CLIENT:
+        return WINDOW
+    count, last = (
+        await session.execute(
+            select(func.count(), func.max(LoginAttemptRow.attempted_at)).where(
+                LoginAttemptRow.email == email,
+                LoginAttemptRow.client == client,
+                failed,
+                LoginAttemptRow.attempted_at >= now - MEMORY,
+            )
+        )
+    ).one()
+    if not count:
+        return timedelta(0)
+    return max(timedelta(0), last + wait_after(int(count)) - now)
 
 
 async def log_in(
@@ -49,14 +79,12 @@ async def log_in(
 ) -> tuple[IssuedToken, Actor]:
     email = email.strip().lower()
     async with sessions() as session, session.begin():
-        since = now - WINDOW
-        if (
-            await _failures(session, LoginAttemptRow.email, email, since) >= MAX_FAILURES_PER_EMAIL
-            or await _failures(session, LoginAttemptRow.client, client, since) >= MAX_FAILURES_PER_CLIENT
-        ):
+        wait = await _wait_left(session, email, client, now)
+        if wait > timedelta(0):
+            seconds = max(1, int(wait.total_seconds() + 0.999))
             raise TooManyAttemptsError(
-                "Too many failed logins; wait 15 minutes and try again.",
-                retry_after_seconds=int(WINDOW.total_seconds()),
+                f"Too many failed logins from here; wait {_spoken(seconds)} and try again.",
+                retry_after_seconds=seconds,
             )
         user = await session.scalar(select(UserRow).where(UserRow.email == email))
         stored = user.password_hash if user is not None and user.is_active and user.password_hash else None
@@ -79,6 +107,12 @@ async def log_in(
             occurred_at=now,
         )
     return token, actor  # type: ignore[return-value]
+
+
+def _spoken(seconds: int) -> str:
+    if seconds < 90:
+        return f"{seconds} seconds"
+    return f"{(seconds + 59) // 60} minutes"
 
 
 async def log_out(session: AsyncSession, actor: Actor, *, expires_at: datetime) -> None:

@@ -13,6 +13,10 @@ from dp_platform.tenancy.errors import NotAuthenticatedError
 
 ALGORITHM = "HS256"
 ISSUER = "dp-platform"
+LONGEST_LIFE = timedelta(hours=24)
+"""No token is honoured for longer than this after it was issued, whatever its own expiry says: one
+signed with a leaked secret for the year 2100 is worth a day at most (and settings cap the
+lifetime the platform gives at the same day)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,8 +35,12 @@ def issue_token(user_id: uuid.UUID, *, secret: str, ttl_minutes: int, now: datet
 
 def read_token(encoded: str, *, secret: str) -> Token:
     try:
-        token = Token.decode(encoded, secret, ALGORITHM, issuer=[ISSUER], require_claims=["exp", "sub", "jti"])
+        token = Token.decode(
+            encoded, secret, ALGORITHM, issuer=[ISSUER], require_claims=["exp", "sub", "jti", "iat"]
+        )
         uuid.UUID(token.sub)
     except (NotAuthorizedException, ValueError):
         raise NotAuthenticatedError("The login token is invalid or has expired; log in again.") from None
+    if token.exp - token.iat > LONGEST_LIFE:
+        raise NotAuthenticatedError("The login token claims to last longer than any token may; log in again.")
     return token

@@ -32,6 +32,7 @@ class TooManyAttemptsError(DomainError):
 
     def __init__(self, detail: str, *, retry_after_seconds: int) -> None:
         super().__init__(detail)
+        self.retry_after_seconds = retry_after_seconds
         self.headers = {"Retry-After": str(retry_after_seconds)}
 
 

@@ -71,6 +71,13 @@ def test_a_malformed_database_url_is_one_sentence():
     _assert_one_sentence(run_cli("check", DP_DATABASE_URL="postgresql//oops"), "DP_DATABASE_URL")
 
 
+def test_serving_others_with_the_development_secret_is_refused_before_anything_starts():
+    _assert_one_sentence(
+        run_cli("serve", "--host", "0.0.0.0", DP_DATABASE_URL="postgresql://postgres@127.0.0.1:1/dp"),  # noqa: S104
+        "Refusing to serve on 0.0.0.0 with the development secret",
+    )
+
+
 def test_an_unreachable_server_is_one_sentence():
     _assert_one_sentence(
         run_cli("serve", DP_DATABASE_URL="postgresql://postgres@127.0.0.1:1/dp"),
