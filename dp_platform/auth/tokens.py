@@ -35,9 +35,7 @@ def issue_token(user_id: uuid.UUID, *, secret: str, ttl_minutes: int, now: datet
 
 def read_token(encoded: str, *, secret: str) -> Token:
     try:
-        token = Token.decode(
-            encoded, secret, ALGORITHM, issuer=[ISSUER], require_claims=["exp", "sub", "jti", "iat"]
-        )
+        token = Token.decode(encoded, secret, ALGORITHM, issuer=[ISSUER], require_claims=["exp", "sub", "jti", "iat"])
         uuid.UUID(token.sub)
     except (NotAuthorizedException, ValueError):
         raise NotAuthenticatedError("The login token is invalid or has expired; log in again.") from None
