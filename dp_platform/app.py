@@ -15,6 +15,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from dp_platform import parsing
 from dp_platform.api.accounts import AccountController
 from dp_platform.api.agreements import AgreementController, AgreementTemplateController
 from dp_platform.api.api_keys import ApiKeyController
@@ -130,6 +131,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         template_config=_templates(),
         csrf_config=_csrf(settings),
         logging_config=None,
+        on_shutdown=[parsing.shut_down],
         state=State({"settings": settings, "auth_sessions": async_sessionmaker(engine, expire_on_commit=False)}),
     )
     # Outside the router, so that unknown paths (404) and 405s also get a request id and a log line.

@@ -39,6 +39,17 @@ class DomainError(Exception):
         self.detail = detail
         self.field = field
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled whole (a statement is parsed in another process and its refusal sent back)."""
+        return (_rebuild, (type(self), self.__dict__))
+
+
+def _rebuild(kind: type[DomainError], state: dict[str, object]) -> DomainError:
+    error = kind.__new__(kind)
+    Exception.__init__(error, state.get("detail"))
+    error.__dict__.update(state)
+    return error
+
 
 class LedgerError(DomainError):
     title = "Ledger rule broken"

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.audit.writer import note_unchanged, record_account_event, record_event
+from dp_platform.parsing import parse_in_worker
 from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.workflows.agreements import receive_from_statement
@@ -40,7 +41,14 @@ async def import_account_statement(
     if actor is not None:
         mandate_id = (await authorize(session, actor, account_id, Action.IMPORT_STATEMENTS)).mandate_id
     result = await import_statement(
-        session, account_id, filename=filename, data=data, format=format, profile=profile, progress=progress
+        session,
+        account_id,
+        filename=filename,
+        data=data,
+        format=format,
+        profile=profile,
+        progress=progress,
+        parse=parse_in_worker,
     )
     if result.duplicate_file:
         note_unchanged()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
 from collections import Counter
 from dataclasses import dataclass
@@ -53,7 +54,15 @@ def in_date_order(lines: list[StatementLine]) -> list[StatementLine]:
     return lines
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
 def _within_bounds(line: StatementLine, file: str) -> None:
+    for field, text in (("description", line.description), ("reference", line.reference or "")):
+        if _CONTROL.search(text):
+            raise StatementError(
+                file, line.line, field, "it holds a control character no bank writes; is this a statement?"
+            )
     try:
         check_day(line.value_on, "date")
         check_pence(line.amount.pence, "amount")

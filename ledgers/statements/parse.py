@@ -12,6 +12,10 @@ from ledgers.statements.pdf_import import parse_pdf
 from ledgers.statements.qif_import import parse_qif
 from ledgers.statements.santander_txt import looks_like_santander, parse_santander_txt
 
+MAX_LINES = 250_000
+"""More lines than any one account's statement file holds (a DP account writes a few hundred a year);
+a bigger file is refused at once, before it is read, and can be sent in parts."""
+
 
 def sniff_format(data: bytes) -> str:
     head = data[:2048].lstrip()
@@ -40,6 +44,10 @@ def parse_statement(
     ``saved`` are the layouts the person described for this account, tried before the built-in ones."""
     if not data.strip():
         raise StatementError(file, 1, "file", "the file is empty")
+    if data.count(b"\n") > MAX_LINES:
+        raise StatementError(
+            file, MAX_LINES, "file", f"the file has more than {MAX_LINES:,} lines; import it in parts of a year or less"
+        )
     format = format or sniff_format(data)
     if format not in FORMATS:
         raise StatementError(file, 1, "format", f"'{format}' is not one of {', '.join(FORMATS)}")

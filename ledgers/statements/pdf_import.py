@@ -49,11 +49,19 @@ def _money(text: str | None, file: str, where: str, field: str) -> Money | None:
         raise StatementError(file, where, field, f"'{text}' is not an amount of money") from None
 
 
+MAX_PAGES = 300
+"""More pages than a year of any bank's statements; a longer PDF is refused before its pages are read."""
+
+
 def _open(data: bytes, file: str) -> pdfplumber.PDF:
     try:
-        return pdfplumber.open(io.BytesIO(data))
+        pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as error:  # pdfminer's many failure types all mean "not a readable PDF"
         raise StatementError(file, 1, "pdf", f"not a readable PDF ({type(error).__name__})") from None
+    if len(pdf.pages) > MAX_PAGES:
+        pdf.close()
+        raise StatementError(file, 1, "pdf", f"the PDF has more than {MAX_PAGES} pages; import it in parts")
+    return pdf
 
 
 def _table_rows(pdf: pdfplumber.PDF) -> list[tuple[str, list[str | None]]] | None:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,7 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ledgers.columns import among
 from ledgers.errors import BookNotOpenError, StatementError, StatementNotFoundError
 from ledgers.ids import new_id
-from ledgers.statements.model import fingerprints
+from ledgers.statements.csv_import import CsvProfile
+from ledgers.statements.model import ParsedStatement, fingerprints
 from ledgers.statements.parse import parse_statement
 from ledgers.statements.profiles import saved_profiles
 from ledgers.tables import LedgerAccountRow, StatementLineRow, StatementRow
@@ -55,6 +57,18 @@ class ImportResult:
         return self.lines_in_file - self.new_lines
 
 
+class Parser(Protocol):
+    def __call__(
+        self,
+        data: bytes,
+        file: str,
+        *,
+        format: str | None,
+        profile: str | None,
+        saved: Mapping[str, CsvProfile],
+    ) -> Awaitable[ParsedStatement]: ...
+
+
 async def import_statement(
     session: AsyncSession,
     book_id: uuid.UUID,
@@ -64,7 +78,10 @@ async def import_statement(
     format: str | None = None,
     profile: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    parse: Parser | None = None,
 ) -> ImportResult:
+    """``parse`` reads the file (by default here, in this process; the platform passes one that reads
+    it in a worker process, so a hostile file cannot stall or crash the server)."""
     if await session.scalar(select(LedgerAccountRow.id).where(LedgerAccountRow.book_id == book_id).limit(1)) is None:
         raise BookNotOpenError("This DP account has no ledger yet.")
     digest = hashlib.sha256(data).hexdigest()
@@ -76,7 +93,10 @@ async def import_statement(
             earlier.id, earlier.format, earlier.line_count, 0, earlier.start_on, earlier.end_on, duplicate_file=True
         )
     saved = await saved_profiles(session, book_id)
-    parsed = parse_statement(data, filename, format=format, profile=profile, saved=saved)
+    if parse is None:
+        parsed = parse_statement(data, filename, format=format, profile=profile, saved=saved)
+    else:
+        parsed = await parse(data, filename, format=format, profile=profile, saved=saved)
     prints = fingerprints(book_id, parsed.lines)
     # A line already stored has the same date, so only the statement's own date range need be read.
     known = set(

@@ -15,10 +15,11 @@ from ledgers.errors import StatementError
 from ledgers.statements.ofx_import import MAX_DEPTH
 from ledgers.statements.parse import parse_statement
 from tests import statement_files as files
+from tests.hostile_files import NESTED_OFX
 
 pytestmark = pytest.mark.unit
 
-NESTED = b"OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\n\n<OFX>" + b"<A>" * 150_000 + b"x" + b"</A>" * 150_000 + b"</OFX>"
+NESTED = NESTED_OFX
 
 _CHILD = """
 import sys
