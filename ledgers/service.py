@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Date, Uuid, bindparam, func, select
+from sqlalchemy import Date, Uuid, bindparam, func, select, tuple_
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -357,8 +357,12 @@ async def list_entries(
     occurred_from: date | None = None,
     occurred_to: date | None = None,
     limit: int = 100,
+    after: tuple[date, uuid.UUID] | None = None,
 ) -> list[PostedEntry]:
+    """In (day, id) order; ``after`` is the key of the last entry of the page before."""
     query = select(JournalEntryRow).where(JournalEntryRow.book_id == book_id)
+    if after is not None:
+        query = query.where(tuple_(JournalEntryRow.occurred_on, JournalEntryRow.id) > tuple_(*after))
     if occurred_from is not None:
         query = query.where(JournalEntryRow.occurred_on >= occurred_from)
     if occurred_to is not None:

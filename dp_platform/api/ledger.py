@@ -5,14 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import uuid
+from collections.abc import Sequence
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, Response, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.params import Body
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dp_platform.api.paging import page_size, paged, read_cursor
 from dp_platform.api.schemas.ledger import (
     Entry,
     EntryCreate,
@@ -119,18 +121,29 @@ class LedgerController(Controller):
     @get("/entries", operation_id="ListEntries")
     async def entries(
         self,
+        request: Request[Any, Any, Any],
         db_session: AsyncSession,
         actor: Actor,
         account_id: uuid.UUID,
         occurred_from: date | None = None,
         occurred_to: date | None = None,
         limit: int = 100,
-    ) -> list[Entry]:
+        after: str | None = None,
+    ) -> Response[Sequence[Entry]]:
+        """Entries in date order, 100 to a page unless ``limit`` says (at most 1,000); a Link header names
+        the next page."""
         await authorize(db_session, actor, account_id, Action.VIEW)
+        size = page_size(limit)
         found = await list_entries(
-            db_session, account_id, occurred_from=occurred_from, occurred_to=occurred_to, limit=limit
+            db_session,
+            account_id,
+            occurred_from=occurred_from,
+            occurred_to=occurred_to,
+            limit=size,
+            after=read_cursor(after),
         )
-        return [to_entry(posted) for posted in found]
+        last = (found[-1].entry.occurred_on, found[-1].entry.id) if found else None
+        return paged(request, [to_entry(posted) for posted in found], size, last)
 
     @get("/entries/{entry_id:uuid}", operation_id="GetEntry")
     async def entry(self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, entry_id: uuid.UUID) -> Entry:

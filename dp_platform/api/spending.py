@@ -4,13 +4,15 @@ the approvals and exceptions both sides see, and authorities' local rules."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, get, post, put
+from litestar import Controller, Request, Response, get, post, put
 from litestar.params import Body
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dp_platform.api.paging import page_size, paged, read_cursor
 from dp_platform.api.schemas.spending import (
     CategoryOut,
     LineCategoryIn,
@@ -212,25 +214,41 @@ class SpendingController(Controller):
 
     @get("/spend-lines", operation_id="ListSpendLines")
     async def lines(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, unconfirmed: bool = False
-    ) -> list[SpendLineOut]:
-        """Money-out bank lines with their suggested or confirmed category and any review."""
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        actor: Actor,
+        account_id: uuid.UUID,
+        unconfirmed: bool = False,
+        limit: int | None = None,
+        after: str | None = None,
+    ) -> Response[Sequence[SpendLineOut]]:
+        """Money-out bank lines with their suggested or confirmed category and any review, in pages of at
+        most 1,000 (a Link header names the next)."""
         await authorize(db_session, actor, account_id, Action.VIEW)
-        return [
-            SpendLineOut(
-                line_id=found.line.id,
-                value_on=found.line.value_on,
-                description=found.line.description,
-                amount_pence=found.line.amount_pence,
-                category=found.category.category if found.category else None,
-                confirmed=found.confirmed,
-                suggested_by=found.category.source if found.category else None,
-                reason=found.category.reason if found.category else None,
-                review_status=found.review.status if found.review else None,
-                review_kind=found.review.kind if found.review else None,
-            )
-            for found in await spend_lines(db_session, account_id, unconfirmed=unconfirmed)
-        ]
+        size = page_size(limit)
+        found = await spend_lines(db_session, account_id, unconfirmed=unconfirmed, limit=size, after=read_cursor(after))
+        last = (found[-1].line.value_on, found[-1].line.id) if found else None
+        return paged(
+            request,
+            [
+                SpendLineOut(
+                    line_id=item.line.id,
+                    value_on=item.line.value_on,
+                    description=item.line.description,
+                    amount_pence=item.line.amount_pence,
+                    category=item.category.category if item.category else None,
+                    confirmed=item.confirmed,
+                    suggested_by=item.category.source if item.category else None,
+                    reason=item.category.reason if item.category else None,
+                    review_status=item.review.status if item.review else None,
+                    review_kind=item.review.kind if item.review else None,
+                )
+                for item in found
+            ],
+            size,
+            last,
+        )
 
     @post("/statements/lines/{line_id:uuid}/category", operation_id="ConfirmLineCategory", status_code=200)
     async def confirm(

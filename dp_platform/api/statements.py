@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, Response, get, post, put
+from litestar import Controller, Request, Response, get, post, put
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dp_platform.api.paging import page_size, paged, read_cursor
 from dp_platform.api.schemas.statements import (
     BankLayout,
     BankLayoutIn,
@@ -115,17 +117,30 @@ class StatementController(Controller):
     @get("/lines", operation_id="ListStatementLines")
     async def lines(
         self,
+        request: Request[Any, Any, Any],
         db_session: AsyncSession,
         actor: Actor,
         account_id: uuid.UUID,
         value_from: date | None = None,
         value_to: date | None = None,
-    ) -> list[StatementLine]:
+        limit: int | None = None,
+        after: str | None = None,
+    ) -> Response[Sequence[StatementLine]]:
+        """The account's bank lines in date order, in pages of at most 1,000 (a Link header names the next)."""
         await authorize(db_session, actor, account_id, Action.VIEW)
+        size = page_size(limit)
         query = select(StatementLineRow).where(StatementLineRow.book_id == account_id)
         if value_from is not None:
             query = query.where(StatementLineRow.value_on >= value_from)
         if value_to is not None:
             query = query.where(StatementLineRow.value_on <= value_to)
-        rows = await db_session.scalars(query.order_by(StatementLineRow.value_on, StatementLineRow.id))
-        return [StatementLine(**{name: getattr(row, name) for name in StatementLine.__struct_fields__}) for row in rows]
+        cursor = read_cursor(after)
+        if cursor is not None:
+            query = query.where(tuple_(StatementLineRow.value_on, StatementLineRow.id) > tuple_(*cursor))
+        rows = list(
+            await db_session.scalars(query.order_by(StatementLineRow.value_on, StatementLineRow.id).limit(size))
+        )
+        items = [
+            StatementLine(**{name: getattr(row, name) for name in StatementLine.__struct_fields__}) for row in rows
+        ]
+        return paged(request, items, size, (rows[-1].value_on, rows[-1].id) if rows else None)

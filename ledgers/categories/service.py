@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ledgers.categories.assistant import Suggestion, payee_key, suggest
@@ -324,7 +324,10 @@ async def spend_lines(
     statement_id: uuid.UUID | None = None,
     line_id: uuid.UUID | None = None,
     unconfirmed: bool = False,
+    limit: int | None = None,
+    after: tuple[date, uuid.UUID] | None = None,
 ) -> list[SpendLine]:
+    """In (day, id) order; ``limit`` and ``after`` (the last key of the page before) page them."""
     query = (
         select(StatementLineRow, LineCategoryRow, SpendReviewRow)
         .outerjoin(LineCategoryRow, LineCategoryRow.line_id == StatementLineRow.id)
@@ -333,8 +336,12 @@ async def spend_lines(
             (SpendReviewRow.subject_type == "statement_line") & (SpendReviewRow.subject_id == StatementLineRow.id),
         )
         .where(StatementLineRow.book_id == book_id, StatementLineRow.amount_pence < 0)
-        .order_by(StatementLineRow.value_on, StatementLineRow.source_line)
+        .order_by(StatementLineRow.value_on, StatementLineRow.id)
     )
+    if after is not None:
+        query = query.where(tuple_(StatementLineRow.value_on, StatementLineRow.id) > tuple_(*after))
+    if limit is not None:
+        query = query.limit(limit)
     if statement_id is not None:
         query = query.where(StatementLineRow.statement_id == statement_id)
     if line_id is not None:

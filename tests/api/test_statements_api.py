@@ -141,3 +141,25 @@ async def test_a_file_with_no_heading_row_is_described_by_column_numbers(api, wo
     imported = await upload(api, world, "ann", ("\n".join(rows) + "\n").encode(), "card.csv")
     assert imported.status_code == 201, imported.text
     assert imported.json()["format"] == "csv:card" and imported.json()["new_lines"] == 4
+
+
+async def test_long_lists_come_in_pages_linked_by_a_cursor(api, world):
+    """Bank lines, spend lines and ledger entries: a full page links to the next, the last does not."""
+    from datetime import date
+
+    lines = [(date(2026, 4, 1 + n), f"SHOP {n}", -(100 + n)) for n in range(5)]
+    assert (await upload(api, world, "ann", files.nationwide_csv(lines), "shops.csv")).status_code == 201
+    for path, limit in (("statements/lines", 2), ("spend-lines", 2)):
+        url, seen = f"/api/accounts/{world.accounts['a1']}/{path}?limit={limit}", []
+        while url:
+            page = await api.get(url, headers=world.headers("finance_a"))
+            assert page.status_code == 200, page.text
+            seen += [line.get("amount_pence") for line in page.json()]
+            link = page.headers.get("link")
+            url = link[1 : link.index(">")] if link else None
+        assert seen == [-100, -101, -102, -103, -104], path
+    entries = f"/api/accounts/{world.accounts['a1']}/ledger/entries"
+    assert (await api.get(f"{entries}?limit=0", headers=world.headers("ann"))).status_code == 400
+    assert (await api.get(f"{entries}?limit=1001", headers=world.headers("ann"))).status_code == 400
+    bad = await api.get(f"{entries}?after=yesterday", headers=world.headers("ann"))
+    assert bad.status_code == 400 and bad.json()["field"] == "after"
