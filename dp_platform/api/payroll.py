@@ -55,6 +55,7 @@ from dp_platform.workflows.payroll import (
     set_employer,
     set_pa_checks,
 )
+from ledgers.bounds import check_day
 from payroll.duties import duty_warnings
 from payroll.errors import PayrollError, PayrollNotFoundError
 from payroll.hmrc_summary import hmrc_month
@@ -453,7 +454,7 @@ class PayrollController(Controller):
     ) -> dict[str, object]:
         """PAYE and NI for the tax month containing ``on``, less the Employment Allowance, and the date it is due."""
         await authorize(db_session, actor, account_id, Action.VIEW)
-        month = await hmrc_month(db_session, account_id, on)
+        month = await hmrc_month(db_session, account_id, check_day(on, "on"))
         return {name: getattr(month, name) for name in month.__dataclass_fields__}
 
     @post("/pay-runs/{run_id:uuid}/reverse", operation_id="ReversePayRun", status_code=200)

@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dp_platform.audit.writer import organisation_chain, record_event
+from dp_platform.audit.writer import note_unchanged, organisation_chain, record_event
 from dp_platform.auth.tables import ApiKeyRow
 from dp_platform.tenancy.access import organisation_mandates
 from dp_platform.tenancy.errors import AccessDeniedError, ApiKeyNotFoundError, InvalidMandateError
@@ -104,6 +104,8 @@ async def revoke_api_key(
             chain=organisation_chain(organisation_id),
             details={"name": row.name},
         )
+    else:
+        note_unchanged()  # revoking it again changes nothing, and says so
     return row
 
 

@@ -136,3 +136,15 @@ async def test_a_body_that_is_not_plain_json_is_a_4xx_problem(api, world, conten
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
     assert response.json().get("field") == field
+
+
+async def test_far_dates_in_a_query_and_a_second_revocation_are_not_500s(api, world):
+    far = await api.get(
+        f"/api/accounts/{world.accounts['a1']}/hmrc-summary", params={"on": "9999-12-31"}, headers=world.headers("ann")
+    )
+    assert far.status_code == 400 and far.json()["field"] == "on"
+    keys = f"/api/organisations/{world.organisations['X']}/api-keys"
+    created = (await api.post(keys, headers=world.headers("bureau_x"), json={"name": "sys", "scopes": ["view"]})).json()
+    for _ in range(2):
+        revoked = await api.post(f"{keys}/{created['id']}/revoke", headers=world.headers("bureau_x"))
+        assert revoked.status_code in (200, 201), revoked.text
