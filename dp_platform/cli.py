@@ -53,7 +53,21 @@ def _serve(settings: Settings) -> int:
     warning = secret_warning(settings)  # refuses an address others can reach
     if warning:
         print(f"Warning: {warning}", file=sys.stderr)
-
+    if not 1 <= settings.workers <= 64:
+        raise ConfigurationError("--workers must be 1 to 64.")
+    if settings.workers > 1:
+        # Each worker builds the app from the environment: hand it the server this process resolved
+        # (the embedded one included), and let uvicorn's supervisor replace a worker that dies.
+        os.environ["DP_DATABASE_URL"] = settings.database_url  # type: ignore[assignment]
+        uvicorn.run(
+            "dp_platform.asgi:app",
+            host=settings.host,
+            port=settings.port,
+            workers=settings.workers,
+            log_config=None,
+            access_log=False,
+        )
+        return 0
     from dp_platform.app import create_app
 
     config = uvicorn.Config(
@@ -71,7 +85,7 @@ def _serve(settings: Settings) -> int:
 def _with_overrides(settings: Settings, args: argparse.Namespace) -> Settings:
     from dataclasses import replace
 
-    changes = {key: getattr(args, key) for key in ("host", "port") if getattr(args, key, None) is not None}
+    changes = {key: getattr(args, key) for key in ("host", "port", "workers") if getattr(args, key, None) is not None}
     return replace(settings, **changes)
 
 
@@ -365,6 +379,9 @@ def build_parser() -> argparse.ArgumentParser:
         command = add(name, handler, help_text)
         command.add_argument("--host", help="address to listen on (default DP_HOST or 127.0.0.1)")
         command.add_argument("--port", type=int, help="port to listen on (default DP_PORT or 8000)")
+        command.add_argument(
+            "--workers", type=int, help="web server processes (default DP_WORKERS: 1, or up to 4 in production)"
+        )
         if name == "demo":
             command.add_argument("--no-serve", action="store_true", help="seed and print the logins, then exit")
     add("migrate", cmd_migrate, "bring the database schema up to date")

@@ -42,6 +42,8 @@ class Settings:
     db_pool_size: int = 10
     token_ttl_minutes: int = 60
     """How long a login token lasts; logging out ends it sooner."""
+    workers: int = 1
+    """Web server processes under one supervisor, which replaces any that dies (``DP_WORKERS``)."""
     embedded_database: bool = False
     """True once ``database_url`` has been filled in by starting the embedded server."""
 
@@ -123,6 +125,9 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         jwt_secret=jwt_secret or _DEVELOPMENT_JWT_SECRET,
         db_pool_size=_int(environ, "DP_DB_POOL_SIZE", 10, low=1, high=500),
         token_ttl_minutes=_int(environ, "DP_TOKEN_TTL_MINUTES", 60, low=1, high=24 * 60),
+        workers=_int(
+            environ, "DP_WORKERS", min(4, os.cpu_count() or 1) if environment == "production" else 1, low=1, high=64
+        ),
     )
 
 

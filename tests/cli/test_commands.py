@@ -298,3 +298,63 @@ async def test_a_bureau_run_covers_only_mandated_employers_and_leaves_findings_t
         run_cli, "payroll", "bureau-run", "--as", "nobody@x.example", *args[4:], DP_DATABASE_URL=database_url
     )
     assert nobody.returncode == 2 and "is not an active member of a bureau's staff" in nobody.stderr
+
+
+def _children(pid: int) -> set[int]:
+    """The live web worker processes uvicorn's supervisor ``pid`` started (not its helpers, not the dead)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                state, parent = (entry / "stat").read_text().rsplit(")", 1)[1].split()[:2]
+                command = (entry / "cmdline").read_bytes().decode(errors="replace")
+            except OSError:
+                continue
+            if int(parent) == pid and state != "Z" and "spawn_main" in command:
+                found.add(int(entry.name))
+    return found
+
+
+def _healthy(port: int, deadline: float) -> bool:
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200:
+                return True
+        except httpx.TransportError:
+            pass
+        time.sleep(0.3)
+    return False
+
+
+def test_serve_with_two_workers_replaces_one_that_dies(database_url):
+    """Production serving: a supervisor over the web processes; one killed outright is replaced, and the
+    server answers all the while."""
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dp_platform.cli", "serve", "--workers", "2", "--port", str(port)],
+        env=_environ(DP_DATABASE_URL=database_url),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert _healthy(port, time.monotonic() + 90)
+        deadline = time.monotonic() + 30
+        while len(workers := _children(process.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.3)
+        assert len(workers) >= 2, workers
+        victim = sorted(workers)[0]
+        os.kill(victim, signal.SIGKILL)
+        assert _healthy(port, time.monotonic() + 30)  # the other worker answers meanwhile
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            now = _children(process.pid)
+            if len(now) >= 2 and victim not in now:
+                break
+            time.sleep(0.5)
+        assert victim not in now and len(now) >= 2, now  # replaced
+        assert _healthy(port, time.monotonic() + 30)
+    finally:
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=60)
+    assert "Traceback" not in output, output
