@@ -19,7 +19,7 @@ from dp_platform.cli_agreements import account_argument, add_agreement_commands
 from dp_platform.cli_council import add_council_commands
 from dp_platform.db.connect import check_reachable, describe_server, resolve_database
 from dp_platform.db.migrate import schema_state, upgrade_to_head
-from dp_platform.settings import ConfigurationError, Settings, get_settings, secret_warning
+from dp_platform.settings import ConfigurationError, Settings, get_settings, hand_to_workers, secret_warning
 from ledgers.statements.model import FORMATS
 
 Handler = Callable[[Settings, argparse.Namespace], int]
@@ -56,9 +56,7 @@ def _serve(settings: Settings) -> int:
     if not 1 <= settings.workers <= 64:
         raise ConfigurationError("--workers must be 1 to 64.")
     if settings.workers > 1:
-        # Each worker builds the app from the environment: hand it the server this process resolved
-        # (the embedded one included), and let uvicorn's supervisor replace a worker that dies.
-        os.environ["DP_DATABASE_URL"] = settings.database_url  # type: ignore[assignment]
+        hand_to_workers(settings)  # and let uvicorn's supervisor replace a worker that dies
         uvicorn.run(
             "dp_platform.asgi:app",
             host=settings.host,

@@ -153,3 +153,10 @@ def secret_warning(settings: Settings) -> str | None:
         "Logins are signed with the development secret written in the source; this is safe only because the "
         f"server listens on {settings.host}. Set DP_JWT_SECRET before anyone else can reach it."
     )
+
+
+def hand_to_workers(settings: Settings) -> None:
+    """Each web worker process builds its settings from the environment: give it the database server this
+    process resolved (the embedded one included), so every worker uses the same one."""
+    if settings.database_url is not None:
+        os.environ["DP_DATABASE_URL"] = settings.database_url
