@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.audit.writer import record_event
@@ -27,6 +28,7 @@ from ledgers.categories.engine import SpendDecision
 from ledgers.categories.tables import LineCategoryRow, SpendReviewRow
 from ledgers.categories.taxonomy import national
 from ledgers.chart import expense_account_for
+from ledgers.columns import among
 from ledgers.reconcile_service import (
     Period,
     auto_reconcile,
@@ -83,7 +85,16 @@ async def follow_statement(
     await record_matches(session, actor, account_id, mandate_id, period, matches)
     history = await money_in_history(session, account_id)
     posted = waiting = needs_council = 0
-    for line in await unmatched_lines(session, statement_id):
+    lines = await unmatched_lines(session, statement_id)
+    categories = {
+        row.line_id: row
+        for row in await session.scalars(
+            select(LineCategoryRow).where(
+                among(LineCategoryRow.line_id, [line.id for line in lines if line.amount_pence < 0])
+            )
+        )
+    }
+    for line in lines:
         if line.amount_pence > 0:
             suggestion = suggest_money_in(line.description, history)
             if not (suggestion.remembered or accepting):
@@ -100,7 +111,7 @@ async def follow_statement(
             )
             posted += 1
             continue
-        category = await session.get(LineCategoryRow, line.id)
+        category = categories.get(line.id)
         if category is None or not (category.confirmed or accepting) or _payroll_guess(category):
             waiting += 1
             continue
