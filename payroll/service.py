@@ -158,36 +158,38 @@ async def _refuse_paid_hours(session: AsyncSession, entry_ids: list[uuid.UUID]) 
         )
 
 
-async def _mark_paid(session: AsyncSession, run: PayRunRow) -> None:
+async def _mark_paid(session: AsyncSession, run: PayRunRow, *, check_timesheets: bool) -> None:
     """Fix which lines the run pays; the timesheets must be as they were when it was drafted, and the
     database refuses a line another finalised run paid (a second run finalised at the same moment)."""
-    recorded = set(
-        await session.scalars(select(PayRunHoursRow.timesheet_entry_id).where(PayRunHoursRow.pay_run_id == run.id))
-    )
-    current = set(
-        await session.scalars(
-            select(TimesheetEntryRow.id)
-            .join(PayslipRow, PayslipRow.pa_id == TimesheetEntryRow.pa_id)
-            .where(
-                PayslipRow.pay_run_id == run.id,
-                TimesheetEntryRow.worked_on >= run.period_start,
-                TimesheetEntryRow.worked_on <= run.period_end,
+    if check_timesheets:
+        recorded = set(
+            await session.scalars(select(PayRunHoursRow.timesheet_entry_id).where(PayRunHoursRow.pay_run_id == run.id))
+        )
+        current = set(
+            await session.scalars(
+                select(TimesheetEntryRow.id)
+                .join(PayslipRow, PayslipRow.pa_id == TimesheetEntryRow.pa_id)
+                .where(
+                    PayslipRow.pay_run_id == run.id,
+                    TimesheetEntryRow.worked_on >= run.period_start,
+                    TimesheetEntryRow.worked_on <= run.period_end,
+                )
             )
         )
-    )
-    if recorded != current:
-        raise PayRunError(
-            "The timesheets changed after this run was drafted; draft it again to pay what they say now.",
-            field="run_id",
-        )
+        if recorded != current:
+            raise PayRunError(
+                "The timesheets changed after this run was drafted; draft it again to pay what they say now.",
+                field="run_id",
+            )
+        await _refuse_paid_hours(session, list(recorded))  # names the run that paid them, as a rule
     try:
-        async with session.begin_nested():
-            await session.execute(
-                update(PayRunHoursRow).where(PayRunHoursRow.pay_run_id == run.id).values(finalised=True)
-            )
-    except IntegrityError:
-        await _refuse_paid_hours(session, list(recorded))
-        raise
+        await session.execute(update(PayRunHoursRow).where(PayRunHoursRow.pay_run_id == run.id).values(finalised=True))
+    except IntegrityError:  # the transaction is spent: say what happened without asking the database again
+        raise AlreadyPaidError(
+            "Some of these hours were paid by another pay run finalised at the same moment; nothing was "
+            "finalised. Open the pay runs to see which, and draft this period again if it still needs paying.",
+            field="run_id",
+        ) from None
 
 
 async def draft_pay_run(
@@ -224,6 +226,7 @@ async def draft_pay_run(
             field="period_number",
         )
     run = runs[-1] if runs and runs[-1].status == "draft" else None
+    redrafted = run is not None
     if run is None:
         run = PayRunRow(
             employer_account_id=employer_account_id,
@@ -304,7 +307,8 @@ async def draft_pay_run(
     session.add_all(slips)
     await session.flush()
     paid_pas = {slip.pa_id for slip in slips}
-    await session.execute(delete(PayRunHoursRow).where(PayRunHoursRow.pay_run_id == run.id))
+    if redrafted:
+        await session.execute(delete(PayRunHoursRow).where(PayRunHoursRow.pay_run_id == run.id))
     hours = [
         {"id": new_id(), "pay_run_id": run.id, "timesheet_entry_id": entry.id, "finalised": False}
         for pa_id, entries in timesheets.items()
@@ -406,7 +410,8 @@ async def finalise_pay_run(
             f"Pay below the legal floors: {sentences}. Correct the pay, or give the reason for finalising anyway.",
             field="override_reason",
         )
-    await _mark_paid(session, run)
+    # a run drafted earlier in this same transaction (a bureau's batch) cannot have gone stale meanwhile
+    await _mark_paid(session, run, check_timesheets=drafted is None or drafted.run.id != run.id)
     try:
         posted = await post_entry(session, draft)
     except LedgerError as error:
