@@ -232,6 +232,18 @@ class PayrollPages(Controller):
             status=status,
         )
 
+    async def _pa_form(
+        self,
+        request: Request[Any, Any, Any],
+        session: AsyncSession,
+        actor: Actor,
+        account_id: uuid.UUID,
+        pa_id: uuid.UUID,
+    ) -> tuple[AccountAccess, PersonalAssistantRow, dict[str, Any]]:
+        """What every form on a PA's page starts from; the workflow it calls checks the right to act."""
+        access = await authorize(session, actor, account_id, Action.VIEW)
+        return access, await own_pa(session, account_id, pa_id), await form_of(request)
+
     @get("/pas/{pa_id:uuid}")
     async def pa(
         self,
@@ -253,9 +265,7 @@ class PayrollPages(Controller):
         account_id: uuid.UUID,
         pa_id: uuid.UUID,
     ) -> Template | Redirect:
-        access = await authorize(db_session, actor, account_id, Action.VIEW)
-        pa = await own_pa(db_session, account_id, pa_id)
-        form = await form_of(request)
+        access, pa, form = await self._pa_form(request, db_session, actor, account_id, pa_id)
         worked_on, error = parse_date(form.get("worked_on"), "worked_on", "the day worked")
         errors = [error] if error else []
         try:
@@ -284,9 +294,7 @@ class PayrollPages(Controller):
         account_id: uuid.UUID,
         pa_id: uuid.UUID,
     ) -> Template | Redirect:
-        access = await authorize(db_session, actor, account_id, Action.VIEW)
-        pa = await own_pa(db_session, account_id, pa_id)
-        form = await form_of(request)
+        access, pa, form = await self._pa_form(request, db_session, actor, account_id, pa_id)
         fields: dict[str, object] = {"relationship": str(form.get("relationship") or "none")}
         errors: list[FormError] = []
         for name, label in CHECK_DATES:
@@ -314,9 +322,7 @@ class PayrollPages(Controller):
         pa_id: uuid.UUID,
     ) -> Template | Redirect:
         """Only the details given that differ are recorded, each from the date given, with the reason."""
-        access = await authorize(db_session, actor, account_id, Action.VIEW)
-        pa = await own_pa(db_session, account_id, pa_id)
-        form = await form_of(request)
+        access, pa, form = await self._pa_form(request, db_session, actor, account_id, pa_id)
         effective_from, error = parse_date(form.get("effective_from"), "effective_from", "the date it takes effect")
         errors = [error] if error else []
         # an empty box keeps what is recorded (the bank details are never shown back in full)
@@ -350,9 +356,7 @@ class PayrollPages(Controller):
         account_id: uuid.UUID,
         pa_id: uuid.UUID,
     ) -> Template | Redirect:
-        access = await authorize(db_session, actor, account_id, Action.VIEW)
-        pa = await own_pa(db_session, account_id, pa_id)
-        form = await form_of(request)
+        access, pa, form = await self._pa_form(request, db_session, actor, account_id, pa_id)
         try:
             await approve_family_pa(db_session, actor, account_id, pa_id, str(form.get("reference", "")))
         except DomainError as refused:
