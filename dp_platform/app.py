@@ -40,7 +40,7 @@ from dp_platform.auth.browser import API_PREFIXES, CSRF_COOKIE, secure_cookies
 from dp_platform.auth.middleware import authentication_middleware
 from dp_platform.db.connect import resolve_database
 from dp_platform.db.engine import create_engine, create_sqlalchemy_plugin
-from dp_platform.errors import EXCEPTION_HANDLERS
+from dp_platform.errors import EXCEPTION_HANDLERS, document_problems
 from dp_platform.observability import configure_logging, request_id_middleware
 from dp_platform.settings import Settings, get_settings
 from dp_platform.web.formatting import FILTERS
@@ -136,4 +136,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
     # Outside the router, so that unknown paths (404) and 405s also get a request id and a log line.
     app.asgi_handler = request_id_middleware(audit_tracking_middleware(app.asgi_handler))
+    document_problems(app)
     return app

@@ -17,8 +17,9 @@ import re
 from typing import Any
 from urllib.parse import quote
 
-from litestar import Request, Response
+from litestar import Litestar, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.response import Redirect, Template
 from sqlalchemy.exc import InterfaceError, OperationalError
 
@@ -154,3 +155,30 @@ EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
     ConnectionError: _database_unavailable,
     Exception: _unexpected,
 }
+
+
+_WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def document_problems(app: Litestar) -> None:
+    """Name in the OpenAPI schema the problem responses each API operation can give, all in the one
+    ``Problem`` shape, so a generated client knows the refusals as well as the answers."""
+    from dp_platform.api.schemas.problems import Problem
+    from dp_platform.auth.middleware import PUBLIC
+
+    for route in app.routes:
+        if not route.path.startswith("/api"):
+            continue
+        for handler in getattr(route, "route_handlers", []):
+            codes = {400, 403, 404, 422, 503}
+            if not handler.opt.get(PUBLIC):
+                codes.add(401)
+            if set(handler.http_methods) & _WRITES:
+                codes |= {409, 413, 415}
+            if handler.operation_id == "LogIn":
+                codes.add(429)
+            documented = {
+                code: ResponseSpec(Problem, description=_TITLES[code], media_type=PROBLEM_MEDIA_TYPE)
+                for code in sorted(codes)
+            }
+            handler.responses = {**documented, **(handler.responses or {})}

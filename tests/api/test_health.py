@@ -30,6 +30,26 @@ async def test_openapi_schema_is_served_with_operation_ids(api):
     assert response.json()["paths"]["/health"]["get"]["operationId"] == "GetHealth"
 
 
+async def test_every_api_operation_documents_its_problem_responses(api):
+    schema = (await api.get("/docs/openapi.json")).json()
+    operations = [
+        (path, method, operation)
+        for path, methods in schema["paths"].items()
+        if path.startswith("/api")
+        for method, operation in methods.items()
+    ]
+    assert len(operations) > 100
+    for path, method, operation in operations:
+        for code in ("400", "403", "404", "422"):
+            content = operation["responses"][code]["content"]["application/problem+json"]
+            assert content["schema"] == {"$ref": "#/components/schemas/Problem"}, (path, method, code)
+        if method in ("post", "put", "delete"):
+            assert "409" in operation["responses"], (path, method)
+    assert "401" not in schema["paths"]["/api/auth/login"]["post"]["responses"]
+    assert "429" in schema["paths"]["/api/auth/login"]["post"]["responses"]
+    assert set(schema["components"]["schemas"]["Problem"]["required"]) >= {"type", "title", "status", "detail"}
+
+
 async def test_health_is_503_when_the_schema_is_behind(make_database):
     """A database that was never migrated is not healthy, and says so as a problem."""
     from litestar.testing import AsyncTestClient
