@@ -75,10 +75,12 @@ async def follow_statement(
     mandate_id: uuid.UUID | None,
     *,
     accepting: AccountAccess | None = None,
+    payroll_paid: bool = False,
 ) -> Followed:
     """Explain what can be explained without asking; with ``accepting`` (the person's access to the
     account), also accept every suggestion, each checked against the spend rules as if chosen by hand."""
-    await pay_payroll_from_statement(session, actor, account_id, statement_id, mandate_id)
+    if not payroll_paid:  # the import pays payroll first itself, before the spend checks categorise
+        await pay_payroll_from_statement(session, actor, account_id, statement_id, mandate_id)
     statement = await statement_of(session, account_id, statement_id)
     period = Period(statement.start_on, statement.end_on)
     matches = await auto_reconcile(session, account_id, period)

@@ -73,7 +73,7 @@ async def import_account_statement(
     await receive_from_statement(session, actor, account_id, result.statement_id, mandate_id)
     await pay_payroll_from_statement(session, actor, account_id, result.statement_id, mandate_id)
     await check_imported_statement(session, actor, account_id, result.statement_id, mandate_id)
-    await follow_statement(session, actor, account_id, result.statement_id, mandate_id)
+    await follow_statement(session, actor, account_id, result.statement_id, mandate_id, payroll_paid=True)
     return result
 
 
