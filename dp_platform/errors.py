@@ -176,7 +176,7 @@ def document_problems(app: Litestar) -> None:
             if set(handler.http_methods) & _WRITES:
                 codes |= {409, 413, 415}
             if handler.operation_id == "LogIn":
-                codes.add(429)
+                codes |= {401, 429}  # a wrong email or password, then too many of them
             documented = {
                 code: ResponseSpec(Problem, description=_TITLES[code], media_type=PROBLEM_MEDIA_TYPE)
                 for code in sorted(codes)

@@ -28,6 +28,9 @@ from dp_platform.db.metadata import metadata
 from dp_platform.db.migrate import upgrade_to_head
 from dp_platform.settings import Settings, normalise_database_url
 
+pytest_plugins = ["tests.served"]
+"""The demo served over HTTP on a free port, for clients that are not Litestar's test client."""
+
 
 def _test_data_dir() -> Path:
     configured = os.environ.get("DP_TEST_DATA_DIR")

@@ -11,6 +11,7 @@ from litestar import Controller, Request, Response, get
 from litestar.response import Stream
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dp_platform.api.media_types import answered_as
 from dp_platform.api.schemas.audit import AuditEvent, AuditEventPage, AuditVerification, ChainBreakOut
 from dp_platform.audit.chain import ChainBreak
 from dp_platform.audit.queries import AuditFilter, csv_header, csv_row, jsonl_row, list_events, stream_events
@@ -58,7 +59,12 @@ class AuditController(Controller):
         rows, next_before = await list_events(db_session, actor, wanted, before=before, limit=limit)
         return AuditEventPage(items=[to_event(row) for row in rows], next_before=next_before)
 
-    @get("/export", operation_id="ExportAuditEvents")
+    @get(
+        "/export",
+        operation_id="ExportAuditEvents",
+        media_type="text/csv",
+        operation_class=answered_as("text/csv", "application/x-ndjson"),
+    )
     async def export(
         self,
         request: Request[Any, Any, Any],
@@ -84,7 +90,7 @@ class AuditController(Controller):
                 async for row in stream_events(session, actor, wanted):
                     yield csv_row(row) if format == "csv" else jsonl_row(row)
 
-        media_type = "text/csv; charset=utf-8" if format == "csv" else "application/x-ndjson"
+        media_type = "text/csv" if format == "csv" else "application/x-ndjson"  # Litestar adds the charset
         return Stream(
             lines(),
             media_type=media_type,

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Body
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -72,6 +73,13 @@ def _state(row: LedgerAccountRow) -> LedgerAccountState:
     return LedgerAccountState(
         code=row.code, name=row.name, opened_on=row.opened_on, closed_on=row.closed_on, balance_pence=row.balance_pence
     )
+
+
+REPLAYED = {
+    200: ResponseSpec(
+        Entry, description="The idempotency key was seen before with this request: its entry, not posted again"
+    )
+}
 
 
 def _entry_response(posted: PostedEntry) -> Response[Entry]:
@@ -150,7 +158,12 @@ class LedgerController(Controller):
         await authorize(db_session, actor, account_id, Action.VIEW)
         return to_entry(await get_entry(db_session, account_id, entry_id))
 
-    @post("/entries", operation_id="PostEntry", summary="Post a balanced entry (idempotent on its key)")
+    @post(
+        "/entries",
+        operation_id="PostEntry",
+        summary="Post a balanced entry (idempotent on its key)",
+        responses=REPLAYED,
+    )
     async def post_entry(
         self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, data: Annotated[EntryCreate, Body()]
     ) -> Response[Entry]:
@@ -165,7 +178,7 @@ class LedgerController(Controller):
         )
         return _entry_response(posted)
 
-    @post("/entries/{entry_id:uuid}/reverse", operation_id="ReverseEntry")
+    @post("/entries/{entry_id:uuid}/reverse", operation_id="ReverseEntry", responses=REPLAYED)
     async def reverse(
         self,
         db_session: AsyncSession,

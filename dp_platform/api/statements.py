@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post, put
 from litestar.enums import RequestEncodingType
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Body
 from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,7 +39,16 @@ class StatementController(Controller):
     path = "/api/accounts/{account_id:uuid}/statements"
     tags = ["Ledger"]
 
-    @post("", operation_id="ImportStatement", request_max_body_size=MAX_STATEMENT_BYTES)
+    @post(
+        "",
+        operation_id="ImportStatement",
+        request_max_body_size=MAX_STATEMENT_BYTES,
+        responses={
+            200: ResponseSpec(
+                StatementImport, description="The same file was imported before: nothing new stored, the first import"
+            )
+        },
+    )
     async def import_statement(
         self,
         db_session: AsyncSession,

@@ -1,39 +1,27 @@
 """Browser tests: Debian's Chromium driven by Playwright (no browser download), each journey on its
 own copy of the demo data, served by the app under test on 127.0.0.1 at a free port.
 
-The demo is seeded once into a template database; each journey gets a copy (CREATE DATABASE ...
-TEMPLATE), so journeys that change data never see each other's changes. Every page a journey
+The serving is tests/served.py's: each journey has its own copy of the demo. Every page a journey
 visits is checked by ``Visitor.check``: axe-core (no serious or critical violation), one h1, no id
 in the text a person reads, and, at 320 px, nothing wider than the screen.
 """
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
-import secrets
-import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import pytest
-import uvicorn
 from playwright.async_api import Browser, Page, async_playwright
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from dp_platform.db.connect import asyncpg_dsn
-from dp_platform.db.engine import create_engine
-from dp_platform.db.migrate import upgrade_to_head
-from dp_platform.demo import DEMO_PASSWORD, seed_demo
+from dp_platform.demo import DEMO_PASSWORD
 from dp_platform.demo_calendar import DemoCalendar
-from dp_platform.settings import Settings
-from dp_platform.tenancy.policy import SCOTTISH_TIME
+from tests.served import Served
 
 pytestmark = pytest.mark.browser
 
@@ -79,70 +67,15 @@ async def browser() -> AsyncIterator[Browser]:
 
 
 @pytest.fixture(scope="session")
-def demo_day() -> date:
-    """The day the demo is seeded for; its story is told relative to it."""
-    return datetime.now(SCOTTISH_TIME).date()
-
-
-@pytest.fixture(scope="session")
 def when(demo_day: date) -> DemoCalendar:
     """Where the demo's story falls: the journeys' dates are the story's, as written, told by this."""
     return DemoCalendar.for_day(demo_day)
 
 
-@pytest.fixture(scope="session")
-async def demo_template(make_database, demo_day: date) -> str:  # type: ignore[no-untyped-def]
-    """A database holding the demo, never connected to again, so it can be copied."""
-    url = await make_database("dp_demo_template")
-    await upgrade_to_head(url)
-    engine = create_engine(url, pool_size=1)
-    try:
-        async with async_sessionmaker(engine, expire_on_commit=False)() as session, session.begin():
-            assert await seed_demo(session, today=demo_day)
-    finally:
-        await engine.dispose()
-    return make_url(url).database  # type: ignore[return-value]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
-async def site(demo_template: str, server_url: str, scratch_databases: list[str]) -> AsyncIterator[str]:
-    """The app on a fresh copy of the demo, listening on 127.0.0.1; its base URL."""
-    name = f"dp_demo_{os.getpid()}_{secrets.token_hex(4)}"
-    connection = await asyncpg.connect(asyncpg_dsn(server_url))
-    try:
-        await connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{demo_template}"')
-    finally:
-        await connection.close()
-    scratch_databases.append(name)
-    from dp_platform.app import create_app
-
-    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    app = create_app(Settings(database_url=url, log_level="WARNING", db_pool_size=4))
-    port = _free_port()
-    config = uvicorn.Config(
-        app,
-        host="127.0.0.1",
-        port=port,
-        log_config=None,
-        access_log=False,
-        lifespan="on",
-        timeout_graceful_shutdown=5,
-    )
-    server = uvicorn.Server(config)
-    serving = asyncio.create_task(server.serve())
-    while not server.started:
-        if serving.done():
-            serving.result()
-        await asyncio.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    await asyncio.wait_for(serving, timeout=30)
+def site(served: Served) -> str:
+    """The base URL of the app on a fresh copy of the demo."""
+    return served.base
 
 
 @dataclass
