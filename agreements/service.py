@@ -28,6 +28,7 @@ from agreements.tables import AgreementLocalWordingRow, AgreementRow, AgreementS
 from agreements.template import WORDING_KEYS, LocalWording, check_wording, render_clauses, template
 from agreements.terms import Terms, parse_terms, terms_to_dict
 from agreements.validation import Floor, check_terms
+from ledgers.keyset import Keyset
 
 
 class TerminationReason(StrEnum):
@@ -156,12 +157,12 @@ async def load_agreement(session: AsyncSession, agreement_id: uuid.UUID, *, lock
     return Agreement(row, versions, signatures)
 
 
-async def account_agreements(session: AsyncSession, account_id: uuid.UUID) -> list[AgreementRow]:
-    return list(
-        await session.scalars(
-            select(AgreementRow).where(AgreementRow.account_id == account_id).order_by(AgreementRow.created_at)
-        )
-    )
+async def account_agreements(
+    session: AsyncSession, account_id: uuid.UUID, *, page: Keyset | None = None
+) -> list[AgreementRow]:
+    """Oldest first."""
+    query = select(AgreementRow).where(AgreementRow.account_id == account_id).order_by(AgreementRow.created_at)
+    return list(await session.scalars(page.apply(query, AgreementRow.created_at, AgreementRow.id) if page else query))
 
 
 async def draft_agreement(

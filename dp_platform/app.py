@@ -32,6 +32,7 @@ from dp_platform.api.reconciliation import ReconciliationController
 from dp_platform.api.recovery import RecoveryController
 from dp_platform.api.reports import ReportController
 from dp_platform.api.request_body import StrictRequest
+from dp_platform.api.request_query import refuse_control_characters
 from dp_platform.api.reviews import ReviewController
 from dp_platform.api.spending import SpendingController, SpendTaxonomyController
 from dp_platform.api.statements import StatementController
@@ -118,6 +119,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         plugins=[create_sqlalchemy_plugin(engine)],
         middleware=[authentication_middleware()],
         dependencies=DEPENDENCIES,
+        before_request=refuse_control_characters,
         after_request=require_audit_for_changes,
         exception_handlers=EXCEPTION_HANDLERS,
         request_class=StrictRequest,

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Date, Uuid, bindparam, func, select, tuple_
+from sqlalchemy import Date, Uuid, bindparam, func, select
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,6 +31,7 @@ from ledgers.errors import (
     IdempotencyConflictError,
     UnknownAccountError,
 )
+from ledgers.keyset import Keyset
 from ledgers.money import Money
 from ledgers.tables import JournalEntryRow, LedgerAccountRow, PostingRow
 
@@ -356,22 +357,15 @@ async def list_entries(
     *,
     occurred_from: date | None = None,
     occurred_to: date | None = None,
-    limit: int = 100,
-    after: tuple[date, uuid.UUID] | None = None,
+    page: Keyset,
 ) -> list[PostedEntry]:
-    """In (day, id) order; ``after`` is the key of the last entry of the page before."""
+    """In (day, id) order, a ``page`` at a time."""
     query = select(JournalEntryRow).where(JournalEntryRow.book_id == book_id)
-    if after is not None:
-        query = query.where(tuple_(JournalEntryRow.occurred_on, JournalEntryRow.id) > tuple_(*after))
     if occurred_from is not None:
         query = query.where(JournalEntryRow.occurred_on >= occurred_from)
     if occurred_to is not None:
         query = query.where(JournalEntryRow.occurred_on <= occurred_to)
-    entries = list(
-        await session.scalars(
-            query.order_by(JournalEntryRow.occurred_on, JournalEntryRow.id).limit(max(1, min(limit, 1000)))
-        )
-    )
+    entries = list(await session.scalars(page.apply(query, JournalEntryRow.occurred_on, JournalEntryRow.id)))
     lines = await _lines_of(session, [entry.id for entry in entries])
     return [PostedEntry(entry=entry, lines=lines[entry.id]) for entry in entries]
 

@@ -22,6 +22,7 @@ from ledgers.accounts import AccountCode
 from ledgers.columns import among
 from ledgers.entries import JournalEntryDraft, Posting
 from ledgers.ids import new_id
+from ledgers.keyset import Keyset
 from ledgers.money import Money
 from ledgers.service import PostedEntry, get_entry, post_entry, reverse_entry
 from payroll.errors import AlreadyPaidError, PayRunError, PayRunHasFindingsError, PayRunNotFoundError
@@ -332,14 +333,18 @@ async def get_pay_run(
 
 
 async def account_pay_runs(
-    session: AsyncSession, employer_account_id: uuid.UUID, *, status: str | None = None
+    session: AsyncSession, employer_account_id: uuid.UUID, *, status: str | None = None, page: Keyset | None = None
 ) -> list[PayRun]:
     """The employer's pay runs (all, or those in one status) with their payslips, newest period first
     (a correction above what it corrects)."""
     query = select(PayRunRow).where(PayRunRow.employer_account_id == employer_account_id)
     if status is not None:
         query = query.where(PayRunRow.status == status)
-    runs = list(await session.scalars(query.order_by(PayRunRow.period_start.desc(), PayRunRow.version.desc())))
+    if page is None:
+        query = query.order_by(PayRunRow.period_start.desc(), PayRunRow.version.desc())
+    else:
+        query = page.apply(query, PayRunRow.period_start, PayRunRow.version, PayRunRow.id, descending=True)
+    runs = list(await session.scalars(query))
     slips: dict[uuid.UUID, list[PayslipRow]] = {run.id: [] for run in runs}
     if runs:
         for slip in await session.scalars(
@@ -542,7 +547,10 @@ class TimesheetLine:
     """A finalised pay run covers the day, so the line is fixed."""
 
 
-async def timesheet_lines(session: AsyncSession, pa: PersonalAssistantRow) -> list[TimesheetLine]:
+async def timesheet_lines(
+    session: AsyncSession, pa: PersonalAssistantRow, *, page: Keyset | None = None
+) -> list[TimesheetLine]:
+    """Newest day first."""
     paid_periods = (
         await session.execute(
             select(PayRunRow.period_start, PayRunRow.period_end).where(
@@ -550,11 +558,15 @@ async def timesheet_lines(session: AsyncSession, pa: PersonalAssistantRow) -> li
             )
         )
     ).all()
-    entries = await session.scalars(
+    query = (
         select(TimesheetEntryRow)
         .where(TimesheetEntryRow.pa_id == pa.id)
         .order_by(TimesheetEntryRow.worked_on.desc(), TimesheetEntryRow.created_at.desc())
     )
+    if page is not None:
+        key = (TimesheetEntryRow.worked_on, TimesheetEntryRow.created_at, TimesheetEntryRow.id)
+        query = page.apply(query, *key, descending=True)
+    entries = await session.scalars(query)
     return [
         TimesheetLine(entry, any(start <= entry.worked_on <= end for start, end in paid_periods)) for entry in entries
     ]

@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ledgers.keyset import Keyset
 from payroll.periods import PayFrequency
 from payroll.rates import series
 from payroll.ssp import Absence, SspResult, parse_qualifying_days, ssp_for_period
@@ -98,9 +99,11 @@ async def sick_pay_for_period(
     )
 
 
-async def absences_of(session: AsyncSession, pa_id: uuid.UUID) -> list[SicknessAbsenceRow]:
-    return list(
-        await session.scalars(
-            select(SicknessAbsenceRow).where(SicknessAbsenceRow.pa_id == pa_id).order_by(SicknessAbsenceRow.first_day)
-        )
-    )
+async def absences_of(
+    session: AsyncSession, pa_id: uuid.UUID, *, page: Keyset | None = None
+) -> list[SicknessAbsenceRow]:
+    """Earliest first."""
+    query = select(SicknessAbsenceRow).where(SicknessAbsenceRow.pa_id == pa_id).order_by(SicknessAbsenceRow.first_day)
+    if page is not None:
+        query = page.apply(query, SicknessAbsenceRow.first_day, SicknessAbsenceRow.id)
+    return list(await session.scalars(query))

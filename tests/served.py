@@ -97,3 +97,46 @@ async def served(demo_template: str, server_url: str, scratch_databases: list[st
     yield Served(f"http://127.0.0.1:{port}", url)
     server.should_exit = True
     await asyncio.wait_for(serving, timeout=30)
+
+
+_IDS = {
+    "agreement_id": "SELECT id FROM agreement_agreements WHERE account_id = $1 ORDER BY created_at",
+    "template_key": "SELECT template_key FROM agreement_agreements WHERE account_id = $1",
+    "pa_id": "SELECT id FROM payroll_personal_assistants WHERE employer_account_id = $1 ORDER BY full_name",
+    "run_id": "SELECT id FROM payroll_pay_runs WHERE employer_account_id = $1 ORDER BY period_number",
+    "statement_id": "SELECT id FROM ledger_statements WHERE book_id = $1 ORDER BY end_on DESC",
+    "line_id": "SELECT id FROM ledger_statement_lines WHERE book_id = $1 ORDER BY value_on DESC",
+    "entry_id": "SELECT id FROM ledger_journal_entries WHERE book_id = $1 ORDER BY occurred_on DESC",
+    "review_id": "SELECT id FROM ledger_spend_reviews WHERE book_id = $1 ORDER BY created_at",
+    "mandate_id": "SELECT id FROM platform_mandates WHERE account_id = $1",
+    "recovery_id": "SELECT r.id FROM agreement_recoveries r JOIN agreement_agreements a ON a.id = r.agreement_id"
+    " WHERE a.account_id = $1",
+}
+
+
+async def demo_ids(database_url: str, email: str, reference: str) -> dict[str, str]:
+    """The ids a role's requests name in the demo: its account's own agreement, PA, pay run, statement and
+    so on, so generated or paged requests reach the handlers behind them."""
+    connection = await asyncpg.connect(asyncpg_dsn(database_url))
+    try:
+        account_id, authority_id = await connection.fetchrow(
+            "SELECT id, authority_id FROM platform_dp_accounts WHERE reference = $1", reference
+        )
+        ids = {"account_id": str(account_id), "authority_id": str(authority_id), "number": 1}
+        for name, query in _IDS.items():
+            value = await connection.fetchval(query + " LIMIT 1", account_id)
+            if value is not None:
+                ids[name] = str(value)
+        organisation_id = await connection.fetchval(
+            "SELECT organisation_id FROM platform_users WHERE email = $1", email
+        )
+        if organisation_id is not None:
+            ids["organisation_id"] = str(organisation_id)
+            key_id = await connection.fetchval(
+                "SELECT id FROM platform_api_keys WHERE organisation_id = $1 LIMIT 1", organisation_id
+            )
+            if key_id is not None:
+                ids["key_id"] = str(key_id)
+    finally:
+        await connection.close()
+    return ids

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from typing import Any
 
-from litestar import Controller, get
+from litestar import Controller, Request, Response, get
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dp_platform.api.paging import keyset, page_of
 from dp_platform.api.schemas.accounts import Account, AccountMoney
 from dp_platform.tenancy.access import account_ref, authorize, list_accounts
 from dp_platform.tenancy.policy import Action, Actor, can, today
@@ -33,8 +36,18 @@ class AccountController(Controller):
     tags = ["Access"]
 
     @get("", operation_id="ListAccounts")
-    async def list_accounts(self, db_session: AsyncSession, actor: Actor) -> list[Account]:
-        return [to_account(row, actor) for row in await list_accounts(db_session, actor)]
+    async def list_accounts(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        actor: Actor,
+        limit: int | None = None,
+        after: str | None = None,
+    ) -> Response[Sequence[Account]]:
+        """In reference order, in pages of at most 1,000 (a Link header names the next)."""
+        page = keyset(limit, after, str, uuid.UUID)
+        rows = await list_accounts(db_session, actor, page=page)
+        return page_of(request, page, rows, lambda row: (row.reference, row.id), lambda row: to_account(row, actor))
 
     @get("/{account_id:uuid}", operation_id="GetAccount")
     async def get_account(self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID) -> Account:

@@ -4,10 +4,11 @@ payment schedule, and the agreement as a PDF or accessible HTML."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
-from typing import Annotated
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Annotated, Any
 
-from litestar import Controller, Response, get, post, put
+from litestar import Controller, Request, Response, get, post, put
 from litestar.params import Body
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,6 +20,7 @@ from agreements.render_pdf import render_pdf
 from agreements.service import Agreement, account_agreements, changes_of
 from agreements.template import Template, template, templates
 from agreements.validation import check_terms
+from dp_platform.api.paging import keyset, page_of
 from dp_platform.api.schemas.agreements import (
     AgreementCreate,
     AgreementOut,
@@ -173,19 +175,30 @@ class AgreementController(Controller):
 
     @get("/", operation_id="ListAgreements")
     async def list_agreements(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID
-    ) -> list[AgreementSummary]:
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        actor: Actor,
+        account_id: uuid.UUID,
+        limit: int | None = None,
+        after: str | None = None,
+    ) -> Response[Sequence[AgreementSummary]]:
+        """Oldest first, in pages of at most 1,000 (a Link header names the next)."""
         await authorize(db_session, actor, account_id, Action.VIEW)
-        return [
-            AgreementSummary(
+        page = keyset(limit, after, datetime, uuid.UUID)
+        return page_of(
+            request,
+            page,
+            await account_agreements(db_session, account_id, page=page),
+            lambda row: (row.created_at, row.id),
+            lambda row: AgreementSummary(
                 id=row.id,
                 reference=row.reference,
                 template=row.template_key,
                 status=row.status,
                 in_force_version=row.in_force_version,
-            )
-            for row in await account_agreements(db_session, account_id)
-        ]
+            ),
+        )
 
     @post("/", operation_id="DraftAgreement")
     async def draft(
@@ -301,12 +314,26 @@ class AgreementController(Controller):
 
     @get("/{agreement_id:uuid}/schedule", operation_id="GetAgreementSchedule")
     async def schedule(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, agreement_id: uuid.UUID
-    ) -> list[ScheduledPaymentOut]:
-        """Every scheduled payment with its status: expected, received (in the ledger) or missed."""
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        actor: Actor,
+        account_id: uuid.UUID,
+        agreement_id: uuid.UUID,
+        limit: int | None = None,
+        after: str | None = None,
+    ) -> Response[Sequence[ScheduledPaymentOut]]:
+        """Every scheduled payment with its status: expected, received (in the ledger) or missed; in date
+        order, in pages of at most 1,000 (a Link header names the next)."""
         access = await authorize(db_session, actor, account_id, Action.VIEW)
         agreement = await agreement_for(db_session, access, agreement_id)
-        return [to_payment(state) for state in await payment_states(db_session, agreement, today())]
+        page = keyset(limit, after, date)
+
+        def key(state: PaymentState) -> tuple[date]:
+            return (state.scheduled.due_on,)
+
+        states = page.slice(sorted(await payment_states(db_session, agreement, today()), key=key), key)
+        return page_of(request, page, states, key, to_payment)
 
     @post("/{agreement_id:uuid}/payments/{due_on:date}/received", operation_id="RecordAgreementPayment")
     async def received(

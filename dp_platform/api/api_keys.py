@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from collections.abc import Sequence
+from typing import Annotated, Any
 
-from litestar import Controller, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.params import Body
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dp_platform.api.paging import keyset, page_of
 from dp_platform.api.schemas.api_keys import ApiKey, ApiKeyCreate, NewApiKey
 from dp_platform.auth.api_keys import create_api_key, list_api_keys, revoke_api_key
 from dp_platform.auth.tables import ApiKeyRow
@@ -32,8 +34,19 @@ class ApiKeyController(Controller):
     tags = ["Access"]
 
     @get("", operation_id="ListApiKeys")
-    async def list_keys(self, db_session: AsyncSession, actor: Actor, organisation_id: uuid.UUID) -> list[ApiKey]:
-        return [ApiKey(**_fields(row)) for row in await list_api_keys(db_session, actor, organisation_id)]  # type: ignore[arg-type]
+    async def list_keys(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        actor: Actor,
+        organisation_id: uuid.UUID,
+        limit: int | None = None,
+        after: str | None = None,
+    ) -> Response[Sequence[ApiKey]]:
+        """Oldest first, revoked ones included, in pages of at most 1,000 (a Link header names the next)."""
+        page = keyset(limit, after, uuid.UUID)
+        rows = await list_api_keys(db_session, actor, organisation_id, page=page)
+        return page_of(request, page, rows, lambda row: (row.id,), lambda row: ApiKey(**_fields(row)))  # type: ignore[arg-type]
 
     @post("", operation_id="CreateApiKey")
     async def create(

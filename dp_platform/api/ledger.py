@@ -15,7 +15,7 @@ from litestar.params import Body
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dp_platform.api.paging import page_size, paged, read_cursor
+from dp_platform.api.paging import keyset, paged
 from dp_platform.api.schemas.ledger import (
     Entry,
     EntryCreate,
@@ -141,17 +141,12 @@ class LedgerController(Controller):
         """Entries in date order, 100 to a page unless ``limit`` says (at most 1,000); a Link header names
         the next page."""
         await authorize(db_session, actor, account_id, Action.VIEW)
-        size = page_size(limit)
+        page = keyset(limit, after, date, uuid.UUID)
         found = await list_entries(
-            db_session,
-            account_id,
-            occurred_from=occurred_from,
-            occurred_to=occurred_to,
-            limit=size,
-            after=read_cursor(after),
+            db_session, account_id, occurred_from=occurred_from, occurred_to=occurred_to, page=page
         )
         last = (found[-1].entry.occurred_on, found[-1].entry.id) if found else None
-        return paged(request, [to_entry(posted) for posted in found], size, last)
+        return paged(request, [to_entry(posted) for posted in found], page, last)
 
     @get("/entries/{entry_id:uuid}", operation_id="GetEntry")
     async def entry(self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, entry_id: uuid.UUID) -> Entry:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from collections.abc import Sequence
+from typing import Annotated, Any
 
-from litestar import Controller, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.params import Body
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dp_platform.api.paging import keyset, page_of
 from dp_platform.api.schemas.mandates import Mandate, MandateCreate, MandateRevoke
 from dp_platform.tenancy.mandates import grant_mandate, list_mandates, mandate_status, revoke_mandate
 from dp_platform.tenancy.policy import Actor
@@ -39,9 +41,18 @@ class MandateController(Controller):
 
     @get("", operation_id="ListMandates")
     async def list_mandates(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID | None = None
-    ) -> list[Mandate]:
-        return [to_mandate(row) for row in await list_mandates(db_session, actor, account_id=account_id)]
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        actor: Actor,
+        account_id: uuid.UUID | None = None,
+        limit: int | None = None,
+        after: str | None = None,
+    ) -> Response[Sequence[Mandate]]:
+        """Oldest first, in pages of at most 1,000 (a Link header names the next)."""
+        page = keyset(limit, after, uuid.UUID)
+        rows = await list_mandates(db_session, actor, account_id=account_id, page=page)
+        return page_of(request, page, rows, lambda row: (row.id,), to_mandate)
 
     @post("", operation_id="GrantMandate")
     async def grant(self, db_session: AsyncSession, actor: Actor, data: Annotated[MandateCreate, Body()]) -> Mandate:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, Response, delete, get, post, put
+from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.params import Body
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dp_platform.api.paging import keyset, page_of
 from dp_platform.api.schemas.payroll import (
     ContractRateOut,
     ContractRatesIn,
@@ -189,22 +191,34 @@ class PayrollController(Controller):
 
     @get("/pas/{pa_id:uuid}/timesheet", operation_id="ListTimesheet")
     async def list_timesheet(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, pa_id: uuid.UUID
-    ) -> list[TimesheetEntryOut]:
-        """The PA's timesheet lines, newest day first, each saying whether a finalised run has paid it."""
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        actor: Actor,
+        account_id: uuid.UUID,
+        pa_id: uuid.UUID,
+        limit: int | None = None,
+        after: str | None = None,
+    ) -> Response[Sequence[TimesheetEntryOut]]:
+        """The PA's timesheet lines, newest day first, each saying whether a finalised run has paid it, in
+        pages of at most 1,000 (a Link header names the next)."""
         await authorize(db_session, actor, account_id, Action.VIEW)
         pa = await own_pa(db_session, account_id, pa_id)
-        return [
-            TimesheetEntryOut(
+        page = keyset(limit, after, date, datetime, uuid.UUID)
+        return page_of(
+            request,
+            page,
+            await timesheet_lines(db_session, pa, page=page),
+            lambda line: (line.entry.worked_on, line.entry.created_at, line.entry.id),
+            lambda line: TimesheetEntryOut(
                 id=line.entry.id,
                 worked_on=line.entry.worked_on,
                 hours=line.entry.hours,
                 kind=line.entry.kind,
                 hourly_rate_pence=line.entry.hourly_rate_pence,
                 paid=line.paid,
-            )
-            for line in await timesheet_lines(db_session, pa)
-        ]
+            ),
+        )
 
     @delete("/pas/{pa_id:uuid}/timesheet/{entry_id:uuid}", operation_id="RemoveTimesheetLine")
     async def remove_timesheet_line(
@@ -366,11 +380,21 @@ class PayrollController(Controller):
 
     @get("/pas/{pa_id:uuid}/sickness", operation_id="ListSickness")
     async def list_sickness(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, pa_id: uuid.UUID
-    ) -> list[SicknessOut]:
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        actor: Actor,
+        account_id: uuid.UUID,
+        pa_id: uuid.UUID,
+        limit: int | None = None,
+        after: str | None = None,
+    ) -> Response[Sequence[SicknessOut]]:
+        """Earliest first, in pages of at most 1,000 (a Link header names the next)."""
         await authorize(db_session, actor, account_id, Action.VIEW)
         await own_pa(db_session, account_id, pa_id)
-        return [to_sickness(row) for row in await absences_of(db_session, pa_id)]
+        page = keyset(limit, after, date, uuid.UUID)
+        rows = await absences_of(db_session, pa_id, page=page)
+        return page_of(request, page, rows, lambda row: (row.first_day, row.id), to_sickness)
 
     @post("/pas/{pa_id:uuid}/sickness", operation_id="RecordSickness")
     async def sickness(
@@ -412,14 +436,23 @@ class PayrollController(Controller):
 
     @get("/pay-runs", operation_id="ListPayRuns")
     async def list_runs(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, status: str | None = None
-    ) -> list[PayRun]:
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        actor: Actor,
+        account_id: uuid.UUID,
+        status: str | None = None,
+        limit: int | None = None,
+        after: str | None = None,
+    ) -> Response[Sequence[PayRun]]:
         """The account's pay runs, newest period first (a correction above what it corrects); ``status``
-        narrows to ``draft`` or ``finalised``."""
+        narrows to ``draft`` or ``finalised``. In pages of at most 1,000 (a Link header names the next)."""
         await authorize(db_session, actor, account_id, Action.VIEW)
         if status not in (None, "draft", "finalised"):
             raise PayrollError("status is draft or finalised.", field="status")
-        return [to_pay_run(run) for run in await account_pay_runs(db_session, account_id, status=status)]
+        page = keyset(limit, after, date, int, uuid.UUID)
+        runs = await account_pay_runs(db_session, account_id, status=status, page=page)
+        return page_of(request, page, runs, lambda run: (run.run.period_start, run.run.version, run.run.id), to_pay_run)
 
     @get("/pay-runs/{run_id:uuid}", operation_id="GetPayRun")
     async def get_run(self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, run_id: uuid.UUID) -> PayRun:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from typing import Any
 
-from litestar import Controller, get
+from litestar import Controller, Request, Response, get
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dp_platform.api.paging import keyset, page_of
 from dp_platform.api.schemas.portfolio import PortfolioLineOut
 from dp_platform.tenancy.errors import AccessDeniedError
 from dp_platform.tenancy.policy import Actor
 from dp_platform.tenancy.policy import today as current_day
-from dp_platform.workflows.portfolio import authority_portfolio
+from dp_platform.workflows.portfolio import PortfolioLine, authority_portfolio
 
 
 class PortfolioController(Controller):
@@ -20,16 +23,33 @@ class PortfolioController(Controller):
 
     @get("", operation_id="GetAuthorityPortfolio")
     async def portfolio(
-        self, db_session: AsyncSession, actor: Actor, authority_id: uuid.UUID
-    ) -> list[PortfolioLineOut]:
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        actor: Actor,
+        authority_id: uuid.UUID,
+        limit: int | None = None,
+        after: str | None = None,
+    ) -> Response[Sequence[PortfolioLineOut]]:
         """Every account of the authority with money held, owed and free (and in weeks of budget), payments
         due and received, spending this period against its budget, PA hours paid against agreed, how far
-        reconciled, open reviews and exceptions, and the next review. Only the authority's own staff."""
+        reconciled, open reviews and exceptions, and the next review. Only the authority's own staff. In
+        reference order, in pages of at most 1,000 (a Link header names the next)."""
         if actor.authority_id != authority_id:
             raise AccessDeniedError("An authority's portfolio is read by its own staff.")
         today = current_day()
-        return [
-            PortfolioLineOut(
+        page = keyset(limit, after, str, uuid.UUID)
+
+        def key(line: PortfolioLine) -> tuple[str, uuid.UUID]:
+            return (line.account.reference, line.account.id)
+
+        lines = page.slice(sorted(await authority_portfolio(db_session, actor, today), key=key), key)
+        return page_of(
+            request,
+            page,
+            lines,
+            key,
+            lambda line: PortfolioLineOut(
                 account_id=line.account.id,
                 reference=line.account.reference,
                 holder_name=line.account.holder_name,
@@ -53,6 +73,5 @@ class PortfolioController(Controller):
                 open_exceptions=line.open_exceptions,
                 next_review_on=line.next_review_on,
                 needs_attention=line.needs_attention(today),
-            )
-            for line in await authority_portfolio(db_session, actor, today)
-        ]
+            ),
+        )

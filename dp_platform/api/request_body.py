@@ -23,7 +23,7 @@ from ledgers.errors import DomainError
 MAX_JSON_BYTES = 1_048_576
 MAX_DEPTH = 32
 _INT64 = 2**63
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
 
 
@@ -73,7 +73,7 @@ def _check(value: Any, path: str) -> None:
             _check(item, f"{path}[{index}]")
     elif type(value) is int and not -_INT64 <= value < _INT64:
         raise RequestBodyError(f"{path or 'the body'} is too large a number.", field=path or None)
-    elif isinstance(value, str) and _CONTROL.search(value):
+    elif isinstance(value, str) and CONTROL_CHARACTERS.search(value):
         raise RequestBodyError(f"{path or 'the body'} holds a control character; send plain text.", field=path or None)
 
 

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.params import Body
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agreements.errors import AgreementNotFoundError
 from agreements.tables import AgreementReviewRow
+from dp_platform.api.paging import keyset, page_of
 from dp_platform.api.schemas.reviews import DueOut, MonitoringOut, ReturnIn, ReturnPeriodOut, ReviewIn, ReviewOut
 from dp_platform.tenancy.errors import AccessDeniedError
 from dp_platform.tenancy.policy import Actor
 from dp_platform.tenancy.policy import today as current_day
 from dp_platform.workflows.agreement_reviews import (
+    DueItem,
     MonitoringState,
     council_due,
     monitoring_state,
@@ -113,13 +116,32 @@ class ReviewController(Controller):
         return to_monitoring(state, today)
 
     @get("/authorities/{authority_id:uuid}/due", operation_id="ListCouncilDue")
-    async def due(self, db_session: AsyncSession, actor: Actor, authority_id: uuid.UUID) -> list[DueOut]:
-        """Reviews and returns overdue or due within two months across the council, soonest first."""
+    async def due(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        actor: Actor,
+        authority_id: uuid.UUID,
+        limit: int | None = None,
+        after: str | None = None,
+    ) -> Response[Sequence[DueOut]]:
+        """Reviews and returns overdue or due within two months across the council, soonest first, in
+        pages of at most 1,000 (a Link header names the next)."""
         if actor.authority_id != authority_id:
             raise AccessDeniedError("A council's reviews and returns are read by its own staff.")
         today = current_day()
-        return [
-            DueOut(
+        page = keyset(limit, after, date, str, str)
+
+        def key(item: DueItem) -> tuple[date, str, str]:
+            return (item.due_on, item.account.reference, item.what)
+
+        items = page.slice(sorted(await council_due(db_session, actor, today), key=key), key)
+        return page_of(
+            request,
+            page,
+            items,
+            key,
+            lambda item: DueOut(
                 account_id=item.account.id,
                 reference=item.account.reference,
                 holder_name=item.account.holder_name,
@@ -128,6 +150,5 @@ class ReviewController(Controller):
                 overdue=item.overdue(today),
                 period_from=item.period[0] if item.period else None,
                 period_to=item.period[1] if item.period else None,
-            )
-            for item in await council_due(db_session, actor, today)
-        ]
+            ),
+        )

@@ -12,7 +12,7 @@ from litestar import Controller, Request, Response, get, post, put
 from litestar.params import Body
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dp_platform.api.paging import page_size, paged, read_cursor
+from dp_platform.api.paging import keyset, page_of, paged
 from dp_platform.api.schemas.spending import (
     CategoryOut,
     LineCategoryIn,
@@ -177,11 +177,21 @@ class SpendingController(Controller):
 
     @get("/spend-reviews", operation_id="ListSpendReviews")
     async def reviews(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, status: str | None = None
-    ) -> list[SpendReviewOut]:
-        """Approval requests and exceptions: the same list for the person, their bureau and the council."""
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        actor: Actor,
+        account_id: uuid.UUID,
+        status: str | None = None,
+        limit: int | None = None,
+        after: str | None = None,
+    ) -> Response[Sequence[SpendReviewOut]]:
+        """Approval requests and exceptions: the same list for the person, their bureau and the council,
+        oldest spending first, in pages of at most 1,000 (a Link header names the next)."""
         await authorize(db_session, actor, account_id, Action.VIEW)
-        return [to_review(row) for row in await account_reviews(db_session, account_id, status)]
+        page = keyset(limit, after, date, uuid.UUID)
+        rows = await account_reviews(db_session, account_id, status, page=page)
+        return page_of(request, page, rows, lambda row: (row.occurred_on, row.id), to_review)
 
     @post("/spend-reviews/{review_id:uuid}/decide", operation_id="DecideSpendReview", status_code=200)
     async def decide(
@@ -226,8 +236,8 @@ class SpendingController(Controller):
         """Money-out bank lines with their suggested or confirmed category and any review, in pages of at
         most 1,000 (a Link header names the next)."""
         await authorize(db_session, actor, account_id, Action.VIEW)
-        size = page_size(limit)
-        found = await spend_lines(db_session, account_id, unconfirmed=unconfirmed, limit=size, after=read_cursor(after))
+        page = keyset(limit, after, date, uuid.UUID)
+        found = await spend_lines(db_session, account_id, unconfirmed=unconfirmed, page=page)
         last = (found[-1].line.value_on, found[-1].line.id) if found else None
         return paged(
             request,
@@ -246,7 +256,7 @@ class SpendingController(Controller):
                 )
                 for item in found
             ],
-            size,
+            page,
             last,
         )
 

@@ -11,10 +11,10 @@ from litestar import Controller, Request, Response, get, post, put
 from litestar.enums import RequestEncodingType
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Body
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dp_platform.api.paging import page_size, paged, read_cursor
+from dp_platform.api.paging import keyset, page_of, paged
 from dp_platform.api.schemas.statements import (
     BankLayout,
     BankLayoutIn,
@@ -79,10 +79,26 @@ class StatementController(Controller):
         return Response(body, status_code=200 if result.duplicate_file else 201)
 
     @get("", operation_id="ListStatements")
-    async def list_statements(self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID) -> list[Statement]:
+    async def list_statements(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        actor: Actor,
+        account_id: uuid.UUID,
+        limit: int | None = None,
+        after: str | None = None,
+    ) -> Response[Sequence[Statement]]:
+        """Oldest first, in pages of at most 1,000 (a Link header names the next)."""
         await authorize(db_session, actor, account_id, Action.VIEW)
-        rows = reversed(await account_statements(db_session, account_id))
-        return [Statement(**{name: getattr(row, name) for name in Statement.__struct_fields__}) for row in rows]
+        page = keyset(limit, after, date, uuid.UUID)
+        rows = await account_statements(db_session, account_id, page=page, newest_first=False)
+        return page_of(
+            request,
+            page,
+            rows,
+            lambda row: (row.start_on, row.id),
+            lambda row: Statement(**{name: getattr(row, name) for name in Statement.__struct_fields__}),
+        )
 
     @post("/{statement_id:uuid}/accept-suggestions", operation_id="AcceptStatementSuggestions", status_code=200)
     async def accept(
@@ -138,19 +154,14 @@ class StatementController(Controller):
     ) -> Response[Sequence[StatementLine]]:
         """The account's bank lines in date order, in pages of at most 1,000 (a Link header names the next)."""
         await authorize(db_session, actor, account_id, Action.VIEW)
-        size = page_size(limit)
+        page = keyset(limit, after, date, uuid.UUID)
         query = select(StatementLineRow).where(StatementLineRow.book_id == account_id)
         if value_from is not None:
             query = query.where(StatementLineRow.value_on >= value_from)
         if value_to is not None:
             query = query.where(StatementLineRow.value_on <= value_to)
-        cursor = read_cursor(after)
-        if cursor is not None:
-            query = query.where(tuple_(StatementLineRow.value_on, StatementLineRow.id) > tuple_(*cursor))
-        rows = list(
-            await db_session.scalars(query.order_by(StatementLineRow.value_on, StatementLineRow.id).limit(size))
-        )
+        rows = list(await db_session.scalars(page.apply(query, StatementLineRow.value_on, StatementLineRow.id)))
         items = [
             StatementLine(**{name: getattr(row, name) for name in StatementLine.__struct_fields__}) for row in rows
         ]
-        return paged(request, items, size, (rows[-1].value_on, rows[-1].id) if rows else None)
+        return paged(request, items, page, (rows[-1].value_on, rows[-1].id) if rows else None)

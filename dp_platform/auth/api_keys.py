@@ -24,6 +24,7 @@ from dp_platform.tenancy.policy import MANDATE_SCOPES, Actor
 from dp_platform.tenancy.roles import Role
 from dp_platform.tenancy.tables import OrganisationRow
 from ledgers.columns import utc_now
+from ledgers.keyset import Keyset
 
 PREFIX = "dpk"
 
@@ -76,13 +77,12 @@ async def create_api_key(
     return NewApiKey(row=row, key=f"{PREFIX}_{row.id.hex}_{secret}")
 
 
-async def list_api_keys(session: AsyncSession, actor: Actor, organisation_id: uuid.UUID) -> list[ApiKeyRow]:
+async def list_api_keys(
+    session: AsyncSession, actor: Actor, organisation_id: uuid.UUID, *, page: Keyset | None = None
+) -> list[ApiKeyRow]:
     _require_own_organisation_staff(actor, organisation_id)
-    return list(
-        await session.scalars(
-            select(ApiKeyRow).where(ApiKeyRow.organisation_id == organisation_id).order_by(ApiKeyRow.id)
-        )
-    )
+    query = select(ApiKeyRow).where(ApiKeyRow.organisation_id == organisation_id).order_by(ApiKeyRow.id)
+    return list(await session.scalars(page.apply(query, ApiKeyRow.id) if page else query))
 
 
 async def revoke_api_key(

@@ -19,6 +19,7 @@ from dp_platform.tenancy.policy import AccountRef, Action, Actor, Decision, Mand
 from dp_platform.tenancy.roles import AUTHORITY_ROLES, Role
 from dp_platform.tenancy.tables import AccountMemberRow, DpAccountRow, MandateRow, UserRow
 from ledgers.columns import utc_now
+from ledgers.keyset import Keyset
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,9 +112,15 @@ async def _hold_mandate(session: AsyncSession, mandate_id: uuid.UUID, now: datet
 
 
 async def list_accounts(
-    session: AsyncSession, actor: Actor, *, now: datetime | None = None, action: Action = Action.VIEW
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    now: datetime | None = None,
+    action: Action = Action.VIEW,
+    page: Keyset | None = None,
 ) -> list[DpAccountRow]:
-    """Accounts the actor may ``action``: narrowed in SQL by role, then each one asked of the policy."""
+    """Accounts the actor may ``action`` in (reference, id) order: narrowed in SQL by role, then each
+    one asked of the policy; a ``page`` at a time when asked, read on until the page is full."""
     now = now or utc_now()
     query = select(DpAccountRow).order_by(DpAccountRow.reference, DpAccountRow.id)
     if actor.role is Role.EMPLOYER:
@@ -123,5 +130,13 @@ async def list_accounts(
     elif actor.role is Role.BUREAU_STAFF:
         query = query.where(DpAccountRow.id.in_({grant.account_id for grant in actor.mandates}))
     # platform admins: every account, which the policy lets them view for support
-    rows = await session.scalars(query)
-    return [row for row in rows if can(actor, action, account_ref(row), now=now)]
+    if page is None:
+        return [row for row in await session.scalars(query) if can(actor, action, account_ref(row), now=now)]
+    found: list[DpAccountRow] = []
+    while len(found) < page.limit:
+        rows = list(await session.scalars(page.apply(query, DpAccountRow.reference, DpAccountRow.id)))
+        found += [row for row in rows if can(actor, action, account_ref(row), now=now)]
+        if len(rows) < page.limit:
+            break
+        page = Keyset(page.limit, (rows[-1].reference, rows[-1].id))
+    return found[: page.limit]

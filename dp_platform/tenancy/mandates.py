@@ -26,6 +26,7 @@ from dp_platform.tenancy.policy import MANDATE_SCOPES, SCOTTISH_TIME, Action, Ac
 from dp_platform.tenancy.roles import Role
 from dp_platform.tenancy.tables import MandateRow, OrganisationRow
 from ledgers.columns import utc_now
+from ledgers.keyset import Keyset
 
 
 def mandate_status(row: MandateRow, now: datetime) -> str:
@@ -137,9 +138,15 @@ async def revoke_mandate(
 
 
 async def list_mandates(
-    session: AsyncSession, actor: Actor, *, account_id: uuid.UUID | None = None, now: datetime | None = None
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    account_id: uuid.UUID | None = None,
+    now: datetime | None = None,
+    page: Keyset | None = None,
 ) -> list[MandateRow]:
-    """Mandates on accounts the actor can see; bureau staff see only their own organisation's."""
+    """Mandates on accounts the actor can see, oldest first; bureau staff see only their own
+    organisation's."""
     if account_id is not None:
         account_ids = [(await authorize(session, actor, account_id, Action.VIEW, now=now)).account.id]
     else:
@@ -147,6 +154,8 @@ async def list_mandates(
     query = select(MandateRow).where(MandateRow.account_id.in_(account_ids)).order_by(MandateRow.id)
     if actor.role is Role.BUREAU_STAFF:
         query = query.where(MandateRow.organisation_id == actor.organisation_id)
+    if page is not None:
+        query = page.apply(query, MandateRow.id)  # ids are UUIDv7: in the order they were granted
     return list(await session.scalars(query))
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ledgers.categories.assistant import Suggestion, payee_key, suggest
@@ -17,6 +17,7 @@ from ledgers.categories.tables import LineCategoryRow, LocalRuleRow, SpendReview
 from ledgers.categories.taxonomy import Decision, Rule, SpendRuleError, Taxonomy, local_rule
 from ledgers.columns import among
 from ledgers.errors import DomainError
+from ledgers.keyset import Keyset
 from ledgers.tables import StatementLineRow
 
 
@@ -297,10 +298,15 @@ async def decide_review(
     return review
 
 
-async def account_reviews(session: AsyncSession, book_id: uuid.UUID, status: str | None) -> list[SpendReviewRow]:
+async def account_reviews(
+    session: AsyncSession, book_id: uuid.UUID, status: str | None, *, page: Keyset | None = None
+) -> list[SpendReviewRow]:
+    """Oldest spending first."""
     query = select(SpendReviewRow).where(SpendReviewRow.book_id == book_id)
     if status:
         query = query.where(SpendReviewRow.status == status)
+    if page is not None:
+        return list(await session.scalars(page.apply(query, SpendReviewRow.occurred_on, SpendReviewRow.id)))
     return list(await session.scalars(query.order_by(SpendReviewRow.occurred_on, SpendReviewRow.created_at)))
 
 
@@ -324,10 +330,9 @@ async def spend_lines(
     statement_id: uuid.UUID | None = None,
     line_id: uuid.UUID | None = None,
     unconfirmed: bool = False,
-    limit: int | None = None,
-    after: tuple[date, uuid.UUID] | None = None,
+    page: Keyset | None = None,
 ) -> list[SpendLine]:
-    """In (day, id) order; ``limit`` and ``after`` (the last key of the page before) page them."""
+    """In (day, id) order, a ``page`` at a time when asked."""
     query = (
         select(StatementLineRow, LineCategoryRow, SpendReviewRow)
         .outerjoin(LineCategoryRow, LineCategoryRow.line_id == StatementLineRow.id)
@@ -338,10 +343,8 @@ async def spend_lines(
         .where(StatementLineRow.book_id == book_id, StatementLineRow.amount_pence < 0)
         .order_by(StatementLineRow.value_on, StatementLineRow.id)
     )
-    if after is not None:
-        query = query.where(tuple_(StatementLineRow.value_on, StatementLineRow.id) > tuple_(*after))
-    if limit is not None:
-        query = query.limit(limit)
+    if page is not None:
+        query = page.apply(query, StatementLineRow.value_on, StatementLineRow.id)
     if statement_id is not None:
         query = query.where(StatementLineRow.statement_id == statement_id)
     if line_id is not None:

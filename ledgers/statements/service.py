@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ledgers.columns import among
 from ledgers.errors import BookNotOpenError, StatementError, StatementNotFoundError
 from ledgers.ids import new_id
+from ledgers.keyset import Keyset
 from ledgers.statements.csv_import import CsvProfile
 from ledgers.statements.model import ParsedStatement, fingerprints
 from ledgers.statements.parse import parse_statement
@@ -158,12 +159,13 @@ async def import_statement(
     )
 
 
-async def account_statements(session: AsyncSession, book_id: uuid.UUID) -> list[StatementRow]:
-    return list(
-        await session.scalars(
-            select(StatementRow).where(StatementRow.book_id == book_id).order_by(StatementRow.start_on.desc())
-        )
-    )
+async def account_statements(
+    session: AsyncSession, book_id: uuid.UUID, *, page: Keyset | None = None, newest_first: bool = True
+) -> list[StatementRow]:
+    query = select(StatementRow).where(StatementRow.book_id == book_id).order_by(StatementRow.start_on.desc())
+    if page is not None:
+        query = page.apply(query, StatementRow.start_on, StatementRow.id, descending=newest_first)
+    return list(await session.scalars(query))
 
 
 async def statement_of(session: AsyncSession, book_id: uuid.UUID, statement_id: uuid.UUID) -> StatementRow:

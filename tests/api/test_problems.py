@@ -148,3 +148,21 @@ async def test_far_dates_in_a_query_and_a_second_revocation_are_not_500s(api, wo
     for _ in range(2):
         revoked = await api.post(f"{keys}/{created['id']}/revoke", headers=world.headers("bureau_x"))
         assert revoked.status_code in (200, 201), revoked.text
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/spend-reviews?status=open%00", "status"),  # found by Schemathesis: PostgreSQL refuses NUL, a 500
+        ("/audit-events?action=x%1b", "action"),
+        ("/statements/layouts/bank%00name", "name"),
+    ],
+)
+async def test_a_control_character_in_a_query_or_path_is_a_400_naming_it(api, world, path, field):
+    base = "/api" if path.startswith("/audit") else f"/api/accounts/{world.accounts['a1']}"
+    if "layouts" in path:
+        response = await api.put(base + path, headers=world.headers("ann"), json={"date_column": "Date"})
+    else:
+        response = await api.get(base + path, headers=world.headers("ann"))
+    assert response.status_code == 400, response.text
+    assert response.json()["field"] == field
