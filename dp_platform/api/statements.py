@@ -8,6 +8,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post, put
+from litestar.background_tasks import BackgroundTask
 from litestar.enums import RequestEncodingType
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Body
@@ -20,11 +21,20 @@ from dp_platform.api.schemas.statements import (
     BankLayoutIn,
     Statement,
     StatementImport,
+    StatementImportJob,
     StatementLine,
     StatementUpload,
     SuggestionsAccepted,
 )
 from dp_platform.audit.writer import note_unchanged
+from dp_platform.jobs.runner import is_stale
+from dp_platform.jobs.statement_import import (
+    LARGE_STATEMENT_BYTES,
+    import_job_of,
+    run_statement_import,
+    start_statement_import,
+)
+from dp_platform.jobs.tables import JobRow
 from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.workflows.bank_to_ledger import accept_suggestions
@@ -33,6 +43,27 @@ from ledgers.statements.service import account_statements
 from ledgers.tables import StatementLineRow
 
 MAX_STATEMENT_BYTES = 64 * 1024 * 1024
+
+
+def _job_href(account_id: uuid.UUID, job_id: uuid.UUID) -> str:
+    return f"/api/accounts/{account_id}/statements/imports/{job_id}"
+
+
+def to_import_job(job: JobRow) -> StatementImportJob:
+    assert job.account_id is not None
+    return StatementImportJob(
+        id=job.id,
+        href=_job_href(job.account_id, job.id),
+        status=job.status,
+        filename=job.parameters["filename"],
+        lines_stored=job.done,
+        lines_to_store=job.total,
+        started_at=job.created_at,
+        finished_at=job.finished_at,
+        stopped=is_stale(job),
+        result=StatementImport(**job.result[0]) if job.status == "done" and job.result else None,
+        error=job.error,
+    )
 
 
 class StatementController(Controller):
@@ -46,23 +77,49 @@ class StatementController(Controller):
         responses={
             200: ResponseSpec(
                 StatementImport, description="The same file was imported before: nothing new stored, the first import"
-            )
+            ),
+            202: ResponseSpec(
+                StatementImportJob,
+                description=f"A file over {LARGE_STATEMENT_BYTES // 1_048_576} MB, or asked for with 'Prefer: "
+                "respond-async': kept and imported after this answer; follow the Location header",
+            ),
         },
     )
     async def import_statement(
         self,
+        request: Request[Any, Any, Any],
         db_session: AsyncSession,
         actor: Actor,
         account_id: uuid.UUID,
         data: Annotated[StatementUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
-    ) -> Response[StatementImport]:
-        """All or nothing: a bad file is refused naming its line and field, and stores nothing."""
+    ) -> Response[StatementImport | StatementImportJob]:
+        """All or nothing: a bad file is refused naming its line and field, and stores nothing. A large file
+        (or any, with ``Prefer: respond-async``) is answered 202 at once and imported after, all or nothing
+        the same; ``GET`` the Location to follow it."""
+        content = await data.file.read()
+        filename = data.file.filename or "statement"
+        if len(content) > LARGE_STATEMENT_BYTES or "respond-async" in request.headers.get("prefer", ""):
+            job = await start_statement_import(
+                db_session,
+                actor,
+                account_id,
+                filename=filename,
+                data=content,
+                format=data.format or None,
+                profile=data.profile or None,
+            )
+            return Response(
+                to_import_job(job),
+                status_code=202,
+                headers={"Location": _job_href(account_id, job.id)},
+                background=BackgroundTask(run_statement_import, request.app.state.auth_sessions, job.id),
+            )
         result = await import_account_statement(
             db_session,
             actor,
             account_id,
-            filename=data.file.filename or "statement",
-            data=await data.file.read(),
+            filename=filename,
+            data=content,
             format=data.format or None,
             profile=data.profile or None,
         )
@@ -77,6 +134,13 @@ class StatementController(Controller):
             duplicate_file=result.duplicate_file,
         )
         return Response(body, status_code=200 if result.duplicate_file else 201)
+
+    @get("/imports/{job_id:uuid}", operation_id="GetStatementImport")
+    async def import_job(
+        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, job_id: uuid.UUID
+    ) -> StatementImportJob:
+        """How far a large statement's import has got, and its result or why it was refused."""
+        return to_import_job(await import_job_of(db_session, actor, account_id, job_id))
 
     @get("", operation_id="ListStatements")
     async def list_statements(

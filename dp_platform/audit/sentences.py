@@ -58,6 +58,12 @@ _WHAT: dict[str, Callable[[Details], str]] = {
         f"uploaded the bank statement {d.get('filename', '')} for {_day(d.get('start_on'))} to "
         f"{_day(d.get('end_on'))} ({_count(d.get('new_lines'), 'new line', 'new lines')})"
     ),
+    "ledger.statement_import_queued": lambda d: (
+        f"uploaded the bank statement {d.get('filename', '')}, a large file, to be read in the background"
+    ),
+    "ledger.statement_import_failed": lambda d: (
+        f"could not import the bank statement {d.get('filename', '')}; nothing was stored: {d.get('reason', '')}"
+    ),
     "ledger.line_posted": lambda d: (
         f"recorded a bank line of {_money(abs(d.get('amount_pence', 0)))}"
         + (f" ({d['because']})" if d.get("because") else "")

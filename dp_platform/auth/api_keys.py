@@ -121,9 +121,22 @@ async def actor_for_api_key(session: AsyncSession, presented: str, *, now: datet
     row = await session.get(ApiKeyRow, key_id)
     if row is None or row.revoked_at is not None or not hmac.compare_digest(row.secret_sha256, _digest(parts[2])):
         return None
-    organisation = await session.get(OrganisationRow, row.organisation_id)
     row.last_used_at = now
     session.add(row)
+    return await _actor_of(session, row)
+
+
+async def actor_of_api_key(session: AsyncSession, key_id: uuid.UUID) -> Actor | None:
+    """The organisation acting through a key it presented earlier (a job it started), read fresh: None
+    once the key is revoked, and only the mandates in force now."""
+    row = await session.get(ApiKeyRow, key_id)
+    if row is None or row.revoked_at is not None:
+        return None
+    return await _actor_of(session, row)
+
+
+async def _actor_of(session: AsyncSession, row: ApiKeyRow) -> Actor:
+    organisation = await session.get(OrganisationRow, row.organisation_id)
     return Actor(
         role=Role.BUREAU_STAFF,
         organisation_id=row.organisation_id,

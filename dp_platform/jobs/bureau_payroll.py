@@ -9,31 +9,23 @@ is safe to repeat: drafts are worked out again and finalising twice posts once.
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import uuid
 from dataclasses import asdict
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dp_platform.audit.writer import organisation_chain, record_event
+from dp_platform.jobs.runner import Progress, run_job
 from dp_platform.jobs.tables import JobRow
 from dp_platform.tenancy.access import load_user_actor
 from dp_platform.tenancy.errors import AccessDeniedError
 from dp_platform.tenancy.policy import Actor
 from dp_platform.workflows.bureau import run_bureau_payroll
-from ledgers.columns import utc_now
 from ledgers.errors import DomainError
 from payroll.periods import PayFrequency
-
-PROGRESS_EVERY_SECONDS = 0.5
-STALE_AFTER = timedelta(minutes=30)
-"""A job still running after this long was stopped with its server; the page says to start it again."""
-
-logger = logging.getLogger(__name__)
 
 
 async def start_bureau_payroll(
@@ -100,37 +92,13 @@ async def organisation_jobs(session: AsyncSession, organisation_id: uuid.UUID, l
     )
 
 
-def is_stale(job: JobRow) -> bool:
-    return job.status in ("queued", "running") and utc_now() - job.created_at > STALE_AFTER
-
-
-async def _write(sessions: async_sessionmaker[AsyncSession], job_id: uuid.UUID, **values: Any) -> None:
-    async with sessions() as session, session.begin():
-        await session.execute(update(JobRow).where(JobRow.id == job_id).values(**values))
-
-
 async def run_bureau_job(sessions: async_sessionmaker[AsyncSession], job_id: uuid.UUID) -> None:
-    async with sessions() as session:
-        job = await session.get(JobRow, job_id)
-        if job is None or job.status != "queued":
-            return
-        actor = await load_user_actor(session, job.requested_by_user_id)
-    params = job.parameters
-    counts = {"done": 0, "total": 0}
-
-    def progress(done: int, total: int) -> None:
-        counts.update(done=done, total=total)
-
-    async def report() -> None:
-        while True:
-            await asyncio.sleep(PROGRESS_EVERY_SECONDS)
-            await _write(sessions, job_id, done=counts["done"], total=counts["total"])
-
-    await _write(sessions, job_id, status="running")
-    reporter = asyncio.create_task(report())
-    try:
+    async def work(job: JobRow, progress: Progress) -> list[dict[str, Any]]:
+        async with sessions() as session:
+            actor = await load_user_actor(session, job.requested_by_user_id)
         if actor is None:
             raise AccessDeniedError("The person who started this run can no longer sign in.")
+        params = job.parameters
         outcomes = await run_bureau_payroll(
             sessions,
             actor,
@@ -142,17 +110,9 @@ async def run_bureau_job(sessions: async_sessionmaker[AsyncSession], job_id: uui
             finalise=bool(params["finalise"]),
             progress=progress,
         )
-    except Exception as error:
-        logger.exception("bureau run %s failed", job_id)
-        reporter.cancel()
-        detail = getattr(error, "detail", None) or "The run stopped on an unexpected error; start it again."
-        await _write(sessions, job_id, status="failed", error=detail, finished_at=utc_now())
-        return
-    reporter.cancel()
-    result = [
-        {**asdict(outcome), "account_id": str(outcome.account_id), "run_id": outcome.run_id and str(outcome.run_id)}
-        for outcome in outcomes
-    ]
-    await _write(
-        sessions, job_id, status="done", done=len(outcomes), total=len(outcomes), result=result, finished_at=utc_now()
-    )
+        return [
+            {**asdict(outcome), "account_id": str(outcome.account_id), "run_id": outcome.run_id and str(outcome.run_id)}
+            for outcome in outcomes
+        ]
+
+    await run_job(sessions, job_id, work)

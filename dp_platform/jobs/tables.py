@@ -10,7 +10,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Column, DateTime
+from sqlalchemy import CheckConstraint, Column, DateTime, LargeBinary
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
@@ -20,14 +20,19 @@ from ledgers.columns import created_at_field, id_field, text_field
 class JobRow(SQLModel, table=True):
     __tablename__ = "platform_jobs"
     __table_args__ = (
-        CheckConstraint("kind IN ('bureau_payroll')", name="kind"),
+        CheckConstraint("kind IN ('bureau_payroll', 'statement_import')", name="kind"),
         CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status"),
+        CheckConstraint("num_nonnulls(requested_by_user_id, requested_by_api_key_id) = 1", name="requested_by"),
     )
 
     id: uuid.UUID = id_field()
     kind: str = text_field(32)
     organisation_id: uuid.UUID | None = Field(default=None, foreign_key="platform_organisations.id", index=True)
-    requested_by_user_id: uuid.UUID = Field(foreign_key="platform_users.id")
+    account_id: uuid.UUID | None = Field(default=None, foreign_key="platform_dp_accounts.id", index=True)
+    """The one DP account the job works on (a statement import); none for a bureau's run over its clients."""
+    requested_by_user_id: uuid.UUID | None = Field(default=None, foreign_key="platform_users.id")
+    requested_by_api_key_id: uuid.UUID | None = Field(default=None, foreign_key="platform_api_keys.id")
+    """A bureau's system may start a job through its API key; the job acts with the key's rights."""
     status: str = text_field(10, default="queued")
     done: int = 0
     total: int = 0
@@ -36,3 +41,13 @@ class JobRow(SQLModel, table=True):
     error: str | None = text_field(None, default=None, nullable=True)
     created_at: datetime = created_at_field()
     finished_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+
+
+class JobInputRow(SQLModel, table=True):
+    """What a job works from that is too big for its parameters (an uploaded file); deleted when the
+    job ends, whichever way, so a refused file is not kept."""
+
+    __tablename__ = "platform_job_inputs"
+
+    job_id: uuid.UUID = Field(primary_key=True, foreign_key="platform_jobs.id")
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

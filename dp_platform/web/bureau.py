@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.api.statements import MAX_STATEMENT_BYTES
 from dp_platform.audit.writer import note_unchanged
-from dp_platform.jobs.bureau_payroll import is_stale, job_of, organisation_jobs, run_bureau_job, start_bureau_payroll
+from dp_platform.jobs.bureau_payroll import job_of, organisation_jobs, run_bureau_job, start_bureau_payroll
+from dp_platform.jobs.runner import is_stale
 from dp_platform.tenancy.access import list_accounts
 from dp_platform.tenancy.errors import AccessDeniedError
 from dp_platform.tenancy.policy import Action, Actor

@@ -8,12 +8,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.background_tasks import BackgroundTask
 from litestar.datastructures import UploadFile
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.api.statements import MAX_STATEMENT_BYTES
 from dp_platform.audit.writer import note_unchanged
+from dp_platform.jobs.runner import is_stale
+from dp_platform.jobs.statement_import import (
+    LARGE_STATEMENT_BYTES,
+    import_job_of,
+    run_statement_import,
+    start_statement_import,
+)
 from dp_platform.tenancy.access import AccountAccess, authorize
 from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.web.pages import FormError, account_nav, form_errors, may, render, see_other
@@ -133,15 +141,18 @@ class StatementPages(Controller):
         if not isinstance(upload, UploadFile) or not upload.filename:
             errors = [FormError("statement", "Choose the bank statement file to upload.")]
             return await self._list(request, db_session, actor, access, errors, status=400)
+        content = await upload.read()
+        chosen = {"format": str(form.get("format") or "") or None, "profile": str(form.get("profile") or "") or None}
+        if len(content) > LARGE_STATEMENT_BYTES:
+            job = await start_statement_import(
+                db_session, actor, account_id, filename=upload.filename, data=content, **chosen
+            )
+            redirect = see_other(f"/accounts/{account_id}/statements/imports/{job.id}")
+            redirect.background = BackgroundTask(run_statement_import, request.app.state.auth_sessions, job.id)
+            return redirect
         try:
             result = await import_account_statement(
-                db_session,
-                actor,
-                account_id,
-                filename=upload.filename,
-                data=await upload.read(),
-                format=str(form.get("format") or "") or None,
-                profile=str(form.get("profile") or "") or None,
+                db_session, actor, account_id, filename=upload.filename, data=content, **chosen
             )
         except DomainError as error:
             errors = [FormError("statement", text.text) for text in form_errors(error)]
@@ -152,6 +163,42 @@ class StatementPages(Controller):
         else:
             message = f"Statement uploaded: {result.new_lines} new lines, {result.known_lines} already known."
         return see_other(f"/accounts/{account_id}/statements/{result.statement_id}", message)
+
+    async def _import(
+        self, session: AsyncSession, actor: Actor, account_id: uuid.UUID, job_id: uuid.UUID
+    ) -> dict[str, Any]:
+        job = await import_job_of(session, actor, account_id, job_id)
+        access = await authorize(session, actor, account_id, Action.VIEW)
+        return {"job": job, "account": access.account, "stopped": is_stale(job), "access": access}
+
+    @get("/imports/{job_id:uuid}")
+    async def import_page(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        actor: Actor,
+        account_id: uuid.UUID,
+        job_id: uuid.UUID,
+    ) -> Template:
+        """A large statement being read: how far it has got, then the statement or why it was refused."""
+        context = await self._import(db_session, actor, account_id, job_id)
+        return render(
+            request,
+            "statements/import.html",
+            title="Reading a bank statement",
+            actor=actor,
+            nav=account_nav(context["account"], "statements"),
+            **context,
+        )
+
+    @get("/imports/{job_id:uuid}/progress")
+    async def import_progress(
+        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, job_id: uuid.UUID
+    ) -> Template:
+        """The fragment htmx polls; once the import is over it asks the browser for the whole page."""
+        context = await self._import(db_session, actor, account_id, job_id)
+        headers = {"HX-Refresh": "true"} if context["job"].status in ("done", "failed") else {}
+        return Template(template_name="statements/_import_progress.html", context=context, headers=headers)
 
     @post("/layouts")
     async def describe_layout(

@@ -33,6 +33,26 @@ class StatementImport(Schema):
     duplicate_file: bool
 
 
+class StatementImportJob(Schema):
+    """A large statement being imported after the upload was answered (202); follow ``href``."""
+
+    id: uuid.UUID
+    href: str
+    status: str
+    """``queued``, ``running``, ``done`` or ``failed`` (nothing stored; ``error`` says why, by line and field)."""
+    filename: str
+    lines_stored: int
+    lines_to_store: int
+    """0 until the file has been read."""
+    started_at: datetime
+    finished_at: datetime | None
+    stopped: bool
+    """Still not finished long after it started: its server stopped; upload the file again (nothing is
+    stored twice)."""
+    result: StatementImport | None
+    error: str | None
+
+
 class Statement(Schema):
     id: uuid.UUID
     filename: str
