@@ -74,7 +74,7 @@ async def test_generated_requests_get_no_5xx_and_no_answer_outside_the_schema(
         "--exclude-operation-id",
         "LogOut",  # it would end the token every other request carries
         "--workers",
-        "2",
+        "1",  # two workers' threads can trip CPython 3.11's ast.parse inside Hypothesis (a SystemError)
         "--request-timeout",
         "30",
         "--no-color",
