@@ -24,6 +24,7 @@ import dp_platform.jobs.tables  # noqa: E402
 import dp_platform.monitoring.tables  # noqa: E402
 import dp_platform.tenancy.tables  # noqa: E402, F401
 import ledgers.categories.tables  # noqa: E402
+import ledgers.client_money.tables  # noqa: E402
 import ledgers.tables  # noqa: E402, F401
 import payroll.tables  # noqa: E402, F401
 
