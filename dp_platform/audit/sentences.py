@@ -64,6 +64,21 @@ _WHAT: dict[str, Callable[[Details], str]] = {
     "ledger.statement_import_failed": lambda d: (
         f"could not import the bank statement {d.get('filename', '')}; nothing was stored: {d.get('reason', '')}"
     ),
+    "client_money.account_opened": lambda d: f"opened the client account “{d.get('name', '')}”",
+    "client_money.client_joined": lambda d: (
+        f"took {d.get('name', 'a person')}'s Direct Payment into {d.get('provider', 'the provider')}'s client account "
+        f"“{d.get('client_account', '')}”, known on its bank lines as {d.get('reference', '')}"
+    ),
+    "client_money.statement_imported": lambda d: (
+        f"uploaded the client account's bank statement {d.get('filename', '')} "
+        f"({_count(d.get('new_lines'), 'new line', 'new lines')}, {d.get('assigned', 0)} given to clients, "
+        f"{d.get('waiting', 0)} waiting)"
+    ),
+    "client_money.lines_assigned": lambda d: (
+        f"gave {_count(d.get('lines'), 'bank line', 'bank lines')} of the client account "
+        f"“{d.get('client_account', '')}” ({_money(d.get('total_pence', 0))} in all) to this account"
+    ),
+    "client_money.own_money_line": lambda d: "recorded a client account bank line as the provider's own money",
     "ledger.line_posted": lambda d: (
         f"recorded a bank line of {_money(abs(d.get('amount_pence', 0)))}"
         + (f" ({d['because']})" if d.get("because") else "")

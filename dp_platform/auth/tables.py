@@ -52,7 +52,7 @@ class ApiKeyRow(SQLModel, table=True):
         CheckConstraint("cardinality(scopes) > 0", name="has_scopes"),
         CheckConstraint(
             "scopes <@ ARRAY['view', 'run_payroll', 'import_statements', 'submit_returns',"
-            " 'manage_agreement']::varchar[]",
+            " 'manage_agreement', 'manage_money']::varchar[]",
             name="known_scopes",
         ),
     )

@@ -62,10 +62,21 @@ class Action(StrEnum):
     record a conversation with the person about a surplus."""
     RECOVER_SURPLUS = "recover_surplus"
     """Recover a surplus by invoice or by netting, after a recorded conversation: council finance only."""
+    MANAGE_MONEY = "manage_money"
+    """Hold the person's Direct Payment in the organisation's client account and give its bank lines to
+    them (a managed account, regulation 5 of the SDS (Scotland) Regulations 2014: at the person's
+    request, the person still directing their support)."""
 
 
 MANDATE_SCOPES = frozenset(
-    {Action.VIEW, Action.RUN_PAYROLL, Action.IMPORT_STATEMENTS, Action.SUBMIT_RETURNS, Action.MANAGE_AGREEMENT}
+    {
+        Action.VIEW,
+        Action.RUN_PAYROLL,
+        Action.IMPORT_STATEMENTS,
+        Action.SUBMIT_RETURNS,
+        Action.MANAGE_AGREEMENT,
+        Action.MANAGE_MONEY,
+    }
 )
 _SCOPE_NEEDED = {Action.RECORD_ENTRIES: Action.IMPORT_STATEMENTS.value}
 _AUTHORITY_ACTIONS = {

@@ -121,7 +121,7 @@ class MandateRow(SQLModel, table=True):
         CheckConstraint("cardinality(scopes) > 0", name="has_scopes"),
         CheckConstraint(
             "scopes <@ ARRAY['view', 'run_payroll', 'import_statements', 'submit_returns',"
-            " 'manage_agreement']::varchar[]",
+            " 'manage_agreement', 'manage_money']::varchar[]",
             name="known_scopes",
         ),
         CheckConstraint("(revoked_at IS NULL) = (revoked_by_user_id IS NULL)", name="revocation_has_author"),
@@ -139,3 +139,13 @@ class MandateRow(SQLModel, table=True):
     revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))  # type: ignore[call-overload]
     revoked_by_user_id: uuid.UUID | None = Field(default=None, foreign_key="platform_users.id")
     revocation_reason: str | None = text_field(None, default=None, nullable=True)
+
+
+class ClientAccountRow(SQLModel, table=True):
+    """A provider's pooled client bank account (a ``ledgers`` pool), and the organisation that holds it."""
+
+    __tablename__ = "platform_client_accounts"
+
+    pool_id: uuid.UUID = Field(primary_key=True, foreign_key="ledger_pools.id")
+    organisation_id: uuid.UUID = Field(foreign_key="platform_organisations.id", index=True)
+    created_at: datetime = created_at_field()

@@ -50,6 +50,7 @@ SCOPES = {
     "import_statements": "upload bank statements and keep the records",
     "submit_returns": "send returns to the council",
     "manage_agreement": "manage the agreement",
+    "manage_money": "hold the money in their client account",
 }
 
 

@@ -70,11 +70,23 @@ async def import_account_statement(
             "end_on": result.end_on.isoformat(),
         },
     )
-    await receive_from_statement(session, actor, account_id, result.statement_id, mandate_id)
-    await pay_payroll_from_statement(session, actor, account_id, result.statement_id, mandate_id)
-    await check_imported_statement(session, actor, account_id, result.statement_id, mandate_id)
-    await follow_statement(session, actor, account_id, result.statement_id, mandate_id, payroll_paid=True)
+    await follow_new_statement(session, actor, account_id, result.statement_id, mandate_id)
     return result
+
+
+async def follow_new_statement(
+    session: AsyncSession,
+    actor: Actor | None,
+    account_id: uuid.UUID,
+    statement_id: uuid.UUID,
+    mandate_id: uuid.UUID | None,
+) -> None:
+    """The records follow a statement just stored (a person's own, or their share of a pooled one):
+    council payments received, payroll paid, spending checked, the rest suggested or posted."""
+    await receive_from_statement(session, actor, account_id, statement_id, mandate_id)
+    await pay_payroll_from_statement(session, actor, account_id, statement_id, mandate_id)
+    await check_imported_statement(session, actor, account_id, statement_id, mandate_id)
+    await follow_statement(session, actor, account_id, statement_id, mandate_id, payroll_paid=True)
 
 
 async def describe_bank_layout(

@@ -36,6 +36,7 @@ from ledgers.client_money.tables import PoolAssignmentRow, PoolMemberRow, PoolRo
 from ledgers.entries import JournalEntryDraft, Posting
 from ledgers.errors import LedgerError
 from ledgers.ids import new_id
+from ledgers.keyset import Keyset
 from ledgers.money import Money
 from ledgers.service import balances, open_book, post_entry
 from ledgers.statements.service import ImportResult, Parser, import_statement
@@ -59,12 +60,23 @@ class PoolError(LedgerError):
 
 
 @dataclass(frozen=True, slots=True)
+class Share:
+    """Lines given to one person in one pass: a statement of them in the person's own book."""
+
+    member: PoolMemberRow
+    statement_id: uuid.UUID
+    lines: int
+    total_pence: int
+
+
+@dataclass(frozen=True, slots=True)
 class Assigned:
     by_reference: int = 0
     by_memory: int = 0
     by_hand: int = 0
     waiting: int = 0
     """Lines of the pool still given to nobody, after this pass."""
+    shares: tuple[Share, ...] = ()
 
     @property
     def assigned(self) -> int:
@@ -183,6 +195,7 @@ async def import_pooled_statement(
     profile: str | None = None,
     parse: Parser | None = None,
     progress: Callable[[int, int], None] | None = None,
+    allowed: Callable[[PoolMemberRow], bool] | None = None,
 ) -> PooledImport:
     """Store the pooled statement's new lines once, record them in the pool's book as not yet
     assigned, then give each to its person where the line says who."""
@@ -210,19 +223,22 @@ async def import_pooled_statement(
                     source="pool",
                 ),
             )
-    return PooledImport(result, await assign_waiting(session, pool_id))
+    return PooledImport(result, await assign_waiting(session, pool_id, allowed=allowed))
 
 
-async def waiting_lines(session: AsyncSession, pool_id: uuid.UUID) -> list[StatementLineRow]:
-    """The pool's bank lines given to nobody yet, oldest first."""
-    return list(
-        await session.scalars(
-            select(StatementLineRow)
-            .outerjoin(PoolAssignmentRow, PoolAssignmentRow.line_id == StatementLineRow.id)
-            .where(StatementLineRow.book_id == pool_id, PoolAssignmentRow.line_id.is_(None))
-            .order_by(StatementLineRow.value_on, StatementLineRow.id)
-        )
+async def waiting_lines(
+    session: AsyncSession, pool_id: uuid.UUID, *, page: Keyset | None = None
+) -> list[StatementLineRow]:
+    """The pool's bank lines given to nobody yet, oldest first (a ``page`` at a time when asked)."""
+    query = (
+        select(StatementLineRow)
+        .outerjoin(PoolAssignmentRow, PoolAssignmentRow.line_id == StatementLineRow.id)
+        .where(StatementLineRow.book_id == pool_id, PoolAssignmentRow.line_id.is_(None))
+        .order_by(StatementLineRow.value_on, StatementLineRow.id)
     )
+    if page is not None:
+        query = page.apply(query, StatementLineRow.value_on, StatementLineRow.id)
+    return list(await session.scalars(query))
 
 
 async def _memory(
@@ -243,11 +259,20 @@ async def _memory(
     return {key: next(iter(ids)) for key, ids in seen.items() if len(ids) == 1}
 
 
-async def assign_waiting(session: AsyncSession, pool_id: uuid.UUID) -> Assigned:
-    """Give every waiting line whose reference names one person to them, then every line whose payee
-    was given to one person (or the provider) before; the rest wait for a person to say."""
-    members = {member.id: member for member in await members_of(session, pool_id)}
-    matcher = ReferenceMatcher(member for member in members.values() if member.left_on is None)
+async def assign_waiting(
+    session: AsyncSession, pool_id: uuid.UUID, *, allowed: Callable[[PoolMemberRow], bool] | None = None
+) -> Assigned:
+    """Give every waiting line whose reference names one person to them, then every payment out whose
+    payee was given to one person (or the provider) before; the rest wait for a person to say. Money
+    in is never placed by its payer alone: the council pays every client, and a payment for a client
+    not yet in the account must wait for them rather than go to the one client paid before. Only people
+    still in the pool, and ``allowed`` (the provider may act for them today), are candidates."""
+    members = {
+        member.id: member
+        for member in await members_of(session, pool_id)
+        if member.left_on is None and (allowed is None or allowed(member))
+    }
+    matcher = ReferenceMatcher(members.values())
     choices: list[_Choice] = []
     unplaced: list[tuple[StatementLineRow, str]] = []
     for line in await waiting_lines(session, pool_id):
@@ -259,16 +284,18 @@ async def assign_waiting(session: AsyncSession, pool_id: uuid.UUID) -> Assigned:
             unplaced.append((line, payee))
     memory = await _memory(session, pool_id, [(choice.payee, choice.member.id) for choice in choices if choice.member])
     for line, payee in unplaced:
-        if payee in memory:
+        if line.amount_pence > 0:
+            continue  # money in is placed by its reference or by hand: one payer (the council) pays everyone
+        if payee in memory and (memory[payee] is None or memory[payee] in members):
             remembered = memory[payee]
-            choices.append(_Choice(line, members.get(remembered) if remembered else None, "memory", payee))
-    await _apply(session, pool_id, choices)
-    return await _assigned_counts(session, pool_id, choices)
+            choices.append(_Choice(line, members[remembered] if remembered else None, "memory", payee))
+    shares = await _apply(session, pool_id, choices)
+    return await _assigned_counts(session, pool_id, choices, shares)
 
 
 async def assign_by_hand(
     session: AsyncSession, pool_id: uuid.UUID, line_id: uuid.UUID, member_id: uuid.UUID | None
-) -> None:
+) -> Assigned:
     """A person says whose a waiting line is (``member_id=None``: the provider's own money)."""
     line = await session.get(StatementLineRow, line_id)
     if line is None or line.book_id != pool_id:
@@ -280,13 +307,14 @@ async def assign_by_hand(
         member = await session.get(PoolMemberRow, member_id)
         if member is None or member.pool_id != pool_id:
             raise PoolError("That person's money is not held in this client account.", field="member_id")
-    matcher = ReferenceMatcher(await members_of(session, pool_id))
-    await _apply(
-        session, pool_id, [_Choice(line, member, "hand", payee_key(matcher.without_references(line.description)))]
-    )
+    payee = payee_key(ReferenceMatcher(await members_of(session, pool_id)).without_references(line.description))
+    choice = _Choice(line, member, "hand", payee)
+    return await _assigned_counts(session, pool_id, [choice], await _apply(session, pool_id, [choice]))
 
 
-async def _assigned_counts(session: AsyncSession, pool_id: uuid.UUID, choices: Sequence[_Choice] = ()) -> Assigned:
+async def _assigned_counts(
+    session: AsyncSession, pool_id: uuid.UUID, choices: Sequence[_Choice] = (), shares: Sequence[Share] = ()
+) -> Assigned:
     hows = defaultdict(int)
     for choice in choices:
         hows[choice.how] += 1
@@ -296,16 +324,16 @@ async def _assigned_counts(session: AsyncSession, pool_id: uuid.UUID, choices: S
         .outerjoin(PoolAssignmentRow, PoolAssignmentRow.line_id == StatementLineRow.id)
         .where(StatementLineRow.book_id == pool_id, PoolAssignmentRow.line_id.is_(None))
     )
-    return Assigned(hows["reference"], hows["memory"], hows["hand"], int(waiting or 0))
+    return Assigned(hows["reference"], hows["memory"], hows["hand"], int(waiting or 0), tuple(shares))
 
 
 def _member_fingerprint(member_book_id: uuid.UUID, line: StatementLineRow) -> str:
     return hashlib.sha256(f"{member_book_id}|pool|{line.fingerprint}".encode()).hexdigest()
 
 
-async def _apply(session: AsyncSession, pool_id: uuid.UUID, choices: Sequence[_Choice]) -> None:
+async def _apply(session: AsyncSession, pool_id: uuid.UUID, choices: Sequence[_Choice]) -> list[Share]:
     if not choices:
-        return
+        return []
     pooled = {
         row.id: row
         for row in await session.scalars(
@@ -319,6 +347,7 @@ async def _apply(session: AsyncSession, pool_id: uuid.UUID, choices: Sequence[_C
         if choice.member is not None:
             groups[(choice.member.id, choice.line.statement_id)].append(choice.line)
     shares: list[StatementRow] = []
+    given: list[Share] = []
     member_lines: list[StatementLineRow] = []
     member_line_of: dict[uuid.UUID, uuid.UUID] = {}
     for (member_id, statement_id), lines in groups.items():
@@ -336,6 +365,7 @@ async def _apply(session: AsyncSession, pool_id: uuid.UUID, choices: Sequence[_C
             new_line_count=len(lines),
         )
         shares.append(share)
+        given.append(Share(member, share.id, len(lines), sum(line.amount_pence for line in lines)))
         for line in lines:
             member_line_of[line.id] = new_id()
             member_lines.append(
@@ -392,6 +422,7 @@ async def _apply(session: AsyncSession, pool_id: uuid.UUID, choices: Sequence[_C
                 source="pool",
             ),
         )
+    return given
 
 
 @dataclass(frozen=True, slots=True)

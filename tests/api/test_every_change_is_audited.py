@@ -970,6 +970,78 @@ EXAMPLES: dict[tuple[str, str], Example] = {
 }
 
 
+async def _open_client_account(api, world, db):
+    from tests.api.test_client_accounts_api import OPENED, _provider
+
+    await _provider(db, world)
+    return await api.post(
+        f"/api/organisations/{world.organisations['Y']}/client-accounts",
+        headers=world.headers("bureau_y"),
+        json={"name": "Walk client account", "opened_on": OPENED.isoformat()},
+    )
+
+
+async def _client_account_with_ann(api, world, db) -> str:
+    from tests.api.test_client_accounts_api import _join, _mandate
+
+    await _mandate(api, world, "ann", "a1")
+    pool = f"/api/client-accounts/{(await _open_client_account(api, world, db)).json()['id']}"
+    assert (await _join(api, world, pool, "a1", "GLN-A1")).status_code == 201
+    return pool
+
+
+async def _add_client(api, world, db):
+    from tests.api.test_client_accounts_api import _join, _mandate
+
+    await _mandate(api, world, "ann", "a1")
+    pool = f"/api/client-accounts/{(await _open_client_account(api, world, db)).json()['id']}"
+    return await _join(api, world, pool, "a1", "GLN-A1")
+
+
+async def _import_client_statement(api, world, db):
+    from tests.api.test_client_accounts_api import MONTH
+    from tests.statement_files import lloyds_csv
+
+    pool = await _client_account_with_ann(api, world, db)
+    return await api.post(
+        f"{pool}/statements", headers=world.headers("bureau_y"), files={"file": ("c.csv", lloyds_csv(MONTH, opening=0))}
+    )
+
+
+async def _assign_client_line(api, world, db):
+    pool = (await _import_client_statement(api, world, db)).request.url.path.rsplit("/", 1)[0]
+    waiting = (await api.get(f"{pool}/waiting", headers=world.headers("bureau_y"))).json()
+    return await api.post(
+        f"{pool}/lines/{waiting[0]['id']}/assign",
+        headers=world.headers("bureau_y"),
+        json={"account_id": str(world.accounts["a1"])},
+    )
+
+
+async def _assign_waiting(api, world, db):
+    from tests.api.test_client_accounts_api import MONTH, _join, _mandate
+    from tests.statement_files import lloyds_csv
+
+    pool = await _client_account_with_ann(api, world, db)
+    await api.post(
+        f"{pool}/statements", headers=world.headers("bureau_y"), files={"file": ("c.csv", lloyds_csv(MONTH, opening=0))}
+    )
+    await _mandate(api, world, "bea", "a2")
+    assert (await _join(api, world, pool, "a2", "GLN-A2")).status_code == 201
+    return await api.post(f"{pool}/assign-waiting", headers=world.headers("bureau_y"))
+
+
+EXAMPLES.update(
+    {
+        ("POST", "/api/organisations/{organisation_id:uuid}/client-accounts"): _open_client_account,
+        ("POST", "/api/client-accounts/{pool_id:uuid}/clients"): _add_client,
+        ("POST", "/api/client-accounts/{pool_id:uuid}/statements"): _import_client_statement,
+        ("POST", "/api/client-accounts/{pool_id:uuid}/lines/{line_id:uuid}/assign"): _assign_client_line,
+        ("POST", "/api/client-accounts/{pool_id:uuid}/assign-waiting"): _assign_waiting,
+    }
+)
+
+
 def state_changing_routes(app: Litestar) -> list[tuple[str, str]]:
     found = []
     for route in app.routes:

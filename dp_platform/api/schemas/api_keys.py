@@ -11,7 +11,7 @@ from dp_platform.api.schemas.base import Schema
 
 class ApiKeyCreate(Schema):
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
-    scopes: Annotated[list[str], msgspec.Meta(min_length=1, max_length=5)]
+    scopes: Annotated[list[str], msgspec.Meta(min_length=1, max_length=6)]
 
 
 class ApiKey(Schema):

@@ -12,8 +12,9 @@ from dp_platform.api.schemas.base import Schema
 class MandateCreate(Schema):
     account_id: uuid.UUID
     organisation_id: uuid.UUID
-    scopes: Annotated[list[str], msgspec.Meta(min_length=1, max_length=5)]
-    """Some of ``view``, ``run_payroll``, ``import_statements``, ``submit_returns``, ``manage_agreement``."""
+    scopes: Annotated[list[str], msgspec.Meta(min_length=1, max_length=6)]
+    """Some of ``view``, ``run_payroll``, ``import_statements``, ``submit_returns``, ``manage_agreement``,
+    ``manage_money`` (a managed account: the organisation holds the money in its client account)."""
     valid_from: date
     valid_to: date | None = None
     """Inclusive; none means until revoked."""

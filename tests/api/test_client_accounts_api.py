@@ -1,0 +1,186 @@
+"""A managed-account provider's pooled client account through the API: clients join under their
+``manage_money`` mandate, a pooled statement is given out line by line, each person sees only their
+own share, and the client-money check balances."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import text
+
+from dp_platform.tenancy.policy import SCOTTISH_TIME
+from tests import statement_files as files
+
+pytestmark = pytest.mark.api
+
+OPENED = date(2026, 10, 1)
+MONTH = [
+    (date(2026, 10, 1), "GLENMORE COUNCIL DP GLN-A1", 150_000),
+    (date(2026, 10, 1), "GLENMORE COUNCIL DP GLN-A2", 90_000),
+    (date(2026, 10, 3), "PA WAGES GLN A1 WEEK 1", -45_000),
+    (date(2026, 10, 5), "MOBILITY SHOP ONLINE", -12_000),
+    (date(2026, 10, 6), "FEES TO PROVIDER OFFICE", -4_500),
+]
+
+
+async def _provider(db, world) -> None:
+    """Organisation Y becomes a managed-account provider (bureau_y is its staff)."""
+    async with db.begin() as connection:
+        await connection.execute(
+            text("UPDATE platform_organisations SET kind = 'managed_account_provider' WHERE id = :id"),
+            {"id": world.organisations["Y"]},
+        )
+
+
+async def _mandate(api, world, holder: str, account: str, scopes=("manage_money",)) -> dict:
+    granted = await api.post(
+        "/api/mandates",
+        headers=world.headers(holder),
+        json={
+            "account_id": str(world.accounts[account]),
+            "organisation_id": str(world.organisations["Y"]),
+            "scopes": list(scopes),
+            "valid_from": datetime.now(SCOTTISH_TIME).date().isoformat(),
+        },
+    )
+    assert granted.status_code == 201, granted.text
+    return granted.json()
+
+
+async def _pool(api, world) -> str:
+    opened = await api.post(
+        f"/api/organisations/{world.organisations['Y']}/client-accounts",
+        headers=world.headers("bureau_y"),
+        json={"name": "Thistle Support client account", "opened_on": OPENED.isoformat()},
+    )
+    assert opened.status_code == 201, opened.text
+    return f"/api/client-accounts/{opened.json()['id']}"
+
+
+async def _join(api, world, pool: str, account: str, reference: str):
+    return await api.post(
+        f"{pool}/clients",
+        headers=world.headers("bureau_y"),
+        json={"account_id": str(world.accounts[account]), "reference": reference, "joined_on": OPENED.isoformat()},
+    )
+
+
+async def test_a_pooled_statement_is_given_out_and_the_client_money_check_balances(api, world, db):
+    await _provider(db, world)
+    await _mandate(api, world, "ann", "a1")
+    await _mandate(api, world, "bea", "a2")
+    pool = await _pool(api, world)
+    assert (await _join(api, world, pool, "a1", "GLN-A1")).status_code == 201
+    assert (await _join(api, world, pool, "a2", "GLN-A2")).status_code == 201
+    imported = await api.post(
+        f"{pool}/statements",
+        headers=world.headers("bureau_y"),
+        files={"file": ("client-october.csv", files.lloyds_csv(MONTH, opening=0))},
+    )
+    assert imported.status_code == 201, imported.text
+    assert imported.json()["assigned"] == {"by_reference": 3, "by_memory": 0, "by_hand": 0, "waiting": 2}
+    waiting = (await api.get(f"{pool}/waiting", headers=world.headers("bureau_y"))).json()
+    assert [line["description"] for line in waiting] == ["MOBILITY SHOP ONLINE", "FEES TO PROVIDER OFFICE"]
+    before = (await api.get(f"{pool}/check", headers=world.headers("bureau_y"))).json()
+    assert before["balanced"] is False and before["unassigned_lines"] == 2 and before["difference_pence"] == 0
+    for line, account in zip(waiting, (str(world.accounts["a2"]), None), strict=True):
+        given = await api.post(
+            f"{pool}/lines/{line['id']}/assign", headers=world.headers("bureau_y"), json={"account_id": account}
+        )
+        assert given.status_code == 200, given.text
+    again = await api.post(
+        f"{pool}/lines/{waiting[0]['id']}/assign", headers=world.headers("bureau_y"), json={"account_id": None}
+    )
+    assert again.status_code == 422 or again.status_code == 400, again.text
+    check = (await api.get(f"{pool}/check", headers=world.headers("bureau_y"))).json()
+    assert check["problems"] == [] and check["balanced"] is True
+    assert check["bank_pence"] == 150_000 + 90_000 - 45_000 - 12_000 - 4_500
+    assert check["clients_pence"] == (150_000 - 45_000) + (90_000 - 12_000)
+    assert check["own_money_pence"] == -4_500, "the provider took out fees it has not yet charged anyone"
+    by_name = {client["name"]: client for client in check["clients"]}
+    assert by_name["Ann"]["sub_ledger_pence"] == by_name["Ann"]["own_records_pence"] == 105_000
+    assert by_name["Bea"]["sub_ledger_pence"] == by_name["Bea"]["own_records_pence"] == 78_000
+    # Ann sees her share as a statement of her own, and none of Bea's lines.
+    mine = f"/api/accounts/{world.accounts['a1']}/statements"
+    statements = (await api.get(mine, headers=world.headers("ann"))).json()
+    assert [(s["filename"], s["line_count"]) for s in statements] == [("Client account: client-october.csv", 2)]
+    lines = (await api.get(f"{mine}/lines", headers=world.headers("ann"))).json()
+    assert sorted(line["amount_pence"] for line in lines) == [-45_000, 150_000]
+    trail = (await api.get(f"/api/audit-events?account_id={world.accounts['a1']}", headers=world.headers("ann"))).json()
+    actions = [event["action"] for event in trail["items"]]
+    assert "client_money.client_joined" in actions and "client_money.lines_assigned" in actions
+
+
+async def test_only_the_providers_staff_work_the_client_account(api, world, db):
+    await _provider(db, world)
+    await _mandate(api, world, "ann", "a1")
+    pool = await _pool(api, world)
+    assert (await _join(api, world, pool, "a1", "GLN-A1")).status_code == 201
+    for outsider in ("ann", "bea", "bureau_x", "finance_a", "worker_a", "admin"):
+        for path in ("", "/clients", "/waiting", "/check"):
+            response = await api.get(pool + path, headers=world.headers(outsider))
+            assert response.status_code == 404, (outsider, path, response.text)
+        refused = await api.post(
+            f"{pool}/statements", headers=world.headers(outsider), files={"file": ("x.csv", files.lloyds_csv())}
+        )
+        assert refused.status_code == 404, (outsider, refused.text)
+    listed = await api.get(
+        f"/api/organisations/{world.organisations['Y']}/client-accounts", headers=world.headers("bureau_x")
+    )
+    assert listed.status_code == 404
+    # A bureau (not a managed-account provider) cannot open one.
+    refused = await api.post(
+        f"/api/organisations/{world.organisations['X']}/client-accounts",
+        headers=world.headers("bureau_x"),
+        json={"name": "Ours", "opened_on": OPENED.isoformat()},
+    )
+    assert refused.status_code == 403, refused.text
+
+
+async def test_a_client_joins_only_under_a_manage_money_mandate_in_force(api, world, db):
+    await _provider(db, world)
+    await _mandate(api, world, "bea", "a2", scopes=("view", "run_payroll"))
+    pool = await _pool(api, world)
+    without = await _join(api, world, pool, "a2", "GLN-A2")
+    assert without.status_code == 403, without.text
+    nobody = await _join(api, world, pool, "b1", "GLN-B1")
+    assert nobody.status_code == 404, nobody.text
+    mandate = await _mandate(api, world, "ann", "a1")
+    assert (await _join(api, world, pool, "a1", "GLN-A1")).status_code == 201
+    twin = await _join(api, world, pool, "a1", "GLN A1")
+    assert twin.status_code == 400 and twin.json()["field"] == "reference"
+    revoked = await api.post(
+        f"/api/mandates/{mandate['id']}/revoke", headers=world.headers("ann"), json={"reason": "Managing it myself"}
+    )
+    assert revoked.status_code == 200, revoked.text
+    imported = await api.post(
+        f"{pool}/statements",
+        headers=world.headers("bureau_y"),
+        files={"file": ("client-october.csv", files.lloyds_csv(MONTH[:1], opening=0))},
+    )
+    assert imported.json()["assigned"]["waiting"] == 1, "nothing is given to a person whose mandate ended"
+
+
+async def test_money_in_for_a_client_not_yet_joined_waits_for_them(api, world, db):
+    """The council pays every client: its name alone never places a payment in, however often seen."""
+    await _provider(db, world)
+    await _mandate(api, world, "ann", "a1")
+    pool = await _pool(api, world)
+    assert (await _join(api, world, pool, "a1", "GLN-A1")).status_code == 201
+    imported = await api.post(
+        f"{pool}/statements",
+        headers=world.headers("bureau_y"),
+        files={"file": ("october.csv", files.lloyds_csv([MONTH[0], (date(2026, 10, 2), *MONTH[1][1:])], opening=0))},
+    )
+    assert imported.status_code == 201, imported.text
+    assert imported.json()["assigned"] == {"by_reference": 1, "by_memory": 0, "by_hand": 0, "waiting": 1}
+    await _mandate(api, world, "bea", "a2")
+    assert (await _join(api, world, pool, "a2", "GLN-A2")).status_code == 201
+    again = await api.post(f"{pool}/assign-waiting", headers=world.headers("bureau_y"))
+    assert again.json() == {"by_reference": 1, "by_memory": 0, "by_hand": 0, "waiting": 0}
+    check = (await api.get(f"{pool}/check", headers=world.headers("bureau_y"))).json()
+    assert check["balanced"] and {c["name"]: c["sub_ledger_pence"] for c in check["clients"]} == {
+        "Ann": 150_000,
+        "Bea": 90_000,
+    }
