@@ -4,6 +4,7 @@ from dp_platform.web.agreement import AgreementPages
 from dp_platform.web.audit import AuditPages
 from dp_platform.web.auth import WebAuthController
 from dp_platform.web.bureau import BureauPages
+from dp_platform.web.client_accounts import ClientAccountPages
 from dp_platform.web.exceptions import ExceptionPages
 from dp_platform.web.home import HomeController
 from dp_platform.web.monitoring import MonitoringPages
@@ -23,6 +24,7 @@ PAGES = [
     ReviewPages,
     AuditPages,
     BureauPages,
+    ClientAccountPages,
     PortfolioPages,
     ExceptionPages,
     RecoveryPages,

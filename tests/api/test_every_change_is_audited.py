@@ -1031,8 +1031,67 @@ async def _assign_waiting(api, world, db):
     return await api.post(f"{pool}/assign-waiting", headers=world.headers("bureau_y"))
 
 
+async def _page_open_client_account(api, world, db):
+    from tests.api.test_client_account_pages import client_account_page
+
+    pages = _pages(api, world, db)
+    address = await client_account_page(pages, world, db)
+    return (
+        await pages.post("/client-accounts", {"name": "Second client account", "opened_on": "2026-10-01"})
+        if (address)
+        else None
+    )
+
+
+async def _page_join_client(api, world, db):
+    from tests.api.test_client_account_pages import client_account_page
+
+    pages = _pages(api, world, db)
+    address = await client_account_page(pages, world, db)
+    from tests.api.test_client_accounts_api import OPENED, _mandate
+
+    await _mandate(api, world, "ann", "a1")
+    await pages.get(address)
+    return await pages.post(
+        f"{address}/clients",
+        {"account_id": str(world.accounts["a1"]), "reference": "GLN-A1", "joined_on": OPENED.isoformat()},
+    )
+
+
+async def _page_client_statement(api, world, db):
+    from tests.api.test_client_account_pages import joined
+    from tests.api.test_client_accounts_api import MONTH
+    from tests.statement_files import lloyds_csv
+
+    pages = _pages(api, world, db)
+    address = await joined(pages, world, db)
+    return await pages.post(f"{address}/statements", files={"statement": ("c.csv", lloyds_csv(MONTH, opening=0))})
+
+
+async def _page_give_client_line(api, world, db):
+    pages = _pages(api, world, db)
+    address = (await _page_client_statement(api, world, db)).headers["location"]
+    waiting = await api.get(f"/api{address}/waiting", headers=world.headers("bureau_y"))
+    return await pages.post(f"{address}/lines/{waiting.json()[0]['id']}", {"for": "provider"})
+
+
+async def _page_assign_waiting(api, world, db):
+    from tests.api.test_client_accounts_api import _join, _mandate
+
+    pages = _pages(api, world, db)
+    address = (await _page_client_statement(api, world, db)).headers["location"]
+    await _mandate(api, world, "bea", "a2")  # a client joins after the statement named her
+    assert (await _join(api, world, f"/api{address}", "a2", "GLN-A2")).status_code == 201
+    return await pages.post(f"{address}/assign-waiting")
+
+
 EXAMPLES.update(
     {
+        ("POST", "/client-accounts"): _page_open_client_account,
+        ("POST", "/client-accounts/{pool_id:uuid}/clients"): _page_join_client,
+        ("POST", "/client-accounts/{pool_id:uuid}/statements"): _page_client_statement,
+        ("POST", "/client-accounts/{pool_id:uuid}/lines/{line_id:uuid}"): _page_give_client_line,
+        ("POST", "/client-accounts/{pool_id:uuid}/assign-waiting"): _page_assign_waiting,
         ("POST", "/api/organisations/{organisation_id:uuid}/client-accounts"): _open_client_account,
         ("POST", "/api/client-accounts/{pool_id:uuid}/clients"): _add_client,
         ("POST", "/api/client-accounts/{pool_id:uuid}/statements"): _import_client_statement,
