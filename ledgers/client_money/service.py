@@ -458,7 +458,12 @@ class ClientMoneyCheck:
 
     @property
     def balanced(self) -> bool:
-        return self.difference_pence == 0 and self.unassigned_lines == 0 and all(m.agrees for m in self.members)
+        return (
+            self.difference_pence == 0
+            and self.unassigned_lines == 0
+            and self.own_money_pence >= 0
+            and all(m.agrees for m in self.members)
+        )
 
     def problems(self) -> list[str]:
         """Each difference, as a sentence a finance officer can act on."""
@@ -473,6 +478,11 @@ class ClientMoneyCheck:
                 f"The bank holds {Money(self.difference_pence)} "
                 f"{'more' if self.difference_pence > 0 else 'less'} than the clients' money, the provider's own "
                 "money and the unassigned lines add up to."
+            )
+        if self.own_money_pence < 0:
+            found.append(
+                f"The provider has taken out {Money(-self.own_money_pence)} more than its own money in the account: "
+                "that is clients' money, to be paid back (or the fees it covers charged to the clients first)."
             )
         found += [
             f"{m.member.name}: the client account holds {Money(m.sub_ledger_pence)} for them, their own records "

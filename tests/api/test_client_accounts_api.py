@@ -94,10 +94,14 @@ async def test_a_pooled_statement_is_given_out_and_the_client_money_check_balanc
     )
     assert again.status_code == 422 or again.status_code == 400, again.text
     check = (await api.get(f"{pool}/check", headers=world.headers("bureau_y"))).json()
-    assert check["problems"] == [] and check["balanced"] is True
     assert check["bank_pence"] == 150_000 + 90_000 - 45_000 - 12_000 - 4_500
     assert check["clients_pence"] == (150_000 - 45_000) + (90_000 - 12_000)
-    assert check["own_money_pence"] == -4_500, "the provider took out fees it has not yet charged anyone"
+    assert check["own_money_pence"] == -4_500 and check["difference_pence"] == 0
+    assert check["balanced"] is False, "the provider took out fees it has not charged anyone: clients' money"
+    assert check["problems"] == [
+        "The provider has taken out £45.00 more than its own money in the account: that is clients' money, "
+        "to be paid back (or the fees it covers charged to the clients first)."
+    ]
     by_name = {client["name"]: client for client in check["clients"]}
     assert by_name["Ann"]["sub_ledger_pence"] == by_name["Ann"]["own_records_pence"] == 105_000
     assert by_name["Bea"]["sub_ledger_pence"] == by_name["Bea"]["own_records_pence"] == 78_000
