@@ -16,10 +16,11 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dp_platform.audit.writer import record_event
 from dp_platform.auth.passwords import hash_password
 from dp_platform.demo_agreements import seed_demo_agreements
 from dp_platform.demo_calendar import DemoCalendar
+from dp_platform.demo_client_account import seed_demo_client_account
+from dp_platform.demo_mandates import grant_demo_mandate
 from dp_platform.demo_monitoring import seed_demo_monitoring
 from dp_platform.demo_statement import seed_demo_statement
 from dp_platform.tenancy.access import load_user_actor
@@ -29,7 +30,6 @@ from dp_platform.tenancy.tables import (
     AccountMemberRow,
     AuthorityRow,
     DpAccountRow,
-    MandateRow,
     OrganisationRow,
     UserRow,
 )
@@ -62,7 +62,12 @@ DEMO_LOGINS = (
     DemoLogin("morag@example.org", Role.EMPLOYER, "Morag Campbell", "holds DP-0001 and employs two PAs"),
     DemoLogin("isla@example.org", Role.EMPLOYER, "Isla Fraser", "manages DP-0002 for her son Callum"),
     DemoLogin("payroll@thistle.example", Role.BUREAU_STAFF, "Gordon Shaw", "Thistle Payroll Services"),
+    DemoLogin("hamish@example.org", Role.EMPLOYER, "Hamish Baird", "holds DP-0003; Braeside Support manages his money"),
+    DemoLogin(
+        "accounts@braeside.example", Role.BUREAU_STAFF, "Eilidh Ross", "Braeside Support, a managed-account provider"
+    ),
 )
+STAFF_OF = {"payroll@thistle.example": "bureau", "accounts@braeside.example": "provider"}
 
 
 async def seed_demo(session: AsyncSession, today: date | None = None) -> bool:
@@ -74,11 +79,16 @@ async def seed_demo(session: AsyncSession, today: date | None = None) -> bool:
     password_hash = hash_password(DEMO_PASSWORD)
     authority = AuthorityRow(code=DEMO_AUTHORITY_CODE, name="Glenmore Council", kind="local_authority")
     bureau = OrganisationRow(name="Thistle Payroll Services", kind="payroll_bureau")
+    provider = OrganisationRow(name="Braeside Support", kind="managed_account_provider")
+    organisations = {"bureau": bureau, "provider": provider}
     morag_account = DpAccountRow(
         authority_id=authority.id, reference="DP-0001", holder_name="Morag Campbell", opened_on=date(2024, 4, 1)
     )
     callum_account = DpAccountRow(
         authority_id=authority.id, reference="DP-0002", holder_name="Callum Fraser", opened_on=date(2025, 1, 13)
+    )
+    hamish_account = DpAccountRow(
+        authority_id=authority.id, reference="DP-0003", holder_name="Hamish Baird", opened_on=date(2025, 6, 2)
     )
     users = {
         login.email: UserRow(
@@ -87,13 +97,13 @@ async def seed_demo(session: AsyncSession, today: date | None = None) -> bool:
             password_hash=password_hash,
             role=login.role.value,
             authority_id=authority.id if login.role in AUTHORITY_ROLES else None,
-            organisation_id=bureau.id if login.role is Role.BUREAU_STAFF else None,
+            organisation_id=organisations[STAFF_OF[login.email]].id if login.email in STAFF_OF else None,
         )
         for login in DEMO_LOGINS
     }
-    session.add_all([authority, bureau])
+    session.add_all([authority, bureau, provider])
     await session.flush()
-    session.add_all([morag_account, callum_account, *users.values()])
+    session.add_all([morag_account, callum_account, hamish_account, *users.values()])
     await session.flush()
     session.add_all(
         [
@@ -101,6 +111,7 @@ async def seed_demo(session: AsyncSession, today: date | None = None) -> bool:
             AccountMemberRow(
                 account_id=callum_account.id, user_id=users["isla@example.org"].id, capacity="representative"
             ),
+            AccountMemberRow(account_id=hamish_account.id, user_id=users["hamish@example.org"].id, capacity="holder"),
             PersonalAssistantRow(
                 employer_account_id=morag_account.id,
                 full_name="Ailsa Mackay",
@@ -133,7 +144,9 @@ async def seed_demo(session: AsyncSession, today: date | None = None) -> bool:
         ]
     )
     await session.flush()
-    await _grant_demo_mandate(session, morag_account, bureau, users["morag@example.org"])
+    await grant_demo_mandate(
+        session, morag_account, bureau, users["morag@example.org"], ["import_statements", "run_payroll", "view"]
+    )
     await _start_demo_ledgers(
         session, when, [(morag_account, users["morag@example.org"]), (callum_account, users["isla@example.org"])]
     )
@@ -150,6 +163,18 @@ async def seed_demo(session: AsyncSession, today: date | None = None) -> bool:
     )
     await seed_demo_monitoring(
         session, when, users["finance@glenmore.example"], morag_account, users["morag@example.org"]
+    )
+    actor = await load_user_actor(session, users["hamish@example.org"].id)
+    await open_account_book(session, actor, hamish_account)
+    await seed_demo_client_account(
+        session,
+        when,
+        provider,
+        users["accounts@braeside.example"],
+        [
+            (callum_account, users["isla@example.org"], "DP-0002"),
+            (hamish_account, users["hamish@example.org"], "DP-0003"),
+        ],
     )
     return True
 
@@ -253,34 +278,3 @@ async def _start_demo_ledgers(
                 postings=[("assets:bank:dp_account", pence), (counter, -pence)],
                 idempotency_key=key,
             )
-
-
-async def _grant_demo_mandate(
-    session: AsyncSession, account: DpAccountRow, bureau: OrganisationRow, holder: UserRow
-) -> None:
-    """Morag lets Thistle run her payroll and import her statements, as a holder would in the app."""
-    holder_actor = await load_user_actor(session, holder.id)
-    mandate = MandateRow(
-        account_id=account.id,
-        organisation_id=bureau.id,
-        scopes=["import_statements", "run_payroll", "view"],
-        valid_from=datetime.now(SCOTTISH_TIME).date(),
-        granted_by_user_id=holder.id,
-    )
-    session.add(mandate)
-    await session.flush()
-    await record_event(
-        session,
-        actor=holder_actor,
-        action="mandate.granted",
-        subject_type="mandate",
-        subject_id=mandate.id,
-        account_id=account.id,
-        details={
-            "organisation_id": str(bureau.id),
-            "organisation_name": bureau.name,
-            "scopes": mandate.scopes,
-            "valid_from": mandate.valid_from.isoformat(),
-            "valid_to": None,
-        },
-    )

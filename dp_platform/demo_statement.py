@@ -25,14 +25,19 @@ MAY_2026 = [
 ]
 
 
+def pounds(pence: int) -> str:
+    """Pence as a bank's CSV writes pounds (1234.50), in integers: money is never a float."""
+    return f"{'-' if pence < 0 else ''}{abs(pence) // 100}.{abs(pence) % 100:02d}"
+
+
 def may_statement(when: DemoCalendar) -> bytes:
     """Lloyds layout, newest first, with running balances."""
     balance, rows = OPENING_PENCE, []
     for written, description, pence in MAY_2026:
         day = when.on(written)
         balance += pence
-        debit, credit = (f"{-pence / 100:.2f}", "") if pence < 0 else ("", f"{pence / 100:.2f}")
-        rows.append(f"{day:%d/%m/%Y},DEB,'80-22-60,12345678,{description},{debit},{credit},{balance / 100:.2f}")
+        debit, credit = (pounds(-pence), "") if pence < 0 else ("", pounds(pence))
+        rows.append(f"{day:%d/%m/%Y},DEB,'80-22-60,12345678,{description},{debit},{credit},{pounds(balance)}")
     header = "Transaction Date,Transaction Type,Sort Code,Account Number,Transaction Description,Debit Amount,"
     header += "Credit Amount,Balance"
     return ("\n".join([header, *reversed(rows)]) + "\n").encode()

@@ -471,7 +471,7 @@ class ClientMoneyCheck:
         if self.unassigned_lines:
             found.append(
                 f"{self.unassigned_lines} bank line{'s' if self.unassigned_lines != 1 else ''} "
-                f"({Money(self.unassigned_pence)}) not yet assigned to a client."
+                f"({Money(self.unassigned_pence)}) not yet given to a client."
             )
         if self.difference_pence:
             found.append(

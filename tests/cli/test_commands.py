@@ -163,20 +163,22 @@ def test_demo_survives_ctrl_c_keeps_its_data_and_seeds_once(tmp_path: Path):
     }
     assert counts == {
         "platform_authorities": 1,
-        "platform_organisations": 1,
-        "platform_dp_accounts": 2,
-        "platform_users": 5,
+        "platform_organisations": 2,  # Thistle (payroll) and Braeside (managed accounts)
+        "platform_dp_accounts": 3,
+        "platform_users": 7,
         "payroll_personal_assistants": 3,
-        "platform_mandates": 1,
-        # the mandate; per account: ledger opened, opening balance; Callum's interim payment;
-        # agreements: 2 drafted, Morag's signed twice and its first payment received, Callum's signed
-        # by Isla; Morag's employer references and her 2 PAs' contracts; 3 timesheets, 2 pay runs
-        # drafted, Morag's finalised (Callum's stays a draft: a sleepover below the PA minimum);
-        # Morag's May statement imported, the council's payment on it recorded as received, and an
-        # exception and an approval request opened; the council's 6 monitoring thresholds and Morag's
-        # insurance recorded
-        "platform_audit_events": 33,  # the import matched the council payment it recorded
-        "ledger_journal_entries": 6,
+        "platform_mandates": 3,  # Morag's to Thistle; Isla's (for Callum) and Hamish's to Braeside
+        # the mandates; per account: ledger opened (Morag's and Callum's with an opening balance);
+        # Callum's interim payment; agreements: 2 drafted, Morag's signed twice and its first payment
+        # received, Callum's signed by Isla; Morag's employer references and her 2 PAs' contracts;
+        # 3 timesheets, 2 pay runs drafted, Morag's finalised (Callum's stays a draft: a sleepover below
+        # the PA minimum); Morag's May statement imported, the council's payment on it recorded as
+        # received, and an exception and an approval request opened; the council's 6 monitoring
+        # thresholds and Morag's insurance recorded. Braeside's client account opened, Callum and Hamish
+        # joined (in their trails and Braeside's), its statement imported, each share given out and
+        # followed: Callum's council payment received, Hamish's equipment waiting for approval
+        "platform_audit_events": 45,
+        "ledger_journal_entries": 15,  # 6, and the client account's: 5 days of lines, 4 days given out
     }
 
 
