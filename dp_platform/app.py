@@ -21,7 +21,11 @@ from dp_platform.api.agreements import AgreementController, AgreementTemplateCon
 from dp_platform.api.api_keys import ApiKeyController
 from dp_platform.api.audit import AuditController
 from dp_platform.api.auth import AuthController
-from dp_platform.api.client_accounts import ClientAccountController, OrganisationClientAccountController
+from dp_platform.api.client_accounts import (
+    ClientAccountController,
+    HeldByController,
+    OrganisationClientAccountController,
+)
 from dp_platform.api.deps import DEPENDENCIES
 from dp_platform.api.exceptions import AccountExceptionController, CouncilExceptionController
 from dp_platform.api.health import HealthController
@@ -118,6 +122,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ApiKeyController,
             OrganisationClientAccountController,
             ClientAccountController,
+            HeldByController,
         ],
         plugins=[create_sqlalchemy_plugin(engine)],
         middleware=[authentication_middleware()],

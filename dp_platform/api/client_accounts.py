@@ -24,6 +24,7 @@ from dp_platform.api.schemas.client_accounts import (
     ClientMoneyCheckOut,
     ClientOut,
     ClientStatementImport,
+    HeldByOut,
     WaitingLineOut,
 )
 from dp_platform.api.schemas.statements import StatementUpload
@@ -36,12 +37,19 @@ from dp_platform.workflows.client_money import (
     check_client_money,
     client_account,
     clients,
+    held_by_provider,
     import_client_statement,
     open_client_account,
     organisation_client_accounts,
 )
 from ledgers.client_money.service import Assigned, waiting_lines
 from ledgers.client_money.tables import PoolMemberRow, PoolRow
+from ledgers.errors import DomainError
+
+
+class NotHeldError(DomainError):
+    category = "not_found"
+    title = "Not held by a provider"
 
 
 def _account(pool: PoolRow) -> ClientAccountOut:
@@ -221,4 +229,28 @@ class ClientAccountController(Controller):
                 )
                 for member in found.members
             ],
+        )
+
+
+class HeldByController(Controller):
+    path = "/api/accounts/{account_id:uuid}/client-account"
+    tags = ["Client accounts"]
+
+    @get("", operation_id="GetAccountClientAccount")
+    async def held_by(self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID) -> HeldByOut:
+        """Which provider holds this person's money in its client account, how much, and whether the
+        provider's client-money check balances (to the person, their council and the provider); 404
+        when the money is in the person's own account."""
+        held = await held_by_provider(db_session, actor, account_id)
+        if held is None:
+            raise NotHeldError("This account's money is in its own bank account, not held by a provider.")
+        return HeldByOut(
+            provider=held.provider,
+            client_account=held.client_account,
+            client_account_id=held.pool_id,
+            reference=held.reference,
+            held_pence=held.held_pence,
+            on=held.on,
+            balanced=held.balanced,
+            problems=list(held.problems),
         )

@@ -15,6 +15,7 @@ from dp_platform.tenancy.access import authorize, list_accounts
 from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.tenancy.roles import AUTHORITY_ROLES, Role
 from dp_platform.web.pages import account_nav, home_nav, render, today
+from dp_platform.workflows.client_money import held_by_provider
 from dp_platform.workflows.overview import account_overview
 
 
@@ -70,4 +71,5 @@ class HomeController(Controller):
             nav=account_nav(access.account, "overview"),
             account=access.account,
             overview=overview,
+            held=await held_by_provider(db_session, actor, account_id),
         )

@@ -11,7 +11,7 @@ account shows only their share.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import select
@@ -22,7 +22,7 @@ from dp_platform.parsing import parse_in_worker
 from dp_platform.tenancy.access import account_ref, authorize
 from dp_platform.tenancy.errors import AccessDeniedError
 from dp_platform.tenancy.policy import Action, Actor, can
-from dp_platform.tenancy.roles import Role
+from dp_platform.tenancy.roles import AUTHORITY_ROLES, Role
 from dp_platform.tenancy.tables import ClientAccountRow, DpAccountRow, OrganisationRow
 from dp_platform.workflows.statements import follow_new_statement
 from ledgers.client_money.service import (
@@ -269,5 +269,73 @@ async def assign_line(
 async def check_client_money(
     session: AsyncSession, actor: Actor, pool_id: uuid.UUID, on: date | None = None
 ) -> ClientMoneyCheck:
-    await client_account(session, actor, pool_id)
-    return await client_money_check(session, pool_id, on)
+    """The provider's staff read the whole check; a council whose residents' money the account holds
+    reads it too, with only its own residents named (the totals are the account's, as its bank's are)."""
+    residents = await _residents_in(session, actor, pool_id)
+    if not residents:
+        await client_account(session, actor, pool_id)
+        return await client_money_check(session, pool_id, on)
+    check = await client_money_check(session, pool_id, on)
+    return replace(check, members=tuple(line for line in check.members if line.member.member_book_id in residents))
+
+
+@dataclass(frozen=True, slots=True)
+class HeldBy:
+    """Where a person's money is held, when a provider holds it, and how the provider's check stands."""
+
+    provider: str
+    client_account: str
+    pool_id: uuid.UUID
+    reference: str
+    held_pence: int
+    on: date
+    balanced: bool
+    problems: tuple[str, ...]
+    """The check's findings that a person may read about their own money: the account-wide ones and
+    their own, never another client's."""
+
+
+async def held_by_provider(session: AsyncSession, actor: Actor, account_id: uuid.UUID) -> HeldBy | None:
+    """For anyone who may see the account (the person, the council, the provider): which provider
+    holds the money now, how much, and whether the provider's client-money check balances."""
+    await authorize(session, actor, account_id, Action.VIEW)
+    member = await session.scalar(
+        select(PoolMemberRow)
+        .where(PoolMemberRow.member_book_id == account_id, PoolMemberRow.left_on.is_(None))
+        .order_by(PoolMemberRow.joined_on.desc())
+        .limit(1)
+    )
+    if member is None:
+        return None
+    row = await session.get(ClientAccountRow, member.pool_id)
+    pool = await session.get(PoolRow, member.pool_id)
+    assert row is not None and pool is not None
+    organisation = await session.get(OrganisationRow, row.organisation_id)
+    check = await client_money_check(session, member.pool_id)
+    own = next(line for line in check.members if line.member.id == member.id)
+    others = tuple(f"{line.member.name}:" for line in check.members if line.member.id != member.id)
+    return HeldBy(
+        provider=organisation.name if organisation else "the provider",
+        client_account=pool.name,
+        pool_id=pool.id,
+        reference=member.reference,
+        held_pence=own.sub_ledger_pence,
+        on=check.on,
+        balanced=check.balanced,
+        problems=tuple(
+            problem for problem in check.problems() if not any(problem.startswith(f"{name}:") for name in others)
+        ),
+    )
+
+
+async def _residents_in(session: AsyncSession, actor: Actor, pool_id: uuid.UUID) -> set[uuid.UUID]:
+    """The pool's clients who are the actor's council's residents (none for anyone else)."""
+    if actor.role not in AUTHORITY_ROLES or actor.authority_id is None:
+        return set()
+    return set(
+        await session.scalars(
+            select(PoolMemberRow.member_book_id)
+            .join(DpAccountRow, DpAccountRow.id == PoolMemberRow.member_book_id)
+            .where(PoolMemberRow.pool_id == pool_id, DpAccountRow.authority_id == actor.authority_id)
+        )
+    )

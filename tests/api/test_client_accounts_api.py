@@ -121,9 +121,12 @@ async def test_only_the_providers_staff_work_the_client_account(api, world, db):
     await _mandate(api, world, "ann", "a1")
     pool = await _pool(api, world)
     assert (await _join(api, world, pool, "a1", "GLN-A1")).status_code == 201
-    for outsider in ("ann", "bea", "bureau_x", "finance_a", "worker_a", "admin"):
+    for outsider in ("ann", "bea", "bureau_x", "finance_a", "worker_a", "finance_b", "admin"):
         for path in ("", "/clients", "/waiting", "/check"):
             response = await api.get(pool + path, headers=world.headers(outsider))
+            if path == "/check" and outsider in ("finance_a", "worker_a"):  # Ann's council reads the check
+                assert response.status_code == 200, (outsider, response.text)
+                continue
             assert response.status_code == 404, (outsider, path, response.text)
         refused = await api.post(
             f"{pool}/statements", headers=world.headers(outsider), files={"file": ("x.csv", files.lloyds_csv())}
@@ -188,3 +191,45 @@ async def test_money_in_for_a_client_not_yet_joined_waits_for_them(api, world, d
         "Ann": 150_000,
         "Bea": 90_000,
     }
+
+
+async def test_the_person_and_their_council_see_who_holds_the_money_and_how_the_check_stands(api, world, db):
+    await _provider(db, world)
+    await _mandate(api, world, "ann", "a1")
+    await _mandate(api, world, "bea", "a2")
+    await _mandate(api, world, "cal", "b1")
+    pool = await _pool(api, world)
+    for account, reference in (("a1", "GLN-A1"), ("a2", "GLN-A2"), ("b1", "STR-B1")):
+        assert (await _join(api, world, pool, account, reference)).status_code == 201
+    imported = await api.post(
+        f"{pool}/statements",
+        headers=world.headers("bureau_y"),
+        files={"file": ("client-october.csv", files.lloyds_csv(MONTH, opening=0))},
+    )
+    assert imported.status_code == 201, imported.text
+    held = await api.get(f"/api/accounts/{world.accounts['a1']}/client-account", headers=world.headers("ann"))
+    assert held.status_code == 200, held.text
+    body = held.json()
+    assert body["reference"] == "GLN-A1" and body["held_pence"] == 150_000 - 45_000
+    assert body["balanced"] is False and body["problems"] == ["2 bank lines (-£165.00) not yet given to a client."]
+    for user in ("finance_a", "worker_a", "bureau_y"):
+        assert (
+            await api.get(f"/api/accounts/{world.accounts['a1']}/client-account", headers=world.headers(user))
+        ).status_code == 200, user
+    assert (
+        await api.get(f"/api/accounts/{world.accounts['a1']}/client-account", headers=world.headers("bea"))
+    ).status_code == 404
+    # Council A reads the check for the account holding its residents, naming only them; council B
+    # sees its own resident; Ann (a client, not the provider) does not read the pool's check at all.
+    council_a = (await api.get(f"{pool}/check", headers=world.headers("finance_a"))).json()
+    assert sorted(client["name"] for client in council_a["clients"]) == ["Ann", "Bea"]
+    council_b = (await api.get(f"{pool}/check", headers=world.headers("finance_b"))).json()
+    assert [client["name"] for client in council_b["clients"]] == ["Cal"]
+    assert council_b["bank_pence"] == council_a["bank_pence"]
+    assert (await api.get(f"{pool}/check", headers=world.headers("ann"))).status_code == 404
+    assert (await api.get(f"{pool}/clients", headers=world.headers("finance_a"))).status_code == 404
+
+
+async def test_money_in_its_own_bank_account_is_not_held_by_a_provider(api, world):
+    answer = await api.get(f"/api/accounts/{world.accounts['a1']}/client-account", headers=world.headers("ann"))
+    assert answer.status_code == 404 and answer.json()["title"] == "Not held by a provider"

@@ -30,6 +30,9 @@ async def test_a_provider_balances_its_client_account(visitor: Visitor) -> None:
 
     await page.context.clear_cookies()
     await visitor.sign_in("hamish@example.org")
+    await visitor.shows("Braeside Support holds this Direct Payment in its client account")
+    await visitor.shows("client-money check on")
+    await visitor.shows("balances")
     await visitor.click("Bank statements")
     await visitor.shows("Client account: braeside-client-account")
     body = await page.locator("body").inner_text()

@@ -93,3 +93,16 @@ class ClientMoneyCheckOut(Schema):
     balanced: bool
     problems: list[str]
     clients: list[ClientCheckOut]
+
+
+class HeldByOut(Schema):
+    """Who holds a person's Direct Payment, how much of it, and how the provider's check stands."""
+
+    provider: str
+    client_account: str
+    client_account_id: uuid.UUID
+    reference: str
+    held_pence: int
+    on: date
+    balanced: bool
+    problems: list[str]
