@@ -21,6 +21,7 @@ from dp_platform.api.schemas.client_accounts import (
     ClientAccountOut,
     ClientCheckOut,
     ClientIn,
+    ClientLeaveIn,
     ClientMoneyCheckOut,
     ClientOut,
     ClientStatementImport,
@@ -37,6 +38,7 @@ from dp_platform.workflows.client_money import (
     check_client_money,
     client_account,
     clients,
+    end_client,
     held_by_provider,
     import_client_statement,
     open_client_account,
@@ -121,6 +123,19 @@ class ClientAccountController(Controller):
             db_session, actor, pool_id, data.account_id, reference=data.reference, joined_on=data.joined_on
         )
         return _client(member)
+
+    @post("/clients/{account_id:uuid}/leave", operation_id="EndClient", status_code=200)
+    async def leave(
+        self,
+        db_session: AsyncSession,
+        actor: Actor,
+        pool_id: uuid.UUID,
+        account_id: uuid.UUID,
+        data: Annotated[ClientLeaveIn, Body()],
+    ) -> ClientOut:
+        """The person's money leaves the account, settled: refused while anything is still held for them
+        or a waiting line names them."""
+        return _client(await end_client(db_session, actor, pool_id, account_id, left_on=data.left_on))
 
     @post("/statements", operation_id="ImportClientAccountStatement", request_max_body_size=MAX_STATEMENT_BYTES)
     async def import_statement(

@@ -74,6 +74,10 @@ _WHAT: dict[str, Callable[[Details], str]] = {
         f"({_count(d.get('new_lines'), 'new line', 'new lines')}, {d.get('assigned', 0)} given to clients, "
         f"{d.get('waiting', 0)} waiting)"
     ),
+    "client_money.client_left": lambda d: (
+        f"ended the holding of {d.get('name', 'a person')}'s Direct Payment in {d.get('provider', 'the provider')}'s "
+        f"client account “{d.get('client_account', '')}” from {_day(d.get('left_on'))}, with nothing left held for them"
+    ),
     "client_money.lines_assigned": lambda d: (
         f"gave {_count(d.get('lines'), 'bank line', 'bank lines')} of the client account "
         f"“{d.get('client_account', '')}” ({_money(d.get('total_pence', 0))} in all) to this account"

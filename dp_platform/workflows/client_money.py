@@ -35,6 +35,7 @@ from ledgers.client_money.service import (
     assign_waiting,
     client_money_check,
     import_pooled_statement,
+    leave_pool,
     members_of,
     open_pool,
 )
@@ -132,6 +133,32 @@ async def add_client(
             chain=chain,
             mandate_id=access.mandate_id,
             details={**details, "name": access.account.holder_name},
+        )
+    return member
+
+
+async def end_client(
+    session: AsyncSession, actor: Actor, pool_id: uuid.UUID, account_id: uuid.UUID, *, left_on: date
+) -> PoolMemberRow:
+    """A person's money leaves the client account, settled (nothing held for them any more): to their
+    own account, or to another provider's client account, by a bank payment given to them first."""
+    held = await client_account(session, actor, pool_id)
+    member = next((m for m in await members_of(session, pool_id) if m.member_book_id == account_id), None)
+    if member is None:
+        raise ClientAccountNotFoundError("That person's money is not held in this client account.", field="account_id")
+    # No mandate is needed: the person may have ended it already, and the provider must still settle.
+    member = await leave_pool(session, pool_id, member.id, left_on=left_on)
+    details = {"client_account": held.pool.name, "provider": held.organisation.name, "left_on": left_on.isoformat()}
+    for chain, account in ((None, account_id), (organisation_chain(held.organisation.id), None)):
+        await record_event(
+            session,
+            actor=actor,
+            action="client_money.client_left",
+            subject_type="client_account",
+            subject_id=pool_id,
+            account_id=account,
+            chain=chain,
+            details={**details, "name": member.name},
         )
     return member
 

@@ -143,6 +143,34 @@ async def add_member(
     return member
 
 
+async def leave_pool(
+    session: AsyncSession, pool_id: uuid.UUID, member_id: uuid.UUID, *, left_on: date
+) -> PoolMemberRow:
+    """A person's money leaves the pool (back to their own account, or to another provider's): only
+    once nothing is held for them, so the arrangement ends settled and no money is left behind."""
+    member = await session.get(PoolMemberRow, member_id, with_for_update=True)
+    if member is None or member.pool_id != pool_id:
+        raise PoolError("That person's money is not held in this client account.", field="member_id")
+    if member.left_on is not None:
+        raise PoolError(f"{member.name}'s money already left on {member.left_on.isoformat()}.", field="member_id")
+    if left_on < member.joined_on:
+        raise PoolError("They cannot leave before they joined.", field="left_on")
+    held = {b.code.value: b.natural_pence for b in await balances(session, pool_id)}.get(member.sub_account, 0)
+    if held:
+        raise PoolError(
+            f"{Money(held)} is still held for {member.name}: pay it to where their money goes next, "
+            "give that line to them, then end the arrangement.",
+            field="member_id",
+        )
+    waiting_for_them = ReferenceMatcher([member])
+    if any(waiting_for_them.match(line.reference, line.description) for line in await waiting_lines(session, pool_id)):
+        raise PoolError(f"A waiting line names {member.name}: give it to them first.", field="member_id")
+    member.left_on = left_on
+    session.add(member)
+    await session.flush()
+    return member
+
+
 async def members_of(session: AsyncSession, pool_id: uuid.UUID) -> list[PoolMemberRow]:
     return list(
         await session.scalars(

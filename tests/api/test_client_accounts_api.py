@@ -233,3 +233,86 @@ async def test_the_person_and_their_council_see_who_holds_the_money_and_how_the_
 async def test_money_in_its_own_bank_account_is_not_held_by_a_provider(api, world):
     answer = await api.get(f"/api/accounts/{world.accounts['a1']}/client-account", headers=world.headers("ann"))
     assert answer.status_code == 404 and answer.json()["title"] == "Not held by a provider"
+
+
+async def test_moving_to_another_provider_loses_no_money_and_leaves_both_checks_balanced(api, world, db):
+    """Ann moves from Y's client account to Z's: Y pays her money across, each side gives the line to
+    her, Y ends the arrangement settled; her money is the same, and both client-money checks balance."""
+    await _provider(db, world)
+    async with db.begin() as connection:
+        await connection.execute(
+            text("UPDATE platform_organisations SET kind = 'managed_account_provider' WHERE id = :id"),
+            {"id": world.organisations["X"]},
+        )
+    await _mandate(api, world, "ann", "a1")
+    first = await _pool(api, world)
+    assert (await _join(api, world, first, "a1", "GLN-A1")).status_code == 201
+    october = [MONTH[0], MONTH[2]]
+    assert (
+        await api.post(
+            f"{first}/statements",
+            headers=world.headers("bureau_y"),
+            files={"file": ("y-october.csv", files.lloyds_csv(october, opening=0))},
+        )
+    ).status_code == 201
+    held_before = 150_000 - 45_000
+    # Ann asks X to hold her money instead; X opens its account and takes her in.
+    granted = await api.post(
+        "/api/mandates",
+        headers=world.headers("ann"),
+        json={
+            "account_id": str(world.accounts["a1"]),
+            "organisation_id": str(world.organisations["X"]),
+            "scopes": ["manage_money"],
+            "valid_from": datetime.now(SCOTTISH_TIME).date().isoformat(),
+        },
+    )
+    assert granted.status_code == 201, granted.text
+    opened = await api.post(
+        f"/api/organisations/{world.organisations['X']}/client-accounts",
+        headers=world.headers("bureau_x"),
+        json={"name": "X client account", "opened_on": OPENED.isoformat()},
+    )
+    second = f"/api/client-accounts/{opened.json()['id']}"
+    joined = await api.post(
+        f"{second}/clients",
+        headers=world.headers("bureau_x"),
+        json={"account_id": str(world.accounts["a1"]), "reference": "GLN-A1", "joined_on": "2026-11-01"},
+    )
+    assert joined.status_code == 201, joined.text
+    # Ending with money still held is refused, naming it.
+    early = await api.post(
+        f"{first}/clients/{world.accounts['a1']}/leave",
+        headers=world.headers("bureau_y"),
+        json={"left_on": "2026-11-02"},
+    )
+    assert early.status_code == 400 and "£1,050.00 is still held for Ann" in early.json()["detail"]
+    out = [*october, (date(2026, 11, 2), "TRANSFER TO X CLIENT ACCOUNT GLN-A1", -held_before)]
+    into = [(date(2026, 11, 2), "TRANSFER FROM Y CLIENT ACCOUNT GLN-A1", held_before)]
+    for pool, staff, lines, name in ((first, "bureau_y", out, "y-november.csv"), (second, "bureau_x", into, "x.csv")):
+        sent = await api.post(
+            f"{pool}/statements",
+            headers=world.headers(staff),
+            files={"file": (name, files.lloyds_csv(lines, opening=0))},
+        )
+        assert sent.status_code == 201 and sent.json()["assigned"]["waiting"] == 0, sent.text
+    ended = await api.post(
+        f"{first}/clients/{world.accounts['a1']}/leave",
+        headers=world.headers("bureau_y"),
+        json={"left_on": "2026-11-02"},
+    )
+    assert ended.status_code == 200 and ended.json()["left_on"] == "2026-11-02", ended.text
+    for pool, staff, held in ((first, "bureau_y", 0), (second, "bureau_x", held_before)):
+        check = (await api.get(f"{pool}/check", headers=world.headers(staff))).json()
+        assert check["balanced"] is True and check["problems"] == [], check
+        assert [(c["name"], c["sub_ledger_pence"], c["own_records_pence"]) for c in check["clients"]] == [
+            ("Ann", held, held)
+        ]
+    lines = (
+        await api.get(f"/api/accounts/{world.accounts['a1']}/statements/lines", headers=world.headers("ann"))
+    ).json()
+    assert sum(line["amount_pence"] for line in lines) == held_before, "her money is the same, now held by X"
+    now_held = (
+        await api.get(f"/api/accounts/{world.accounts['a1']}/client-account", headers=world.headers("ann"))
+    ).json()
+    assert now_held["client_account"] == "X client account" and now_held["held_pence"] == held_before

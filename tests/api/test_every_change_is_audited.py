@@ -1085,8 +1085,18 @@ async def _page_assign_waiting(api, world, db):
     return await pages.post(f"{address}/assign-waiting")
 
 
+async def _end_client(api, world, db):
+    pool = await _client_account_with_ann(api, world, db)
+    return await api.post(
+        f"{pool}/clients/{world.accounts['a1']}/leave",
+        headers=world.headers("bureau_y"),
+        json={"left_on": "2026-10-02"},
+    )
+
+
 EXAMPLES.update(
     {
+        ("POST", "/api/client-accounts/{pool_id:uuid}/clients/{account_id:uuid}/leave"): _end_client,
         ("POST", "/client-accounts"): _page_open_client_account,
         ("POST", "/client-accounts/{pool_id:uuid}/clients"): _page_join_client,
         ("POST", "/client-accounts/{pool_id:uuid}/statements"): _page_client_statement,

@@ -28,6 +28,10 @@ class ClientIn(Schema):
     joined_on: date
 
 
+class ClientLeaveIn(Schema):
+    left_on: date
+
+
 class ClientOut(Schema):
     account_id: uuid.UUID
     name: str
