@@ -24,6 +24,7 @@ from dp_platform.workflows.client_money import (
     check_client_money,
     client_account,
     clients,
+    end_client,
     import_client_statement,
     open_client_account,
     organisation_client_accounts,
@@ -134,10 +135,14 @@ class ClientAccountPages(Controller):
             members=members,
             may_join=may_join,
             join_choices=[("", "Choose"), *((str(a.id), f"{a.holder_name} ({a.reference})") for a in may_join)],
+            leave_choices=[
+                ("", "Choose"),
+                *((str(m.member_book_id), f"{m.name} ({m.reference})") for m in members if m.left_on is None),
+            ],
             waiting=await waiting_lines(session, pool_id, page=Keyset(WAITING_SHOWN)),
             choices=[
                 ("", "Choose"),
-                *((str(m.member_book_id), f"{m.name} ({m.reference})") for m in members),
+                *((str(m.member_book_id), f"{m.name} ({m.reference})") for m in members if m.left_on is None),
                 (OWN_MONEY, "The provider's own money (fees taken out)"),
             ],
             errors=errors or [],
@@ -178,6 +183,29 @@ class ClientAccountPages(Controller):
         return see_other(
             f"/client-accounts/{pool_id}", f"{member.name}'s money is now held here, as {member.reference}."
         )
+
+    @post("/{pool_id:uuid}/leave")
+    async def leave(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, pool_id: uuid.UUID
+    ) -> Template | Redirect:
+        _staff(actor)
+        form = await form_of(request)
+        errors = []
+        try:
+            account_id = uuid.UUID(str(form.get("leaving") or ""))
+        except ValueError:
+            account_id = None
+            errors.append(FormError("leaving", "Choose the person whose money leaves the account."))
+        left_on, bad_day = parse_date(form.get("left_on"), "left_on", "the last day their money is held here")
+        errors += [bad_day] if bad_day else []
+        if errors:
+            return await self._page(request, db_session, actor, pool_id, errors, form, 400)
+        try:
+            member = await end_client(db_session, actor, pool_id, account_id, left_on=left_on)  # type: ignore[arg-type]
+        except DomainError as error:
+            errors = form_errors(error, {"member_id": "leaving", "account_id": "leaving"})
+            return await self._page(request, db_session, actor, pool_id, errors, form, 422)
+        return see_other(f"/client-accounts/{pool_id}", f"{member.name}'s money is no longer held here.")
 
     @post("/{pool_id:uuid}/statements", request_max_body_size=MAX_STATEMENT_BYTES)
     async def upload(

@@ -60,6 +60,18 @@ async def test_a_provider_works_its_client_account_on_the_page(pages, world, db)
     assert page.text.count("£930.00") >= 3  # the bank, held for clients, and Ann's share: £1,500 less £570
     again = await pages.post(f"{address}/assign-waiting")
     assert again.status_code == 303
+    early = await pages.post(f"{address}/leave", {"leaving": str(world.accounts["a1"]), "left_on": "2026-11-01"})
+    assert early.status_code == 422 and "£930.00 is still held for Ann" in early.text
+    unchosen = await pages.post(f"{address}/leave", {"leaving": "", "left_on": ""})
+    assert unchosen.status_code == 400 and "Choose the person whose money leaves the account." in unchosen.text
+
+
+async def test_a_client_with_nothing_held_leaves_on_the_page(pages, world, db):
+    address = await joined(pages, world, db)
+    left = await pages.post(f"{address}/leave", {"leaving": str(world.accounts["a1"]), "left_on": "2026-10-02"})
+    assert left.status_code == 303, left.text
+    page = await pages.get(address)
+    assert "End the arrangement" not in page.text, "nobody is left to leave"
 
 
 async def test_the_client_account_pages_are_the_providers_alone(pages, world, db):

@@ -1094,8 +1094,17 @@ async def _end_client(api, world, db):
     )
 
 
+async def _page_end_client(api, world, db):
+    from tests.api.test_client_account_pages import joined
+
+    pages = _pages(api, world, db)
+    address = await joined(pages, world, db)
+    return await pages.post(f"{address}/leave", {"leaving": str(world.accounts["a1"]), "left_on": "2026-10-02"})
+
+
 EXAMPLES.update(
     {
+        ("POST", "/client-accounts/{pool_id:uuid}/leave"): _page_end_client,
         ("POST", "/api/client-accounts/{pool_id:uuid}/clients/{account_id:uuid}/leave"): _end_client,
         ("POST", "/client-accounts"): _page_open_client_account,
         ("POST", "/client-accounts/{pool_id:uuid}/clients"): _page_join_client,
