@@ -8,8 +8,10 @@ folder. The scratch database is migrated once; each test that uses it leaves it 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -33,11 +35,14 @@ pytest_plugins = ["tests.served"]
 
 
 def _test_data_dir() -> Path:
+    """One embedded server's folder per checkout: a server is run by its checkout's own binaries, so a
+    second checkout (or a clone deleted and made again) never joins a server whose files are gone."""
     configured = os.environ.get("DP_TEST_DATA_DIR")
     if configured:
         return Path(configured)
     cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(cache) / "dp-platform" / "test-postgres"
+    checkout = hashlib.sha256(str(Path(sys.prefix).resolve()).encode()).hexdigest()[:10]
+    return Path(cache) / "dp-platform" / f"test-postgres-{checkout}"
 
 
 @pytest.fixture(scope="session")

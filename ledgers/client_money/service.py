@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -184,33 +184,43 @@ def _key(reference: str) -> str:
     return "".join(re.findall(r"[A-Z0-9]+", reference.upper()))
 
 
+_WORD = re.compile(r"[A-Z0-9]+")
+_WIDEST = 4
+"""The most words a reference runs to on a bank line (``GLN DP 0001 A``)."""
+
+
 class ReferenceMatcher:
-    """Which person a line's words name: their reference, as a whole word, whatever the spacing or
-    punctuation between its parts (``DP-0001``, ``DP 0001`` and ``DP0001`` alike, never ``DP-00010``)."""
+    """Which person a line's words name: their reference, as whole words, whatever the spacing or
+    punctuation between its parts (``DP-0001``, ``DP 0001`` and ``DP0001`` alike, never ``DP-00010``).
+
+    A line is read as its runs of letters and digits; every run of up to four consecutive ones is
+    looked up among the references, so the cost is the line's length, not the number of clients."""
 
     def __init__(self, members: Iterable[PoolMemberRow]) -> None:
-        self._by_key: dict[str, PoolMemberRow] = {}
-        alternatives = []
-        for member in members:
-            parts = re.findall(r"[A-Z0-9]+", member.reference)
-            self._by_key[_key(member.reference)] = member
-            alternatives.append(r"[^A-Z0-9]*".join(re.escape(part) for part in parts))
-        self._pattern = (
-            re.compile(r"(?<![A-Z0-9])(?:" + "|".join(sorted(alternatives, key=len, reverse=True)) + r")(?![A-Z0-9])")
-            if alternatives
-            else None
-        )
+        self._by_key = {_key(member.reference): member for member in members}
+
+    def _hits(self, text: str) -> list[tuple[int, int, str]]:
+        words = list(_WORD.finditer(text.upper()))
+        hits = []
+        for first in range(len(words)):
+            joined = ""
+            for last in range(first, min(first + _WIDEST, len(words))):
+                joined += words[last].group()
+                if joined in self._by_key:
+                    hits.append((words[first].start(), words[last].end(), joined))
+        return hits
 
     def match(self, *texts: str | None) -> PoolMemberRow | None:
         """The one person named, or None when nobody is, or more than one is."""
-        if self._pattern is None:
-            return None
-        found = {_key(hit) for text in texts if text for hit in self._pattern.findall(text.upper())}
+        found = {key for text in texts if text for _, _, key in self._hits(text)}
         return self._by_key[found.pop()] if len(found) == 1 else None
 
     def without_references(self, text: str) -> str:
         """The text with every client reference taken out, leaving the payee's own words."""
-        return self._pattern.sub(" ", text.upper()) if self._pattern is not None else text
+        upper = text.upper()
+        for start, end, _ in sorted(self._hits(upper), reverse=True):
+            upper = upper[:start] + " " + upper[end:]
+        return upper
 
 
 async def import_pooled_statement(
@@ -355,6 +365,16 @@ async def _assigned_counts(
     return Assigned(hows["reference"], hows["memory"], hows["hand"], int(waiting or 0), tuple(shares))
 
 
+def _columns(row: StatementLineRow | PoolAssignmentRow) -> dict[str, object]:
+    """The row's values, every column alike (so one insert takes them all), the database's defaults
+    left to it."""
+    return {
+        column.key: getattr(row, column.key)
+        for column in row.__table__.columns
+        if column.server_default is None or getattr(row, column.key) is not None
+    }
+
+
 def _member_fingerprint(member_book_id: uuid.UUID, line: StatementLineRow) -> str:
     return hashlib.sha256(f"{member_book_id}|pool|{line.fingerprint}".encode()).hexdigest()
 
@@ -429,10 +449,10 @@ async def _apply(session: AsyncSession, pool_id: uuid.UUID, choices: Sequence[_C
         async with session.begin_nested():
             session.add_all(shares)
             await session.flush()
-            session.add_all(member_lines)
-            await session.flush()
-            session.add_all(assignments)
-            await session.flush()
+            # Core inserts, many rows a statement: a pooled statement gives out thousands of lines at once.
+            for table, rows in ((StatementLineRow, member_lines), (PoolAssignmentRow, assignments)):
+                if rows:
+                    await session.execute(insert(table), [_columns(row) for row in rows])
     except IntegrityError:
         raise PoolError("Another assignment of these lines ran at the same time; try again.") from None
     for day, amounts in sorted(moves.items()):
