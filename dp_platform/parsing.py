@@ -96,9 +96,14 @@ async def parse_in_worker(
         ) from None
 
 
-def shut_down() -> None:
+async def shut_down() -> None:
+    """The server is stopping: end the workers and wait for the pool's own thread to finish, so that
+    nothing of it is left running when the interpreter exits (one left running raced Python's exit
+    hook for its pipe and printed a traceback on Ctrl-C)."""
     global _pool
     with _lock:
         pool, _pool = _pool, None
     if pool is not None:
-        pool.shutdown(wait=False, cancel_futures=True)
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.kill()
+        await asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True)
