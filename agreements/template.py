@@ -85,6 +85,14 @@ def _bullets(items: list[str]) -> str:
     return "\n".join(f"- {item}" for item in items)
 
 
+def _fees(terms: Terms) -> str:
+    setup, each = terms.third_party_setup_fee_pence, terms.third_party_fee_per_payment_pence
+    if not (setup or each):
+        return f" {terms.third_party_name} charges no fee."
+    parts = ([f"{money(setup)} to set up"] if setup else []) + ([f"{money(each)} for each payment"] if each else [])
+    return f" {terms.third_party_name}'s fees, paid from the Direct Payment: {' and '.join(parts)}."
+
+
 def wording(terms: Terms) -> dict[str, str]:
     """The words each ``{placeholder}`` of a clause stands for, from the terms."""
     regular, contribution = regular_amounts(terms)
@@ -98,7 +106,12 @@ def wording(terms: Terms) -> dict[str, str]:
         ),
         ManagedBy.THIRD_PARTY: (
             f"At your request, {terms.third_party_name} receives and manages it for you.",
-            f"At your request, the Direct Payment is paid to {terms.third_party_name}, who manages it for you.",
+            (
+                "At your request"
+                + (f" (made on {long_date(terms.third_party_requested_on)})" if terms.third_party_requested_on else "")
+                + f", the Direct Payment is paid to {terms.third_party_name}, who manages it for you. You still "
+                "decide how your support is arranged, and may end this arrangement at any time." + _fees(terms)
+            ),
         ),
     }[terms.managed_by]
     lines = []

@@ -93,6 +93,12 @@ class Terms:
     representative_name: str | None = None
     representative_role: str | None = None
     third_party_name: str | None = None
+    third_party_requested_on: date | None = None
+    """The day the person asked for the payment to go to the third party (reg 5: only at their request)."""
+    third_party_setup_fee_pence: int = 0
+    """The third party's fee for taking the account on, paid from the Direct Payment once."""
+    third_party_fee_per_payment_pence: int = 0
+    """Its fee for each payment of the schedule it receives and manages, paid from the Direct Payment."""
     in_advance: bool = True
     annual_contribution_pence: int = 0
     surplus_threshold_weeks: int = 8
@@ -225,6 +231,9 @@ def parse_terms(raw: dict[str, Any]) -> Terms:
         representative_name=read.get(raw, "representative_name", "", "text", optional=True),
         representative_role=read.get(raw, "representative_role", "", "text", optional=True),
         third_party_name=read.get(raw, "third_party_name", "", "text", optional=True),
+        third_party_requested_on=read.get(raw, "third_party_requested_on", "", "date", optional=True),
+        third_party_setup_fee_pence=read.get(raw, "third_party_setup_fee_pence", "", "pence", default=0),
+        third_party_fee_per_payment_pence=read.get(raw, "third_party_fee_per_payment_pence", "", "pence", default=0),
         in_advance=read.get(raw, "in_advance", "", "bool", default=True),
         annual_contribution_pence=read.get(raw, "annual_contribution_pence", "", "pence", default=0),
         surplus_threshold_weeks=read.get(raw, "surplus_threshold_weeks", "", "count", default=8),
@@ -254,6 +263,15 @@ def _plain(value: Any) -> Any:
     return value
 
 
+THIRD_PARTY_ONLY = ("third_party_requested_on", "third_party_setup_fee_pence", "third_party_fee_per_payment_pence")
+
+
 def terms_to_dict(terms: Terms) -> dict[str, Any]:
-    """The canonical JSON object of the terms (what is stored, hashed and compared)."""
-    return _plain(terms)  # type: ignore[no-any-return]
+    """The canonical JSON object of the terms (what is stored, hashed and compared). The third party's
+    request and fees are terms only of a payment made to a third party, so the canonical form of every
+    other agreement is what it was before they existed."""
+    plain: dict[str, Any] = _plain(terms)
+    if terms.managed_by is not ManagedBy.THIRD_PARTY:
+        for name in THIRD_PARTY_ONLY:
+            plain.pop(name)
+    return plain

@@ -172,6 +172,14 @@ def _date_and_party_problems(terms: Terms) -> list[tuple[str, str]]:
         )
     if terms.managed_by is ManagedBy.THIRD_PARTY and not terms.third_party_name:
         problems.append(("third_party_name", "the payment goes to a third party: name them"))
+    if terms.managed_by is ManagedBy.THIRD_PARTY and terms.third_party_requested_on is None:
+        problems.append(
+            ("third_party_requested_on", "a payment goes to a third party only at the person's request: give its date")
+        )
+    if terms.managed_by is not ManagedBy.THIRD_PARTY and (
+        terms.third_party_setup_fee_pence or terms.third_party_fee_per_payment_pence or terms.third_party_requested_on
+    ):
+        problems.append(("managed_by", "a third party's request and fees are for a payment made to a third party"))
     ids = Counter(outcome.id for outcome in terms.outcomes)
     if not terms.outcomes:
         problems.append(("outcomes", "name at least one agreed personal outcome"))

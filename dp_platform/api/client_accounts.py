@@ -17,6 +17,7 @@ from dp_platform.api.paging import keyset, page_of
 from dp_platform.api.schemas.client_accounts import (
     AssignLineIn,
     AssignmentsOut,
+    ChargeFeesIn,
     ClientAccountIn,
     ClientAccountOut,
     ClientCheckOut,
@@ -25,12 +26,14 @@ from dp_platform.api.schemas.client_accounts import (
     ClientMoneyCheckOut,
     ClientOut,
     ClientStatementImport,
+    FeesChargedOut,
     HeldByOut,
     WaitingLineOut,
 )
 from dp_platform.api.schemas.statements import StatementUpload
 from dp_platform.api.statements import MAX_STATEMENT_BYTES
 from dp_platform.tenancy.policy import Actor
+from dp_platform.workflows.client_fees import charge_agreed_fees
 from dp_platform.workflows.client_money import (
     add_client,
     assign_line,
@@ -213,6 +216,15 @@ class ClientAccountController(Controller):
     ) -> AssignmentsOut:
         """Say whose a waiting line is (a client, or the provider's own money); a line is given once."""
         return _assignments(await assign_line(db_session, actor, pool_id, line_id, data.account_id))
+
+    @post("/fees", operation_id="ChargeClientFees", status_code=200)
+    async def fees(
+        self, db_session: AsyncSession, actor: Actor, pool_id: uuid.UUID, data: Annotated[ChargeFeesIn, Body()]
+    ) -> FeesChargedOut:
+        """Charge each client the fees their agreement sets (set-up, and for each payment) due by a day,
+        each once however often this runs; each shows in their statement, records and audit trail."""
+        charged = await charge_agreed_fees(db_session, actor, pool_id, data.on)
+        return FeesChargedOut(charged=charged.charged, total_pence=charged.total_pence)
 
     @get("/check", operation_id="CheckClientMoney")
     async def check(

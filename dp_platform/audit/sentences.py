@@ -78,6 +78,9 @@ _WHAT: dict[str, Callable[[Details], str]] = {
         f"ended the holding of {d.get('name', 'a person')}'s Direct Payment in {d.get('provider', 'the provider')}'s "
         f"client account “{d.get('client_account', '')}” from {_day(d.get('left_on'))}, with nothing left held for them"
     ),
+    "client_money.fee_charged": lambda d: (
+        f"charged {_money(d.get('amount_pence', 0))} from the money it holds: {d.get('description', 'a fee')}"
+    ),
     "client_money.lines_assigned": lambda d: (
         f"gave {_count(d.get('lines'), 'bank line', 'bank lines')} of the client account "
         f"“{d.get('client_account', '')}” ({_money(d.get('total_pence', 0))} in all) to this account"

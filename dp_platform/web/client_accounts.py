@@ -17,6 +17,7 @@ from dp_platform.tenancy.errors import AccessDeniedError
 from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.tenancy.roles import Role
 from dp_platform.web.pages import FormError, form_errors, form_of, home_nav, parse_date, render, see_other, today
+from dp_platform.workflows.client_fees import charge_agreed_fees
 from dp_platform.workflows.client_money import (
     add_client,
     assign_line,
@@ -32,6 +33,7 @@ from dp_platform.workflows.client_money import (
 from ledgers.client_money.service import Assigned, waiting_lines
 from ledgers.errors import DomainError
 from ledgers.keyset import Keyset
+from ledgers.money import Money
 
 OWN_MONEY = "provider"
 WAITING_SHOWN = 200
@@ -147,6 +149,7 @@ class ClientAccountPages(Controller):
             ],
             errors=errors or [],
             values=values or {"joined_on": today().isoformat()},
+            today_iso=today().isoformat(),
             status=status,
         )
 
@@ -206,6 +209,26 @@ class ClientAccountPages(Controller):
             errors = form_errors(error, {"member_id": "leaving", "account_id": "leaving"})
             return await self._page(request, db_session, actor, pool_id, errors, form, 422)
         return see_other(f"/client-accounts/{pool_id}", f"{member.name}'s money is no longer held here.")
+
+    @post("/{pool_id:uuid}/fees")
+    async def fees(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, pool_id: uuid.UUID
+    ) -> Template | Redirect:
+        _staff(actor)
+        form = await form_of(request)
+        on, bad_day = parse_date(form.get("fees_on"), "fees_on", "the day to charge the fees up to")
+        if bad_day:
+            return await self._page(request, db_session, actor, pool_id, [bad_day], form, 400)
+        try:
+            charged = await charge_agreed_fees(db_session, actor, pool_id, on)  # type: ignore[arg-type]
+        except DomainError as error:
+            return await self._page(request, db_session, actor, pool_id, form_errors(error), form, 422)
+        if not charged.charged:
+            return see_other(f"/client-accounts/{pool_id}", "No fee was due that had not been charged already.")
+        message = (
+            f"{charged.charged} fee{'s' if charged.charged != 1 else ''} charged, {Money(charged.total_pence)} in all."
+        )
+        return see_other(f"/client-accounts/{pool_id}", message)
 
     @post("/{pool_id:uuid}/statements", request_max_body_size=MAX_STATEMENT_BYTES)
     async def upload(

@@ -32,7 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ledgers.accounts import AccountCode
 from ledgers.categories.assistant import payee_key
 from ledgers.chart import ChartAccount
-from ledgers.client_money.tables import PoolAssignmentRow, PoolMemberRow, PoolRow
+from ledgers.client_money.tables import PoolAssignmentRow, PoolChargeRow, PoolMemberRow, PoolRow
 from ledgers.entries import JournalEntryDraft, Posting
 from ledgers.errors import LedgerError
 from ledgers.ids import new_id
@@ -473,6 +473,81 @@ async def _apply(session: AsyncSession, pool_id: uuid.UUID, choices: Sequence[_C
     return given
 
 
+async def charge(
+    session: AsyncSession,
+    pool_id: uuid.UUID,
+    member_id: uuid.UUID,
+    *,
+    key: str,
+    on: date,
+    pence: int,
+    description: str,
+) -> Share | None:
+    """The provider charges a person a fee from what it holds for them, once per ``key``: their
+    sub-ledger gives it to the provider's own money, and their share shows it as a line. None when
+    that charge was made before."""
+    member = await session.get(PoolMemberRow, member_id)
+    if member is None or member.pool_id != pool_id:
+        raise PoolError("That person's money is not held in this client account.", field="member_id")
+    if pence <= 0:
+        raise PoolError("A fee is a positive amount.", field="amount_pence")
+    if await session.scalar(select(PoolChargeRow.id).where(PoolChargeRow.pool_id == pool_id, PoolChargeRow.key == key)):
+        return None
+    statement = StatementRow(
+        id=new_id(),
+        book_id=member.member_book_id,
+        filename=f"Client account: {description}"[:255],
+        file_sha256=hashlib.sha256(f"pool-charge|{pool_id}|{key}".encode()).hexdigest(),
+        format=POOL_FORMAT,
+        start_on=on,
+        end_on=on,
+        line_count=1,
+        new_line_count=1,
+    )
+    line = StatementLineRow(
+        id=new_id(),
+        book_id=member.member_book_id,
+        statement_id=statement.id,
+        source_line="fee",
+        value_on=on,
+        description=description[:500],
+        amount_pence=-pence,
+        fingerprint=hashlib.sha256(f"{member.member_book_id}|pool-charge|{pool_id}|{key}".encode()).hexdigest(),
+    )
+    try:
+        async with session.begin_nested():
+            session.add(statement)
+            await session.flush()
+            session.add(line)
+            await session.flush()
+            session.add(
+                PoolChargeRow(
+                    pool_id=pool_id,
+                    member_id=member.id,
+                    key=key,
+                    charged_on=on,
+                    amount_pence=pence,
+                    description=description[:200],
+                    member_line_id=line.id,
+                )
+            )
+            await session.flush()
+    except IntegrityError:
+        return None  # charged at the same moment by another request: once is enough
+    await post_entry(
+        session,
+        JournalEntryDraft(
+            book_id=pool_id,
+            occurred_on=on,
+            narration=f"{description[:300]} ({member.name})",
+            postings=(Posting(AccountCode(member.sub_account), Money(pence)), Posting(PROVIDER_OWN, Money(-pence))),
+            idempotency_key=f"pool-charge:{key}"[:200],
+            source="pool",
+        ),
+    )
+    return Share(member, statement.id, 1, -pence)
+
+
 @dataclass(frozen=True, slots=True)
 class MemberCheck:
     member: PoolMemberRow
@@ -510,7 +585,7 @@ class ClientMoneyCheck:
             self.difference_pence == 0
             and self.unassigned_lines == 0
             and self.own_money_pence >= 0
-            and all(m.agrees for m in self.members)
+            and all(m.agrees and m.sub_ledger_pence >= 0 for m in self.members)
         )
 
     def problems(self) -> list[str]:
@@ -533,6 +608,11 @@ class ClientMoneyCheck:
                 "that is clients' money, to be paid back (or the fees it covers charged to the clients first)."
             )
         found += [
+            f"{m.member.name} is overdrawn by {Money(-m.sub_ledger_pence)}: other clients' money is covering it."
+            for m in self.members
+            if m.sub_ledger_pence < 0
+        ]
+        found += [
             f"{m.member.name}: the client account holds {Money(m.sub_ledger_pence)} for them, their own records "
             f"show {Money(m.own_book_pence)}."
             for m in self.members
@@ -552,16 +632,20 @@ async def client_money_check(session: AsyncSession, pool_id: uuid.UUID, on: date
         on = latest.end_on if latest is not None else date.today()  # noqa: DTZ011 - a day, not a moment
     held = {balance.code.value: balance.natural_pence for balance in await balances(session, pool_id, on=on)}
     members = await members_of(session, pool_id)
-    own_books = dict(
-        (
+    own_books: dict[uuid.UUID, int] = defaultdict(int)
+    for link, pool_of in (
+        (PoolAssignmentRow.member_line_id, PoolAssignmentRow.pool_id),
+        (PoolChargeRow.member_line_id, PoolChargeRow.pool_id),
+    ):
+        for book_id, total in (
             await session.execute(
                 select(StatementLineRow.book_id, func.sum(StatementLineRow.amount_pence))
-                .join(PoolAssignmentRow, PoolAssignmentRow.member_line_id == StatementLineRow.id)
-                .where(PoolAssignmentRow.pool_id == pool_id, StatementLineRow.value_on <= on)
+                .join(link.class_, link == StatementLineRow.id)
+                .where(pool_of == pool_id, StatementLineRow.value_on <= on)
                 .group_by(StatementLineRow.book_id)
             )
-        ).all()
-    )
+        ).all():
+            own_books[book_id] += int(total)
     unassigned = [line for line in await waiting_lines(session, pool_id) if line.value_on <= on]
     checks = tuple(
         MemberCheck(member, held.get(member.sub_account, 0), int(own_books.get(member.member_book_id, 0)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from ledgers.columns import created_at_field, id_field, text_field
@@ -61,3 +61,26 @@ class PoolAssignmentRow(SQLModel, table=True):
     how: str = text_field(12)
     payee_key: str = text_field(100)
     assigned_at: datetime = created_at_field()
+
+
+class PoolChargeRow(SQLModel, table=True):
+    """A fee the provider charges a person from the money it holds for them: no bank line moves (the
+    money stays in the client account), it passes from their sub-ledger to the provider's own money.
+    ``key`` makes each charge once (the agreement's set-up fee; its fee for one payment)."""
+
+    __tablename__ = "ledger_pool_charges"
+    __table_args__ = (
+        UniqueConstraint("pool_id", "key"),
+        CheckConstraint("amount_pence > 0", name="positive"),
+    )
+
+    id: uuid.UUID = id_field()
+    pool_id: uuid.UUID = Field(foreign_key="ledger_pools.id", index=True)
+    member_id: uuid.UUID = Field(foreign_key="ledger_pool_members.id", index=True)
+    key: str = text_field(120)
+    charged_on: date
+    amount_pence: int = Field(sa_column=Column(BigInteger, nullable=False))
+    description: str = text_field(200)
+    member_line_id: uuid.UUID = Field(foreign_key="ledger_statement_lines.id")
+    """The charge as a line of the person's share, so their records and the council's reports show it."""
+    created_at: datetime = created_at_field()

@@ -48,11 +48,11 @@ async def _mandate(api, world, holder: str, account: str, scopes=("manage_money"
     return granted.json()
 
 
-async def _pool(api, world) -> str:
+async def _pool(api, world, opened_on: date = OPENED) -> str:
     opened = await api.post(
         f"/api/organisations/{world.organisations['Y']}/client-accounts",
         headers=world.headers("bureau_y"),
-        json={"name": "Thistle Support client account", "opened_on": OPENED.isoformat()},
+        json={"name": "Thistle Support client account", "opened_on": opened_on.isoformat()},
     )
     assert opened.status_code == 201, opened.text
     return f"/api/client-accounts/{opened.json()['id']}"
@@ -316,3 +316,65 @@ async def test_moving_to_another_provider_loses_no_money_and_leaves_both_checks_
         await api.get(f"/api/accounts/{world.accounts['a1']}/client-account", headers=world.headers("ann"))
     ).json()
     assert now_held["client_account"] == "X client account" and now_held["held_pence"] == held_before
+
+
+async def test_fees_follow_the_agreement_to_the_penny_into_the_statement_and_the_councils_report(api, world, db):
+    from agreements.schedule import payment_schedule
+    from agreements.terms import parse_terms
+    from tests.api.test_agreements_api import in_force
+    from tests.unit.agreements.terms_example import MORAG
+
+    terms = {
+        **MORAG,
+        "managed_by": "third_party",
+        "third_party_name": "Thistle Support",
+        "third_party_requested_on": "2026-04-01",
+        "third_party_setup_fee_pence": 18_900,
+        "third_party_fee_per_payment_pence": 4_500,
+    }
+    await in_force(api, world, terms)
+    await _provider(db, world)
+    await _mandate(api, world, "ann", "a1")
+    pool = await _pool(api, world, date(2026, 4, 1))
+    joined = await api.post(
+        f"{pool}/clients",
+        headers=world.headers("bureau_y"),
+        json={"account_id": str(world.accounts["a1"]), "reference": "GLN-A1", "joined_on": "2026-04-15"},
+    )
+    assert joined.status_code == 201, joined.text
+    money_in = [(date(2026, 4, 20), "GLENMORE COUNCIL DP GLN-A1", 150_000)]
+    sent = await api.post(
+        f"{pool}/statements",
+        headers=world.headers("bureau_y"),
+        files={"file": ("april.csv", files.lloyds_csv(money_in, opening=0))},
+    )
+    assert sent.status_code == 201, sent.text
+    until = date(2026, 6, 30)
+    payments = [p.due_on for p in payment_schedule(parse_terms(terms)) if date(2026, 4, 15) <= p.due_on <= until]
+    expected = 18_900 + 4_500 * len(payments)
+    assert payments, "the schedule has payments in the period"
+    charged = await api.post(f"{pool}/fees", headers=world.headers("bureau_y"), json={"on": until.isoformat()})
+    assert charged.status_code == 200, charged.text
+    assert charged.json() == {"charged": 1 + len(payments), "total_pence": expected}
+    again = await api.post(f"{pool}/fees", headers=world.headers("bureau_y"), json={"on": until.isoformat()})
+    assert again.json() == {"charged": 0, "total_pence": 0}, "each fee is charged once"
+    check = (await api.get(f"{pool}/check?on={until.isoformat()}", headers=world.headers("bureau_y"))).json()
+    assert check["balanced"] is True, check["problems"]
+    assert check["own_money_pence"] == expected
+    assert check["clients"][0]["sub_ledger_pence"] == check["clients"][0]["own_records_pence"] == 150_000 - expected
+    # Ann's statements show each fee as a line; her records post them as payroll and account services.
+    lines = (
+        await api.get(f"/api/accounts/{world.accounts['a1']}/statements/lines", headers=world.headers("ann"))
+    ).json()
+    assert sum(line["amount_pence"] for line in lines if line["amount_pence"] < 0) == -expected
+    report = await api.get(
+        f"/api/accounts/{world.accounts['a1']}/report/accounts.csv",
+        params={"period_from": "2026-04-01", "period_to": until.isoformat()},
+        headers=world.headers("finance_a"),
+    )
+    assert report.status_code == 200, report.text
+    header, row = report.text.splitlines()[:2]
+    spent = dict(zip(header.split(","), row.split(","), strict=False))
+    assert any(value == f"{expected // 100}.{expected % 100:02d}" for key, value in spent.items() if "Spent" in key), (
+        spent
+    )

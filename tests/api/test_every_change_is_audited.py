@@ -1102,8 +1102,32 @@ async def _page_end_client(api, world, db):
     return await pages.post(f"{address}/leave", {"leaving": str(world.accounts["a1"]), "left_on": "2026-10-02"})
 
 
+async def _charge_fees(api, world, db):
+    from tests.api.test_agreements_api import in_force
+    from tests.unit.agreements.terms_example import MORAG
+
+    third_party = {"managed_by": "third_party", "third_party_name": "Y", "third_party_requested_on": "2026-04-01"}
+    await in_force(api, world, {**MORAG, **third_party, "third_party_setup_fee_pence": 18_900})
+    pool = await _client_account_with_ann(api, world, db)
+    return await api.post(f"{pool}/fees", headers=world.headers("bureau_y"), json={"on": "2026-12-31"})
+
+
+async def _page_charge_fees(api, world, db):
+    from tests.api.test_agreements_api import in_force
+    from tests.api.test_client_account_pages import joined
+    from tests.unit.agreements.terms_example import MORAG
+
+    third_party = {"managed_by": "third_party", "third_party_name": "Y", "third_party_requested_on": "2026-04-01"}
+    await in_force(api, world, {**MORAG, **third_party, "third_party_setup_fee_pence": 18_900})
+    pages = _pages(api, world, db)
+    address = await joined(pages, world, db)
+    return await pages.post(f"{address}/fees", {"fees_on": "2026-12-31"})
+
+
 EXAMPLES.update(
     {
+        ("POST", "/api/client-accounts/{pool_id:uuid}/fees"): _charge_fees,
+        ("POST", "/client-accounts/{pool_id:uuid}/fees"): _page_charge_fees,
         ("POST", "/client-accounts/{pool_id:uuid}/leave"): _page_end_client,
         ("POST", "/api/client-accounts/{pool_id:uuid}/clients/{account_id:uuid}/leave"): _end_client,
         ("POST", "/client-accounts"): _page_open_client_account,

@@ -110,3 +110,13 @@ class HeldByOut(Schema):
     on: date
     balanced: bool
     problems: list[str]
+
+
+class ChargeFeesIn(Schema):
+    on: date
+    """Charge every fee the clients' agreements make due up to and including this day."""
+
+
+class FeesChargedOut(Schema):
+    charged: int
+    total_pence: int

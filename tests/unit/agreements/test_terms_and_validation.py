@@ -89,3 +89,44 @@ def test_malformed_fields_are_named_with_what_was_wanted():
     assert set(found) == {"holder_name", "annual_total_pence", "starts_on", "frequency", "colour"}
     assert found["frequency"] == "frequency must be one of weekly, four_weekly, monthly, not 'fortnightly'"
     assert found["colour"] == "colour is not a term of the agreement"
+
+
+def test_a_third_party_is_paid_only_at_the_persons_request_and_its_fees_are_terms():
+    third_party = morag(managed_by="third_party", third_party_name="Braeside Support")
+    assert problems_of(third_party)["third_party_requested_on"] == (
+        "a payment goes to a third party only at the person's request: give its date"
+    )
+    agreed = morag(
+        managed_by="third_party",
+        third_party_name="Braeside Support",
+        third_party_requested_on="2026-03-20",
+        third_party_setup_fee_pence=18_900,
+        third_party_fee_per_payment_pence=4_500,
+    )
+    terms = parse_terms(agreed)
+    assert check_terms(terms, PA_MINIMUM) == []
+    assert parse_terms(terms_to_dict(terms)) == terms
+    assert problems_of(morag(third_party_setup_fee_pence=18_900))["managed_by"] == (
+        "a third party's request and fees are for a payment made to a third party"
+    )
+    # Terms of everyone else keep the canonical form they had before third-party fees existed.
+    assert "third_party_setup_fee_pence" not in terms_to_dict(parse_terms(MORAG))
+
+
+def test_the_third_partys_fees_are_in_the_agreements_words():
+    from agreements.template import wording
+
+    terms = parse_terms(
+        morag(
+            managed_by="third_party",
+            third_party_name="Braeside Support",
+            third_party_requested_on="2026-03-20",
+            third_party_setup_fee_pence=18_900,
+            third_party_fee_per_payment_pence=4_500,
+        )
+    )
+    words = " ".join(wording(terms).values())
+    assert "At your request (made on 20 March 2026), the Direct Payment is paid to Braeside Support" in words
+    assert (
+        "Braeside Support's fees, paid from the Direct Payment: £189.00 to set up and £45.00 for each payment." in words
+    )
