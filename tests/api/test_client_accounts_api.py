@@ -378,3 +378,29 @@ async def test_fees_follow_the_agreement_to_the_penny_into_the_statement_and_the
     assert any(value == f"{expected // 100}.{expected % 100:02d}" for key, value in spent.items() if "Spent" in key), (
         spent
     )
+
+
+async def test_the_provider_sends_a_persons_monitoring_return_under_submit_returns(api, world, db):
+    """A provider holding the money sends the council the person's return; the council's list of what
+    is due no longer shows it. Without the scope it is refused."""
+    from tests.api.test_reviews_api import STARTS, _quarterly
+
+    agreement = await _quarterly(api, world)
+    await _provider(db, world)
+    sent = {
+        "period_from": STARTS.isoformat(),
+        "closing_bank_pence": 120_000,
+        "spent_pence": 400_000,
+        "evidence": "Client account statements for the quarter; timesheets",
+    }
+    returns = f"/api/accounts/{world.accounts['a1']}/agreements/{agreement}/returns"
+    await _mandate(api, world, "ann", "a1", scopes=("manage_money",))
+    refused = await api.post(returns, headers=world.headers("bureau_y"), json=sent)
+    assert refused.status_code == 403, refused.text
+    await _mandate(api, world, "ann", "a1", scopes=("manage_money", "submit_returns"))
+    done = await api.post(returns, headers=world.headers("bureau_y"), json=sent)
+    assert done.status_code == 201, done.text
+    assert done.json()["returns"][0]["status"] == "sent"
+    trail = (await api.get(f"/api/audit-events?account_id={world.accounts['a1']}", headers=world.headers("ann"))).json()
+    sent_by = [event for event in trail["items"] if event["action"] == "return.submitted"]
+    assert sent_by and sent_by[0]["mandate_id"] is not None, "sent under the provider's mandate, in Ann's trail"
