@@ -242,6 +242,13 @@ async def import_pooled_statement(
     )
     if result.duplicate_file:
         return PooledImport(result, await _assigned_counts(session, pool_id))
+    pool = await session.get(PoolRow, pool_id)
+    if pool is not None and result.start_on < pool.opened_on:
+        raise PoolError(
+            f"{filename}: its lines start on {result.start_on.isoformat()}, before the client account was recorded "
+            f"as opened ({pool.opened_on.isoformat()}); nothing was stored.",
+            field="file",
+        )
     lines = list(
         await session.scalars(select(StatementLineRow).where(StatementLineRow.statement_id == result.statement_id))
     )

@@ -335,6 +335,13 @@ async def test_fees_follow_the_agreement_to_the_penny_into_the_statement_and_the
     await in_force(api, world, terms)
     await _provider(db, world)
     await _mandate(api, world, "ann", "a1")
+    too_late = await _pool(api, world)  # recorded as opened in October: an April statement is refused
+    early = await api.post(
+        f"{too_late}/statements",
+        headers=world.headers("bureau_y"),
+        files={"file": ("april.csv", files.lloyds_csv([(date(2026, 4, 20), "X", 100)], opening=0))},
+    )
+    assert early.status_code == 400 and "before the client account was recorded as opened" in early.json()["detail"]
     pool = await _pool(api, world, date(2026, 4, 1))
     joined = await api.post(
         f"{pool}/clients",
