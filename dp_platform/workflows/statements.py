@@ -15,7 +15,10 @@ from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.workflows.agreements import receive_from_statement
 from dp_platform.workflows.bank_to_ledger import follow_statement
 from dp_platform.workflows.payroll_payments import pay_payroll_from_statement
+from dp_platform.workflows.reconciliation import post_statement_line
 from dp_platform.workflows.spending import check_imported_statement
+from ledgers.client_money.transfers import IN_TRANSIT, transfer_pairs
+from ledgers.service import ensure_account
 from ledgers.statements.csv_import import PROFILES
 from ledgers.statements.profiles import definition_of, describe, save_profile, saved_profiles
 from ledgers.statements.service import ImportResult, import_statement
@@ -82,7 +85,9 @@ async def follow_new_statement(
     mandate_id: uuid.UUID | None,
 ) -> None:
     """The records follow a statement just stored (a person's own, or their share of a pooled one):
-    council payments received, payroll paid, spending checked, the rest suggested or posted."""
+    money moving between the person's own accounts, council payments received, payroll paid,
+    spending checked, the rest suggested or posted."""
+    await record_transfers(session, actor, account_id, statement_id, mandate_id)
     await receive_from_statement(session, actor, account_id, statement_id, mandate_id)
     await pay_payroll_from_statement(session, actor, account_id, statement_id, mandate_id)
     await check_imported_statement(session, actor, account_id, statement_id, mandate_id)
@@ -118,3 +123,30 @@ async def bank_layouts(
         for name, profile in (await saved_profiles(session, account_id)).items()
     ]
     return built_in + saved
+
+
+async def record_transfers(
+    session: AsyncSession,
+    actor: Actor | None,
+    account_id: uuid.UUID,
+    statement_id: uuid.UUID,
+    mandate_id: uuid.UUID | None,
+) -> int:
+    """Lines that are the person's money moving between their own accounts, recorded against money in
+    transit on both sides (not as spending or income), before anything else reads the statement."""
+    pairs = await transfer_pairs(session, account_id, statement_id)
+    if pairs:
+        await ensure_account(session, account_id, IN_TRANSIT)
+    for pair in pairs:
+        for line in pair:
+            await post_statement_line(
+                session,
+                actor,
+                account_id,
+                mandate_id,
+                line,
+                IN_TRANSIT.code,
+                narration=f"Money moving between accounts: {line.description}"[:500],
+                said={"because": "the same amount left one of the person's accounts and reached another"},
+            )
+    return len(pairs)

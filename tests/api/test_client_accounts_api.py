@@ -312,6 +312,24 @@ async def test_moving_to_another_provider_loses_no_money_and_leaves_both_checks_
         await api.get(f"/api/accounts/{world.accounts['a1']}/statements/lines", headers=world.headers("ann"))
     ).json()
     assert sum(line["amount_pence"] for line in lines) == held_before, "her money is the same, now held by X"
+    # In her records each side is money moving between her accounts, neither spending nor income.
+    ledger = {
+        row["code"]: row["balance_pence"]
+        for row in (await api.get(f"/api/accounts/{world.accounts['a1']}/ledger", headers=world.headers("ann"))).json()[
+            "accounts"
+        ]
+    }
+    assert ledger["assets:transfers:in_transit"] == 0
+    moved = [line for line in lines if "TRANSFER" in line["description"]]
+    assert sorted(line["amount_pence"] for line in moved) == [-held_before, held_before]
+    entries = await api.get(f"/api/accounts/{world.accounts['a1']}/ledger/entries", headers=world.headers("ann"))
+    in_transit = [
+        posting["amount_pence"]
+        for entry in entries.json()
+        for posting in entry["postings"]
+        if posting["account"] == "assets:transfers:in_transit"
+    ]
+    assert sorted(in_transit) == [-held_before, held_before], "each side recorded, leaving nothing in transit"
     now_held = (
         await api.get(f"/api/accounts/{world.accounts['a1']}/client-account", headers=world.headers("ann"))
     ).json()

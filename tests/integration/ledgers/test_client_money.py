@@ -140,3 +140,42 @@ async def test_a_pooled_statement_of_5000_lines_for_200_people_balances_to_the_p
     for person, member_check in enumerate(sorted(check.members, key=lambda m: m.member.reference)):
         assert member_check.sub_ledger_pence == member_check.own_book_pence == totals[person], person
         assert own_lines[books[person]] == totals[person]
+
+
+async def test_money_moving_between_a_persons_accounts_is_paired_only_when_a_line_says_so(db):
+    from ledgers.client_money.transfers import transfer_pairs
+    from ledgers.statements.service import import_statement
+
+    sessions = async_sessionmaker(db, expire_on_commit=False)
+    book = uuid.uuid4()
+    day = date(2026, 11, 2)
+    async with sessions() as session, session.begin():
+        await open_book(session, book, START)
+        out = await import_statement(
+            session,
+            book,
+            filename="own.csv",
+            data=files.lloyds_csv(
+                [(day - timedelta(days=1), "CORNER SHOP", -700), (day, "TRANSFER TO CLIENT ACCOUNT", -50_000)],
+                opening=0,
+            ),
+        )
+        into = await import_statement(
+            session,
+            book,
+            filename="share.csv",
+            data=files.lloyds_csv(
+                [
+                    (day + timedelta(days=1), "FROM M CAMPBELL", 50_000),
+                    (day + timedelta(days=3), "FROM M CAMPBELL AGAIN", 50_000),
+                    (day + timedelta(days=4), "CORNER SHOP REFUND", 700),
+                ],
+                opening=0,
+            ),
+        )
+        pairs = await transfer_pairs(session, book, into.statement_id)
+        assert [(a.description, b.description) for a, b in pairs] == [("FROM M CAMPBELL", "TRANSFER TO CLIENT ACCOUNT")]
+        again = await transfer_pairs(session, book, out.statement_id)
+        assert [(a.description, b.description) for a, b in again] == [
+            ("TRANSFER TO CLIENT ACCOUNT", "FROM M CAMPBELL")
+        ], "the nearest in date; the refund is no transfer"

@@ -1,0 +1,67 @@
+"""Money moving between a person's own accounts: out of one, into another, the same amount.
+
+When a person's Direct Payment moves (from their own bank account into a provider's client account,
+from one provider's to another's, or back to their own), the person's records hold two bank lines:
+one out of the old account, one into the new. Neither is spending nor income; each is recorded
+against money in transit, which the pair leaves at nothing, so the person's money is the same
+before and after. A pair is two lines of the person's, not yet recorded, in different statements,
+of the same amount one out and one in, within a week of each other, one of them saying it is a
+transfer. Anything less certain waits for a person, as any other line does.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ledgers.accounts import AccountCode
+from ledgers.chart import ChartAccount
+from ledgers.tables import MatchRow, StatementLineRow
+
+IN_TRANSIT = ChartAccount(AccountCode("assets:transfers:in_transit"), "Money moving between the person's accounts")
+WITHIN = timedelta(days=7)
+TRANSFER_WORDS = frozenset({"TRANSFER", "TFR", "TRF", "XFER", "TRANSFERRED"})
+
+
+def says_transfer(line: StatementLineRow) -> bool:
+    return bool(TRANSFER_WORDS & set(line.description.upper().replace("-", " ").split()))
+
+
+def _unrecorded(query):  # type: ignore[no-untyped-def]
+    return query.outerjoin(MatchRow, MatchRow.statement_line_id == StatementLineRow.id).where(
+        MatchRow.statement_line_id.is_(None)
+    )
+
+
+async def transfer_pairs(
+    session: AsyncSession, book_id: uuid.UUID, statement_id: uuid.UUID
+) -> list[tuple[StatementLineRow, StatementLineRow]]:
+    """Each unrecorded line of the statement with the unrecorded line elsewhere in the person's
+    accounts that is its other half (the nearest in date), each line in one pair at most."""
+    lines = list(
+        await session.scalars(
+            _unrecorded(select(StatementLineRow)).where(StatementLineRow.statement_id == statement_id)
+        )
+    )
+    pairs, used = [], set()
+    for line in lines:
+        candidates = await session.scalars(
+            _unrecorded(select(StatementLineRow)).where(
+                StatementLineRow.book_id == book_id,
+                StatementLineRow.statement_id != statement_id,
+                StatementLineRow.amount_pence == -line.amount_pence,
+                StatementLineRow.value_on >= line.value_on - WITHIN,
+                StatementLineRow.value_on <= line.value_on + WITHIN,
+            )
+        )
+        found = sorted(
+            (other for other in candidates if other.id not in used and (says_transfer(line) or says_transfer(other))),
+            key=lambda other: (abs((other.value_on - line.value_on).days), other.id),
+        )
+        if found:
+            used.add(found[0].id)
+            pairs.append((line, found[0]))
+    return pairs
