@@ -24,6 +24,7 @@ from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.tenancy.roles import Role
 from dp_platform.web.pages import FormError, form_errors, form_of, home_nav, render, today
 from dp_platform.web.payroll import PAYDAY_BEFORE_END, read_period
+from dp_platform.workflows.agreement_reviews import monitoring_state
 from dp_platform.workflows.overview import client_states
 from dp_platform.workflows.payroll import payslip_document
 from dp_platform.workflows.statements import import_account_statement
@@ -113,6 +114,25 @@ class BureauPages(Controller):
             f"/clients/pay-runs/{job.id}",
             status_code=303,
             background=BackgroundTask(run_bureau_job, request.app.state.auth_sessions, job.id),
+        )
+
+    @get("/returns")
+    async def returns(self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor) -> Template:
+        """Every client whose returns the organisation sends, with each period ended and not yet sent."""
+        _bureau(actor)
+        due = []
+        for account in await list_accounts(db_session, actor, action=Action.SUBMIT_RETURNS):
+            state = await monitoring_state(db_session, actor, account.id, today())
+            if state is not None:
+                due += [(account, period) for period, sent in state.periods if sent is None]
+        return render(
+            request,
+            "bureau/returns.html",
+            title="Returns to send",
+            actor=actor,
+            nav=home_nav(actor, "bureau-returns"),
+            due=sorted(due, key=lambda item: (item[1].due_on, item[0].holder_name)),
+            today=today(),
         )
 
     async def _job(self, session: AsyncSession, actor: Actor, job_id: uuid.UUID) -> dict[str, Any]:

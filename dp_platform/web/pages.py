@@ -81,6 +81,7 @@ def home_nav(actor: Actor, current: str) -> Nav | None:
             NavItem("Clients", "/clients", current == "clients"),
             NavItem("Pay runs for all clients", "/clients/pay-runs", current == "bureau-runs"),
             NavItem("Upload statements", "/clients/statements", current == "bureau-statements"),
+            NavItem("Returns to send", "/clients/returns", current == "bureau-returns"),
             NavItem("Client accounts", "/client-accounts", current == "client-accounts"),
         )
         return Nav(label="Bureau", items=items)

@@ -79,3 +79,28 @@ async def test_the_client_account_pages_are_the_providers_alone(pages, world, db
     for outsider in ("ann", "bureau_x", "finance_a"):
         await pages.sign_in(outsider)
         assert (await pages.get(address)).status_code in (403, 404), outsider
+
+
+async def test_the_provider_sees_every_clients_returns_to_send(pages, world, db):
+    from tests.api.test_reviews_api import STARTS, _quarterly
+
+    agreement = await _quarterly(pages.client, world)
+    await _provider(db, world)
+    await _mandate(pages.client, world, "ann", "a1", scopes=("manage_money", "submit_returns"))
+    await pages.sign_in("bureau_y")
+    listed = await pages.get("/clients/returns")
+    assert listed.status_code == 200
+    assert "Ann" in listed.text and "Overdue" in listed.text
+    sent = await pages.client.post(
+        f"/api/accounts/{world.accounts['a1']}/agreements/{agreement}/returns",
+        headers=world.headers("bureau_y"),
+        json={
+            "period_from": STARTS.isoformat(),
+            "closing_bank_pence": 120_000,
+            "spent_pence": 400_000,
+            "evidence": "Client account statements",
+        },
+    )
+    assert sent.status_code == 201, sent.text
+    after = await pages.get("/clients/returns")
+    assert after.text.count("<tr>") == listed.text.count("<tr>") - 1, "the sent one is gone"

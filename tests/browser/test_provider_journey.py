@@ -27,6 +27,8 @@ async def test_a_provider_balances_its_client_account(visitor: Visitor) -> None:
     await visitor.shows("Line given.")
     await visitor.shows("Balanced")
     await visitor.shows("Every line is given to someone.")
+    await visitor.click("Returns to send")
+    await visitor.shows("No return is waiting to be sent.")
 
     await page.context.clear_cookies()
     await visitor.sign_in("hamish@example.org")
