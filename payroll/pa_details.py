@@ -23,7 +23,11 @@ from payroll.tables import PaDetailChangeRow, PersonalAssistantRow
 from payroll.tax_codes import parse_tax_code
 
 NI_CATEGORIES = ("A", "B", "C", "H", "J", "M", "V", "Z", "X")
-_NI_NUMBER = re.compile(r"^[A-CEGHJ-PR-TW-Z]{2}\d{6}[A-D]$")
+NI_NUMBER_PATTERN = r"^(?:QQ|[A-CEGHJ-PR-TW-Z]{2})\d{6}[A-D]$"
+_NI_NUMBER = re.compile(NI_NUMBER_PATTERN)
+"""HMRC's format (https://www.gov.uk/hmrc-internal-manuals/national-insurance-manual/nim39110): no
+D, F, I, Q, U or V in the prefix, except QQ, which HMRC uses in its examples and never issues (so
+fictional people, like the demo's, have it)."""
 
 
 def _tax_code(value: str) -> str:
@@ -163,6 +167,8 @@ async def change_details(
     latest = {row.field: row.effective_from for row in (await changes_of(session, [pa.id])).get(pa.id, [])}
     changes = []
     for field, given in values.items():
+        if given is not None and given == stored(pa, field):
+            continue  # the form shows the current value; sending it back unchanged changes nothing
         new = DETAILS[field](given) if given not in (None, "") else None
         if field in {"tax_code", "week1_month1", "ni_category"} and new is None:
             raise PayrollError("A PA always has a tax code, a basis and an NI category.", field=field)

@@ -91,7 +91,8 @@ class ReviewPages(Controller):
             )
             return await self._page(request, db_session, actor, access, errors, 400)
         outcome = STATUSES[reviews[0].status].lower()
-        return see_other(f"/accounts/{account_id}/reviews", f"{len(reviews)} reviews {outcome} with one reason.")
+        count = f"{len(reviews)} review{'s' if len(reviews) != 1 else ''}"
+        return see_other(f"/accounts/{account_id}/reviews", f"{count} {outcome} with one reason.")
 
     @post("/{review_id:uuid}")
     async def decide(

@@ -763,3 +763,21 @@ async def test_a_draft_whose_timesheet_changed_is_drafted_again_before_it_is_fin
     redrafted = (await api.post(f"{base(world)}/pay-runs", headers=headers, json=PERIOD_1)).json()
     assert redrafted["totals"]["gross_pence"] == run["totals"]["gross_pence"] + 2 * 1350
     assert (await api.post(f"{base(world)}/pay-runs/{run['id']}/finalise", headers=headers, json={})).status_code == 200
+
+
+async def test_details_sent_back_unchanged_change_nothing_and_hmrcs_example_number_is_a_number(api, world):
+    """The page's form shows the PA's current details; sent back as they were they are not checked or
+    recorded again. QQ is the prefix HMRC uses in its examples and never issues: fictional PAs have it."""
+    headers = world.headers("ann")
+    added = await api.post(f"{base(world)}/pas", headers=headers, json={**AILSA, "ni_number": "QQ123456A"})
+    assert added.status_code == 201, added.text
+    pa = added.json()
+    url = f"{base(world)}/pas/{pa['id']}/details"
+    changed = await api.post(
+        url,
+        headers=headers,
+        json={"effective_from": "2026-05-04", "reason": "P6", "tax_code": "S1100L", "ni_number": "QQ123456A"},
+    )
+    assert changed.status_code == 200, changed.text
+    history = (await api.get(f"{base(world)}/pas/{pa['id']}/details-history", headers=headers)).json()
+    assert [change["field"] for change in history] == ["tax_code"]

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from dp_platform.api.schemas.base import Schema
+from payroll.pa_details import NI_NUMBER_PATTERN
 
 RateKind = Literal["standard", "night", "weekend", "bank_holiday", "sleepover"]
 Kind = Literal["standard", "night", "weekend", "bank_holiday", "sleepover", "holiday"]
@@ -24,7 +25,7 @@ class PersonalAssistantCreate(Schema):
     tax_code: Annotated[str, msgspec.Meta(min_length=2, max_length=16)] = "1257L"
     week1_month1: bool = False
     ni_category: Literal["A", "B", "C", "H", "J", "M", "V", "Z", "X"] = "A"
-    ni_number: Annotated[str, msgspec.Meta(pattern=r"^[A-CEGHJ-PR-TW-Z]{2}\d{6}[A-D]$")] | None = None
+    ni_number: Annotated[str, msgspec.Meta(pattern=NI_NUMBER_PATTERN)] | None = None
     pay_frequency: Literal["weekly", "fortnightly", "four_weekly", "monthly"] = "four_weekly"
     dp_funded: bool = True
     pension_enrolled: bool = True
@@ -59,7 +60,7 @@ class PaDetailsIn(Schema):
     tax_code: Annotated[str, msgspec.Meta(min_length=2, max_length=16)] | None = None
     week1_month1: bool | None = None
     ni_category: Literal["A", "B", "C", "H", "J", "M", "V", "Z", "X"] | None = None
-    ni_number: Annotated[str, msgspec.Meta(pattern=r"^[A-CEGHJ-PR-TW-Z]{2}\d{6}[A-D]$")] | None = None
+    ni_number: Annotated[str, msgspec.Meta(pattern=NI_NUMBER_PATTERN)] | None = None
     bank_sort_code: Annotated[str, msgspec.Meta(pattern=r"^\d{6}$")] | None = None
     bank_account_number: Annotated[str, msgspec.Meta(pattern=r"^\d{8}$")] | None = None
 
