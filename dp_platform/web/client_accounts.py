@@ -45,6 +45,14 @@ def _staff(actor: Actor) -> uuid.UUID:
     return actor.organisation_id
 
 
+def _chosen_account(form: dict[str, Any], field: str, missing: str) -> tuple[uuid.UUID | None, list[FormError]]:
+    """The DP account a select on the page names, or the sentence asking for one."""
+    try:
+        return uuid.UUID(str(form.get(field) or "")), []
+    except ValueError:
+        return None, [FormError(field, missing)]
+
+
 def _given(assigned: Assigned) -> str:
     parts = []
     if assigned.by_reference:
@@ -166,12 +174,7 @@ class ClientAccountPages(Controller):
     ) -> Template | Redirect:
         _staff(actor)
         form = await form_of(request)
-        errors = []
-        try:
-            account_id = uuid.UUID(str(form.get("account_id") or ""))
-        except ValueError:
-            account_id = None
-            errors.append(FormError("account_id", "Choose the person whose money joins the account."))
+        account_id, errors = _chosen_account(form, "account_id", "Choose the person whose money joins the account.")
         reference = str(form.get("reference") or "").strip()
         if not reference:
             errors.append(FormError("reference", "Enter the reference their bank lines carry."))
@@ -193,12 +196,7 @@ class ClientAccountPages(Controller):
     ) -> Template | Redirect:
         _staff(actor)
         form = await form_of(request)
-        errors = []
-        try:
-            account_id = uuid.UUID(str(form.get("leaving") or ""))
-        except ValueError:
-            account_id = None
-            errors.append(FormError("leaving", "Choose the person whose money leaves the account."))
+        account_id, errors = _chosen_account(form, "leaving", "Choose the person whose money leaves the account.")
         left_on, bad_day = parse_date(form.get("left_on"), "left_on", "the last day their money is held here")
         errors += [bad_day] if bad_day else []
         if errors:

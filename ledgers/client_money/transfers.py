@@ -40,25 +40,37 @@ async def transfer_pairs(
     session: AsyncSession, book_id: uuid.UUID, statement_id: uuid.UUID
 ) -> list[tuple[StatementLineRow, StatementLineRow]]:
     """Each unrecorded line of the statement with the unrecorded line elsewhere in the person's
-    accounts that is its other half (the nearest in date), each line in one pair at most."""
+    accounts that is its other half (the nearest in date), each line in one pair at most. Two
+    queries, whatever the statement's length: its lines, then every candidate in its date window."""
     lines = list(
         await session.scalars(
             _unrecorded(select(StatementLineRow)).where(StatementLineRow.statement_id == statement_id)
         )
     )
-    pairs, used = [], set()
-    for line in lines:
-        candidates = await session.scalars(
+    if not lines:
+        return []
+    candidates = list(
+        await session.scalars(
             _unrecorded(select(StatementLineRow)).where(
                 StatementLineRow.book_id == book_id,
                 StatementLineRow.statement_id != statement_id,
-                StatementLineRow.amount_pence == -line.amount_pence,
-                StatementLineRow.value_on >= line.value_on - WITHIN,
-                StatementLineRow.value_on <= line.value_on + WITHIN,
+                StatementLineRow.amount_pence.in_({-line.amount_pence for line in lines}),
+                StatementLineRow.value_on >= min(line.value_on for line in lines) - WITHIN,
+                StatementLineRow.value_on <= max(line.value_on for line in lines) + WITHIN,
             )
         )
+    )
+    pairs, used = [], set()
+    for line in lines:
         found = sorted(
-            (other for other in candidates if other.id not in used and (says_transfer(line) or says_transfer(other))),
+            (
+                other
+                for other in candidates
+                if other.id not in used
+                and other.amount_pence == -line.amount_pence
+                and abs(other.value_on - line.value_on) <= WITHIN
+                and (says_transfer(line) or says_transfer(other))
+            ),
             key=lambda other: (abs((other.value_on - line.value_on).days), other.id),
         )
         if found:
