@@ -21,6 +21,7 @@ from dp_platform.api.agreements import AgreementController, AgreementTemplateCon
 from dp_platform.api.api_keys import ApiKeyController
 from dp_platform.api.audit import AuditController
 from dp_platform.api.auth import AuthController
+from dp_platform.api.cards import CardController, StripeWebhookController
 from dp_platform.api.client_accounts import (
     ClientAccountController,
     HeldByController,
@@ -44,6 +45,7 @@ from dp_platform.api.statements import StatementController
 from dp_platform.audit.enforcement import audit_tracking_middleware, require_audit_for_changes
 from dp_platform.auth.browser import API_PREFIXES, CSRF_COOKIE, secure_cookies
 from dp_platform.auth.middleware import authentication_middleware
+from dp_platform.cards.gateway import StripeGateway
 from dp_platform.db.connect import resolve_database
 from dp_platform.db.engine import create_engine, create_sqlalchemy_plugin
 from dp_platform.errors import EXCEPTION_HANDLERS, document_problems
@@ -123,6 +125,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             OrganisationClientAccountController,
             ClientAccountController,
             HeldByController,
+            CardController,
+            StripeWebhookController,
         ],
         plugins=[create_sqlalchemy_plugin(engine)],
         middleware=[authentication_middleware()],
@@ -142,7 +146,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
         csrf_config=_csrf(settings),
         logging_config=None,
         on_shutdown=[parsing.shut_down],
-        state=State({"settings": settings, "auth_sessions": async_sessionmaker(engine, expire_on_commit=False)}),
+        state=State(
+            {
+                "settings": settings,
+                "auth_sessions": async_sessionmaker(engine, expire_on_commit=False),
+                "stripe": StripeGateway(settings) if settings.stripe_secret_key else None,
+            }
+        ),
     )
     # Outside the router, so that unknown paths (404) and 405s also get a request id and a log line.
     app.asgi_handler = request_id_middleware(audit_tracking_middleware(app.asgi_handler))

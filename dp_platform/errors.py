@@ -36,6 +36,7 @@ STATUS_BY_CATEGORY = {
     "conflict": 409,
     "unprocessable": 422,
     "too_many_requests": 429,
+    "unavailable": 503,
 }
 _TITLES = {
     400: "Bad request",

@@ -44,6 +44,14 @@ class Settings:
     """How long a login token lasts; logging out ends it sooner."""
     workers: int = 1
     """Web server processes under one supervisor, which replaces any that dies (``DP_WORKERS``)."""
+    stripe_secret_key: str | None = None
+    """Stripe's secret API key (``DP_STRIPE_SECRET_KEY``); without it cards and card payments are off."""
+    stripe_webhook_secret: str | None = None
+    """The signing secret of the platform's webhook endpoint in Stripe (``DP_STRIPE_WEBHOOK_SECRET``)."""
+    stripe_api_base: str | None = None
+    """Another address for Stripe's API (``DP_STRIPE_API_BASE``): a test server such as localstripe."""
+    stripe_webhook_tolerance_seconds: int = 300
+    """How old a signed webhook may be before it is refused as a replay (Stripe's SDK default)."""
     embedded_database: bool = False
     """True once ``database_url`` has been filled in by starting the embedded server."""
 
@@ -112,6 +120,15 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
     if jwt_secret and len(jwt_secret) < 32:
         raise ConfigurationError("DP_JWT_SECRET must be at least 32 characters long.")
     data_dir = environ.get("DP_DATA_DIR", "").strip()
+    stripe_api_base = environ.get("DP_STRIPE_API_BASE", "").strip() or None
+    if stripe_api_base and not stripe_api_base.startswith(("http://", "https://")):
+        raise ConfigurationError(f"DP_STRIPE_API_BASE must be an http:// or https:// address, not '{stripe_api_base}'.")
+    stripe_key = environ.get("DP_STRIPE_SECRET_KEY", "").strip() or None
+    webhook_secret = environ.get("DP_STRIPE_WEBHOOK_SECRET", "").strip() or None
+    if stripe_key and not webhook_secret:
+        raise ConfigurationError(
+            "DP_STRIPE_WEBHOOK_SECRET must be set with DP_STRIPE_SECRET_KEY: without it no card could be authorised."
+        )
     return Settings(
         environment=environment,  # type: ignore[arg-type]
         database_url=database_url,
@@ -125,6 +142,10 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         jwt_secret=jwt_secret or _DEVELOPMENT_JWT_SECRET,
         db_pool_size=_int(environ, "DP_DB_POOL_SIZE", 10, low=1, high=500),
         token_ttl_minutes=_int(environ, "DP_TOKEN_TTL_MINUTES", 60, low=1, high=24 * 60),
+        stripe_secret_key=stripe_key,
+        stripe_webhook_secret=webhook_secret,
+        stripe_api_base=stripe_api_base,
+        stripe_webhook_tolerance_seconds=_int(environ, "DP_STRIPE_WEBHOOK_TOLERANCE", 300, low=1, high=3600),
         workers=_int(
             environ, "DP_WORKERS", min(4, os.cpu_count() or 1) if environment == "production" else 1, low=1, high=64
         ),

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from ledgers.accounts import AccountCode
 
 DP_BANK = AccountCode("assets:bank:dp_account")
+DP_CARD = AccountCode("assets:card:dp_card")
+"""Money held for the account's Direct Payment card by the business running the card programme: what
+the card spends from, and where money paid in by card lands."""
 AUTHORITY_PAYMENTS = AccountCode("income:authority:dp_payment")
 OWN_CONTRIBUTION = AccountCode("income:contribution:own")
 OPENING_BALANCE = AccountCode("equity:opening_balance")
@@ -31,6 +34,7 @@ class ChartAccount:
 
 OPTION_1_CHART: tuple[ChartAccount, ...] = (
     ChartAccount(DP_BANK, "DP bank account"),
+    ChartAccount(DP_CARD, "Direct Payment card"),
     ChartAccount(AUTHORITY_PAYMENTS, "Direct Payments from the authority"),
     ChartAccount(OWN_CONTRIBUTION, "Own financial contribution"),
     ChartAccount(REFUNDS, "Refunds and other income"),

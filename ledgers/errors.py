@@ -24,7 +24,14 @@ from __future__ import annotations
 from typing import ClassVar, Literal
 
 Category = Literal[
-    "invalid", "unauthenticated", "forbidden", "not_found", "conflict", "unprocessable", "too_many_requests"
+    "invalid",
+    "unauthenticated",
+    "forbidden",
+    "not_found",
+    "conflict",
+    "unprocessable",
+    "too_many_requests",
+    "unavailable",
 ]
 
 

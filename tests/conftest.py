@@ -163,3 +163,40 @@ async def world(db: AsyncEngine, settings: Settings):  # type: ignore[no-untyped
     from tests.world import build_world
 
     return await build_world(db, settings)
+
+
+@pytest.fixture(scope="session")
+async def stripe_fake():  # type: ignore[no-untyped-def]
+    """localstripe as a real process, behind the checked Issuing fake, sending its webhooks to the fake."""
+    import aiohttp
+
+    from tests.stripe_fakes import WEBHOOK_SECRET, IssuingFake, start_localstripe
+
+    process, localstripe = start_localstripe()
+    fake = IssuingFake(localstripe=localstripe)
+    fake.start()
+    async with aiohttp.ClientSession() as session:
+        registered = await session.post(
+            f"{localstripe}/_config/webhooks/dp-platform",
+            data={"url": f"{fake.url}/_webhooks", "secret": WEBHOOK_SECRET},
+        )
+        assert registered.status == 200
+    yield fake
+    fake.stop()
+    process.kill()
+    process.wait()
+
+
+@pytest.fixture(scope="session")
+async def card_client(settings: Settings, stripe_fake) -> AsyncIterator[AsyncTestClient[Litestar]]:  # type: ignore[no-untyped-def]
+    """A second app with the Stripe settings, talking to the fakes (the shared app runs without them)."""
+    from dataclasses import replace
+
+    from dp_platform.app import create_app
+    from tests.stripe_fakes import SECRET_KEY, WEBHOOK_SECRET
+
+    configured = replace(
+        settings, stripe_secret_key=SECRET_KEY, stripe_webhook_secret=WEBHOOK_SECRET, stripe_api_base=stripe_fake.url
+    )
+    async with AsyncTestClient(app=create_app(configured)) as client:
+        yield client

@@ -20,6 +20,7 @@ import agreements.monitoring.tables  # noqa: E402
 import agreements.tables  # noqa: E402, F401
 import dp_platform.audit.tables  # noqa: E402
 import dp_platform.auth.tables  # noqa: E402
+import dp_platform.cards.tables  # noqa: E402
 import dp_platform.jobs.tables  # noqa: E402
 import dp_platform.monitoring.tables  # noqa: E402
 import dp_platform.tenancy.tables  # noqa: E402, F401

@@ -66,6 +66,13 @@ class Action(StrEnum):
     """Hold the person's Direct Payment in the organisation's client account and give its bank lines to
     them (a managed account, regulation 5 of the SDS (Scotland) Regulations 2014: at the person's
     request, the person still directing their support)."""
+    MANAGE_CARDS = "manage_cards"
+    """Issue and cancel a Direct Payment card: the business running the card programme (council finance,
+    or a provider holding the money under a ``manage_money`` mandate)."""
+    FREEZE_CARD = "freeze_card"
+    """Freeze a card and unfreeze it: the holder too (a lost card), as well as whoever issued it."""
+    COLLECT_PAYMENTS = "collect_payments"
+    """Ask the payer's card or Direct Debit for the person's contribution or a surplus recovery: council finance."""
 
 
 MANDATE_SCOPES = frozenset(
@@ -78,9 +85,22 @@ MANDATE_SCOPES = frozenset(
         Action.MANAGE_MONEY,
     }
 )
-_SCOPE_NEEDED = {Action.RECORD_ENTRIES: Action.IMPORT_STATEMENTS.value}
+_SCOPE_NEEDED = {
+    Action.RECORD_ENTRIES: Action.IMPORT_STATEMENTS.value,
+    Action.MANAGE_CARDS: Action.MANAGE_MONEY.value,
+    Action.FREEZE_CARD: Action.MANAGE_MONEY.value,
+}
 _AUTHORITY_ACTIONS = {
-    Role.AUTHORITY_FINANCE: frozenset({Action.VIEW, Action.MONITOR, Action.RECOVER_SURPLUS}),
+    Role.AUTHORITY_FINANCE: frozenset(
+        {
+            Action.VIEW,
+            Action.MONITOR,
+            Action.RECOVER_SURPLUS,
+            Action.MANAGE_CARDS,
+            Action.FREEZE_CARD,
+            Action.COLLECT_PAYMENTS,
+        }
+    ),
     Role.AUTHORITY_WORKER: frozenset(
         {Action.VIEW, Action.MANAGE_AGREEMENT, Action.ISSUE_AGREEMENT, Action.REVIEW_SPEND, Action.MONITOR}
     ),
@@ -171,7 +191,14 @@ def can(actor: Actor, action: Action, account: AccountRef, *, now: datetime) -> 
     if actor.role is Role.EMPLOYER:
         if account.id not in actor.account_ids:
             return _invisible("not an account this employer holds or represents")
-        if action in (Action.ISSUE_AGREEMENT, Action.REVIEW_SPEND, Action.MONITOR, Action.RECOVER_SURPLUS):
+        if action in (
+            Action.ISSUE_AGREEMENT,
+            Action.REVIEW_SPEND,
+            Action.MONITOR,
+            Action.RECOVER_SURPLUS,
+            Action.MANAGE_CARDS,
+            Action.COLLECT_PAYMENTS,
+        ):
             decision = _visible(False, "the authority does this, not the account holder")
         else:
             decision = _visible(True, "holder or representative")

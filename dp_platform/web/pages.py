@@ -55,6 +55,7 @@ ACCOUNT_SECTIONS = (
     ("pay-runs", "Pay runs", "/pay-runs"),
     ("agreement", "Agreement", "/agreement"),
     ("reviews", "Spend reviews", "/reviews"),
+    ("cards", "Card", "/cards"),
     ("exceptions", "Council checks", "/exceptions"),
     ("monitoring", "Reviews and returns", "/monitoring"),
     ("audit", "Audit trail", "/audit"),

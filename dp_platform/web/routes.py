@@ -4,6 +4,7 @@ from dp_platform.web.agreement import AgreementPages
 from dp_platform.web.audit import AuditPages
 from dp_platform.web.auth import WebAuthController
 from dp_platform.web.bureau import BureauPages
+from dp_platform.web.cards import CardPages
 from dp_platform.web.client_accounts import ClientAccountPages
 from dp_platform.web.exceptions import ExceptionPages
 from dp_platform.web.home import HomeController
@@ -30,4 +31,5 @@ PAGES = [
     RecoveryPages,
     ReportPages,
     MonitoringPages,
+    CardPages,
 ]

@@ -61,7 +61,7 @@ def _payroll_guess(category: LineCategoryRow) -> bool:
     return category.category == PA_WAGES and not category.confirmed
 
 
-async def _expense_account(session: AsyncSession, account_id: uuid.UUID, category: str) -> AccountCode:
+async def expense_account(session: AsyncSession, account_id: uuid.UUID, category: str) -> AccountCode:
     chart_account = expense_account_for(category, national().category(category).name)
     await ensure_account(session, account_id, chart_account)
     return chart_account.code
@@ -131,7 +131,7 @@ async def follow_statement(
             )
             needs_council += review is not None and review.status == "open"
             because = f"suggestion accepted: {because}"
-        expense = await _expense_account(session, account_id, category.category)
+        expense = await expense_account(session, account_id, category.category)
         await post_statement_line(session, actor, account_id, mandate_id, line, expense, said={"because": because})
         posted += 1
     return Followed(len(matches), posted, waiting, needs_council)
@@ -162,7 +162,7 @@ async def confirm_line(
     )
     line = await session.get(StatementLineRow, line_id)
     assert line is not None  # check_line found it on this account
-    account = await _expense_account(session, account_id, category)
+    account = await expense_account(session, account_id, category)
     # a pay run finalised since the import may owe exactly this: then it clears that, and is not spending twice
     await pay_payroll_from_statement(session, actor, account_id, line.statement_id, access.mandate_id)
     if not await line_is_matched(session, line.id):

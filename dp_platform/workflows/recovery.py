@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,7 +22,7 @@ from agreements.recovery import (
     record_invoice_paid,
     recoveries_of,
 )
-from agreements.tables import AgreementConversationRow, AgreementRecoveryRow
+from agreements.tables import AgreementConversationRow, AgreementRecoveryRow, AgreementRow
 from dp_platform.audit.writer import record_account_event
 from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.policy import Action, Actor
@@ -168,10 +169,15 @@ async def record_recovery_paid(
         action="surplus.invoice_paid",
         subject_type="agreement",
         subject_id=agreement_id,
-        details={
-            "reference": agreement.agreement.reference,
-            "amount_pence": recovery.amount_pence,
-            "paid_on": paid_on.isoformat(),
-        },
+        details=recovery_paid_details(recovery, agreement.agreement),
     )
     return recovery
+
+
+def recovery_paid_details(recovery: AgreementRecoveryRow, agreement: AgreementRow) -> dict[str, Any]:
+    """The invoice paid, as the audit trail says it, whether a person recorded it or Stripe reported it."""
+    return {
+        "reference": agreement.reference,
+        "amount_pence": recovery.amount_pence,
+        "paid_on": recovery.settled_on.isoformat() if recovery.settled_on else None,
+    }

@@ -101,7 +101,7 @@ _REVIEW_ACTIONS = {
 }
 
 
-def _review_event(review: SpendReviewRow, happened: str) -> tuple[str, str, uuid.UUID, dict[str, Any]]:
+def review_event(review: SpendReviewRow, happened: str) -> tuple[str, str, uuid.UUID, dict[str, Any]]:
     details = {
         "subject": f"{review.subject_type}:{review.subject_id}",
         "occurred_on": review.occurred_on.isoformat(),
@@ -124,7 +124,7 @@ async def _audit_review(
     happened: str,
 ) -> None:
     await record_events(
-        session, actor=actor, events=[_review_event(review, happened)], account_id=account_id, mandate_id=mandate_id
+        session, actor=actor, events=[review_event(review, happened)], account_id=account_id, mandate_id=mandate_id
     )
 
 
@@ -171,7 +171,7 @@ async def check_imported_statement(
     await record_events(
         session,
         actor=actor,
-        events=[_review_event(review, "opened") for review in opened],
+        events=[review_event(review, "opened") for review in opened],
         account_id=account_id,
         mandate_id=mandate_id,
     )

@@ -1200,3 +1200,150 @@ async def test_a_replayed_request_changes_nothing_and_writes_nothing(api, world,
             .where(AuditEventRow.request_id == again.headers["x-request-id"])
         )
     assert written == 0
+
+
+CARDS: dict[str, Any] = {}
+"""The app with the Stripe settings (the walk's own app has none), set for the examples below."""
+
+
+@pytest.fixture(autouse=True)
+def _card_client(card_client, stripe_fake):
+    CARDS["client"], CARDS["fake"] = card_client, stripe_fake
+    yield
+    card_client.cookies.clear()
+
+
+async def _issue_card(api, world, db):
+    from tests.api.test_cards_api import _issue
+
+    return await _issue(CARDS["client"], world)
+
+
+def _card_change(to):
+    async def example(api, world, db):
+        from tests.api.test_cards_api import _issue
+
+        card = (await _issue(CARDS["client"], world)).json()
+        if to == "unfreeze":
+            await CARDS["client"].post(
+                f"/api/accounts/{world.accounts['a1']}/cards/{card['id']}/freeze", headers=world.headers("ann"), json={}
+            )
+        user = "finance_a" if to == "cancel" else "ann"
+        return await CARDS["client"].post(
+            f"/api/accounts/{world.accounts['a1']}/cards/{card['id']}/{to}", headers=world.headers(user), json={}
+        )
+
+    return example
+
+
+async def _webhook(api, world, db):
+    from tests.api.test_cards_api import _issue, _stripe_card_id
+    from tests.stripe_fakes import authorisation_request, signed
+
+    card = (await _issue(CARDS["client"], world)).json()
+    body, headers = signed(authorisation_request(await _stripe_card_id(db, card["id"]), 500, "8099", "Care Ltd"))
+    return await CARDS["client"].post("/api/stripe/webhooks", content=body, headers=headers)
+
+
+async def _stripe_payer(world):
+    import stripe
+
+    from tests.stripe_fakes import SECRET_KEY
+
+    client = stripe.StripeClient(SECRET_KEY, base_addresses={"api": CARDS["fake"].localstripe})
+    customer = client.v1.customers.create({"email": "ann@example.org"})
+    method = client.v1.payment_methods.create(
+        {"type": "card", "card": {"number": "4242424242424242", "exp_month": 12, "exp_year": 2030, "cvc": "123"}}
+    )
+    client.v1.payment_methods.attach(method.id, {"customer": customer.id})
+    return customer.id, method.id
+
+
+async def _set_payer(api, world, db):
+    customer, method = await _stripe_payer(world)
+    return await CARDS["client"].put(
+        f"/api/accounts/{world.accounts['a1']}/payer",
+        headers=world.headers("finance_a"),
+        json={"customer": customer, "payment_method": method},
+    )
+
+
+async def _ask_payment(api, world, db):
+    await _set_payer(api, world, db)
+    return await CARDS["client"].post(
+        f"/api/accounts/{world.accounts['a1']}/card-payments",
+        headers=world.headers("finance_a"),
+        json={"purpose": "contribution", "amount_pence": 1_000, "idempotency_key": "walk"},
+    )
+
+
+def _card_pages(world, db):
+    from tests.pages import Pages
+
+    return Pages(CARDS["client"], world, db)
+
+
+async def _page_issue_card(api, world, db):
+    pages = _card_pages(world, db)
+    await pages.sign_in("finance_a")
+    await pages.get(f"{pages.account()}/cards")
+    return await pages.post(
+        f"{pages.account()}/cards",
+        {
+            "cardholder_name": "Ann",
+            "line1": "4 Harbour Road",
+            "city": "Inverness",
+            "postal_code": "IV1 1AA",
+            "card_type": "virtual",
+        },
+    )
+
+
+def _page_card_change(to):
+    async def example(api, world, db):
+        from tests.api.test_cards_api import _issue
+
+        card = (await _issue(CARDS["client"], world)).json()
+        pages = _card_pages(world, db)
+        await pages.sign_in("finance_a")
+        await pages.get(f"{pages.account()}/cards")
+        if to == "unfreeze":
+            await pages.post(f"{pages.account()}/cards/{card['id']}/freeze")
+        return await pages.post(f"{pages.account()}/cards/{card['id']}/{to}", {"lost_or_stolen": ""})
+
+    return example
+
+
+async def _page_set_payer(api, world, db):
+    customer, method = await _stripe_payer(world)
+    pages = _card_pages(world, db)
+    await pages.sign_in("finance_a")
+    await pages.get(f"{pages.account()}/card-payments")
+    return await pages.post(f"{pages.account()}/card-payments/payer", {"customer": customer, "payment_method": method})
+
+
+async def _page_ask_payment(api, world, db):
+    await _set_payer(api, world, db)
+    pages = _card_pages(world, db)
+    await pages.sign_in("finance_a")
+    await pages.get(f"{pages.account()}/card-payments")
+    return await pages.post(f"{pages.account()}/card-payments", {"purpose": "contribution", "amount": "10.00"})
+
+
+EXAMPLES.update(
+    {
+        ("POST", "/api/accounts/{account_id:uuid}/cards"): _issue_card,
+        ("POST", "/api/accounts/{account_id:uuid}/cards/{card_id:uuid}/freeze"): _card_change("freeze"),
+        ("POST", "/api/accounts/{account_id:uuid}/cards/{card_id:uuid}/unfreeze"): _card_change("unfreeze"),
+        ("POST", "/api/accounts/{account_id:uuid}/cards/{card_id:uuid}/cancel"): _card_change("cancel"),
+        ("PUT", "/api/accounts/{account_id:uuid}/payer"): _set_payer,
+        ("POST", "/api/accounts/{account_id:uuid}/card-payments"): _ask_payment,
+        ("POST", "/api/stripe/webhooks"): _webhook,
+        ("POST", "/accounts/{account_id:uuid}/cards"): _page_issue_card,
+        ("POST", "/accounts/{account_id:uuid}/cards/{card_id:uuid}/freeze"): _page_card_change("freeze"),
+        ("POST", "/accounts/{account_id:uuid}/cards/{card_id:uuid}/unfreeze"): _page_card_change("unfreeze"),
+        ("POST", "/accounts/{account_id:uuid}/cards/{card_id:uuid}/cancel"): _page_card_change("cancel"),
+        ("POST", "/accounts/{account_id:uuid}/card-payments/payer"): _page_set_payer,
+        ("POST", "/accounts/{account_id:uuid}/card-payments"): _page_ask_payment,
+    }
+)

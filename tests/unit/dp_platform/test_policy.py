@@ -50,7 +50,15 @@ def bureau(*mandates, api_key_scopes=None):
 def test_an_employer_may_do_everything_on_their_own_account_and_see_nothing_else(action):
     own = can(EMPLOYER, action, OWN, now=NOW)
     assert own.visible and own.allowed is (
-        action not in (Action.ISSUE_AGREEMENT, Action.REVIEW_SPEND, Action.MONITOR, Action.RECOVER_SURPLUS)
+        action
+        not in (
+            Action.ISSUE_AGREEMENT,
+            Action.REVIEW_SPEND,
+            Action.MONITOR,
+            Action.RECOVER_SURPLUS,
+            Action.MANAGE_CARDS,
+            Action.COLLECT_PAYMENTS,
+        )
     )
     for other in (NEIGHBOUR, FOREIGN):
         decision = can(EMPLOYER, action, other, now=NOW)
@@ -60,7 +68,17 @@ def test_an_employer_may_do_everything_on_their_own_account_and_see_nothing_else
 @pytest.mark.parametrize(
     ("actor", "allowed"),
     [
-        (FINANCE, {Action.VIEW, Action.MONITOR, Action.RECOVER_SURPLUS}),
+        (
+            FINANCE,
+            {
+                Action.VIEW,
+                Action.MONITOR,
+                Action.RECOVER_SURPLUS,
+                Action.MANAGE_CARDS,
+                Action.FREEZE_CARD,
+                Action.COLLECT_PAYMENTS,
+            },
+        ),
         (WORKER, {Action.VIEW, Action.MANAGE_AGREEMENT, Action.ISSUE_AGREEMENT, Action.REVIEW_SPEND, Action.MONITOR}),
         (ADMIN, {Action.VIEW}),
     ],
@@ -87,6 +105,15 @@ def test_bureau_staff_act_within_the_scopes_of_a_mandate_in_force():
     assert refused.visible and not refused.allowed
     assert not can(actor, Action.MANAGE_MANDATES, OWN, now=NOW)
     assert not can(actor, Action.VIEW, NEIGHBOUR, now=NOW).visible
+
+
+def test_a_provider_issues_and_freezes_cards_only_under_a_manage_money_mandate():
+    assert can(bureau(grant(scopes=("manage_money",))), Action.MANAGE_CARDS, OWN, now=NOW)
+    assert can(bureau(grant(scopes=("manage_money",))), Action.FREEZE_CARD, OWN, now=NOW)
+    payroll_only = bureau(grant(scopes=("run_payroll", "import_statements")))
+    assert not can(payroll_only, Action.MANAGE_CARDS, OWN, now=NOW)
+    assert not can(payroll_only, Action.FREEZE_CARD, OWN, now=NOW)
+    assert not can(bureau(grant(scopes=("manage_money",))), Action.COLLECT_PAYMENTS, OWN, now=NOW)
 
 
 def test_any_scope_includes_viewing():
