@@ -64,9 +64,9 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture
-async def served(demo_template: str, server_url: str, scratch_databases: list[str]) -> AsyncIterator[Served]:
-    """The app on a fresh copy of the demo, listening on 127.0.0.1."""
+async def _serve(
+    demo_template: str, server_url: str, scratch_databases: list[str], **settings: object
+) -> AsyncIterator[Served]:
     name = f"dp_demo_{os.getpid()}_{secrets.token_hex(4)}"
     connection = await asyncpg.connect(asyncpg_dsn(server_url))
     try:
@@ -77,7 +77,7 @@ async def served(demo_template: str, server_url: str, scratch_databases: list[st
     from dp_platform.app import create_app
 
     url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    app = create_app(Settings(database_url=url, log_level="WARNING", db_pool_size=4))
+    app = create_app(Settings(database_url=url, log_level="WARNING", db_pool_size=4, **settings))  # type: ignore[arg-type]
     port = free_port()
     config = uvicorn.Config(
         app,
@@ -97,6 +97,31 @@ async def served(demo_template: str, server_url: str, scratch_databases: list[st
     yield Served(f"http://127.0.0.1:{port}", url)
     server.should_exit = True
     await asyncio.wait_for(serving, timeout=30)
+
+
+@pytest.fixture
+async def served(demo_template: str, server_url: str, scratch_databases: list[str]) -> AsyncIterator[Served]:
+    """The app on a fresh copy of the demo, listening on 127.0.0.1."""
+    async for each in _serve(demo_template, server_url, scratch_databases):
+        yield each
+
+
+@pytest.fixture
+async def served_with_cards(  # type: ignore[no-untyped-def]
+    demo_template: str, server_url: str, scratch_databases: list[str], stripe_fake
+) -> AsyncIterator[Served]:
+    """The same, with the Stripe settings, talking to the tests' Stripe (``tests.stripe_fakes``)."""
+    from tests.stripe_fakes import SECRET_KEY, WEBHOOK_SECRET
+
+    async for each in _serve(
+        demo_template,
+        server_url,
+        scratch_databases,
+        stripe_secret_key=SECRET_KEY,
+        stripe_webhook_secret=WEBHOOK_SECRET,
+        stripe_api_base=stripe_fake.url,
+    ):
+        yield each
 
 
 _IDS = {

@@ -185,6 +185,41 @@ _WHAT: dict[str, Callable[[Details], str]] = {
         f"sent the monitoring return for {_day(d.get('period_from'))} to {_day(d.get('period_to'))}: "
         f"{_money(d.get('closing_bank_pence'))} in the bank, {_money(d.get('spent_pence'))} spent"
     ),
+    "card.issued": lambda d: (
+        f"issued a {d.get('card_type', '')} card ending {d.get('last4', '')} to {d.get('cardholder', '')}"
+    ),
+    "card.frozen": lambda d: f"froze the card ending {d.get('last4', '')}",
+    "card.unfrozen": lambda d: f"unfroze the card ending {d.get('last4', '')}",
+    "card.cancelled": lambda d: (
+        f"cancelled the card ending {d.get('last4', '')}"
+        + (f" ({d.get('lost_or_stolen')})" if d.get("lost_or_stolen") else "")
+    ),
+    "card.authorisation_approved": lambda d: (
+        f"let the card ending {d.get('last4', '')} pay {_money(d.get('amount_pence'))} at {d.get('merchant', '')}"
+    ),
+    "card.authorisation_declined": lambda d: (
+        f"refused {_money(d.get('amount_pence'))} at {d.get('merchant', '')} on the card ending "
+        f"{d.get('last4', '')}: {d.get('reason', '')}"
+    ),
+    "card.authorisation_released": lambda d: (
+        f"stopped holding {_money(d.get('released_pence'))} for {d.get('merchant', '')}: the shop did not take it"
+    ),
+    "card.transaction_posted": lambda d: (
+        f"recorded {'a refund of' if d.get('kind') == 'refund' else 'a card spend of'} "
+        f"{_money(abs(int(d.get('amount_pence') or 0)))} at {d.get('merchant', '')}"
+    ),
+    "card_payment.payer_set": lambda d: f"recorded who pays money in: {d.get('description', '')}",
+    "card_payment.requested": lambda d: (
+        f"asked for {_money(d.get('amount_pence'))} ({str(d.get('purpose', '')).replace('_', ' ')}) "
+        f"from the {d.get('payer', '')}"
+    ),
+    "card_payment.contribution_received": lambda d: (
+        f"recorded the own contribution of {_money(d.get('amount_pence'))} paid by card or Direct Debit"
+    ),
+    "card_payment.failed": lambda d: (
+        f"recorded that a payment of {_money(d.get('amount_pence'))} failed: {d.get('failure', '')}"
+    ),
+    "card_payment.cancelled": lambda d: f"recorded that a payment of {_money(d.get('amount_pence'))} was cancelled",
     "threshold.set": lambda d: (
         f"set the council's threshold {str(d.get('name', '')).replace('_', ' ')} "
         f"to {d.get('value')} from {_day(d.get('effective_from'))}"

@@ -214,3 +214,36 @@ async def answer_authorisation(session: AsyncSession, event: dict[str, Any]) -> 
         },
     )
     return decided
+
+
+async def release_authorisation(session: AsyncSession, event: dict[str, Any]) -> tuple[str, uuid.UUID | None]:
+    """``issuing_authorization.updated``: an approval reversed by the shop, or closed by Stripe without
+    being taken in full, stops holding money it will never take."""
+    authorization = event["data"]["object"]
+    if authorization.get("status") not in ("reversed", "closed"):
+        return f"an authorisation {authorization.get('status')}: nothing to release", None
+    row = await session.scalar(
+        select(CardAuthorisationRow)
+        .where(CardAuthorisationRow.stripe_authorization_id == str(authorization.get("id", "")))
+        .with_for_update()
+    )
+    if row is None or row.held_pence == 0:
+        return "nothing held", row.account_id if row else None
+    released, row.held_pence = row.held_pence, 0
+    session.add(row)
+    await session.flush()
+    await record_event(
+        session,
+        actor=None,
+        action="card.authorisation_released",
+        subject_type="card_authorisation",
+        subject_id=row.id,
+        account_id=row.account_id,
+        details={
+            "stripe_authorization": row.stripe_authorization_id,
+            "released_pence": released,
+            "status": authorization.get("status"),
+            "merchant": row.merchant_name,
+        },
+    )
+    return f"released {Money(released)}", row.account_id

@@ -22,7 +22,7 @@ from dp_platform.tenancy.access import AccountAccess, list_accounts
 from dp_platform.tenancy.policy import Actor
 from dp_platform.tenancy.tables import DpAccountRow
 from ledgers.categories.service import account_reviews, unconfirmed_line_count
-from ledgers.chart import DP_BANK, SURPLUS_REPAYABLE
+from ledgers.chart import DP_BANK, DP_CARD, SURPLUS_REPAYABLE
 from ledgers.reconcile_service import unmatched_line_count
 from ledgers.service import balance_at, balances, flows
 from ledgers.statements.service import last_statement_balance, latest_statement_ends
@@ -61,6 +61,8 @@ class AccountOverview:
     hmrc_owed_pence: int
     pension_owed_pence: int
     surplus_owed_pence: int
+    card_pence: int = 0
+    """Money on the Direct Payment card (held by whoever runs the card programme)."""
     holiday_owed_pence: int = 0
     """Holiday PAs have earned and not yet taken, at the rate it will be paid."""
     statement_on: date | None = None
@@ -87,7 +89,7 @@ class AccountOverview:
 
     @property
     def free_pence(self) -> int:
-        return self.bank_pence - self.owed_pence
+        return self.bank_pence + self.card_pence - self.owed_pence
 
 
 def _plural(count: int, one: str, many: str) -> str:
@@ -178,6 +180,7 @@ async def account_overview(session: AsyncSession, access: AccountAccess, today: 
         period_to=period_to,
         period_is_payment=is_payment,
         bank_pence=by_code.get(DP_BANK.value, 0),
+        card_pence=by_code.get(DP_CARD.value, 0),
         money_in_pence=money_in,
         money_out_pence=money_out,
         wages_owed_pence=-by_code.get(NET_WAGES_DUE.value, 0),

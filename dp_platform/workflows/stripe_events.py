@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dp_platform.audit.writer import note_unchanged
 from dp_platform.cards.gateway import StripeGateway, event_time
 from dp_platform.cards.tables import StripeEventRow
-from dp_platform.workflows.card_authorisations import answer_authorisation
+from dp_platform.workflows.card_authorisations import answer_authorisation, release_authorisation
 from dp_platform.workflows.card_payments import follow_payment_event
 from dp_platform.workflows.card_transactions import record_card_transaction
 
@@ -29,6 +29,7 @@ AUTHORISATION_REQUEST = "issuing_authorization.request"
 Handler = Callable[[AsyncSession, dict[str, Any]], Awaitable[tuple[str, uuid.UUID | None]]]
 HANDLERS: dict[str, Handler] = {
     "issuing_transaction.created": record_card_transaction,
+    "issuing_authorization.updated": release_authorisation,
     "payment_intent.succeeded": follow_payment_event,
     "payment_intent.payment_failed": follow_payment_event,
     "payment_intent.canceled": follow_payment_event,

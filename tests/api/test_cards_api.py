@@ -417,3 +417,21 @@ async def test_a_surplus_recovery_paid_by_card_settles_the_invoice_once_and_reco
     async with async_sessionmaker(db)() as session:
         matched = await session.scalar(select(MatchRow).where(MatchRow.entry_id == uuid.UUID(payment["entry_id"])))
     assert matched is not None
+
+
+async def test_an_approval_the_shop_reverses_stops_holding_the_money(cards, world, db):
+    card = (await _issue(cards, world)).json()
+    await _money_on_card(cards, world)
+    stripe_card = await _stripe_card_id(db, card["id"])
+    request = authorisation_request(stripe_card, 15_000, "8099", "Highland Home Care Ltd")
+    assert (await _deliver(cards, signed(request))).json()["approved"] is True
+    refused = await _deliver(
+        cards, signed(authorisation_request(stripe_card, 10_000, "8099", "Highland Home Care Ltd"))
+    )
+    assert refused.json()["approved"] is False  # £200.00 less £150.00 held leaves £50.00
+    reversed_ = event("issuing_authorization.updated", {**request["data"]["object"], "status": "reversed"})
+    for _ in range(2):
+        assert (await _deliver(cards, signed(reversed_))).status_code == 200
+    again = await _deliver(cards, signed(authorisation_request(stripe_card, 10_000, "8099", "Highland Home Care Ltd")))
+    assert again.json()["approved"] is True
+    assert await _count(db, AuditEventRow.action == "card.authorisation_released") == 1

@@ -82,3 +82,22 @@ def test_production_has_no_default_secret_and_no_embedded_database():
 def test_loading_reads_only_the_mapping_it_is_given(monkeypatch):
     monkeypatch.setenv("DP_DATABASE_URL", "postgresql://elsewhere/dp")
     assert load_settings({}).database_url is None
+
+
+def test_stripe_settings_come_together_or_not_at_all():
+    from dp_platform.settings import ConfigurationError, load_settings
+
+    assert load_settings({}).stripe_secret_key is None
+    configured = load_settings(
+        {
+            "DP_STRIPE_SECRET_KEY": "sk_test_x",
+            "DP_STRIPE_WEBHOOK_SECRET": "whsec_x",
+            "DP_STRIPE_WEBHOOK_TOLERANCE": "60",
+        }
+    )
+    assert (configured.stripe_secret_key, configured.stripe_webhook_secret) == ("sk_test_x", "whsec_x")
+    assert configured.stripe_webhook_tolerance_seconds == 60
+    with pytest.raises(ConfigurationError, match="DP_STRIPE_WEBHOOK_SECRET"):
+        load_settings({"DP_STRIPE_SECRET_KEY": "sk_test_x"})
+    with pytest.raises(ConfigurationError, match="DP_STRIPE_API_BASE"):
+        load_settings({"DP_STRIPE_API_BASE": "localhost:8420"})
