@@ -5,7 +5,8 @@ account, agreement, PA, pay run, statement and so on for that role, so the gener
 queries reach the handlers rather than stopping at "no such account". The run is bounded (a few
 examples per operation, a fixed seed so CI is repeatable; DP_FUZZ_SEED and DP_FUZZ_EXAMPLES widen
 it by hand) and must find no 5xx and no response that breaks the schema: undocumented status,
-wrong content type, or a body that is not the documented shape.
+wrong content type, or a body that is not the documented shape. The app runs with the Stripe settings,
+talking to the tests' own Stripe (``tests.stripe_fakes``), so the card routes are reached as well.
 """
 
 from __future__ import annotations
@@ -42,8 +43,9 @@ def _config(ids: dict[str, object]) -> str:
 
 @pytest.mark.parametrize("role", sorted(ROLES))
 async def test_generated_requests_get_no_5xx_and_no_answer_outside_the_schema(
-    served: Served, role: str, tmp_path: Path
+    served_with_cards: Served, role: str, tmp_path: Path
 ) -> None:
+    served = served_with_cards  # cards on, against the tests' own Stripe, so their routes are fuzzed too
     email, reference = ROLES[role]
     async with httpx.AsyncClient(base_url=served.base) as client:
         login = await client.post("/api/auth/login", json={"email": email, "password": DEMO_PASSWORD})
