@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ledgers.columns import among
 from payroll.tables import ContractRateRow, PayRunRow, PayslipRow, PersonalAssistantRow
 
 
@@ -64,14 +65,34 @@ async def holiday_pay_owed(session: AsyncSession, employer_id: uuid.UUID, on: da
             )
         ).all()
     )
+    owing = [pa_id for pa_id, hours in balances.items() if hours is not None and hours > 0]
+    rates = await _contract_rates(session, owing, on)
     owed = 0
-    for pa_id, hours in balances.items():
-        if hours is None or hours <= 0:
-            continue
-        rate = await _standard_rate(session, pa_id, on)
+    for pa_id in owing:
+        rate = rates.get(pa_id)
+        if rate is None:
+            rate = await _standard_rate(session, pa_id, on)
         if rate is not None:
-            owed += int((Decimal(hours) * rate).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+            owed += int((Decimal(balances[pa_id]) * rate).quantize(Decimal(1), rounding=ROUND_HALF_UP))
     return owed
+
+
+async def _contract_rates(session: AsyncSession, pa_ids: list[uuid.UUID], on: date) -> dict[uuid.UUID, int]:
+    """Each PA's standard contract rate on the day, for all of them in one query (the card's till
+    decision values holiday owed every time)."""
+    if not pa_ids:
+        return {}
+    rows = await session.execute(
+        select(ContractRateRow.pa_id, ContractRateRow.hourly_rate_pence)
+        .where(
+            among(ContractRateRow.pa_id, pa_ids),
+            ContractRateRow.kind == "standard",
+            ContractRateRow.effective_from <= on,
+        )
+        .order_by(ContractRateRow.pa_id, ContractRateRow.effective_from.desc())
+        .distinct(ContractRateRow.pa_id)
+    )
+    return {pa_id: int(rate) for pa_id, rate in rows.all()}
 
 
 async def _standard_rate(session: AsyncSession, pa_id: uuid.UUID, on: date) -> int | None:

@@ -18,18 +18,21 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dp_platform.audit.writer import record_event
+from dp_platform.audit.writer import note_unchanged, record_event
 from dp_platform.cards.gateway import event_time
 from dp_platform.cards.tables import CardAuthorisationRow, CardRow
 from dp_platform.tenancy.policy import SCOTTISH_TIME
 from dp_platform.tenancy.tables import DpAccountRow
 from dp_platform.workflows.overview import OWED
-from dp_platform.workflows.spending import SpendContext
+from dp_platform.workflows.spend_context_cache import spend_context
 from ledgers.categories.engine import Spend
 from ledgers.categories.taxonomy import Decision, national
 from ledgers.chart import DP_BANK, DP_CARD
+from ledgers.columns import utc_now
+from ledgers.ids import new_id
 from ledgers.money import Money
 from ledgers.tables import LedgerAccountRow
 from payroll.leave_balance import holiday_pay_owed
@@ -56,26 +59,25 @@ class FreeMoney:
 
 
 async def free_money(session: AsyncSession, account_id: uuid.UUID, today: date) -> FreeMoney:
+    pending = (
+        select(func.coalesce(func.sum(CardAuthorisationRow.held_pence), 0))
+        .where(CardAuthorisationRow.account_id == account_id, CardAuthorisationRow.held_pence > 0)
+        .scalar_subquery()
+    )
     held = await session.execute(
-        select(LedgerAccountRow.code, LedgerAccountRow.balance_pence).where(
+        select(LedgerAccountRow.code, LedgerAccountRow.balance_pence, pending).where(
             LedgerAccountRow.book_id == account_id,
             LedgerAccountRow.code.in_([DP_BANK.value, DP_CARD.value, *(code.value for code in OWED)]),
         )
     )
-    by_code = dict(held.all())
-    pending = int(
-        await session.scalar(
-            select(func.coalesce(func.sum(CardAuthorisationRow.held_pence), 0)).where(
-                CardAuthorisationRow.account_id == account_id, CardAuthorisationRow.held_pence > 0
-            )
-        )
-        or 0
-    )
+    rows = held.all()
+    by_code = {code: balance for code, balance, _ in rows}
+    pending_pence = int(rows[0][2]) if rows else 0
     owed = -sum(by_code.get(code.value, 0) for code in OWED) + await holiday_pay_owed(session, account_id, today)
     card = by_code.get(DP_CARD.value, 0)
     return FreeMoney(
-        card_pence=card - pending,
-        account_pence=by_code.get(DP_BANK.value, 0) + card - owed - pending,
+        card_pence=card - pending_pence,
+        account_pence=by_code.get(DP_BANK.value, 0) + card - owed - pending_pence,
     )
 
 
@@ -110,7 +112,7 @@ async def decide_at_till(
             "guidelines know, so the card cannot tell what the money would buy. Pay another way and keep the "
             "receipt, or ask the council.",
         )
-    context = await SpendContext.load(session, account)
+    context = await spend_context(session, account)
     decision = await context.decide(
         session, Spend(on=on, amount_pence=amount_pence, category=category, payee=merchant_name, mcc=merchant_code)
     )
@@ -148,21 +150,23 @@ def _pending_amount(authorization: dict[str, Any]) -> int:
 
 async def answer_authorisation(session: AsyncSession, event: dict[str, Any]) -> TillAnswer:
     """Answer one ``issuing_authorization.request``; the same authorisation asked again gets the answer
-    it got the first time, and nothing more is written."""
+    it got the first time, and nothing more is written (a repeat is rare: it is found when its answer
+    cannot be stored, which spares every first request a look-up)."""
     authorization = event["data"]["object"]
     authorization_id = str(authorization.get("id", ""))
-    held = await session.scalar(
-        select(CardAuthorisationRow).where(CardAuthorisationRow.stripe_authorization_id == authorization_id)
-    )
-    if held is not None:
-        return TillAnswer(held.approved, held.reason, tuple(held.rule_ids), held.category)
     card_data = authorization.get("card") or {}
     card_ref = card_data.get("id") if isinstance(card_data, dict) else card_data
-    card = await session.scalar(select(CardRow).where(CardRow.stripe_card_id == str(card_ref)))
-    if card is None:
+    found = (
+        await session.execute(
+            select(CardRow, DpAccountRow)
+            .join(DpAccountRow, DpAccountRow.id == CardRow.account_id)
+            .where(CardRow.stripe_card_id == str(card_ref))
+        )
+    ).first()
+    if found is None:
+        note_unchanged()  # no account to record it against: declined, and nothing written
         return _declined("CARD:UNKNOWN", "Declined: the platform does not know this card.")
-    account = await session.get(DpAccountRow, card.account_id)
-    assert account is not None
+    card, account = found
     merchant = authorization.get("merchant_data") or {}
     merchant_name = str(merchant.get("name") or "an unnamed shop")[:300]
     merchant_code = str(merchant["category_code"])[:4] if merchant.get("category_code") else None
@@ -180,6 +184,7 @@ async def answer_authorisation(session: AsyncSession, event: dict[str, Any]) -> 
         currency=str(currency or "gbp"),
     )
     row = CardAuthorisationRow(
+        id=new_id(),
         stripe_authorization_id=authorization_id,
         card_id=card.id,
         account_id=account.id,
@@ -192,9 +197,21 @@ async def answer_authorisation(session: AsyncSession, event: dict[str, Any]) -> 
         reason=decided.reason[:1000],
         rule_ids=list(decided.rule_ids),
         held_pence=amount if decided.approved else 0,
+        created_at=utc_now(),
     )
-    session.add(row)
-    await session.flush()
+    stored = await session.scalar(
+        insert(CardAuthorisationRow)
+        .values({column.key: getattr(row, column.key) for column in CardAuthorisationRow.__table__.columns})
+        .on_conflict_do_nothing(index_elements=["stripe_authorization_id"])
+        .returning(CardAuthorisationRow.id)
+    )
+    if stored is None:  # asked before: the answer given then
+        held = await session.scalar(
+            select(CardAuthorisationRow).where(CardAuthorisationRow.stripe_authorization_id == authorization_id)
+        )
+        assert held is not None  # the conflict was with it
+        note_unchanged()
+        return TillAnswer(held.approved, held.reason, tuple(held.rule_ids), held.category)
     await record_event(
         session,
         actor=None,

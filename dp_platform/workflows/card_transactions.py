@@ -21,7 +21,8 @@ from dp_platform.cards.tables import CardAuthorisationRow, CardRow, CardTransact
 from dp_platform.tenancy.policy import SCOTTISH_TIME
 from dp_platform.tenancy.tables import DpAccountRow
 from dp_platform.workflows.bank_to_ledger import expense_account
-from dp_platform.workflows.spending import SpendContext, review_event
+from dp_platform.workflows.spend_context_cache import spend_context
+from dp_platform.workflows.spending import review_event
 from ledgers.categories.engine import Spend
 from ledgers.categories.service import record_review
 from ledgers.categories.tables import SpendReviewRow
@@ -43,7 +44,7 @@ async def _check_unapproved(
     spend = Spend(
         on=on, amount_pence=-row.amount_pence, category=category, payee=row.merchant_name, mcc=row.merchant_code
     )
-    decision = await (await SpendContext.load(session, account)).decide(session, spend)
+    decision = await (await spend_context(session, account)).decide(session, spend)
     review, happened = await record_review(
         session,
         book_id=card.account_id,

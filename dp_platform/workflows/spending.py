@@ -34,7 +34,7 @@ from ledgers.categories.service import (
     standing_approvals,
 )
 from ledgers.categories.tables import SpendReviewRow
-from ledgers.categories.taxonomy import Rule, national
+from ledgers.categories.taxonomy import Decision, Rule, national
 from ledgers.chart import spend_category_of
 from ledgers.columns import utc_now
 from ledgers.service import PostedEntry
@@ -73,6 +73,9 @@ class SpendContext:
         )
 
     async def decide(self, session: AsyncSession, spend: Spend) -> SpendDecision:
+        unapproved = decide(spend, national(), local_rules=self.rules, permissions=self.permissions)
+        if unapproved.decision is not Decision.NEEDS_APPROVAL:
+            return unapproved  # an approval only sets aside a rule that asks for one: nothing to look up
         approved: set[str] = set()
         all_rules = [*national().rules, *self.rules]
         if spend.category:

@@ -435,3 +435,17 @@ async def test_an_approval_the_shop_reverses_stops_holding_the_money(cards, worl
     again = await _deliver(cards, signed(authorisation_request(stripe_card, 10_000, "8099", "Highland Home Care Ltd")))
     assert again.json()["approved"] is True
     assert await _count(db, AuditEventRow.action == "card.authorisation_released") == 1
+
+
+async def test_the_same_authorisation_asked_again_gets_the_same_answer_and_writes_nothing(cards, world, db):
+    card = (await _issue(cards, world)).json()
+    await _money_on_card(cards, world)
+    stripe_card = await _stripe_card_id(db, card["id"])
+    request = authorisation_request(stripe_card, 4_500, "8099", "Highland Home Care Ltd")
+    first = await _deliver(cards, signed(request))
+    events = await _count(db)
+    await cards.post(f"{base(world)}/cards/{card['id']}/freeze", headers=world.headers("ann"), json={})
+    again = await _deliver(cards, signed(request))  # frozen since, but this authorisation was answered
+    assert first.json() == again.json() and again.json()["approved"] is True
+    assert await _count(db, table=CardAuthorisationRow) == 1
+    assert await _count(db) == events + 1  # the freeze only
