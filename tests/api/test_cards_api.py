@@ -449,3 +449,34 @@ async def test_the_same_authorisation_asked_again_gets_the_same_answer_and_write
     assert first.json() == again.json() and again.json()["approved"] is True
     assert await _count(db, table=CardAuthorisationRow) == 1
     assert await _count(db) == events + 1  # the freeze only
+
+
+async def test_a_rule_the_council_changes_applies_at_the_next_till_whatever_each_server_kept(cards, world, db):
+    """The till's spend context is kept per process; the council's new local rule changes its key, so
+    the very next authorisation is decided by it."""
+    card = (await _issue(cards, world)).json()
+    await _money_on_card(cards, world)
+    stripe_card = await _stripe_card_id(db, card["id"])
+    refused = await _deliver(cards, signed(authorisation_request(stripe_card, 2_000, "6011", "Cash machine")))
+    assert refused.json()["approved"] is False
+    rule = {
+        "categories": ["cash"],
+        "replaces": "NAT-CASH",
+        "versions": [
+            {
+                "effective_from": (TODAY - timedelta(days=1)).isoformat(),
+                "decision": "allowed_with_conditions",
+                "conditions": ["no more than £100 in 4 weeks"],
+                "sentence": "Glenmore allows small amounts of cash.",
+                "sources": [{"title": "Glenmore DP policy 2026", "url": "https://glenmore.example/dp"}],
+            }
+        ],
+    }
+    saved = await cards.put(
+        f"/api/authorities/{world.authorities['A']}/spend-rules/GLN-CASH",
+        headers=world.headers("worker_a"),
+        json={"definition": rule},
+    )
+    assert saved.status_code == 200, saved.text
+    allowed = await _deliver(cards, signed(authorisation_request(stripe_card, 2_000, "6011", "Cash machine")))
+    assert allowed.json()["approved"] is True and "GLN-CASH" in allowed.json()["metadata"]["reason"]
