@@ -149,31 +149,41 @@ CASES = [
 ]
 
 
-async def test_each_authorisation_is_the_spend_engines_decision_recorded_and_audited(cards, world, db):
+@pytest.mark.parametrize(("name", "code", "shop", "pence", "approved", "rules"), CASES, ids=[c[0] for c in CASES])
+async def test_each_case_at_the_till_is_the_spend_engines_decision_recorded_and_audited(
+    cards, world, db, name, code, shop, pence, approved, rules
+):
     card = (await _issue(cards, world)).json()
     await _money_on_card(cards, world)
     stripe_card = await _stripe_card_id(db, card["id"])
-    account_id = world.accounts["a1"]
-    for name, code, shop, pence, approved, rules in CASES:
-        answer = await _deliver(cards, signed(authorisation_request(stripe_card, pence, code, shop)))
-        assert answer.status_code == 200, (name, answer.text)
-        assert answer.headers["Stripe-Version"] == stripe.api_version
-        assert answer.json()["approved"] is approved, (name, answer.json())
-        async with async_sessionmaker(db)() as session:
-            row = await session.scalar(
-                select(CardAuthorisationRow).order_by(CardAuthorisationRow.created_at.desc()).limit(1)
+    answer = await _deliver(cards, signed(authorisation_request(stripe_card, pence, code, shop)))
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["Stripe-Version"] == stripe.api_version
+    assert answer.json()["approved"] is approved, answer.json()
+    async with async_sessionmaker(db)() as session:
+        row = await session.scalar(select(CardAuthorisationRow))
+        assert (row.rule_ids, row.approved, row.amount_pence) == (rules, approved, pence)
+        assert row.reason.startswith(answer.json()["metadata"]["reason"])
+        assert row.reason.startswith("Approved." if approved else "Declined")
+        audited = await session.scalar(select(AuditEventRow).where(AuditEventRow.subject_id == str(row.id)))
+        assert audited.action == f"card.authorisation_{'approved' if approved else 'declined'}"
+        assert audited.details["rule_ids"] == rules and audited.account_id == world.accounts["a1"]
+        if not rules[0].startswith("CARD:"):  # decided by the rules: exactly what the spend engine decides
+            account = await session.get(DpAccountRow, world.accounts["a1"])
+            engine = await decide_for_account(
+                session, account, Spend(on=TODAY, amount_pence=pence, payee=shop, mcc=code)
             )
-            assert row.rule_ids == rules, name
-            assert row.reason == answer.json()["metadata"]["reason"] or row.reason.startswith(
-                answer.json()["metadata"]["reason"]
-            )
-            if not rules[0].startswith("CARD:"):
-                account = await session.get(DpAccountRow, account_id)
-                engine = await decide_for_account(
-                    session, account, Spend(on=TODAY, amount_pence=pence, payee=shop, mcc=code)
-                )
-                assert engine.rule_ids == rules, name
-                assert (engine.decision <= Decision.ALLOWED_WITH_CONDITIONS) is approved, name
+            assert engine.rule_ids == rules
+            assert (engine.decision <= Decision.ALLOWED_WITH_CONDITIONS) is approved
+            assert engine.sentence in row.reason
+
+
+async def test_an_approval_holds_its_money_and_both_sides_read_the_answers(cards, world, db):
+    card = (await _issue(cards, world)).json()
+    await _money_on_card(cards, world)
+    stripe_card = await _stripe_card_id(db, card["id"])
+    for _, code, shop, pence, _, _ in CASES:
+        assert (await _deliver(cards, signed(authorisation_request(stripe_card, pence, code, shop)))).status_code == 200
     # the approved £45.00 is held: £200.00 on the card less £45.00 leaves £155.00
     over = await _deliver(cards, signed(authorisation_request(stripe_card, 15_501, "8099", "Highland Home Care Ltd")))
     assert over.json()["approved"] is False and "£155.00" in over.json()["metadata"]["reason"]
