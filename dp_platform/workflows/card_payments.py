@@ -42,6 +42,11 @@ class CardPaymentError(DomainError):
     title = "The payment cannot be asked for"
 
 
+class PaymentNotYetRecordedError(DomainError):
+    category = "unavailable"
+    title = "Not recorded yet"
+
+
 async def payer_of(session: AsyncSession, actor: Actor, account_id: uuid.UUID) -> StripePayerRow | None:
     await authorize(session, actor, account_id, Action.VIEW)
     return await session.get(StripePayerRow, account_id)
@@ -232,6 +237,13 @@ async def follow_payment_event(session: AsyncSession, event: dict[str, Any]) -> 
         .with_for_update()
     )
     if payment is None:
+        metadata = intent.get("metadata") or {}
+        if isinstance(metadata, dict) and metadata.get("dp_payment_id"):
+            # asked for by this platform, and Stripe's news came before the asking committed: Stripe
+            # retries a delivery that is not answered 2xx, and by then the payment is recorded
+            raise PaymentNotYetRecordedError(
+                f"Payment {metadata['dp_payment_id']} is not recorded yet; deliver again.", field="data.object.id"
+            )
         return "not a payment this platform asked for", None
     when: datetime = event_time(event)
     new_status = {

@@ -490,3 +490,16 @@ async def test_a_rule_the_council_changes_applies_at_the_next_till_whatever_each
     assert saved.status_code == 200, saved.text
     allowed = await _deliver(cards, signed(authorisation_request(stripe_card, 2_000, "6011", "Cash machine")))
     assert allowed.json()["approved"] is True and "GLN-CASH" in allowed.json()["metadata"]["reason"]
+
+
+async def test_news_of_a_payment_not_yet_recorded_is_refused_for_a_retry_and_others_are_ignored(cards, world, db):
+    ours = event(
+        "payment_intent.succeeded",
+        {"id": "pi_early", "object": "payment_intent", "amount": 1_000, "metadata": {"dp_payment_id": "x"}},
+    )
+    early = await _deliver(cards, signed(ours))
+    assert early.status_code == 503  # Stripe delivers it again later
+    assert await _count(db, table=StripeEventRow) == 0  # so it is not marked as done
+    theirs = event("payment_intent.succeeded", {"id": "pi_other", "object": "payment_intent", "amount": 1_000})
+    ignored = await _deliver(cards, signed(theirs))
+    assert ignored.status_code == 200 and "not a payment this platform asked for" in ignored.json()["outcome"]
