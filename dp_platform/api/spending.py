@@ -14,7 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.api.paging import keyset, page_of, paged
 from dp_platform.api.schemas.spending import (
+    AllowedSpendingOut,
     CategoryOut,
+    CategoryRulesOut,
+    DecidingRuleOut,
     LineCategoryIn,
     LocalRuleIn,
     Relationship,
@@ -22,6 +25,8 @@ from dp_platform.api.schemas.spending import (
     ReviewDecisionsIn,
     RuleHitOut,
     RuleOut,
+    RuleSourceOut,
+    SpecialRuleOut,
     SpendDecisionOut,
     SpendLineOut,
     SpendReviewOut,
@@ -29,8 +34,9 @@ from dp_platform.api.schemas.spending import (
 )
 from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.errors import AccessDeniedError
-from dp_platform.tenancy.policy import Action, Actor
+from dp_platform.tenancy.policy import Action, Actor, today
 from dp_platform.workflows.bank_to_ledger import confirm_line
+from dp_platform.workflows.spend_rules import AllowedSpending, allowed_spending
 from dp_platform.workflows.spending import (
     check_proposed_spend,
     decide_account_review,
@@ -145,9 +151,63 @@ class SpendTaxonomyController(Controller):
         return to_rule(rule)
 
 
+def to_allowed(allowed: AllowedSpending) -> AllowedSpendingOut:
+    def sources(pairs: tuple[tuple[str, str], ...]) -> list[RuleSourceOut]:
+        return [RuleSourceOut(title=title, url=url) for title, url in pairs]
+
+    return AllowedSpendingOut(
+        authority_name=allowed.authority_name,
+        on=allowed.on,
+        categories=[
+            CategoryRulesOut(
+                code=rules.category.code,
+                name=rules.category.name,
+                description=rules.category.description,
+                decision=rules.decision.label if rules.decision is not None else None,
+                sentence=rules.sentence,
+                rules=[
+                    DecidingRuleOut(
+                        id=hit.rule_id,
+                        layer=hit.layer,
+                        statutory=hit.statutory,
+                        sentence=hit.sentence,
+                        conditions=list(hit.conditions),
+                        sources=sources(hit.sources),
+                        set_aside=hit.set_aside,
+                    )
+                    for hit in rules.deciding
+                ],
+                special=[
+                    SpecialRuleOut(
+                        id=special.rule.id,
+                        layer=special.rule.layer,
+                        statutory=special.rule.statutory,
+                        when=special.when,
+                        decision=special.version.decision.label,
+                        sentence=special.version.sentence,
+                        sources=sources(special.version.sources),
+                    )
+                    for special in rules.special
+                ],
+            )
+            for rules in allowed.categories
+        ],
+    )
+
+
 class SpendingController(Controller):
     path = "/api/accounts/{account_id:uuid}"
     tags = ["Spending"]
+
+    @get("/spend-rules", operation_id="GetAllowedSpending")
+    async def allowed(
+        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, on: date | None = None
+    ) -> AllowedSpendingOut:
+        """What this Direct Payment may and may not pay for on a day (today unless ``on``): every
+        category with its decision for an ordinary payee, the national, council and agreement rules
+        that make it, their sources, and the rules that apply only to some payees or amounts. The
+        person and anyone acting for them read it, as the council's staff do."""
+        return to_allowed(await allowed_spending(db_session, actor, account_id, on or today()))
 
     @get("/spend-check", operation_id="CheckSpend")
     async def check(

@@ -54,6 +54,7 @@ ACCOUNT_SECTIONS = (
     ("pas", "Personal assistants", "/pas"),
     ("pay-runs", "Pay runs", "/pay-runs"),
     ("agreement", "Agreement", "/agreement"),
+    ("spend-rules", "What it may pay for", "/spend-rules"),
     ("reviews", "Spend reviews", "/reviews"),
     ("cards", "Card", "/cards"),
     ("exceptions", "Council checks", "/exceptions"),

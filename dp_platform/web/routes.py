@@ -14,6 +14,7 @@ from dp_platform.web.portfolio import PortfolioPages
 from dp_platform.web.recovery import RecoveryPages
 from dp_platform.web.reports import ReportPages
 from dp_platform.web.reviews import ReviewPages
+from dp_platform.web.spend_rules import SpendRulePages
 from dp_platform.web.statements import StatementPages
 
 PAGES = [
@@ -32,4 +33,5 @@ PAGES = [
     ReportPages,
     MonitoringPages,
     CardPages,
+    SpendRulePages,
 ]

@@ -57,6 +57,9 @@ async def test_a_card_is_issued_refuses_a_bookmaker_in_plain_words_and_is_frozen
 
     await page.context.clear_cookies()
     await visitor.sign_in("morag@example.org")
+    await visitor.click("What it may pay for")  # the council's statement of allowed spending
+    await visitor.shows("What it may not pay for")
+    await visitor.shows("Gambling")
     await visitor.click("Card")
     await visitor.shows("Lucky Bet Online")
     await visitor.shows("£20.00")

@@ -109,3 +109,48 @@ class LocalRuleIn(Schema):
     """The rule in the taxonomy's shape (see ``GET /api/spend-categories``); dates as YYYY-MM-DD."""
 
     definition: dict[str, Any]
+
+
+class RuleSourceOut(Schema):
+    title: str
+    url: str
+
+
+class DecidingRuleOut(Schema):
+    id: str
+    layer: str
+    """``national``, ``local`` (the council's own) or ``agreement``."""
+    statutory: bool
+    sentence: str
+    conditions: list[str]
+    sources: list[RuleSourceOut]
+    set_aside: str | None
+
+
+class SpecialRuleOut(Schema):
+    id: str
+    layer: str
+    statutory: bool
+    when: str
+    """Whom or what it applies to: ``paid to a family member``, ``over £500.00``."""
+    decision: str
+    sentence: str
+    sources: list[RuleSourceOut]
+
+
+class CategoryRulesOut(Schema):
+    code: str
+    name: str
+    description: str
+    decision: str | None
+    """For an ordinary payee and amount: ``allowed``, ``allowed_with_conditions``, ``needs_approval``,
+    ``not_allowed``; null when no rule is in force for it that day."""
+    sentence: str
+    rules: list[DecidingRuleOut]
+    special: list[SpecialRuleOut]
+
+
+class AllowedSpendingOut(Schema):
+    authority_name: str
+    on: date
+    categories: list[CategoryRulesOut]
