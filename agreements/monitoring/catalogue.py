@@ -10,7 +10,10 @@ from enum import StrEnum
 from agreements.monitoring.thresholds import Threshold
 
 LEGISLATION = "https://www.legislation.gov.uk/ssi/2014/25"
-GUIDANCE = "https://www.gov.scot/publications/self-directed-support-practitioners-guidance/"
+GUIDANCE_2022 = "https://www.gov.scot/publications/statutory-guidance-accompany-social-care-self-directed-support-scotland-act-2013-2/"
+"""The statutory guidance as updated in November 2022 (not the practitioners' guidance, cited here before)."""
+GUIDANCE = "https://www.gov.scot/Publications/2014/04/5438/11"
+"""The 2014 statutory guidance, section 11: provision of support under Option 1 (monitoring)."""
 
 
 class Check(StrEnum):
@@ -52,7 +55,7 @@ CHECKS: dict[Check, CheckInfo] = {
         "Money free to spend (the bank balance less wages, tax and pension owed and any surplus already due back) "
         "should not be more than the weeks of budget the agreement or the council's policy allows. Any repayment "
         "comes only after the reasons have been talked through with the person.",
-        (("Statutory guidance on self-directed support (2022), Underspent budgets and seeking repayment", GUIDANCE),),
+        (("Statutory guidance on self-directed support (2022), Underspent budgets and seeking repayment", GUIDANCE_2022),),
         Threshold.SURPLUS_WEEKS,
     ),
     Check.MISSED_PAYMENT: CheckInfo(
