@@ -10,7 +10,10 @@ from enum import StrEnum
 from agreements.monitoring.thresholds import Threshold
 
 LEGISLATION = "https://www.legislation.gov.uk/ssi/2014/25"
-GUIDANCE_2022 = "https://www.gov.scot/publications/statutory-guidance-accompany-social-care-self-directed-support-scotland-act-2013-2/"
+GUIDANCE_2022 = (
+    "https://www.gov.scot/publications/"
+    "statutory-guidance-accompany-social-care-self-directed-support-scotland-act-2013-2/"
+)
 """The statutory guidance as updated in November 2022 (not the practitioners' guidance, cited here before)."""
 GUIDANCE = "https://www.gov.scot/Publications/2014/04/5438/11"
 """The 2014 statutory guidance, section 11: provision of support under Option 1 (monitoring)."""
