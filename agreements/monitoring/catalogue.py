@@ -58,7 +58,12 @@ CHECKS: dict[Check, CheckInfo] = {
         "Money free to spend (the bank balance less wages, tax and pension owed and any surplus already due back) "
         "should not be more than the weeks of budget the agreement or the council's policy allows. Any repayment "
         "comes only after the reasons have been talked through with the person.",
-        (("Statutory guidance on self-directed support (2022), Underspent budgets and seeking repayment", GUIDANCE_2022),),
+        (
+            (
+                "Statutory guidance on self-directed support (2022), Underspent budgets and seeking repayment",
+                GUIDANCE_2022,
+            ),
+        ),
         Threshold.SURPLUS_WEEKS,
     ),
     Check.MISSED_PAYMENT: CheckInfo(
