@@ -214,6 +214,18 @@ def gateway_of(state: Any) -> StripeGateway:
     return gateway
 
 
+def reference(value: Any) -> str:
+    """The id a Stripe object names, whether Stripe sent it as an id or expanded into the object."""
+    return str(value.get("id", "") if isinstance(value, dict) else value or "")
+
+
+def merchant_of(stripe_object: dict[str, Any]) -> tuple[str, str | None]:
+    """An authorisation's or transaction's shop: its name, and its merchant category code if given."""
+    merchant = stripe_object.get("merchant_data") or {}
+    code = merchant.get("category_code")
+    return str(merchant.get("name") or "an unnamed shop")[:300], str(code)[:4] if code else None
+
+
 def event_time(event: dict[str, Any]) -> datetime:
     created = event.get("created")
     return datetime.fromtimestamp(created if isinstance(created, int) else 0, UTC)

@@ -22,7 +22,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.audit.writer import note_unchanged, record_event
-from dp_platform.cards.gateway import event_time
+from dp_platform.cards.gateway import event_time, merchant_of, reference
 from dp_platform.cards.tables import CardAuthorisationRow, CardRow
 from dp_platform.tenancy.policy import SCOTTISH_TIME
 from dp_platform.tenancy.tables import DpAccountRow
@@ -154,22 +154,18 @@ async def answer_authorisation(session: AsyncSession, event: dict[str, Any]) -> 
     cannot be stored, which spares every first request a look-up)."""
     authorization = event["data"]["object"]
     authorization_id = str(authorization.get("id", ""))
-    card_data = authorization.get("card") or {}
-    card_ref = card_data.get("id") if isinstance(card_data, dict) else card_data
     found = (
         await session.execute(
             select(CardRow, DpAccountRow)
             .join(DpAccountRow, DpAccountRow.id == CardRow.account_id)
-            .where(CardRow.stripe_card_id == str(card_ref))
+            .where(CardRow.stripe_card_id == reference(authorization.get("card")))
         )
     ).first()
     if found is None:
         note_unchanged()  # no account to record it against: declined, and nothing written
         return _declined("CARD:UNKNOWN", "Declined: the platform does not know this card.")
     card, account = found
-    merchant = authorization.get("merchant_data") or {}
-    merchant_name = str(merchant.get("name") or "an unnamed shop")[:300]
-    merchant_code = str(merchant["category_code"])[:4] if merchant.get("category_code") else None
+    merchant_name, merchant_code = merchant_of(authorization)
     amount = _pending_amount(authorization)
     when = event_time(event)
     currency = authorization.get("currency") or (authorization.get("pending_request") or {}).get("currency")

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.audit.writer import record_event, record_events
-from dp_platform.cards.gateway import event_time
+from dp_platform.cards.gateway import event_time, merchant_of, reference
 from dp_platform.cards.tables import CardAuthorisationRow, CardRow, CardTransactionRow
 from dp_platform.tenancy.policy import SCOTTISH_TIME
 from dp_platform.tenancy.tables import DpAccountRow
@@ -68,27 +68,22 @@ async def record_card_transaction(session: AsyncSession, event: dict[str, Any]) 
         select(CardTransactionRow.id).where(CardTransactionRow.stripe_transaction_id == transaction_id)
     ):
         return "posted already", None
-    card_ref = transaction.get("card")
-    card_ref = card_ref.get("id") if isinstance(card_ref, dict) else card_ref
-    card = await session.scalar(select(CardRow).where(CardRow.stripe_card_id == str(card_ref)))
+    card = await session.scalar(select(CardRow).where(CardRow.stripe_card_id == reference(transaction.get("card"))))
     if card is None:
         return "not a card of this platform", None
     amount = transaction.get("amount")
     kind = transaction.get("type")
     if not isinstance(amount, int) or amount == 0 or kind not in ("capture", "refund"):
         return f"a {kind} transaction of {amount!r} is not posted", card.account_id
-    auth_ref = transaction.get("authorization")
-    auth_ref = auth_ref.get("id") if isinstance(auth_ref, dict) else auth_ref
+    auth_ref = reference(transaction.get("authorization"))
     authorisation = (
         await session.scalar(
-            select(CardAuthorisationRow).where(CardAuthorisationRow.stripe_authorization_id == str(auth_ref))
+            select(CardAuthorisationRow).where(CardAuthorisationRow.stripe_authorization_id == auth_ref)
         )
         if auth_ref
         else None
     )
-    merchant = transaction.get("merchant_data") or {}
-    merchant_name = str(merchant.get("name") or "an unnamed shop")[:300]
-    merchant_code = str(merchant["category_code"])[:4] if merchant.get("category_code") else None
+    merchant_name, merchant_code = merchant_of(transaction)
     category = (authorisation.category if authorisation else None) or national().mcc.get(merchant_code or "")
     category = category or UNCLASSIFIED
     on = event_time({"created": transaction.get("created", event.get("created"))}).astimezone(SCOTTISH_TIME).date()

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from agreements.monitoring.service import authority_thresholds
 from agreements.service import load_agreement
 from dp_platform.tenancy.tables import DpAccountRow
-from dp_platform.workflows.spending import SpendContext
+from dp_platform.workflows.spending import SpendContext, permissions_of
 from ledgers.categories.engine import Permission
 from ledgers.categories.service import local_rules
 from ledgers.categories.taxonomy import national
@@ -69,14 +69,7 @@ async def spend_context(session: AsyncSession, account: DpAccountRow) -> SpendCo
         key = (uuid.UUID(agreement_id), version)
         found = _permissions.find(key)
         if found is None:
-            agreement = await load_agreement(session, key[0])
-            found = _permissions.keep(
-                key,
-                [
-                    Permission(agreement.agreement.reference, use.category, use.outcomes)
-                    for use in agreement.terms(agreement.in_force).permitted_uses
-                ],
-            )
+            found = _permissions.keep(key, permissions_of(await load_agreement(session, key[0])))
         permissions.extend(found)
     rules_key = (account.authority_id, keys.rules)
     rules = _rules.find(rules_key)

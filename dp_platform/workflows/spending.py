@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agreements.monitoring.service import authority_thresholds
 from agreements.monitoring.thresholds import LocalThresholds, Threshold
-from agreements.service import account_agreements, load_agreement
+from agreements.service import Agreement, account_agreements, load_agreement
 from dp_platform.audit.writer import authority_chain, note_unchanged, record_event, record_events
 from dp_platform.tenancy.access import AccountAccess, authorize
 from dp_platform.tenancy.errors import AccessDeniedError
@@ -46,10 +46,16 @@ async def agreement_permissions(session: AsyncSession, account_id: uuid.UUID) ->
     for row in await account_agreements(session, account_id):
         if row.status != "in_force":
             continue
-        agreement = await load_agreement(session, row.id)
-        for use in agreement.terms(agreement.in_force).permitted_uses:
-            permissions.append(Permission(row.reference, use.category, use.outcomes))
+        permissions.extend(permissions_of(await load_agreement(session, row.id)))
     return permissions
+
+
+def permissions_of(agreement: Agreement) -> list[Permission]:
+    """What the version in force allows, category by category, for its outcomes."""
+    return [
+        Permission(agreement.agreement.reference, use.category, use.outcomes)
+        for use in agreement.terms(agreement.in_force).permitted_uses
+    ]
 
 
 @dataclass

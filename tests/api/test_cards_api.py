@@ -503,3 +503,44 @@ async def test_news_of_a_payment_not_yet_recorded_is_refused_for_a_retry_and_oth
     theirs = event("payment_intent.succeeded", {"id": "pi_other", "object": "payment_intent", "amount": 1_000})
     ignored = await _deliver(cards, signed(theirs))
     assert ignored.status_code == 200 and "not a payment this platform asked for" in ignored.json()["outcome"]
+
+
+async def test_refused_requests_name_the_field_and_leave_nothing_behind(cards, world, db, stripe_fake):
+    from dp_platform.cards.tables import CardPaymentRow, CardRow
+
+    holders_before = len(stripe_fake.cardholders)
+    blank = await cards.post(
+        f"{base(world)}/cards",
+        headers=world.headers("finance_a"),
+        json={
+            "cardholder_name": "Ann Morrison",
+            "address": {**ADDRESS, "line1": "   "},
+            "card_type": "virtual",
+            "idempotency_key": "blank-address",
+        },
+    )
+    assert blank.status_code == 400 and blank.json()["field"] == "address.line1"
+    unknown = await cards.post(f"{base(world)}/cards", headers=world.headers("finance_a"), json={"card_type": "metal"})
+    assert unknown.status_code == 400
+    no_payer = await cards.post(
+        f"{base(world)}/card-payments",
+        headers=world.headers("finance_a"),
+        json={"purpose": "contribution", "amount_pence": 1_000, "idempotency_key": "no-payer"},
+    )
+    assert no_payer.status_code == 400 and no_payer.json()["field"] == "payer"
+    wrong_payer = await cards.put(
+        f"{base(world)}/payer",
+        headers=world.headers("finance_a"),
+        json={"customer": "bob_123", "payment_method": "pm_1"},
+    )
+    assert wrong_payer.status_code == 400 and wrong_payer.json()["field"] == "customer"
+    missing = await cards.put(
+        f"{base(world)}/payer",
+        headers=world.headers("finance_a"),
+        json={"customer": "cus_nobody", "payment_method": "pm_nobody"},
+    )
+    assert missing.status_code == 422 and "Stripe refused" in missing.json()["detail"]  # localstripe: no such customer
+    assert len(stripe_fake.cardholders) == holders_before
+    for table in (CardRow, CardPaymentRow):
+        assert await _count(db, table=table) == 0
+    assert await _count(db, AuditEventRow.action.like("card%")) == 0
