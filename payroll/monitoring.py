@@ -17,6 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ledgers.columns import among
 from payroll.fair_work import HOLIDAY
+from payroll.family import approval_on
+from payroll.family_service import approvals_of
 from payroll.tables import PayrollEmployerRow, PayRunRow, PayslipRow, PersonalAssistantRow, TimesheetEntryRow
 
 
@@ -30,33 +32,44 @@ class AssistantChecks(NamedTuple):
     started_on: date
     left_on: date | None
     relationship: str
-    family_approval_reference: str | None
+    family_approved: bool
+    """An agreement of the council (reg 8) covers the day the checks were read for."""
     pvg_checked_on: date | None
     pvg_expires_on: date | None
     right_to_work_checked_on: date | None
     right_to_work_expires_on: date | None
 
 
-async def assistants_of(session: AsyncSession, employer_ids: list[uuid.UUID]) -> list[AssistantChecks]:
+async def assistants_of(session: AsyncSession, employer_ids: list[uuid.UUID], on: date) -> list[AssistantChecks]:
     pa = PersonalAssistantRow
-    rows = await session.execute(
-        select(
-            pa.id,
-            pa.employer_account_id,
-            pa.full_name,
-            pa.started_on,
-            pa.left_on,
-            pa.relationship,
-            pa.family_approval_reference,
-            pa.pvg_checked_on,
-            pa.pvg_expires_on,
-            pa.right_to_work_checked_on,
-            pa.right_to_work_expires_on,
+    rows = (
+        await session.execute(
+            select(
+                pa.id,
+                pa.employer_account_id,
+                pa.full_name,
+                pa.started_on,
+                pa.left_on,
+                pa.relationship,
+                pa.pvg_checked_on,
+                pa.pvg_expires_on,
+                pa.right_to_work_checked_on,
+                pa.right_to_work_expires_on,
+            )
+            .where(among(pa.employer_account_id, employer_ids))
+            .order_by(pa.full_name)
         )
-        .where(among(pa.employer_account_id, employer_ids))
-        .order_by(pa.full_name)
-    )
-    return [AssistantChecks(*row) for row in rows.all()]
+    ).all()
+    family = [row.id for row in rows if row.relationship == "family_member"]
+    approvals = await approvals_of(session, family)
+    return [
+        AssistantChecks(
+            *row[:6],
+            approval_on(approvals.get(row.id, ()), on) is not None,  # type: ignore[arg-type]
+            *row[6:],
+        )
+        for row in rows
+    ]
 
 
 class EmployerChecks(NamedTuple):

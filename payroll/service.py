@@ -27,6 +27,8 @@ from ledgers.money import Money
 from ledgers.service import PostedEntry, get_entry, post_entry, reverse_entry
 from payroll.errors import AlreadyPaidError, PayRunError, PayRunHasFindingsError, PayRunNotFoundError
 from payroll.fair_work import WorkedTime, Worker
+from payroll.family import blocking_finding, pay_decision
+from payroll.family_service import approvals_of
 from payroll.hmrc_summary import allowance_for_run
 from payroll.holiday import HolidayScheme
 from payroll.pa_details import Details, changes_of, details_on
@@ -272,6 +274,7 @@ async def draft_pay_run(
     absences = await absences_up_to(session, pa_ids, period_end)
     to_date = await _previous_to_date(session, pa_ids, year_start, paid_on)
     history = await changes_of(session, pa_ids)
+    approvals = await approvals_of(session, pa_ids)
     slips = []
     for pa in pas:
         entries = timesheets.get(pa.id, [])
@@ -302,7 +305,14 @@ async def draft_pay_run(
             sick_pay=sick_pay,
         )
         slip = calculate_payslip(request, payslip_rates(paid_on, period_start, code.band_series))
-        slips.append(_row(run.id, pa, details, slip, previous))
+        row = _row(run.id, pa, details, slip, previous)
+        barred = blocking_finding(
+            pa.full_name,
+            pay_decision(pa.full_name, pa.relationship, approvals.get(pa.id, ()), paid_on, slip.gross_pence),
+        )
+        if barred is not None:
+            row.findings = [*row.findings, barred]
+        slips.append(row)
     if not slips:
         raise PayRunError("No PA on this payroll has hours in the period.", field="period_start")
     session.add_all(slips)
@@ -409,6 +419,14 @@ async def finalise_pay_run(
         session, employer_account_id, run.id, run.paid_on, pay_run.total("employer_ni_pence")
     )
     draft = ledger_draft(pay_run, allowance)
+    barred = [finding for finding in pay_run.findings if finding.get("blocking")]
+    if barred:
+        sentences = " ".join(str(finding["sentence"]) for finding in barred)
+        raise PayRunHasFindingsError(
+            f"{sentences} No reason given here sets this aside: record the council's agreement, or pay from "
+            "money that is not the Direct Payment.",
+            field="payslips",
+        )
     if pay_run.findings and not (override_reason or "").strip():
         sentences = "; ".join(str(finding["sentence"]) for finding in pay_run.findings)
         raise PayRunHasFindingsError(

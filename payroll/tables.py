@@ -96,8 +96,11 @@ class PersonalAssistantRow(SQLModel, table=True):
     relationship: str = text_field(24, default="none", sa_column_kwargs={"server_default": "none"})
     """The PA's relationship to the person supported: a family member needs the council's agreement
     (2014 Regulations regs 7 and 8); a guardian or attorney with powers over the support may not be paid (reg 9)."""
-    family_approval_reference: str | None = text_field(100, default=None, nullable=True)
-    """The council's record of agreeing to a family member being paid."""
+    user_id: uuid.UUID | None = Field(default=None, index=True)
+    """The PA's own sign-in, when they have one: they see their payslips and nothing else of the account.
+    When it is also the sign-in of the account's representative, the PA *is* that representative, and
+    the representative's powers over the support decide reg 9 (``dp_platform`` keeps ``relationship`` in
+    step)."""
     right_to_work_checked_on: date | None = None
     right_to_work_expires_on: date | None = None
     bank_sort_code: str | None = text_field(6, default=None, nullable=True)
@@ -261,3 +264,35 @@ class PayRunHoursRow(SQLModel, table=True):
         sa_column=Column(Uuid, ForeignKey("payroll_timesheet_entries.id", ondelete="CASCADE"), nullable=False)
     )
     finalised: bool = Field(default=False, sa_column_kwargs={"server_default": text("false")})
+
+
+class FamilyApprovalRow(SQLModel, table=True):
+    """The council's agreement that a family member is paid as a PA (2014 Regulations reg 8): the ground
+    relied on, the day each of the three parties agreed, and the days it covers. Insert-only but for its
+    withdrawal; a new agreement is a new row. ``payroll.family`` decides from these."""
+
+    __tablename__ = "payroll_family_approvals"
+    __table_args__ = (
+        CheckConstraint(
+            "ground IN ('limited_choice', 'communication_needs', 'availability', 'intimate_support', "
+            "'beliefs', 'palliative_care', 'emergency', 'other_factors', 'not_recorded')",
+            name="ground",
+        ),
+        CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="ends_after_start"),
+    )
+
+    id: uuid.UUID = id_field()
+    pa_id: uuid.UUID = Field(foreign_key="payroll_personal_assistants.id", index=True)
+    ground: str = text_field(24)
+    ground_detail: str = text_field(500, default="")
+    person_agreed_on: date | None = None
+    family_member_agreed_on: date | None = None
+    authority_agreed_on: date | None = None
+    """``None`` only on agreements recorded before the parties' days were kept: they cover no day."""
+    starts_on: date
+    ends_on: date | None = None
+    reference: str = text_field(100, default="")
+    recorded_by_user_id: uuid.UUID | None = None
+    withdrawn_on: date | None = None
+    withdrawal_reason: str | None = text_field(300, default=None, nullable=True)
+    created_at: datetime = created_at_field()

@@ -219,7 +219,7 @@ def _assistants(facts: AccountFacts) -> list[Finding]:
                     facts={"pa_id": pa.id, "relationship": pa.relationship},
                 )
             )
-        elif pa.relationship == "family_member" and not (pa.family_approval_reference or "").strip():
+        elif pa.relationship == "family_member" and not pa.family_approved:
             findings.append(
                 Finding(
                     Check.FAMILY_PA_UNAPPROVED,

@@ -57,7 +57,8 @@ class Assistant:
     started_on: date
     left_on: date | None = None
     relationship: str = "none"
-    family_approval_reference: str | None = None
+    family_approved: bool = False
+    """The council's agreement (reg 8) covers the day of the checks."""
     pvg_checked_on: date | None = None
     pvg_expires_on: date | None = None
     right_to_work_checked_on: date | None = None

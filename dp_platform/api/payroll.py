@@ -17,6 +17,8 @@ from dp_platform.api.schemas.payroll import (
     ContractRateOut,
     ContractRatesIn,
     FamilyApprovalIn,
+    FamilyApprovalOut,
+    FamilyApprovalWithdrawIn,
     HolidayBalance,
     LeaverIn,
     PaChecksIn,
@@ -44,6 +46,7 @@ from dp_platform.workflows.payroll import (
     change_pa_details,
     contract_rates,
     draft_account_pay_run,
+    family_approvals,
     finalise_account_pay_run,
     own_pa,
     pa_detail_history,
@@ -56,10 +59,13 @@ from dp_platform.workflows.payroll import (
     set_contract_rates,
     set_employer,
     set_pa_checks,
+    withdraw_family_approval,
 )
 from ledgers.bounds import check_day
 from payroll.duties import duty_warnings
 from payroll.errors import PayrollError, PayrollNotFoundError
+from payroll.family import FamilyApproval, Ground
+from payroll.family_service import approval_of
 from payroll.hmrc_summary import hmrc_month
 from payroll.leave_balance import leave_balance
 from payroll.leavers import p45_details
@@ -69,7 +75,13 @@ from payroll.periods import PayFrequency
 from payroll.service import PayRun as PayRunResult
 from payroll.service import account_pay_runs, fps_record, get_pay_run, timesheet_lines
 from payroll.sick_pay_service import absences_of
-from payroll.tables import ContractRateRow, PayrollEmployerRow, PersonalAssistantRow, SicknessAbsenceRow
+from payroll.tables import (
+    ContractRateRow,
+    FamilyApprovalRow,
+    PayrollEmployerRow,
+    PersonalAssistantRow,
+    SicknessAbsenceRow,
+)
 
 TOTALS = (
     "gross_pence",
@@ -119,8 +131,24 @@ def to_pa(pa: PersonalAssistantRow) -> PersonalAssistant:
         right_to_work_checked_on=pa.right_to_work_checked_on,
         right_to_work_expires_on=pa.right_to_work_expires_on,
         relationship=pa.relationship,
-        family_approval_reference=pa.family_approval_reference,
         warnings=duty_warnings(pa, datetime.now(SCOTTISH_TIME).date()),
+    )
+
+
+def to_family_approval(row: FamilyApprovalRow) -> FamilyApprovalOut:
+    return FamilyApprovalOut(
+        id=row.id,
+        ground=row.ground,
+        ground_detail=row.ground_detail,
+        person_agreed_on=row.person_agreed_on,
+        family_member_agreed_on=row.family_member_agreed_on,
+        authority_agreed_on=row.authority_agreed_on,
+        starts_on=row.starts_on,
+        ends_on=row.ends_on,
+        reference=row.reference,
+        withdrawn_on=row.withdrawn_on,
+        withdrawal_reason=row.withdrawal_reason,
+        covers_today=approval_of(row).covers(datetime.now(SCOTTISH_TIME).date()),
     )
 
 
@@ -330,7 +358,7 @@ class PayrollController(Controller):
             for row in await pa_detail_history(db_session, actor, account_id, pa_id)
         ]
 
-    @post("/pas/{pa_id:uuid}/family-approval", operation_id="RecordFamilyApproval", status_code=200)
+    @post("/pas/{pa_id:uuid}/family-approval", operation_id="RecordFamilyApproval", status_code=201)
     async def family_approval(
         self,
         db_session: AsyncSession,
@@ -338,10 +366,50 @@ class PayrollController(Controller):
         account_id: uuid.UUID,
         pa_id: uuid.UUID,
         data: Annotated[FamilyApprovalIn, Body()],
-    ) -> PersonalAssistant:
-        """The council records that it agreed, with the person and the family member, to the family member
-        being paid as a PA (2014 Regulations regs 7 and 8). Only the council's social work staff."""
-        return to_pa(await approve_family_pa(db_session, actor, account_id, pa_id, data.reference))
+    ) -> FamilyApprovalOut:
+        """The council records its agreement, with the person and the family member, to the family member
+        being paid as a PA (2014 Regulations regs 7 and 8): the ground and the day each party agreed. Pay
+        runs pay a family member only on paydays an agreement covers. Only the council's social work staff."""
+        approval = FamilyApproval(
+            ground=Ground(data.ground),
+            starts_on=data.starts_on,
+            person_agreed_on=data.person_agreed_on,
+            family_member_agreed_on=data.family_member_agreed_on,
+            authority_agreed_on=data.authority_agreed_on,
+            ends_on=data.ends_on,
+            reference=data.reference,
+        )
+        return to_family_approval(
+            await approve_family_pa(db_session, actor, account_id, pa_id, approval, ground_detail=data.ground_detail)
+        )
+
+    @get("/pas/{pa_id:uuid}/family-approvals", operation_id="ListFamilyApprovals")
+    async def list_family_approvals(
+        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, pa_id: uuid.UUID
+    ) -> list[FamilyApprovalOut]:
+        """Every agreement recorded for this PA, withdrawn ones too, oldest first."""
+        return [to_family_approval(row) for row in await family_approvals(db_session, actor, account_id, pa_id)]
+
+    @post(
+        "/pas/{pa_id:uuid}/family-approvals/{approval_id:uuid}/withdraw",
+        operation_id="WithdrawFamilyApproval",
+        status_code=200,
+    )
+    async def withdraw_approval(
+        self,
+        db_session: AsyncSession,
+        actor: Actor,
+        account_id: uuid.UUID,
+        pa_id: uuid.UUID,
+        approval_id: uuid.UUID,
+        data: Annotated[FamilyApprovalWithdrawIn, Body()],
+    ) -> FamilyApprovalOut:
+        """The council ends its agreement from a day; pay already made under it stays as it was."""
+        return to_family_approval(
+            await withdraw_family_approval(
+                db_session, actor, account_id, pa_id, approval_id, on=data.on, reason=data.reason
+            )
+        )
 
     @post("/pas/{pa_id:uuid}/leave", operation_id="RecordLeaver", status_code=200)
     async def leave(

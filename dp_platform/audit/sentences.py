@@ -161,8 +161,14 @@ _WHAT: dict[str, Callable[[Details], str]] = {
         f"{d.get('full_name', 'a personal assistant')} from {_day(d.get('effective_from'))}"
     ),
     "pa.family_approved": lambda d: (
-        f"recorded the council's agreement to {d.get('full_name', 'a family member')} being paid "
-        f"({d.get('reference', '')})"
+        f"recorded the council's agreement to {d.get('full_name', 'a family member')} being paid from "
+        f"{_day(d.get('starts_on'))} (regulation 8: {str(d.get('ground', '')).replace('_', ' ')}"
+        + (f"; {d['reference']}" if d.get("reference") else "")
+        + ")"
+    ),
+    "pa.family_approval_withdrawn": lambda d: (
+        f"ended the council's agreement to {d.get('full_name', 'a family member')} being paid from "
+        f"{_day(d.get('on'))}: {d.get('reason', '')}"
     ),
     "surplus.conversation_recorded": lambda d: (
         f"recorded a conversation on {_day(d.get('held_on'))} about the money held ({d.get('attendees', '')}): "

@@ -66,7 +66,8 @@ class UserRow(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("email = lower(email)", name="email_lower_case"),
         CheckConstraint(
-            "role IN ('employer', 'bureau_staff', 'authority_finance', 'authority_worker', 'platform_admin')",
+            "role IN ('employer', 'bureau_staff', 'authority_finance', 'authority_worker', 'platform_admin', "
+            "'personal_assistant')",
             name="role",
         ),
         CheckConstraint(
@@ -96,12 +97,19 @@ class AccountMemberRow(SQLModel, table=True):
     __tablename__ = "platform_account_members"
     __table_args__ = (
         CheckConstraint("capacity IN ('holder', 'representative')", name="capacity"),
+        CheckConstraint(
+            "legal_power IN ('none', 'guardian', 'continuing_attorney', 'welfare_attorney')", name="legal_power"
+        ),
         Index("ix_platform_account_members_user_id", "user_id"),
     )
 
     account_id: uuid.UUID = Field(sa_column=Column(Uuid, ForeignKey("platform_dp_accounts.id"), primary_key=True))
     user_id: uuid.UUID = Field(sa_column=Column(Uuid, ForeignKey("platform_users.id"), primary_key=True))
     capacity: str = text_field(32)
+    legal_power: str = text_field(24, default="none", sa_column_kwargs={"server_default": "none"})
+    """A representative's powers over the person's support under the Adults with Incapacity (Scotland) Act
+    2000: a guardian, continuing attorney or welfare attorney may act for the person but may not be paid as
+    their PA (2014 Regulations reg 9). Recorded by the council, which sees the order or power."""
     created_at: datetime = created_at_field()
 
 

@@ -31,6 +31,7 @@ from dp_platform.workflows.payroll import (
     approve_family_pa,
     change_pa_details,
     draft_account_pay_run,
+    family_approvals,
     finalise_account_pay_run,
     own_pa,
     payslip_document,
@@ -39,9 +40,12 @@ from dp_platform.workflows.payroll import (
     reverse_account_pay_run,
     set_employer,
     set_pa_checks,
+    withdraw_family_approval,
 )
 from ledgers.errors import DomainError
 from payroll.duties import duty_warnings
+from payroll.family import GROUNDS, FamilyApproval, Ground
+from payroll.family_service import approval_of
 from payroll.pa_details import NI_CATEGORIES, changes_of, masked
 from payroll.payslip_pdf import payslip_filename, render_payslip
 from payroll.periods import PayFrequency, four_weekly_period
@@ -108,6 +112,14 @@ CHECK_DATES = (
     ("pvg_expires_on", "the day PVG membership ends"),
     ("right_to_work_checked_on", "the day the right to work was checked"),
     ("right_to_work_expires_on", "the day a time-limited right to work ends"),
+)
+GROUND_OPTIONS = [("", "Choose a ground"), *((ground.value, words) for ground, words in GROUNDS.items())]
+APPROVAL_DATES = (
+    ("person_agreed_on", "the day the person agreed"),
+    ("family_member_agreed_on", "the day the family member agreed"),
+    ("authority_agreed_on", "the day the council agreed"),
+    ("starts_on", "the first payday it covers"),
+    ("ends_on", "the last day it covers"),
 )
 RELATIONSHIPS = [
     ("none", "Not related"),
@@ -225,6 +237,11 @@ class PayrollPages(Controller):
             kinds=KINDS,
             kind_names=KIND_NAMES,
             relationships=RELATIONSHIPS,
+            approvals=[
+                (row, approval_of(row).covers(today()), GROUNDS.get(Ground(row.ground), "Not recorded"))
+                for row in await family_approvals(session, actor, access.account.id, pa.id)
+            ],
+            ground_options=GROUND_OPTIONS,
             may_run_payroll=may(actor, access, Action.RUN_PAYROLL),
             may_approve=may(actor, access, Action.REVIEW_SPEND),
             errors=errors or [],
@@ -357,14 +374,61 @@ class PayrollPages(Controller):
         pa_id: uuid.UUID,
     ) -> Template | Redirect:
         access, pa, form = await self._pa_form(request, db_session, actor, account_id, pa_id)
-        try:
-            await approve_family_pa(db_session, actor, account_id, pa_id, str(form.get("reference", "")))
-        except DomainError as refused:
-            errors = form_errors(refused, {"reference": "reference", "pa_id": "reference"})
-            return await self._pa_page(request, db_session, actor, access, pa, errors, 400, form)
-        return see_other(
-            f"/accounts/{account_id}/pas/{pa_id}", f"The council's agreement to {pa.full_name} being paid is recorded."
-        )
+        days: dict[str, Any] = {}
+        errors: list[FormError] = []
+        for name, label in APPROVAL_DATES:
+            if name == "ends_on" and not str(form.get(name) or "").strip():
+                days[name] = None
+                continue
+            days[name], error = parse_date(form.get(name), name, label)
+            errors += [error] if error else []
+        ground = str(form.get("ground") or "")
+        if ground not in GROUNDS:
+            errors.append(FormError("ground", "Choose the ground in regulation 8 that applies."))
+        if not errors:
+            approval = FamilyApproval(ground=Ground(ground), reference=str(form.get("reference") or ""), **days)
+            try:
+                await approve_family_pa(
+                    db_session, actor, account_id, pa_id, approval, ground_detail=str(form.get("ground_detail") or "")
+                )
+            except DomainError as refused:
+                errors = form_errors(refused, {"pa_id": "ground"})
+            else:
+                return see_other(
+                    f"/accounts/{account_id}/pas/{pa_id}",
+                    f"The agreement to {pa.full_name} being paid is recorded.",
+                )
+        return await self._pa_page(request, db_session, actor, access, pa, errors, 400, form)
+
+    @post("/pas/{pa_id:uuid}/family-approvals/{approval_id:uuid}/withdraw")
+    async def withdraw_approval(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        actor: Actor,
+        account_id: uuid.UUID,
+        pa_id: uuid.UUID,
+        approval_id: uuid.UUID,
+    ) -> Template | Redirect:
+        access, pa, form = await self._pa_form(request, db_session, actor, account_id, pa_id)
+        on, error = parse_date(form.get("withdrawn_on"), "withdrawn_on", "the first day it no longer covers")
+        errors = [error] if error else []
+        if not errors:
+            try:
+                await withdraw_family_approval(
+                    db_session,
+                    actor,
+                    account_id,
+                    pa_id,
+                    approval_id,
+                    on=on,
+                    reason=str(form.get("reason") or ""),  # type: ignore[arg-type]
+                )
+            except DomainError as refused:
+                errors = form_errors(refused, {"on": "withdrawn_on"})
+            else:
+                return see_other(f"/accounts/{account_id}/pas/{pa_id}", f"The agreement for {pa.full_name} ends.")
+        return await self._pa_page(request, db_session, actor, access, pa, errors, 400, form)
 
     @post("/employer")
     async def employer(

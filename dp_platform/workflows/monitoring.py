@@ -258,7 +258,7 @@ async def check_accounts(
     outside_plan_read = reads.start(_outside_plan_rules, authority_ids)
     reviews_read = reads.start(open_spend_exceptions, ids)
     underpaid_read = reads.start(underpaid_since, ids, today - PAYROLL_LOOK_BACK)
-    assistants_read = reads.start(assistants_of, ids)
+    assistants_read = reads.start(assistants_of, ids, today)
     hours_read = reads.start(hours_paid_since, ids, today - HOURS_LOOK_BACK)
     thresholds = await thresholds_read
     windows = [
@@ -320,7 +320,7 @@ async def check_accounts(
                 pa.started_on,
                 pa.left_on,
                 pa.relationship,
-                pa.family_approval_reference,
+                pa.family_approved,
                 pa.pvg_checked_on,
                 pa.pvg_expires_on,
                 pa.right_to_work_checked_on,

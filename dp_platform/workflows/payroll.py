@@ -15,6 +15,8 @@ from dp_platform.tenancy.policy import Action, Actor, today
 from ledgers.columns import utc_now
 from payroll.contracts import ContractRate, resolve
 from payroll.errors import PayrollError, PayrollNotFoundError
+from payroll.family import FamilyApproval
+from payroll.family_service import approval_rows, get_approval, record_approval, withdraw_approvals
 from payroll.holiday import HolidayScheme
 from payroll.pa_details import DETAILS, change_details, changes_of
 from payroll.payslip_pdf import PayslipDocument, PayslipLine, pounds
@@ -33,6 +35,7 @@ from payroll.sick_pay_service import absences_of
 from payroll.ssp import parse_qualifying_days
 from payroll.tables import (
     ContractRateRow,
+    FamilyApprovalRow,
     PaDetailChangeRow,
     PayrollEmployerRow,
     PayslipRow,
@@ -99,8 +102,8 @@ async def set_pa_checks(
     if not changed:
         note_unchanged()
         return pa
-    if "relationship" in changed:
-        pa.family_approval_reference = None
+    if "relationship" in changed:  # agreements were given for the relationship recorded then
+        await withdraw_approvals(session, pa.id, today(), "the relationship recorded changed")
     dated = {
         name: value.isoformat() if isinstance(value, date) else None
         for name, value in changed.items()
@@ -185,23 +188,20 @@ async def pa_detail_history(
 
 
 async def approve_family_pa(
-    session: AsyncSession, actor: Actor, account_id: uuid.UUID, pa_id: uuid.UUID, reference: str
-) -> PersonalAssistantRow:
-    """The council's agreement to a family member being paid as a PA (regs 7 and 8); never for a
-    guardian or attorney with powers over the support (reg 9)."""
+    session: AsyncSession,
+    actor: Actor,
+    account_id: uuid.UUID,
+    pa_id: uuid.UUID,
+    approval: FamilyApproval,
+    *,
+    ground_detail: str = "",
+) -> FamilyApprovalRow:
+    """The council's agreement to a family member being paid as a PA (reg 8): its ground, the day each of
+    the person, the family member and the council agreed, and the days it covers; never for a guardian
+    or attorney with powers over the support (reg 9)."""
     access = await authorize(session, actor, account_id, Action.REVIEW_SPEND)
     pa = await own_pa(session, account_id, pa_id)
-    if pa.relationship != "family_member":
-        raise PayrollError(
-            "Only a PA recorded as a family member is approved this way; a guardian or attorney with powers "
-            "over the support may not be paid at all (2014 Regulations reg 9).",
-            field="pa_id",
-        )
-    if not reference.strip():
-        raise PayrollError("Give the council's reference for the agreement.", field="reference")
-    pa.family_approval_reference = reference.strip()
-    session.add(pa)
-    await session.flush()
+    row = await record_approval(session, pa, approval, ground_detail=ground_detail, user_id=actor.user_id)
     await record_account_event(
         session,
         access,
@@ -209,9 +209,74 @@ async def approve_family_pa(
         action="pa.family_approved",
         subject_type="personal_assistant",
         subject_id=pa.id,
-        details={"full_name": pa.full_name, "reference": pa.family_approval_reference},
+        details={
+            "full_name": pa.full_name,
+            "approval_id": str(row.id),
+            "ground": row.ground,
+            "ground_detail": row.ground_detail,
+            "person_agreed_on": _iso(row.person_agreed_on),
+            "family_member_agreed_on": _iso(row.family_member_agreed_on),
+            "authority_agreed_on": _iso(row.authority_agreed_on),
+            "starts_on": row.starts_on.isoformat(),
+            "ends_on": _iso(row.ends_on),
+            "reference": row.reference,
+        },
     )
-    return pa
+    return row
+
+
+async def withdraw_family_approval(
+    session: AsyncSession,
+    actor: Actor,
+    account_id: uuid.UUID,
+    pa_id: uuid.UUID,
+    approval_id: uuid.UUID,
+    *,
+    on: date,
+    reason: str,
+) -> FamilyApprovalRow:
+    """The council ends its agreement from a day (undue pressure found, the ground gone): a payday from
+    then on needs a new agreement. Pay already made under it stays as it was."""
+    access = await authorize(session, actor, account_id, Action.REVIEW_SPEND)
+    pa = await own_pa(session, account_id, pa_id)
+    row = await get_approval(session, pa.id, approval_id)
+    if not reason.strip():
+        raise PayrollError("Say why the agreement ends.", field="reason")
+    if row.withdrawn_on is not None:
+        note_unchanged()
+        return row
+    if on < row.starts_on:
+        raise PayrollError("An agreement cannot end before it starts.", field="on")
+    row.withdrawn_on, row.withdrawal_reason = on, reason.strip()
+    session.add(row)
+    await session.flush()
+    await record_account_event(
+        session,
+        access,
+        actor=actor,
+        action="pa.family_approval_withdrawn",
+        subject_type="personal_assistant",
+        subject_id=pa.id,
+        details={
+            "full_name": pa.full_name,
+            "approval_id": str(row.id),
+            "on": on.isoformat(),
+            "reason": row.withdrawal_reason,
+        },
+    )
+    return row
+
+
+async def family_approvals(
+    session: AsyncSession, actor: Actor, account_id: uuid.UUID, pa_id: uuid.UUID
+) -> list[FamilyApprovalRow]:
+    await authorize(session, actor, account_id, Action.VIEW)
+    await own_pa(session, account_id, pa_id)
+    return (await approval_rows(session, [pa_id])).get(pa_id, [])
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 async def set_employer(

@@ -683,9 +683,39 @@ async def _pa_checks(api, world, db):
     )
 
 
+AGREED = {
+    "ground": "intimate_support",
+    "person_agreed_on": "2025-04-01",
+    "family_member_agreed_on": "2025-04-01",
+    "authority_agreed_on": "2025-04-03",
+    "starts_on": "2025-04-07",
+    "reference": "SW-1",
+}
+
+
 async def _family_approval(api, world, db):
     pa = await _family_pa(api, world, db)
-    return await api.post(f"{pa}/family-approval", headers=world.headers("worker_a"), json={"reference": "SW-1"})
+    return await api.post(f"{pa}/family-approval", headers=world.headers("worker_a"), json=AGREED)
+
+
+async def _withdraw_family_approval(api, world, db):
+    pa = await _family_pa(api, world, db)
+    agreed = await api.post(f"{pa}/family-approval", headers=world.headers("worker_a"), json=AGREED)
+    return await api.post(
+        f"{pa}/family-approvals/{agreed.json()['id']}/withdraw",
+        headers=world.headers("worker_a"),
+        json={"on": "2026-01-05", "reason": "The council found undue pressure (reg 9)."},
+    )
+
+
+async def _page_withdraw_family_approval(api, world, db):
+    pa = await _family_pa(api, world, db)
+    agreed = await api.post(f"{pa}/family-approval", headers=world.headers("worker_a"), json=AGREED)
+    pages = await _signed_in(api, world, db, "worker_a")
+    return await pages.post(
+        f"{pa.removeprefix('/api')}/family-approvals/{agreed.json()['id']}/withdraw",
+        {"withdrawn_on": "2026-01-05", "reason": "The ground no longer applies."},
+    )
 
 
 async def _page_pa_checks(api, world, db):
@@ -712,7 +742,7 @@ async def _page_pa_details(api, world, db):
 async def _page_family_approval(api, world, db):
     pa = await _family_pa(api, world, db)
     pages = await _signed_in(api, world, db, "worker_a")
-    return await pages.post(f"{pa.removeprefix('/api')}/family-approval", {"reference": "SW-1"})
+    return await pages.post(f"{pa.removeprefix('/api')}/family-approval", AGREED)
 
 
 async def _page_employer(api, world, db):
@@ -887,11 +917,19 @@ EXAMPLES: dict[tuple[str, str], Example] = {
     ): _recovery_paid,
     ("POST", "/accounts/{account_id:uuid}/pas/{pa_id:uuid}/checks"): _page_pa_checks,
     ("POST", "/accounts/{account_id:uuid}/pas/{pa_id:uuid}/family-approval"): _page_family_approval,
+    (
+        "POST",
+        "/accounts/{account_id:uuid}/pas/{pa_id:uuid}/family-approvals/{approval_id:uuid}/withdraw",
+    ): _page_withdraw_family_approval,
     ("POST", "/accounts/{account_id:uuid}/employer"): _page_employer,
     ("PUT", "/api/accounts/{account_id:uuid}/pas/{pa_id:uuid}/checks"): _pa_checks,
     ("POST", "/api/accounts/{account_id:uuid}/pas/{pa_id:uuid}/details"): _pa_details,
     ("POST", "/accounts/{account_id:uuid}/pas/{pa_id:uuid}/details"): _page_pa_details,
     ("POST", "/api/accounts/{account_id:uuid}/pas/{pa_id:uuid}/family-approval"): _family_approval,
+    (
+        "POST",
+        "/api/accounts/{account_id:uuid}/pas/{pa_id:uuid}/family-approvals/{approval_id:uuid}/withdraw",
+    ): _withdraw_family_approval,
     ("POST", "/accounts/{account_id:uuid}/exceptions/{key:str}/assign"): _page_assign_exception,
     ("POST", "/accounts/{account_id:uuid}/exceptions/{key:str}/comments"): _page_comment_exception,
     ("POST", "/accounts/{account_id:uuid}/exceptions/{key:str}/resolve"): _page_resolve_exception,

@@ -160,13 +160,25 @@ async def test_recording_checks_and_the_councils_approval_clears_what_they_were_
     assert insured.status_code == 200 and insured.json()["insurance_expires_on"] == "2099-01-31"
     assert await checks() == ["family_pa_unapproved"]
     approval = f"{base}/pas/{pa['id']}/family-approval"
-    assert (await api.post(approval, headers=ann, json={"reference": "Mine"})).status_code == 403
-    approved = await api.post(approval, headers=world.headers("worker_a"), json={"reference": "SW-2025-114"})
-    assert approved.status_code == 200 and approved.json()["family_approval_reference"] == "SW-2025-114"
+    agreed = {
+        "ground": "availability",
+        "person_agreed_on": "2025-03-01",
+        "family_member_agreed_on": "2025-03-01",
+        "authority_agreed_on": "2025-03-03",
+        "starts_on": "2025-03-03",
+        "reference": "SW-2025-114",
+    }
+    assert (await api.post(approval, headers=ann, json=agreed)).status_code == 403
+    approved = await api.post(approval, headers=world.headers("worker_a"), json=agreed)
+    assert (
+        approved.status_code == 201 and approved.json()["covers_today"] and approved.json()["ground"] == "availability"
+    )
     assert await checks() == []
     checked = {"pvg_checked_on": "2025-03-01", "pvg_expires_on": "2030-03-01", "right_to_work_checked_on": "2025-03-01"}
     guardian = await api.put(f"{base}/pas/{pa['id']}/checks", headers=ann, json={**checked, "relationship": "guardian"})
-    assert guardian.status_code == 200 and guardian.json()["family_approval_reference"] is None
+    assert guardian.status_code == 200
+    [ended] = (await api.get(f"{base}/pas/{pa['id']}/family-approvals", headers=ann)).json()
+    assert ended["withdrawn_on"] and not ended["covers_today"]  # given for the relationship recorded then
     assert await checks() == ["family_pa_unapproved"]
-    refused = await api.post(approval, headers=world.headers("worker_a"), json={"reference": "SW-2025-115"})
+    refused = await api.post(approval, headers=world.headers("worker_a"), json={**agreed, "reference": "SW-2025-115"})
     assert refused.status_code == 400 and "reg 9" in refused.json()["detail"]

@@ -75,9 +75,55 @@ class PaDetailChange(Schema):
     recorded_at: datetime
 
 
+Ground = Literal[
+    "limited_choice",
+    "communication_needs",
+    "availability",
+    "intimate_support",
+    "beliefs",
+    "palliative_care",
+    "emergency",
+    "other_factors",
+]
+"""The circumstance of 2014 Regulations reg 8 relied on (https://www.legislation.gov.uk/ssi/2014/25/regulation/8)."""
+
+
 class FamilyApprovalIn(Schema):
-    reference: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
-    """The council's record of agreeing, with the person and the family member, that they be paid."""
+    """The council's agreement, with the person and the family member, that the family member is paid."""
+
+    ground: Ground
+    person_agreed_on: date
+    family_member_agreed_on: date
+    authority_agreed_on: date
+    starts_on: date
+    """The first payday it covers."""
+    ends_on: date | None = None
+    ground_detail: Annotated[str, msgspec.Meta(max_length=500)] = ""
+    """Required for ``other_factors``: what they are."""
+    reference: Annotated[str, msgspec.Meta(max_length=100)] = ""
+    """The council's own reference for the decision, if it has one."""
+
+
+class FamilyApprovalOut(Schema):
+    id: uuid.UUID
+    ground: str
+    ground_detail: str
+    person_agreed_on: date | None
+    family_member_agreed_on: date | None
+    authority_agreed_on: date | None
+    """``None`` only on agreements recorded before the parties' days were kept: they cover no payday."""
+    starts_on: date
+    ends_on: date | None
+    reference: str
+    withdrawn_on: date | None
+    withdrawal_reason: str | None
+    covers_today: bool
+
+
+class FamilyApprovalWithdrawIn(Schema):
+    on: date
+    """The first day it no longer covers."""
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
 
 
 class PersonalAssistant(Schema):
@@ -93,7 +139,6 @@ class PersonalAssistant(Schema):
     right_to_work_checked_on: date | None
     right_to_work_expires_on: date | None
     relationship: str
-    family_approval_reference: str | None
     warnings: list[str]
     """Employer duties not yet shown as done: PVG membership, right-to-work checks."""
 

@@ -32,7 +32,14 @@ from ledgers.money import Money
 from ledgers.service import open_book, post_entry
 from ledgers.tables import StatementLineRow, StatementRow
 from payroll.service import HMRC_DUE
-from payroll.tables import PayrollEmployerRow, PayRunRow, PayslipRow, PersonalAssistantRow, TimesheetEntryRow
+from payroll.tables import (
+    FamilyApprovalRow,
+    PayrollEmployerRow,
+    PayRunRow,
+    PayslipRow,
+    PersonalAssistantRow,
+    TimesheetEntryRow,
+)
 from tests.unit.agreements.terms_example import morag
 
 pytestmark = pytest.mark.integration
@@ -282,7 +289,19 @@ async def test_a_missed_payment(session, council):
 async def test_a_family_member_pa_and_an_expired_pvg(session, council):
     case = await Case(session, council, "PA1").open()
     family = await case.pa("Ewan Grant", relationship="family_member")
-    await case.pa("Isla Stewart", relationship="family_member", family_approval_reference="SW-2026-114")
+    approved = await case.pa("Isla Stewart", relationship="family_member")
+    session.add(
+        FamilyApprovalRow(
+            pa_id=approved.id,
+            ground="availability",
+            person_agreed_on=STARTS,
+            family_member_agreed_on=STARTS,
+            authority_agreed_on=STARTS,
+            starts_on=STARTS,
+            reference="SW-2026-114",
+        )
+    )
+    await session.flush()
     lapsed = await case.pa("Rory Hay", pvg_expires_on=TODAY - timedelta(days=1))
     assert sorted(await findings_of(session, case), key=lambda f: f[1]) == sorted(
         [

@@ -137,12 +137,12 @@ def test_a_family_member_pa_needs_the_councils_agreement() -> None:
     assert found(facts(assistants=(family,), insurance_expires_on=date(2027, 1, 1))) == [
         (Check.FAMILY_PA_UNAPPROVED, "family:pa1")
     ]
-    approved = replace(family, family_approval_reference="SW/2026/114")
+    approved = replace(family, family_approved=True)
     assert found(facts(assistants=(approved,), insurance_expires_on=date(2027, 1, 1))) == []
 
 
 def test_a_guardian_may_never_be_the_pa_even_approved() -> None:
-    guardian = replace(PA, relationship="guardian", family_approval_reference="SW/2026/114")
+    guardian = replace(PA, relationship="guardian", family_approved=True)
     assert found(facts(assistants=(guardian,), insurance_expires_on=date(2027, 1, 1))) == [
         (Check.FAMILY_PA_UNAPPROVED, "family:pa1:powers")
     ]

@@ -1,0 +1,94 @@
+"""Regulations 7 to 9 through a real pay run: the PA record decides whether the Direct Payment may pay
+the wages, the council's agreement (reg 8) lets a family member's pay through from the payday it covers,
+and nothing lets a guardian's through (reg 9), whatever reason is given at finalising."""
+
+from __future__ import annotations
+
+import pytest
+
+from dp_platform.audit.sentences import sentence
+from tests.api.test_payroll_api import PERIOD_1, add_ailsa, base
+
+pytestmark = pytest.mark.api
+
+AGREED = {
+    "ground": "availability",
+    "person_agreed_on": "2026-04-01",
+    "family_member_agreed_on": "2026-04-01",
+    "authority_agreed_on": "2026-04-03",
+    "starts_on": "2026-04-06",
+}
+
+
+async def _draft(api, world):
+    drafted = await api.post(f"{base(world)}/pay-runs", headers=world.headers("ann"), json=PERIOD_1)
+    assert drafted.status_code == 201, drafted.text
+    return drafted.json()
+
+
+def findings(run):
+    return [finding for slip in run["payslips"] for finding in slip["findings"]]
+
+
+async def _finalise(api, world, run, **body):
+    return await api.post(f"{base(world)}/pay-runs/{run['id']}/finalise", headers=world.headers("ann"), json=body)
+
+
+async def test_a_family_member_is_paid_only_once_all_three_have_agreed(api, world):
+    pa = await add_ailsa(api, world, relationship="family_member")
+    run = await _draft(api, world)
+    [finding] = findings(run)
+    assert finding["blocking"] and finding["rule"] == "NAT-REG7-FAMILY"
+    assert ["Self-directed Support (Direct Payments) (Scotland) Regulations 2014, regs 7 and 8",
+            "https://www.legislation.gov.uk/ssi/2014/25/regulation/8"] in finding["sources"]  # fmt: skip
+    refused = await _finalise(api, world, run, override_reason="She is the only one who can come at night.")
+    assert refused.status_code == 422 and "regulation 8" in refused.json()["detail"]
+    assert refused.json()["field"] == "payslips"
+    agreements = f"{base(world)}/pas/{pa['id']}"
+    late = await api.post(
+        f"{agreements}/family-approval", headers=world.headers("worker_a"), json={**AGREED, "starts_on": "2026-05-04"}
+    )
+    assert late.status_code == 201 and findings(await _draft(api, world))  # covers the next payday, not this
+    await api.post(
+        f"{agreements}/family-approvals/{late.json()['id']}/withdraw",
+        headers=world.headers("worker_a"),
+        json={"on": "2026-05-04", "reason": "Recorded with the wrong first payday."},
+    )
+    missing = await api.post(
+        f"{agreements}/family-approval", headers=world.headers("worker_a"), json={**AGREED, "ground": "other_factors"}
+    )
+    assert missing.status_code == 400 and missing.json()["field"] == "ground_detail"
+    agreed = await api.post(f"{agreements}/family-approval", headers=world.headers("worker_a"), json=AGREED)
+    assert agreed.status_code == 201, agreed.text
+    run = await _draft(api, world)
+    assert findings(run) == []
+    assert (await _finalise(api, world, run)).status_code == 200
+    trail = (
+        await api.get(
+            f"/api/audit-events?account_id={world.accounts['a1']}&action=pa.family_approved",
+            headers=world.headers("finance_a"),
+        )
+    ).json()
+    said = [sentence(event["action"], event["details"], "Fiona") for event in trail["items"]]
+    assert any("from 6 April 2026 (regulation 8: availability)" in words for words in said), said
+
+
+@pytest.mark.parametrize("power", ["guardian", "continuing_attorney", "welfare_attorney"])
+async def test_a_guardian_or_attorney_is_never_paid_from_the_direct_payment(api, world, power):
+    pa = await add_ailsa(api, world, relationship=power)
+    run = await _draft(api, world)
+    [finding] = findings(run)
+    assert finding["rule"] == "NAT-REG9-GUARDIAN" and finding["decision"] == "not_allowed"
+    assert any(url == "https://www.legislation.gov.uk/ssi/2014/25/regulation/9" for _, url in finding["sources"])
+    refused = await _finalise(api, world, run, override_reason="The family agreed.")
+    assert refused.status_code == 422 and "guardian" in refused.json()["detail"]
+    agreement = await api.post(
+        f"{base(world)}/pas/{pa['id']}/family-approval", headers=world.headers("worker_a"), json=AGREED
+    )
+    assert agreement.status_code == 400 and "reg 9" in agreement.json()["detail"]
+
+
+async def test_a_pa_who_is_not_family_is_paid_with_no_agreement(api, world):
+    await add_ailsa(api, world)
+    run = await _draft(api, world)
+    assert findings(run) == [] and (await _finalise(api, world, run)).status_code == 200
