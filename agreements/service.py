@@ -117,6 +117,14 @@ async def set_local_wording(
             raise AgreementError(error.detail, field=part) from None
         except (ValueError, IndexError) as error:
             raise AgreementError(f"The {part} has a stray brace or an empty {{}}: {error}", field=part) from None
+    dropped = clause.dropped_by(text)
+    if dropped:
+        named = "; ".join(f"{protection.keeps} ({protection.source}, {protection.url})" for protection in dropped)
+        raise AgreementError(
+            f"This wording drops a protection the law gives, so it cannot replace the national words: {named}. "
+            "Keep words that say so.",
+            field="text",
+        )
     row = await session.scalar(
         select(AgreementLocalWordingRow)
         .where(

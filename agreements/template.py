@@ -25,6 +25,26 @@ from agreements.validation import money
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 SCOPES = ("national", "localisable")
 _CLAUSE_KEYS = {"id", "heading", "scope", "summary", "text", "source"}
+_OPTIONAL_CLAUSE_KEYS = {"protections"}
+_PROTECTION_KEYS = {"id", "keeps", "source", "url", "says"}
+
+
+@dataclass(frozen=True, slots=True)
+class Protection:
+    """A protection the law gives that a clause carries, so an authority's rewording must keep it. ``says``
+    is what the words must say: each group of phrases is needed, any one phrase of a group will do."""
+
+    id: str
+    keeps: str
+    source: str
+    url: str
+    says: tuple[tuple[str, ...], ...]
+
+    def kept_by(self, text: str) -> bool:
+        words = " ".join(text.lower().split())
+        return all(any(phrase in words for phrase in group) for group in self.says)
+
+
 _TEMPLATE_KEYS = {"id", "version", "title", "description", "sources", "clauses"}
 
 
@@ -36,6 +56,11 @@ class Clause:
     summary: str
     text: str
     source: str
+    protections: tuple[Protection, ...] = ()
+
+    def dropped_by(self, text: str) -> list[Protection]:
+        """The protections a wording of this clause leaves out."""
+        return [protection for protection in self.protections if not protection.kept_by(text)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,13 +237,27 @@ def load_template(path: Path) -> Template:
         raise TemplateError(f"{path.name}: a template has exactly the keys {sorted(_TEMPLATE_KEYS)}")
     clauses = []
     for item in raw["clauses"]:
-        if set(item) != _CLAUSE_KEYS:
-            raise TemplateError(f"{path.name}: clause {item.get('id')!r} must have exactly {sorted(_CLAUSE_KEYS)}")
+        if not _CLAUSE_KEYS <= set(item) <= _CLAUSE_KEYS | _OPTIONAL_CLAUSE_KEYS:
+            raise TemplateError(
+                f"{path.name}: clause {item.get('id')!r} must have {sorted(_CLAUSE_KEYS)}, and may have protections"
+            )
+        protections = []
+        for raw_protection in item.pop("protections", ()):
+            if set(raw_protection) != _PROTECTION_KEYS or not raw_protection["says"]:
+                raise TemplateError(
+                    f"{path.name}: a protection of {item['id']!r} has exactly {sorted(_PROTECTION_KEYS)}"
+                )
+            says = tuple(tuple(phrase.lower() for phrase in group) for group in raw_protection["says"])
+            protections.append(Protection(**{**raw_protection, "says": says}))
+        item["protections"] = tuple(protections)
         if item["scope"] not in SCOPES:
             raise TemplateError(f"{path.name}: clause {item['id']!r} scope must be one of {SCOPES}")
         for part in ("summary", "text"):
             check_wording(f"{path.name}: clause {item['id']!r} {part}", item[part])
-        clauses.append(Clause(**item))
+        clause = Clause(**item)
+        if clause.dropped_by(clause.text):
+            raise TemplateError(f"{path.name}: clause {clause.id!r} does not itself keep its protections")
+        clauses.append(clause)
     ids = [clause.id for clause in clauses]
     if len(ids) != len(set(ids)):
         raise TemplateError(f"{path.name}: clause ids must be unique")

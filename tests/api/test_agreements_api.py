@@ -224,7 +224,8 @@ async def test_an_authority_words_its_localisable_clauses_for_new_agreements(api
     url = f"/api/authorities/{authority}/agreement-wording/scotland-model@2026.1"
     wording = {
         "summary": "Glenmore lets you keep up to {surplus_threshold_weeks} weeks.",
-        "text": "Glenmore's policy on unspent money: we talk first, always.",
+        "text": "Glenmore's policy on unspent money: money owed to your staff is yours to pay; we talk with you "
+        "before we ask for anything back.",
     }
     national = await api.put(f"{url}/budget", headers=world.headers("worker_a"), json=wording)
     assert national.status_code == 400 and "national" in national.json()["detail"]
@@ -238,6 +239,26 @@ async def test_an_authority_words_its_localisable_clauses_for_new_agreements(api
     clauses = {c["id"]: c for c in (await draft(api, world))["versions"][0]["content"]["clauses"]}
     assert clauses["unspent_money"]["summary"] == "Glenmore lets you keep up to 8 weeks."
     assert clauses["unspent_money"]["localised"] is True
+
+
+@pytest.mark.parametrize(
+    ("clause", "text", "dropped"),
+    [
+        ("unspent_money", "Glenmore recovers any balance over 8 weeks at the year end; money owed is yours.", "talk"),
+        ("unspent_money", "We talk with you before we ask for anything back.", "owed for wages"),
+        ("contribution", "{contribution_text} The council takes it off each payment.", "personal care is free"),
+        ("use_of_money", "Use it for your plan. You may pay anyone you choose, guardian or not.", "family member"),
+        ("use_of_money", "A family member is paid only when you, they and we agree.", "guardian or attorney"),
+    ],
+)
+async def test_an_authority_cannot_reword_away_a_protection_the_law_gives(api, world, clause, text, dropped):
+    url = f"/api/authorities/{world.authorities['A']}/agreement-wording/scotland-model@2026.1/{clause}"
+    refused = await api.put(url, headers=world.headers("worker_a"), json={"summary": "Our words.", "text": text})
+    assert refused.status_code == 400 and refused.json()["field"] == "text"
+    assert "drops a protection" in refused.json()["detail"] and dropped in refused.json()["detail"]
+    assert "https://www.legislation.gov.uk/" in refused.json()["detail"] or "gov.scot" in refused.json()["detail"]
+    clauses = {c["id"]: c for c in (await draft(api, world))["versions"][0]["content"]["clauses"]}
+    assert clauses[clause]["localised"] is False  # nothing was stored
 
 
 async def test_validation_rechecks_the_latest_version(api, world):
