@@ -33,6 +33,7 @@ from dp_platform.api.health import HealthController
 from dp_platform.api.ledger import LedgerController
 from dp_platform.api.mandates import MandateController
 from dp_platform.api.payroll import PayrollController
+from dp_platform.api.people import InvitationController, MyPayController, PeopleController
 from dp_platform.api.portfolio import PortfolioController
 from dp_platform.api.reconciliation import ReconciliationController
 from dp_platform.api.recovery import RecoveryController
@@ -115,6 +116,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             StatementController,
             ReconciliationController,
             PayrollController,
+            PeopleController,
+            InvitationController,
+            MyPayController,
             PortfolioController,
             CouncilExceptionController,
             AccountExceptionController,

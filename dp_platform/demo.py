@@ -61,6 +61,8 @@ DEMO_LOGINS = (
     DemoLogin("worker@glenmore.example", Role.AUTHORITY_WORKER, "Duncan Reid", "Glenmore Council social worker"),
     DemoLogin("morag@example.org", Role.EMPLOYER, "Morag Campbell", "holds DP-0001 and employs two PAs"),
     DemoLogin("isla@example.org", Role.EMPLOYER, "Isla Fraser", "manages DP-0002 for her son Callum"),
+    DemoLogin("callum@example.org", Role.EMPLOYER, "Callum Fraser", "DP-0002 is his: sees the same account as Isla"),
+    DemoLogin("ailsa@example.org", Role.PERSONAL_ASSISTANT, "Ailsa Mackay", "Morag's PA: sees only her own pay"),
     DemoLogin("payroll@thistle.example", Role.BUREAU_STAFF, "Gordon Shaw", "Thistle Payroll Services"),
     DemoLogin("hamish@example.org", Role.EMPLOYER, "Hamish Baird", "holds DP-0003; Braeside Support manages his money"),
     DemoLogin(
@@ -111,10 +113,12 @@ async def seed_demo(session: AsyncSession, today: date | None = None) -> bool:
             AccountMemberRow(
                 account_id=callum_account.id, user_id=users["isla@example.org"].id, capacity="representative"
             ),
+            AccountMemberRow(account_id=callum_account.id, user_id=users["callum@example.org"].id, capacity="holder"),
             AccountMemberRow(account_id=hamish_account.id, user_id=users["hamish@example.org"].id, capacity="holder"),
             PersonalAssistantRow(
                 employer_account_id=morag_account.id,
                 full_name="Ailsa Mackay",
+                user_id=users["ailsa@example.org"].id,
                 started_on=date(2024, 4, 8),
                 date_of_birth=date(1990, 5, 1),
                 ni_number="QQ123456A",

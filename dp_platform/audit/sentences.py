@@ -19,6 +19,13 @@ def _money(pence: Any) -> str:
     return str(Money(int(pence))) if isinstance(pence, int) and not isinstance(pence, bool) else "an amount"
 
 
+_PERSON_KINDS = {
+    "supported_person": "the person supported",
+    "representative": "someone who acts for them",
+    "personal_assistant": "a personal assistant",
+}
+
+
 def _day(value: Any) -> str:
     try:
         parsed = date.fromisoformat(str(value))
@@ -51,6 +58,31 @@ def _entry(details: Details) -> str:
 _WHAT: dict[str, Callable[[Details], str]] = {
     "auth.logged_in": lambda d: "signed in",
     "auth.logged_out": lambda d: "signed out",
+    "auth.password_chosen": lambda d: "chose a password with a one-time link",
+    "person.invited": lambda d: (
+        f"gave {d.get('display_name', 'someone')} a sign-in, as {_PERSON_KINDS.get(str(d.get('kind')), 'a person')}"
+        + (f" ({d['pa_name']})" if d.get("pa_name") else "")
+        + f", with a link that works once until {_day(str(d.get('expires_at', ''))[:10])}"
+    ),
+    "person.linked": lambda d: (
+        f"let {d.get('display_name', 'someone')}, who already signs in, see "
+        + (f"their own pay as {d['pa_name']}" if d.get("pa_name") else "this account")
+    ),
+    "person.legal_power_recorded": lambda d: (
+        f"recorded that {d.get('display_name', 'the representative')} holds "
+        + {
+            "none": "no legal powers",
+            "guardian": "a guardianship",
+            "continuing_attorney": "a continuing power of attorney",
+            "welfare_attorney": "a welfare power of attorney",
+        }.get(str(d.get("legal_power")), "powers")
+        + " over the person's support"
+        + (
+            f"; {', '.join(d['pa_records'])} may no longer be paid as a PA (regulation 9)"
+            if d.get("pa_records")
+            else ""
+        )
+    ),
     "ledger.book_opened": lambda d: "opened the account's records",
     "ledger.entry_posted": lambda d: f"recorded {_entry(d)} on {_day(d.get('occurred_on'))}",
     "ledger.entry_reversed": lambda d: f"reversed {_entry(d)}: {d.get('reason', '')}",

@@ -66,3 +66,20 @@ class ApiKeyRow(SQLModel, table=True):
     created_at: datetime = created_at_field()
     revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))  # type: ignore[call-overload]
     last_used_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))  # type: ignore[call-overload]
+
+
+class InvitationRow(SQLModel, table=True):
+    """A one-time link that lets a person choose their own password: the only way a sign-in made for
+    someone else (the person, their representative, a PA) gets one. Only a SHA-256 of the link's 256
+    random bits is kept, as for API keys; the link is shown once, to whoever made it, to hand over."""
+
+    __tablename__ = "platform_invitations"
+
+    id: uuid.UUID = id_field()
+    user_id: uuid.UUID = fk_field("platform_users.id")
+    token_sha256: str = Field(sa_type=String(64), unique=True)  # type: ignore[call-overload]
+    account_id: uuid.UUID | None = Field(default=None, foreign_key="platform_dp_accounts.id")
+    created_by_user_id: uuid.UUID | None = Field(default=None, foreign_key="platform_users.id")
+    expires_at: datetime = Field(sa_type=DateTime(timezone=True))  # type: ignore[call-overload]
+    used_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))  # type: ignore[call-overload]
+    created_at: datetime = created_at_field()

@@ -123,6 +123,8 @@ async def list_accounts(
     one asked of the policy; a ``page`` at a time when asked, read on until the page is full."""
     now = now or utc_now()
     query = select(DpAccountRow).order_by(DpAccountRow.reference, DpAccountRow.id)
+    if actor.role is Role.PERSONAL_ASSISTANT:
+        return []
     if actor.role is Role.EMPLOYER:
         query = query.where(DpAccountRow.id.in_(actor.account_ids))
     elif actor.role in AUTHORITY_ROLES:

@@ -7,7 +7,9 @@ DomainError
  ├── AccountNotFoundError       missing, or not visible to this actor (404, same sentence)
  ├── MandateNotFoundError
  ├── InvalidMandateError        a grant that breaks a rule (400, names the field)
- └── MandateAlreadyRevokedError (409)
+ ├── MandateAlreadyRevokedError (409)
+ ├── InvalidPersonError         a sign-in that cannot be given as asked (400, names the field)
+ └── InvitationNotFoundError    a link that is unknown, used or out of date (404)
 """
 
 from __future__ import annotations
@@ -69,3 +71,12 @@ class MandateAlreadyRevokedError(DomainError):
 class ApiKeyNotFoundError(DomainError):
     category = "not_found"
     title = "No such API key"
+
+
+class InvalidPersonError(DomainError):
+    title = "Sign-in not given"
+
+
+class InvitationNotFoundError(DomainError):
+    category = "not_found"
+    title = "Link not valid"

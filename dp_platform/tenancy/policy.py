@@ -14,6 +14,8 @@ The rules, in short:
   force today, within its scopes (any scope includes viewing), and an API key is further
   limited to its own scopes;
 - a platform admin may view, for support, and do nothing else;
+- a personal assistant sees no account at all: their own payslips, holiday, rates, P45 and P60 are
+  read through ``dp_platform.workflows.my_pay``, by the PA record their sign-in is linked to;
 - a closed account can still be viewed, and nothing else.
 
 An account the actor may not even view is reported as invisible, so the API answers 404
@@ -73,6 +75,12 @@ class Action(StrEnum):
     """Freeze a card and unfreeze it: the holder too (a lost card), as well as whoever issued it."""
     COLLECT_PAYMENTS = "collect_payments"
     """Ask the payer's card or Direct Debit for the person's contribution or a surplus recovery: council finance."""
+    MANAGE_PEOPLE = "manage_people"
+    """Give a sign-in to the person, their representative or a PA (a one-time link to set a password): the
+    holder's side, or the council's social work staff; never through a mandate."""
+    RECORD_LEGAL_POWERS = "record_legal_powers"
+    """Record that a representative is the person's guardian or attorney (Adults with Incapacity (Scotland)
+    Act 2000): the council's social work staff, who see the order or power."""
 
 
 MANDATE_SCOPES = frozenset(
@@ -102,7 +110,15 @@ _AUTHORITY_ACTIONS = {
         }
     ),
     Role.AUTHORITY_WORKER: frozenset(
-        {Action.VIEW, Action.MANAGE_AGREEMENT, Action.ISSUE_AGREEMENT, Action.REVIEW_SPEND, Action.MONITOR}
+        {
+            Action.VIEW,
+            Action.MANAGE_AGREEMENT,
+            Action.ISSUE_AGREEMENT,
+            Action.REVIEW_SPEND,
+            Action.MONITOR,
+            Action.MANAGE_PEOPLE,
+            Action.RECORD_LEGAL_POWERS,
+        }
     ),
 }
 
@@ -198,6 +214,7 @@ def can(actor: Actor, action: Action, account: AccountRef, *, now: datetime) -> 
             Action.RECOVER_SURPLUS,
             Action.MANAGE_CARDS,
             Action.COLLECT_PAYMENTS,
+            Action.RECORD_LEGAL_POWERS,
         ):
             decision = _visible(False, "the authority does this, not the account holder")
         else:
@@ -211,6 +228,8 @@ def can(actor: Actor, action: Action, account: AccountRef, *, now: datetime) -> 
         decision = _bureau_decision(actor, action, account, now)
     elif actor.role is Role.PLATFORM_ADMIN:
         decision = _visible(action is Action.VIEW, "platform admins may only view, for support")
+    elif actor.role is Role.PERSONAL_ASSISTANT:
+        return _invisible("a personal assistant sees their own pay, never the employer's account")
     else:  # pragma: no cover - Role is closed
         return _invisible("unknown role")
     if decision.allowed and action is not Action.VIEW and account.closed_on is not None:

@@ -15,6 +15,8 @@ class Role(StrEnum):
     AUTHORITY_WORKER = "authority_worker"
     """Social work staff: agreements and reviews for their own authority's accounts."""
     PLATFORM_ADMIN = "platform_admin"
+    PERSONAL_ASSISTANT = "personal_assistant"
+    """A PA with their own sign-in: their payslips, holiday, contract rates, P45 and P60, and nothing else."""
 
 
 AUTHORITY_ROLES = frozenset({Role.AUTHORITY_FINANCE, Role.AUTHORITY_WORKER})

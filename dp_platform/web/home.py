@@ -40,6 +40,8 @@ class HomeController(Controller):
             return Redirect("/clients", status_code=303)
         if actor.role in AUTHORITY_ROLES:
             return Redirect("/portfolio", status_code=303)
+        if actor.role is Role.PERSONAL_ASSISTANT:
+            return Redirect("/my-pay", status_code=303)
         accounts = await list_accounts(db_session, actor)
         if actor.role is Role.EMPLOYER and len(accounts) == 1:
             return Redirect(f"/accounts/{accounts[0].id}", status_code=303)

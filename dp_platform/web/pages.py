@@ -61,6 +61,7 @@ ACCOUNT_SECTIONS = (
     ("monitoring", "Reviews and returns", "/monitoring"),
     ("audit", "Audit trail", "/audit"),
     ("mandates", "Who can act", "/mandates"),
+    ("people", "Who can sign in", "/people"),
 )
 
 

@@ -10,6 +10,7 @@ from dp_platform.web.exceptions import ExceptionPages
 from dp_platform.web.home import HomeController
 from dp_platform.web.monitoring import MonitoringPages
 from dp_platform.web.payroll import PayrollPages
+from dp_platform.web.people import MyPayPages, PeoplePages, WelcomePages
 from dp_platform.web.portfolio import PortfolioPages
 from dp_platform.web.recovery import RecoveryPages
 from dp_platform.web.reports import ReportPages
@@ -34,4 +35,7 @@ PAGES = [
     MonitoringPages,
     CardPages,
     SpendRulePages,
+    PeoplePages,
+    WelcomePages,
+    MyPayPages,
 ]

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dp_platform.audit.writer import note_unchanged, record_account_event
 from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.policy import Action, Actor, today
+from dp_platform.tenancy.tables import AccountMemberRow, DpAccountRow
 from ledgers.columns import utc_now
 from payroll.contracts import ContractRate, resolve
 from payroll.errors import PayrollError, PayrollNotFoundError
@@ -98,6 +99,13 @@ async def set_pa_checks(
     pa = await own_pa(session, account_id, pa_id)
     wanted = {name: fields.get(name) for name in _CHECK_FIELDS}
     wanted["relationship"] = wanted["relationship"] or "none"
+    power = await _representatives_power(session, account_id, pa)
+    if power is not None and wanted["relationship"] != power:
+        raise PayrollError(
+            f"{pa.full_name} acts for the person as their {power.replace('_', ' ')}, as the council recorded: "
+            "that stays their relationship, and the Direct Payment may not pay them (2014 Regulations reg 9).",
+            field="relationship",
+        )
     changed = {name: value for name, value in wanted.items() if getattr(pa, name) != value}
     if not changed:
         note_unchanged()
@@ -131,6 +139,14 @@ async def set_pa_checks(
         },
     )
     return pa
+
+
+async def _representatives_power(session: AsyncSession, account_id: uuid.UUID, pa: PersonalAssistantRow) -> str | None:
+    """The powers the council recorded for the representative this PA is, if they are one and hold any."""
+    if pa.user_id is None:
+        return None
+    member = await session.get(AccountMemberRow, (account_id, pa.user_id))
+    return member.legal_power if member is not None and member.legal_power != "none" else None
 
 
 async def change_pa_details(
@@ -675,6 +691,14 @@ async def payslip_document(
     session: AsyncSession, actor: Actor, account_id: uuid.UUID, run_id: uuid.UUID, pa_id: uuid.UUID
 ) -> PayslipDocument:
     access = await authorize(session, actor, account_id, Action.VIEW)
+    return await document_of(session, access.account, run_id, pa_id)
+
+
+async def document_of(
+    session: AsyncSession, account: DpAccountRow, run_id: uuid.UUID, pa_id: uuid.UUID
+) -> PayslipDocument:
+    """One payslip as the PA reads it, for whoever the caller has already let read it."""
+    account_id = account.id
     pay_run = await get_pay_run(session, account_id, run_id)
     slip = next((slip for slip in pay_run.payslips if slip.pa_id == pa_id), None)
     pa = await session.get(PersonalAssistantRow, pa_id)
@@ -689,7 +713,7 @@ async def payslip_document(
                 sources += [(reference, source.title, source.url) for source in value.sources]
     run = pay_run.run
     return PayslipDocument(
-        employer=f"{access.account.holder_name} (Direct Payment {access.account.reference})",
+        employer=f"{account.holder_name} (Direct Payment {account.reference})",
         employee=pa.full_name,
         ni_number=pa.ni_number,
         tax_code=slip.tax_code,

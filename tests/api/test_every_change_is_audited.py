@@ -739,6 +739,53 @@ async def _page_pa_details(api, world, db):
     return await pages.post(f"{pa.removeprefix('/api')}/details", body)
 
 
+async def _invite(api, world, db, kind="representative", email="rhona@example.org"):
+    return await api.post(
+        f"/api/accounts/{world.accounts['a1']}/people",
+        headers=world.headers("ann"),
+        json={"kind": kind, "display_name": "Rhona Grant", "email": email},
+    )
+
+
+async def _legal_power(api, world, db):
+    rhona = (await _invite(api, world, db)).json()["user_id"]
+    return await api.put(
+        f"/api/accounts/{world.accounts['a1']}/people/{rhona}/legal-power",
+        headers=world.headers("worker_a"),
+        json={"legal_power": "welfare_attorney"},
+    )
+
+
+async def _choose_password(api, world, db):
+    token = (await _invite(api, world, db)).json()["link_token"]
+    body = {"password": "a long enough password", "repeated": "a long enough password"}
+    return await api.post(f"/api/invitations/{token}/password", json=body)
+
+
+async def _page_invite(api, world, db):
+    pages = await _signed_in(api, world, db)
+    return await pages.post(
+        f"{pages.account()}/people",
+        {"kind": "supported_person", "display_name": "Ann's son", "email": "son@example.org"},
+    )
+
+
+async def _page_legal_power(api, world, db):
+    rhona = (await _invite(api, world, db)).json()["user_id"]
+    pages = await _signed_in(api, world, db, "worker_a")
+    return await pages.post(f"{pages.account()}/people/{rhona}/legal-power", {f"legal_power-{rhona}": "guardian"})
+
+
+async def _page_choose_password(api, world, db):
+    token = (await _invite(api, world, db)).json()["link_token"]
+    pages = _pages(api, world, db)
+    pages.client.cookies.clear()
+    await pages.get(f"/welcome/{token}")
+    return await pages.post(
+        f"/welcome/{token}", {"password": "a long enough password", "repeated": "a long enough password"}
+    )
+
+
 async def _page_family_approval(api, world, db):
     pa = await _family_pa(api, world, db)
     pages = await _signed_in(api, world, db, "worker_a")
@@ -917,6 +964,12 @@ EXAMPLES: dict[tuple[str, str], Example] = {
     ): _recovery_paid,
     ("POST", "/accounts/{account_id:uuid}/pas/{pa_id:uuid}/checks"): _page_pa_checks,
     ("POST", "/accounts/{account_id:uuid}/pas/{pa_id:uuid}/family-approval"): _page_family_approval,
+    ("POST", "/accounts/{account_id:uuid}/people"): _page_invite,
+    ("POST", "/accounts/{account_id:uuid}/people/{user_id:uuid}/legal-power"): _page_legal_power,
+    ("POST", "/welcome/{token:str}"): _page_choose_password,
+    ("POST", "/api/accounts/{account_id:uuid}/people"): _invite,
+    ("PUT", "/api/accounts/{account_id:uuid}/people/{user_id:uuid}/legal-power"): _legal_power,
+    ("POST", "/api/invitations/{token:str}/password"): _choose_password,
     (
         "POST",
         "/accounts/{account_id:uuid}/pas/{pa_id:uuid}/family-approvals/{approval_id:uuid}/withdraw",

@@ -15,12 +15,18 @@ from dp_platform.db.engine import create_engine
 from dp_platform.db.migrate import upgrade_to_head
 from dp_platform.demo import seed_demo
 from dp_platform.demo_calendar import DemoCalendar, rates_known_until
-from dp_platform.tenancy.tables import DpAccountRow
+from dp_platform.tenancy.access import load_user_actor
+from dp_platform.tenancy.tables import DpAccountRow, UserRow
+from dp_platform.workflows.my_pay import my_jobs
 from ledgers.tables import StatementRow
 from payroll.periods import four_weekly_period
 from payroll.tables import PayRunRow
 
 pytestmark = pytest.mark.integration
+
+
+async def _user(session, name):
+    return await session.scalar(select(UserRow.id).where(UserRow.email == f"{name}@example.org"))
 
 
 def test_the_story_moves_by_whole_periods_and_never_past_the_rates():
@@ -56,5 +62,12 @@ async def test_seeded_on_a_day_the_demo_is_true_on_that_day(make_database, today
             states = await payment_states(session, await load_agreement(session, row.id), today)
             assert [state.status for state in states if state.scheduled.due_on <= today].count("missed") <= 1
             assert states[0].status == "received"
+            # the person and his mother each sign in to Callum's account; Ailsa reads her own pay
+            isla = await load_user_actor(session, await _user(session, "isla"))
+            callum = await load_user_actor(session, await _user(session, "callum"))
+            assert isla.account_ids == callum.account_ids != frozenset()
+            ailsa = await load_user_actor(session, await _user(session, "ailsa"))
+            [job] = await my_jobs(session, ailsa)
+            assert job.employer.reference == "DP-0001" and [paid.run.status for paid in job.payslips] == ["finalised"]
     finally:
         await engine.dispose()

@@ -58,6 +58,7 @@ def test_an_employer_may_do_everything_on_their_own_account_and_see_nothing_else
             Action.RECOVER_SURPLUS,
             Action.MANAGE_CARDS,
             Action.COLLECT_PAYMENTS,
+            Action.RECORD_LEGAL_POWERS,
         )
     )
     for other in (NEIGHBOUR, FOREIGN):
@@ -79,7 +80,18 @@ def test_an_employer_may_do_everything_on_their_own_account_and_see_nothing_else
                 Action.COLLECT_PAYMENTS,
             },
         ),
-        (WORKER, {Action.VIEW, Action.MANAGE_AGREEMENT, Action.ISSUE_AGREEMENT, Action.REVIEW_SPEND, Action.MONITOR}),
+        (
+            WORKER,
+            {
+                Action.VIEW,
+                Action.MANAGE_AGREEMENT,
+                Action.ISSUE_AGREEMENT,
+                Action.REVIEW_SPEND,
+                Action.MONITOR,
+                Action.MANAGE_PEOPLE,
+                Action.RECORD_LEGAL_POWERS,
+            },
+        ),
         (ADMIN, {Action.VIEW}),
     ],
 )
@@ -176,3 +188,11 @@ def test_no_mandate_lets_a_bureau_sign_or_issue_an_agreement():
     for action in (Action.SIGN_AS_HOLDER, Action.ISSUE_AGREEMENT):
         decision = can(every_scope, action, OWN, now=NOW)
         assert decision.visible and not decision.allowed
+
+
+@pytest.mark.parametrize("action", list(Action))
+def test_a_personal_assistant_sees_no_account_not_even_their_employers(action):
+    pa = Actor(Role.PERSONAL_ASSISTANT, user_id=uuid.uuid4())
+    for account in (OWN, NEIGHBOUR, FOREIGN):
+        decision = can(pa, action, account, now=NOW)
+        assert not decision.visible and not decision.allowed
