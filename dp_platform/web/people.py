@@ -193,5 +193,5 @@ class MyPayPages(Controller):
         return Response(
             render_payslip(document),
             media_type="application/pdf",
-            headers={"Content-Disposition": f'inline; filename="{payslip_filename(document)}"'},
+            headers={"Content-Disposition": f'attachment; filename="{payslip_filename(document)}"'},
         )
