@@ -11,7 +11,8 @@ the same person cannot be decided two ways. Pure.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -137,3 +138,15 @@ def blocking_finding(payee: str, decision: SpendDecision) -> dict[str, object] |
         "sentence": sentence,
         "sources": [list(source) for hit in deciding for source in hit.sources],
     }
+
+
+def pa_named(description: str, names: Sequence[str]) -> int | None:
+    """Which of the PAs ``names`` a bank line's words name (surname, and first name or its initial), or
+    None when none or more than one does: a payment to a PA meets the same regulations as their wages."""
+    words = set(re.findall(r"[A-Z]+", description.upper()))
+    found = []
+    for index, name in enumerate(names):
+        parts = re.findall(r"[A-Z]+", name.upper())
+        if len(parts) >= 2 and parts[-1] in words and (parts[0] in words or parts[0][0] in words):
+            found.append(index)
+    return found[0] if len(found) == 1 else None

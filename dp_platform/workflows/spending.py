@@ -7,9 +7,10 @@ Each opening, change and decision is an audit event in the account's chain, read
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agreements.monitoring.service import authority_thresholds
@@ -38,6 +39,12 @@ from ledgers.categories.taxonomy import Decision, Rule, national
 from ledgers.chart import spend_category_of
 from ledgers.columns import utc_now
 from ledgers.service import PostedEntry
+from payroll.family import FAMILY_RULE, approval_on, pa_named
+from payroll.family_service import approvals_of
+from payroll.tables import PersonalAssistantRow
+
+PAID_TO_PEOPLE = frozenset({"pa_wages", "agency"})
+"""The categories the family rules govern (the national taxonomy's codes for paying someone for support)."""
 
 
 async def agreement_permissions(session: AsyncSession, account_id: uuid.UUID) -> list[Permission]:
@@ -79,21 +86,42 @@ class SpendContext:
         )
 
     async def decide(self, session: AsyncSession, spend: Spend) -> SpendDecision:
+        spend, agreed = await _as_paid_to_pa(session, self.account.id, spend)
         unapproved = decide(spend, national(), local_rules=self.rules, permissions=self.permissions)
         if unapproved.decision is not Decision.NEEDS_APPROVAL:
             return unapproved  # an approval only sets aside a rule that asks for one: nothing to look up
-        approved: set[str] = set()
+        approved: set[str] = set(agreed)
         all_rules = [*national().rules, *self.rules]
         if spend.category:
             key = (payee_key(spend.payee), spend.category)
             if key not in self.standing:
                 self.standing[key] = await standing_approvals(session, self.account.id, key[0], key[1], all_rules)
-            approved = self.standing[key]
+            approved = approved | self.standing[key]
             limit = self.thresholds.on(Threshold.STANDING_APPROVAL_LIMIT_PENCE, spend.on)
             if limit is None or spend.amount_pence > limit.value:  # small spends only, once the council says how small
                 limited = {rule.id for rule in all_rules if rule.standing_limited}
                 approved = approved - limited
         return decide(spend, national(), local_rules=self.rules, permissions=self.permissions, approved_rules=approved)
+
+
+async def _as_paid_to_pa(session: AsyncSession, account_id: uuid.UUID, spend: Spend) -> tuple[Spend, set[str]]:
+    """A payment for support that names one of the account's PAs is decided from their PA record, as their
+    wages are: their relationship to the person, and the council's agreement covering the day (regs 7-9).
+    Read fresh for each such payment (never cached with the context: an agreement ended today counts)."""
+    if spend.category not in PAID_TO_PEOPLE or spend.relationship != "none":
+        return spend, set()
+    pas = list(
+        await session.scalars(
+            select(PersonalAssistantRow).where(PersonalAssistantRow.employer_account_id == account_id)
+        )
+    )
+    index = pa_named(spend.payee, [pa.full_name for pa in pas])
+    if index is None:
+        return spend, set()
+    pa = pas[index]
+    approvals = (await approvals_of(session, [pa.id])).get(pa.id, [])
+    agreed = {FAMILY_RULE} if approval_on(approvals, spend.on) is not None else set()
+    return replace(spend, relationship=pa.relationship), agreed
 
 
 async def decide_for_account(session: AsyncSession, account: DpAccountRow, spend: Spend) -> SpendDecision:

@@ -92,3 +92,38 @@ async def test_a_pa_who_is_not_family_is_paid_with_no_agreement(api, world):
     await add_ailsa(api, world)
     run = await _draft(api, world)
     assert findings(run) == [] and (await _finalise(api, world, run)).status_code == 200
+
+
+async def test_a_bank_payment_to_a_pa_is_decided_from_their_record_like_their_wages(api, world):
+    from datetime import date
+
+    from tests import statement_files as files
+    from tests.api.test_statements_api import upload
+
+    pa = await add_ailsa(api, world, full_name="Ewan Grant", relationship="family_member")
+    lines = [(date(2026, 5, 8), "EWAN GRANT EXTRA HOURS", -12_000), (date(2026, 5, 9), "E GRANT CASH", -3_000)]
+    assert (await upload(api, world, "ann", files.nationwide_csv(lines), "may.csv")).status_code == 201
+    spend_lines = (await api.get(f"{base(world)}/spend-lines", headers=world.headers("ann"))).json()
+
+    async def decided(description):
+        [line] = [line for line in spend_lines if description in line["description"]]
+        answer = await api.post(
+            f"{base(world)}/statements/lines/{line['line_id']}/category",
+            headers=world.headers("ann"),
+            json={"category": "pa_wages"},  # the person says nothing of who Ewan is: his record does
+        )
+        assert answer.status_code == 200, answer.text
+        return answer.json()["decision"], answer.json()["rule_ids"]
+
+    assert await decided("EWAN GRANT") == ("needs_approval", ["NAT-REG7-FAMILY"])
+    agreed = await api.post(
+        f"{base(world)}/pas/{pa['id']}/family-approval", headers=world.headers("worker_a"), json=AGREED
+    )
+    assert agreed.status_code == 201
+    assert (await decided("E GRANT"))[0] == "allowed"
+    await api.put(
+        f"{base(world)}/pas/{pa['id']}/checks",
+        headers=world.headers("ann"),
+        json={"pvg_checked_on": "2024-03-20", "right_to_work_checked_on": "2024-03-20", "relationship": "guardian"},
+    )
+    assert await decided("EWAN GRANT") == ("not_allowed", ["NAT-REG9-GUARDIAN"])

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from payroll.family import FamilyApproval, Ground, blocking_finding, pay_decision
+from payroll.family import FamilyApproval, Ground, blocking_finding, pa_named, pay_decision
 
 pytestmark = pytest.mark.unit
 
@@ -59,3 +59,22 @@ def test_regulation_case(case):
         assert finding is not None and finding["blocking"]
         assert case["cites"] in [url for _, url in finding["sources"]]
         assert "Ewan Grant" in finding["sentence"]
+
+
+@pytest.mark.parametrize(
+    ("description", "expected"),
+    [
+        ("EWAN GRANT EXTRA HOURS", 0),
+        ("FP TO E GRANT REF MAY", 0),
+        ("GRANT THORNTON LLP", None),  # a surname alone names nobody
+        ("AILSA MACKAY", 1),
+        ("E MACKAY", None),  # neither Ailsa's initial nor Ewan's surname
+        ("TESCO STORES", None),
+    ],
+)
+def test_a_bank_line_names_a_pa_by_surname_and_first_name_or_initial(description, expected):
+    assert pa_named(description, ["Ewan Grant", "Ailsa Mackay"]) == expected
+
+
+def test_two_pas_a_line_could_name_name_neither():
+    assert pa_named("J SMITH", ["Jean Smith", "John Smith"]) is None
