@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dp_platform.api.paging import keyset, page_of, paged
 from dp_platform.api.schemas.spending import (
     AllowedSpendingOut,
+    CareHomeStayIn,
+    CareHomeStayOut,
     CategoryOut,
     CategoryRulesOut,
     DecidingRuleOut,
@@ -36,6 +38,7 @@ from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.errors import AccessDeniedError
 from dp_platform.tenancy.policy import Action, Actor, today
 from dp_platform.workflows.bank_to_ledger import confirm_line
+from dp_platform.workflows.care_home_stays import account_stays, add_stay, take_off_stay
 from dp_platform.workflows.spend_rules import AllowedSpending, allowed_spending
 from dp_platform.workflows.spending import (
     check_proposed_spend,
@@ -45,7 +48,7 @@ from dp_platform.workflows.spending import (
 )
 from ledgers.categories.engine import Spend, SpendDecision
 from ledgers.categories.service import account_reviews, local_rules, spend_lines
-from ledgers.categories.tables import SpendReviewRow
+from ledgers.categories.tables import CareHomeStayRow, SpendReviewRow
 from ledgers.categories.taxonomy import Rule, national
 
 
@@ -195,9 +198,42 @@ def to_allowed(allowed: AllowedSpending) -> AllowedSpendingOut:
     )
 
 
+def to_stay(row: CareHomeStayRow) -> CareHomeStayOut:
+    return CareHomeStayOut(
+        id=row.id,
+        first_night=row.first_night,
+        last_night=row.last_night,
+        nights=(row.last_night - row.first_night).days + 1,
+        place=row.place,
+        removed_at=row.removed_at,
+    )
+
+
 class SpendingController(Controller):
     path = "/api/accounts/{account_id:uuid}"
     tags = ["Spending"]
+
+    @get("/care-home-stays", operation_id="ListCareHomeStays")
+    async def stays(self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID) -> list[CareHomeStayOut]:
+        """The care home stays recorded, by their nights: a payment to a care home is decided by the nights
+        in the 12 months up to it (28 by default), and one with no stay recorded goes to the council."""
+        return [to_stay(row) for row in await account_stays(db_session, actor, account_id)]
+
+    @post("/care-home-stays", operation_id="RecordCareHomeStay", status_code=201)
+    async def record_stay(
+        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, data: Annotated[CareHomeStayIn, Body()]
+    ) -> CareHomeStayOut:
+        row = await add_stay(
+            db_session, actor, account_id, first_night=data.first_night, last_night=data.last_night, place=data.place
+        )
+        return to_stay(row)
+
+    @post("/care-home-stays/{stay_id:uuid}/remove", operation_id="RemoveCareHomeStay", status_code=200)
+    async def take_off(
+        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, stay_id: uuid.UUID
+    ) -> CareHomeStayOut:
+        """A stay recorded by mistake stops counting; its record stays, with who took it off."""
+        return to_stay(await take_off_stay(db_session, actor, account_id, stay_id))
 
     @get("/spend-rules", operation_id="GetAllowedSpending")
     async def allowed(

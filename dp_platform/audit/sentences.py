@@ -59,6 +59,14 @@ _WHAT: dict[str, Callable[[Details], str]] = {
     "auth.logged_in": lambda d: "signed in",
     "auth.logged_out": lambda d: "signed out",
     "auth.password_chosen": lambda d: "chose a password with a one-time link",
+    "stay.recorded": lambda d: (
+        f"recorded a stay at {d.get('place', 'a care home')}, nights of {_day(d.get('first_night'))} to "
+        f"{_day(d.get('last_night'))}"
+    ),
+    "stay.removed": lambda d: (
+        f"took off the stay at {d.get('place', 'a care home')} recorded for {_day(d.get('first_night'))} to "
+        f"{_day(d.get('last_night'))}"
+    ),
     "person.invited": lambda d: (
         f"gave {d.get('display_name', 'someone')} a sign-in, as {_PERSON_KINDS.get(str(d.get('kind')), 'a person')}"
         + (f" ({d['pa_name']})" if d.get("pa_name") else "")

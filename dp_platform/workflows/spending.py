@@ -34,6 +34,7 @@ from ledgers.categories.service import (
     set_local_rule,
     standing_approvals,
 )
+from ledgers.categories.stays import stays_up_to
 from ledgers.categories.tables import SpendReviewRow
 from ledgers.categories.taxonomy import Decision, Rule, national
 from ledgers.chart import spend_category_of
@@ -44,6 +45,7 @@ from payroll.family_service import approvals_of
 from payroll.tables import PersonalAssistantRow
 
 PAID_TO_PEOPLE = frozenset({"pa_wages", "agency"})
+RESIDENTIAL = "residential_care"
 """The categories the family rules govern (the national taxonomy's codes for paying someone for support)."""
 
 
@@ -87,6 +89,8 @@ class SpendContext:
 
     async def decide(self, session: AsyncSession, spend: Spend) -> SpendDecision:
         spend, agreed = await _as_paid_to_pa(session, self.account.id, spend)
+        if spend.category == RESIDENTIAL and spend.stays is None:  # read fresh: a stay recorded today counts
+            spend = replace(spend, stays=await stays_up_to(session, self.account.id, spend.on))
         unapproved = decide(spend, national(), local_rules=self.rules, permissions=self.permissions)
         if unapproved.decision is not Decision.NEEDS_APPROVAL:
             return unapproved  # an approval only sets aside a rule that asks for one: nothing to look up

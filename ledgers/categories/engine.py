@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from ledgers.categories.taxonomy import Decision, Rule, SpendRuleError, Taxonomy
 
@@ -36,6 +36,16 @@ class Spend:
     outcome: str | None = None
     description: str = ""
     mcc: str | None = None
+    stays: tuple[tuple[date, date], ...] | None = None
+    """The person's recorded stays (first night, last night) up to the spend, for a rule that counts
+    nights; ``None`` when none is recorded in the window, so the nights are not known."""
+
+
+def nights_within(stays: Iterable[tuple[date, date]], on: date, within_days: int) -> int:
+    """The nights of the stays that fall in the ``within_days`` days ending on ``on`` (that day included):
+    a night is counted on its evening's date, and a night after ``on`` is not counted yet."""
+    first = on - timedelta(days=within_days - 1)
+    return sum(max(0, (min(last, on) - max(start, first)).days + 1) for start, last in stays)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +104,11 @@ def _matches(rule: Rule, spend: Spend, category: str, linked: bool) -> bool:
         and (not rule.relationships or spend.relationship in rule.relationships)
         and (not rule.unlinked or not linked)
         and (rule.over_pence is None or spend.amount_pence > rule.over_pence)
+        and (
+            rule.over_nights is None
+            or spend.stays is None
+            or nights_within(spend.stays, spend.on, rule.within_days) > rule.over_nights
+        )
     )
 
 

@@ -82,3 +82,21 @@ class LocalRuleRow(SQLModel, table=True):
     rule_id: str = text_field(60)
     definition: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
     updated_at: datetime = created_at_field()
+
+
+class CareHomeStayRow(SQLModel, table=True):
+    """A stay in a care home, by its nights: what the residential rule counts (nights in 12 months across
+    stays). A stay recorded by mistake is removed, keeping the row and who removed it."""
+
+    __tablename__ = "ledger_care_home_stays"
+    __table_args__ = (CheckConstraint("last_night >= first_night", name="last_after_first"),)
+
+    id: uuid.UUID = id_field()
+    book_id: uuid.UUID = Field(index=True)
+    first_night: date
+    last_night: date
+    place: str = text_field(200)
+    recorded_by_user_id: uuid.UUID | None = None
+    removed_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))  # type: ignore[call-overload]
+    removed_by_user_id: uuid.UUID | None = None
+    created_at: datetime = created_at_field()

@@ -26,7 +26,7 @@ DATA = Path(__file__).resolve().parent / "data" / "national.toml"
 RELATIONSHIPS = ("none", "family_member", "guardian", "continuing_attorney", "welfare_attorney")
 _RULE_KEYS = {
     "id", "statutory", "categories", "relationships", "unlinked", "over_pence", "replaces", "standing",
-    "standing_limited", "versions",
+    "standing_limited", "versions", "over_nights", "within_days",
 }  # fmt: skip
 _VERSION_KEYS = {"effective_from", "effective_to", "decision", "sentence", "sources", "conditions"}
 
@@ -88,6 +88,10 @@ class Rule:
     relationships: frozenset[str] = frozenset()
     unlinked: bool = False
     over_pence: int | None = None
+    over_nights: int | None = None
+    """The rule applies to a stay that takes the nights counted over ``within_days`` past this, or whose
+    nights are not known (a care home's invoice with no stay recorded)."""
+    within_days: int = 365
     replaces: str | None = None
     """A local rule replacing a national one (allowed only for a rule that is not statutory)."""
     standing: bool = False
@@ -159,6 +163,8 @@ def parse_rule(raw: dict[str, Any], *, layer: str, known_categories: set[str]) -
         relationships=relationships,
         unlinked=bool(raw.get("unlinked", False)),
         over_pence=raw.get("over_pence"),
+        over_nights=raw.get("over_nights"),
+        within_days=int(raw.get("within_days", 365)),
         replaces=raw.get("replaces"),
         standing=bool(raw.get("standing", False)),
         standing_limited=bool(raw.get("standing_limited", False)),

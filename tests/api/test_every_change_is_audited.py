@@ -786,6 +786,33 @@ async def _page_choose_password(api, world, db):
     )
 
 
+STAY = {"first_night": "2026-05-04", "last_night": "2026-05-08", "place": "Sunnyside Care Home"}
+
+
+async def _record_stay(api, world, db):
+    return await api.post(
+        f"/api/accounts/{world.accounts['a1']}/care-home-stays", headers=world.headers("ann"), json=STAY
+    )
+
+
+async def _remove_stay(api, world, db):
+    stay = (await _record_stay(api, world, db)).json()["id"]
+    return await api.post(
+        f"/api/accounts/{world.accounts['a1']}/care-home-stays/{stay}/remove", headers=world.headers("ann")
+    )
+
+
+async def _page_record_stay(api, world, db):
+    pages = await _signed_in(api, world, db)
+    return await pages.post(f"{pages.account()}/spend-rules/stays", STAY)
+
+
+async def _page_remove_stay(api, world, db):
+    stay = (await _record_stay(api, world, db)).json()["id"]
+    pages = await _signed_in(api, world, db)
+    return await pages.post(f"{pages.account()}/spend-rules/stays/{stay}/remove")
+
+
 async def _page_family_approval(api, world, db):
     pa = await _family_pa(api, world, db)
     pages = await _signed_in(api, world, db, "worker_a")
@@ -965,6 +992,10 @@ EXAMPLES: dict[tuple[str, str], Example] = {
     ("POST", "/accounts/{account_id:uuid}/pas/{pa_id:uuid}/checks"): _page_pa_checks,
     ("POST", "/accounts/{account_id:uuid}/pas/{pa_id:uuid}/family-approval"): _page_family_approval,
     ("POST", "/accounts/{account_id:uuid}/people"): _page_invite,
+    ("POST", "/accounts/{account_id:uuid}/spend-rules/stays"): _page_record_stay,
+    ("POST", "/accounts/{account_id:uuid}/spend-rules/stays/{stay_id:uuid}/remove"): _page_remove_stay,
+    ("POST", "/api/accounts/{account_id:uuid}/care-home-stays"): _record_stay,
+    ("POST", "/api/accounts/{account_id:uuid}/care-home-stays/{stay_id:uuid}/remove"): _remove_stay,
     ("POST", "/accounts/{account_id:uuid}/people/{user_id:uuid}/legal-power"): _page_legal_power,
     ("POST", "/welcome/{token:str}"): _page_choose_password,
     ("POST", "/api/accounts/{account_id:uuid}/people"): _invite,

@@ -88,3 +88,21 @@ async def test_the_page_lists_what_the_money_may_and_may_not_pay_for_dated(pages
     assert 'href="https://glenmore.example/dp#4"' in text
     assert "What it may pay for" in text  # in the account's menu
     assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}", re.sub(r'href="[^"]*"|action="[^"]*"', "", text))
+
+
+async def test_stays_are_recorded_and_taken_off_on_the_page_naming_the_field_when_wrong(api, pages, world):
+    await pages.sign_in("ann")
+    page = f"{pages.account()}/spend-rules"
+    assert "No stays are recorded." in (await pages.get(page)).text
+    wrong = await pages.post(
+        f"{page}/stays", {"place": "Sunnyside", "first_night": "2026-05-08", "last_night": "2026-05-04"}
+    )
+    assert wrong.status_code == 400 and 'href="#last_night"' in wrong.text
+    done = await pages.post(
+        f"{page}/stays", {"place": "Sunnyside", "first_night": "2026-05-04", "last_night": "2026-05-08"}
+    )
+    assert done.status_code == 303
+    shown = (await pages.get(page)).text
+    assert "Sunnyside" in shown and "4 May 2026 to 8 May 2026" in shown and "Take off" in shown
+    await pages.sign_in("finance_a")
+    assert "Record the stay" not in (await pages.get(page)).text  # the council reads them; the holder's side records

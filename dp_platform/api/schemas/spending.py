@@ -154,3 +154,19 @@ class AllowedSpendingOut(Schema):
     authority_name: str
     on: date
     categories: list[CategoryRulesOut]
+
+
+class CareHomeStayIn(Schema):
+    first_night: date
+    last_night: date
+    place: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    """The care home's name."""
+
+
+class CareHomeStayOut(Schema):
+    id: uuid.UUID
+    first_night: date
+    last_night: date
+    nights: int
+    place: str
+    removed_at: datetime | None

@@ -36,6 +36,9 @@ def test_spend_case(case):
         relationship=case.get("relationship", "none"),
         outcome=case.get("outcome"),
         mcc=case.get("mcc"),
+        stays=tuple((date.fromisoformat(first), date.fromisoformat(last)) for first, last in case["stays"])
+        if "stays" in case
+        else None,
     )
     result = decide(
         spend,
