@@ -31,6 +31,8 @@ def content(template_key: str, clauses: tuple[RenderedClause, ...], terms: dict[
                 "scope": clause.scope,
                 "source": clause.source,
                 "localised": clause.localised,
+                # only templates that give addresses add the key, so earlier agreements' words hash as signed
+                **({"sources": [{"title": t, "url": u} for t, u in clause.sources]} if clause.sources else {}),
             }
             for clause in clauses
         ],

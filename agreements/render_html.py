@@ -5,6 +5,7 @@ version number, content hash and page number on every page."""
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 from agreements.service import Agreement
 from agreements.tables import AgreementVersionRow
@@ -37,6 +38,13 @@ def _paragraphs(text: str) -> str:
     return "\n".join(out)
 
 
+def _sources(clause: dict[str, Any]) -> str:
+    """Each source a link a reader can open; an earlier template's note as it was written."""
+    if not clause.get("sources"):
+        return escape(clause["source"])
+    return "; ".join(f'<a href="{escape(source["url"])}">{escape(source["title"])}</a>' for source in clause["sources"])
+
+
 def render_html(agreement: Agreement, version: AgreementVersionRow) -> str:
     row = agreement.agreement
     terms = agreement.terms(version)
@@ -47,7 +55,7 @@ def render_html(agreement: Agreement, version: AgreementVersionRow) -> str:
     )
     full = "\n".join(
         f'<section aria-labelledby="{escape(c["id"])}"><h3 id="{escape(c["id"])}">{n}. {escape(c["heading"])}</h3>\n'
-        f'{_paragraphs(c["text"])}\n<p class="source">Where this comes from: {escape(c["source"])}</p></section>'
+        f'{_paragraphs(c["text"])}\n<p class="source">Where this comes from: {_sources(c)}</p></section>'
         for n, c in enumerate(clauses, start=1)
     )
     signatures = agreement.signatures_of(version)

@@ -62,7 +62,8 @@ def render_pdf(agreement: Agreement, version: AgreementVersionRow) -> bytes:
     for number, clause in enumerate(document["clauses"], start=1):
         text(f"{number}. {clause['heading']}", 12, "B")
         text(clause["text"], 10)
-        text(f"Where this comes from: {clause['source']}", 7.5, "I", gap=3)
+        cited = "; ".join(f"{source['title']} ({source['url']})" for source in clause.get("sources", ()))
+        text(f"Where this comes from: {cited or clause['source']}", 7.5, "I", gap=3)
     text("Signatures", 14, "B", gap=1)
     signatures = agreement.signatures_of(version)
     if not signatures:

@@ -25,7 +25,9 @@ from agreements.validation import money
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 SCOPES = ("national", "localisable")
 _CLAUSE_KEYS = {"id", "heading", "scope", "summary", "text", "source"}
-_OPTIONAL_CLAUSE_KEYS = {"protections"}
+_OPTIONAL_CLAUSE_KEYS = {"protections", "sources"}
+CURRENT = "scotland-model@2026.2"
+"""The template new agreements are drafted from unless another is named."""
 _PROTECTION_KEYS = {"id", "keeps", "source", "url", "says"}
 
 
@@ -57,6 +59,8 @@ class Clause:
     text: str
     source: str
     protections: tuple[Protection, ...] = ()
+    sources: tuple[tuple[str, str], ...] = ()
+    """Where the clause comes from, each a public address a reader can open (templates from 2026.2)."""
 
     def dropped_by(self, text: str) -> list[Protection]:
         """The protections a wording of this clause leaves out."""
@@ -100,6 +104,7 @@ class RenderedClause:
     scope: str
     source: str
     localised: bool = False
+    sources: tuple[tuple[str, str], ...] = ()
 
 
 def long_date(day: object) -> str:
@@ -250,6 +255,10 @@ def load_template(path: Path) -> Template:
             says = tuple(tuple(phrase.lower() for phrase in group) for group in raw_protection["says"])
             protections.append(Protection(**{**raw_protection, "says": says}))
         item["protections"] = tuple(protections)
+        raw_sources = item.pop("sources", ())
+        if not all(set(source) == {"title", "url"} and source["url"].startswith("https://") for source in raw_sources):
+            raise TemplateError(f"{path.name}: each source of {item['id']!r} has a title and an https:// url")
+        item["sources"] = tuple((source["title"], source["url"]) for source in raw_sources)
         if item["scope"] not in SCOPES:
             raise TemplateError(f"{path.name}: clause {item['id']!r} scope must be one of {SCOPES}")
         for part in ("summary", "text"):
@@ -309,6 +318,7 @@ def render_clauses(
                 scope=clause.scope,
                 source=clause.source,
                 localised=own is not None,
+                sources=clause.sources,
             )
         )
     return tuple(rendered)

@@ -36,7 +36,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from agreements.content import content as agreement_content
 from agreements.tables import AgreementRow
-from agreements.template import render_clauses, template
+from agreements.template import CURRENT, render_clauses, template
 from agreements.terms import parse_terms, terms_to_dict
 from benchmarks.ledger import _drop, _scratch_database
 from dp_platform.db.connect import asyncpg_dsn
@@ -239,7 +239,7 @@ def _account(
         account_id=account_id,
         authority_id=authority_id,
         reference=f"DPA-{index:06d}",
-        template_key="scotland-model@2026.1",
+        template_key=CURRENT,
         status="in_force",
         in_force_version=1,
     )
@@ -447,7 +447,7 @@ async def run(accounts: int) -> None:
     engine = create_engine(url, pool_size=4)
     sessions = async_sessionmaker(engine, expire_on_commit=False)
     try:
-        chosen = template("scotland-model@2026.1")
+        chosen = template(CURRENT)
         terms = parse_terms(morag())
         content = agreement_content(chosen.key, render_clauses(chosen, terms, {}), terms_to_dict(terms))
         authority_id, finance_id = new_id(), new_id()

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from agreements.template import CURRENT
 from dp_platform.settings import ConfigurationError, Settings
 from ledgers.errors import DomainError
 
@@ -294,7 +295,7 @@ def add_agreement_commands(commands: Any, day: Callable[[str], Any]) -> None:
     check.add_argument("terms", type=Path, help="the terms, as a JSON object")
     draft = add("draft", cmd_draft, "draft an agreement for an account (authority staff)")
     draft.add_argument("terms", type=Path, help="the terms, as a JSON object")
-    draft.add_argument("--template", default="scotland-model@2026.1", help="template id@version")
+    draft.add_argument("--template", default=CURRENT, help="template id@version")
     for name, handler, text in (
         ("sign", cmd_sign, "sign a version, as the holder or for the authority"),
         ("vary", cmd_vary, "draft a variation of an agreement in force (authority staff)"),

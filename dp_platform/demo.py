@@ -124,6 +124,7 @@ async def seed_demo(session: AsyncSession, today: date | None = None) -> bool:
                 ni_number="QQ123456A",
                 tax_code="S1257L",
                 pvg_checked_on=date(2024, 3, 20),
+                pvg_expires_on=date(2029, 3, 20),
                 right_to_work_checked_on=date(2024, 3, 20),
             ),
             PersonalAssistantRow(
@@ -133,7 +134,8 @@ async def seed_demo(session: AsyncSession, today: date | None = None) -> bool:
                 date_of_birth=date(1985, 2, 11),
                 ni_number="QQ654321B",
                 tax_code="S1257L",
-                pvg_checked_on=date(2024, 8, 15),  # no right-to-work check recorded: the demo shows the warning
+                pvg_checked_on=date(2024, 8, 15),
+                pvg_expires_on=date(2029, 8, 15),  # no right-to-work check recorded: the demo shows the warning
             ),
             PersonalAssistantRow(
                 employer_account_id=callum_account.id,
@@ -143,6 +145,7 @@ async def seed_demo(session: AsyncSession, today: date | None = None) -> bool:
                 ni_number="QQ112233C",
                 tax_code="S1257L",
                 pvg_checked_on=date(2025, 1, 10),
+                pvg_expires_on=date(2030, 1, 10),
                 right_to_work_checked_on=date(2025, 1, 10),
             ),
         ]

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agreements.template import CURRENT
 from dp_platform.demo_calendar import DemoCalendar
 from dp_platform.tenancy.access import load_user_actor
 from dp_platform.tenancy.tables import DpAccountRow, UserRow
@@ -85,9 +86,7 @@ async def seed_demo_agreements(
     ):
         holder = await load_user_actor(session, signer.id)
         assert holder is not None
-        agreement = await draft_for_account(
-            session, social_worker, account.id, template_key="scotland-model@2026.1", terms=terms
-        )
+        agreement = await draft_for_account(session, social_worker, account.id, template_key=CURRENT, terms=terms)
         digest = agreement.latest.content_hash
         await sign_for_account(session, holder, account.id, agreement.agreement.id, 1, digest)
         if account is morag[0]:

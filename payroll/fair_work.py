@@ -20,6 +20,8 @@ from datetime import date
 from decimal import ROUND_CEILING, Decimal
 from operator import attrgetter
 
+from dateutil.relativedelta import relativedelta
+
 from payroll.rates import RateValue
 
 SLEEPOVER = "sleepover"
@@ -41,7 +43,10 @@ class Worker:
     date_of_birth: date
     dp_funded: bool = True
     """Paid from an Option 1 Direct Payment or ILF Scotland, so the Scottish PA minimum applies."""
-    apprentice: bool = False
+    apprenticeship_started_on: date | None = None
+    """An apprentice is paid at least the apprentice rate while under 19, or in the first year of the
+    apprenticeship at any age; after that, the rate for their age (GOV.UK, "National Minimum Wage and
+    National Living Wage rates", https://www.gov.uk/national-minimum-wage-rates, "Apprentices")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +84,12 @@ def age_on(date_of_birth: date, day: date) -> int:
 
 def minimum_wage_band(worker: Worker, period_start: date) -> str:
     age = age_on(worker.date_of_birth, period_start)
-    if worker.apprentice and (age < 19):
+    started = worker.apprenticeship_started_on
+    if (
+        started is not None
+        and started <= period_start
+        and (age < 19 or period_start < started + relativedelta(years=1))
+    ):
         return "apprentice"
     if age >= 21:
         return "age_21_and_over"

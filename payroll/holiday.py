@@ -1,7 +1,9 @@
 """Holiday for PAs on irregular hours (leave years from 1 April 2024): 12.07% of the hours
 worked in each pay period accrues as leave, or (the employer's choice) 12.07% of the pay is
 paid with it as rolled-up holiday pay on its own payslip line. Pure: no I/O.
-12.07% = 5.6 weeks / 46.4 weeks (shared/reference/payroll.md §7).
+12.07% = 5.6 weeks / 46.4 weeks: Working Time Regulations 1998, reg 15B
+(https://www.legislation.gov.uk/uksi/1998/1833/regulation/15B), and GOV.UK, "Holiday entitlement"
+(https://www.gov.uk/holiday-entitlement-rights).
 """
 
 from __future__ import annotations

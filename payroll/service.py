@@ -289,7 +289,12 @@ async def draft_pay_run(
         code = parse_tax_code(details.tax_code, week1_month1=details.week1_month1)
         previous = to_date.get(pa.id, (0, 0))
         request = PayslipRequest(
-            worker=Worker(pa.full_name, pa.date_of_birth, dp_funded=pa.dp_funded),
+            worker=Worker(
+                pa.full_name,
+                pa.date_of_birth,
+                dp_funded=pa.dp_funded,
+                apprenticeship_started_on=pa.apprenticeship_started_on,
+            ),
             tax_code=code,
             ni_category=details.ni_category,
             frequency=frequency,

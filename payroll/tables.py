@@ -103,6 +103,8 @@ class PersonalAssistantRow(SQLModel, table=True):
     step)."""
     right_to_work_checked_on: date | None = None
     right_to_work_expires_on: date | None = None
+    apprenticeship_started_on: date | None = None
+    """The first day of the PA's apprenticeship, if they are an apprentice: it decides the minimum wage."""
     bank_sort_code: str | None = text_field(6, default=None, nullable=True)
     bank_account_number: str | None = text_field(8, default=None, nullable=True)
     """Where the PA's net pay goes; changed only through ``payroll.pa_details``, which keeps the history."""

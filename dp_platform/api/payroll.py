@@ -131,6 +131,8 @@ def to_pa(pa: PersonalAssistantRow) -> PersonalAssistant:
         right_to_work_checked_on=pa.right_to_work_checked_on,
         right_to_work_expires_on=pa.right_to_work_expires_on,
         relationship=pa.relationship,
+        holiday_scheme=pa.holiday_scheme,
+        apprenticeship_started_on=pa.apprenticeship_started_on,
         warnings=duty_warnings(pa, datetime.now(SCOTTISH_TIME).date()),
     )
 

@@ -46,6 +46,7 @@ from ledgers.errors import DomainError
 from payroll.duties import duty_warnings
 from payroll.family import GROUNDS, FamilyApproval, Ground
 from payroll.family_service import approval_of
+from payroll.holiday import HolidayScheme
 from payroll.pa_details import NI_CATEGORIES, changes_of, masked
 from payroll.payslip_pdf import payslip_filename, render_payslip
 from payroll.periods import PayFrequency, four_weekly_period
@@ -113,6 +114,11 @@ CHECK_DATES = (
     ("right_to_work_checked_on", "the day the right to work was checked"),
     ("right_to_work_expires_on", "the day a time-limited right to work ends"),
 )
+HOLIDAY_SCHEMES = [
+    (HolidayScheme.ACCRUAL.value, "Irregular hours: 12.07% of the hours they work builds up as paid leave"),
+    (HolidayScheme.ROLLED_UP.value, "Irregular hours: 12.07% of their pay is paid with each pay as holiday pay"),
+    (HolidayScheme.FIXED.value, "Regular hours: 5.6 weeks' paid leave a year"),
+]
 GROUND_OPTIONS = [("", "Choose a ground"), *((ground.value, words) for ground, words in GROUNDS.items())]
 APPROVAL_DATES = (
     ("person_agreed_on", "the day the person agreed"),
@@ -163,6 +169,7 @@ class PayrollPages(Controller):
             pas=pas,
             employer=await session.get(PayrollEmployerRow, access.account.id),
             may_run_payroll=may(actor, access, Action.RUN_PAYROLL),
+            holiday_schemes=HOLIDAY_SCHEMES,
             errors=form.pop("errors", []),
             status=form.pop("status", 200),
             values=form,
@@ -191,6 +198,15 @@ class PayrollPages(Controller):
         errors += [error] if error else []
         tax_code = str(form.get("tax_code", "")).strip().upper() or "S1257L"
         ni_number = str(form.get("ni_number", "")).replace(" ", "").upper() or None
+        holiday = str(form.get("holiday_scheme") or HolidayScheme.ACCRUAL.value)
+        if holiday not in {scheme.value for scheme in HolidayScheme}:
+            errors.append(FormError("holiday_scheme", "Choose how they get their holiday."))
+        apprenticeship = None
+        if str(form.get("apprenticeship_started_on") or "").strip():
+            apprenticeship, error = parse_date(
+                form.get("apprenticeship_started_on"), "apprenticeship_started_on", "the day the apprenticeship began"
+            )
+            errors += [error] if error else []
         if not errors:
             fields = {
                 "full_name": name,
@@ -198,6 +214,8 @@ class PayrollPages(Controller):
                 "date_of_birth": born_on,
                 "tax_code": tax_code,
                 "ni_number": ni_number,
+                "holiday_scheme": holiday,
+                "apprenticeship_started_on": apprenticeship,
             }
             try:
                 pa = await add_pa(db_session, actor, account_id, fields)

@@ -11,6 +11,7 @@ from datetime import date
 import pdfplumber
 import pytest
 
+from agreements.template import CURRENT
 from tests.unit.agreements.terms_example import MORAG
 
 pytestmark = pytest.mark.api
@@ -214,6 +215,9 @@ async def test_the_pdf_and_html_carry_every_heading_the_version_id_and_hash(api,
     assert html.status_code == 200 and '<html lang="en-GB">' in html.text
     assert html.text.index("This agreement in short") < html.text.index("The agreement in full")
     assert version["content_hash"] in html.text
+    complaints = '<a href="https://www.legislation.gov.uk/asp/2002/11">Scottish Public Services Ombudsman Act 2002</a>'
+    assert complaints in html.text and "Standard 5 (complaints)" in html.text  # each source an address to open
+    assert "(https://www.legislation.gov.uk/ssi/2014/25/regulation/9)" in text.replace("\n", "")  # and in the PDF
     assert (
         await api.get(f"{base(world)}/{agreement['id']}/versions/1/pdf", headers=world.headers("finance_b"))
     ).status_code == 404
@@ -221,7 +225,7 @@ async def test_the_pdf_and_html_carry_every_heading_the_version_id_and_hash(api,
 
 async def test_an_authority_words_its_localisable_clauses_for_new_agreements(api, world):
     authority = world.authorities["A"]
-    url = f"/api/authorities/{authority}/agreement-wording/scotland-model@2026.1"
+    url = f"/api/authorities/{authority}/agreement-wording/{CURRENT}"
     wording = {
         "summary": "Glenmore lets you keep up to {surplus_threshold_weeks} weeks.",
         "text": "Glenmore's policy on unspent money: money owed to your staff is yours to pay; we talk with you "
@@ -252,7 +256,7 @@ async def test_an_authority_words_its_localisable_clauses_for_new_agreements(api
     ],
 )
 async def test_an_authority_cannot_reword_away_a_protection_the_law_gives(api, world, clause, text, dropped):
-    url = f"/api/authorities/{world.authorities['A']}/agreement-wording/scotland-model@2026.1/{clause}"
+    url = f"/api/authorities/{world.authorities['A']}/agreement-wording/{CURRENT}/{clause}"
     refused = await api.put(url, headers=world.headers("worker_a"), json={"summary": "Our words.", "text": text})
     assert refused.status_code == 400 and refused.json()["field"] == "text"
     assert "drops a protection" in refused.json()["detail"] and dropped in refused.json()["detail"]

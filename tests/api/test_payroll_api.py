@@ -16,6 +16,7 @@ AILSA = {
     "tax_code": "S1257L",
     "ni_number": "AB123456C",
     "pvg_checked_on": "2024-03-20",
+    "pvg_expires_on": "2029-03-20",
     "right_to_work_checked_on": "2024-03-20",
 }
 PERIOD_1 = {
@@ -223,6 +224,16 @@ async def test_missing_duties_are_warned(api, world):
         "No PVG scheme membership check is recorded.",
         "The right to work expired on 1 January 2020.",
     ]
+    lifelong = await api.post(
+        f"{base(world)}/pas", headers=world.headers("ann"), json={**AILSA, "pvg_expires_on": None}
+    )
+    assert lifelong.json()["warnings"] == [  # membership is no longer for life from 1 April 2026
+        "Record when the PVG scheme membership runs to: from 1 April 2026 membership lasts 5 years and is renewed."
+    ]
+    lapsed = await api.post(
+        f"{base(world)}/pas", headers=world.headers("ann"), json={**AILSA, "pvg_expires_on": "2026-03-31"}
+    )
+    assert lapsed.json()["warnings"] == ["The PVG scheme membership ran out on 31 March 2026: it must be renewed."]
 
 
 @pytest.mark.parametrize(("field", "value"), [("tax_code", "1257Q"), ("ni_number", "XX12"), ("date_of_birth", None)])

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import msgspec
 
 from agreements.service import TerminationReason
+from agreements.template import CURRENT
 from dp_platform.api.schemas.base import Schema
 
 
@@ -32,7 +33,7 @@ class TemplateOut(Schema):
 
 class AgreementCreate(Schema):
     terms: dict[str, Any]
-    template: str = "scotland-model@2026.1"
+    template: str = CURRENT
 
 
 class TermsIn(Schema):

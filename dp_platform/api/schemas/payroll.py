@@ -31,6 +31,13 @@ class PersonalAssistantCreate(Schema):
     pension_enrolled: bool = True
     pension_arrangement: Literal["relief_at_source", "net_pay"] = "relief_at_source"
     holiday_scheme: Literal["accrual_12_07", "rolled_up_12_07", "fixed_5_6_weeks"] = "accrual_12_07"
+    """The default is this platform's, as PAs' hours often vary: 12.07% of hours worked accrues as leave for
+    irregular-hours workers (Working Time Regulations 1998, reg 15B:
+    https://www.legislation.gov.uk/uksi/1998/1833/regulation/15B). A PA on regular hours gets 5.6 weeks
+    (``fixed_5_6_weeks``, regs 13 and 13A)."""
+    apprenticeship_started_on: date | None = None
+    """For an apprentice: the apprentice minimum wage applies while under 19, or in the first year at any age
+    (https://www.gov.uk/national-minimum-wage-rates)."""
     qualifying_days: Annotated[str, msgspec.Meta(min_length=3, max_length=27)] = "mon,tue,wed,thu,fri"
     """The weekdays the PA is contracted to work, e.g. "mon,wed,fri": SSP is paid for these."""
     pvg_checked_on: date | None = None
@@ -139,6 +146,8 @@ class PersonalAssistant(Schema):
     right_to_work_checked_on: date | None
     right_to_work_expires_on: date | None
     relationship: str
+    holiday_scheme: str
+    apprenticeship_started_on: date | None
     warnings: list[str]
     """Employer duties not yet shown as done: PVG membership, right-to-work checks."""
 

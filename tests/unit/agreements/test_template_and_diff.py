@@ -81,3 +81,22 @@ def test_a_template_naming_an_unknown_term_is_refused(tmp_path):
     broken.write_text(text)
     with pytest.raises(TemplateError, match="unknown terms \\['annual_totl'\\]"):
         load_template(broken)
+
+
+def test_the_current_template_cites_an_address_for_every_clause():
+    from agreements.template import CURRENT
+
+    current = templates()[CURRENT]
+    for clause in current.clauses:
+        assert clause.sources, clause.id
+        assert all(url.startswith("https://") for _, url in clause.sources), clause.id
+    complaints = " ".join(title for title, _ in current.clause("complaints").sources)
+    assert "Standard 5 (complaints)" in complaints and "Standard 2" not in complaints
+    assert "practitioners-guidance" not in " ".join(url for _, url in current.sources)
+    guidance = [title for title, url in current.sources if "statutory-guidance-accompany" in url]
+    assert guidance == ["Statutory guidance on the 2013 Act, updated November 2022"]
+
+
+def test_an_agreement_drafted_before_sources_were_addresses_keeps_its_words_and_hash():
+    earlier = version(morag())
+    assert all("sources" not in clause for clause in earlier["clauses"])  # hashed as it was signed
