@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
+from agreements.defaults import SURPLUS_THRESHOLD_WEEKS
 from agreements.errors import AgreementInvalidError
 
 
@@ -101,7 +102,8 @@ class Terms:
     """Its fee for each payment of the schedule it receives and manages, paid from the Direct Payment."""
     in_advance: bool = True
     annual_contribution_pence: int = 0
-    surplus_threshold_weeks: int = 8
+    surplus_threshold_weeks: int = SURPLUS_THRESHOLD_WEEKS.value
+    """This platform's default, not a national rule: ``agreements.defaults`` says why and where from."""
     review_months: int = 12
     notice_weeks: int = 4
     records_years: int = 6
@@ -236,7 +238,9 @@ def parse_terms(raw: dict[str, Any]) -> Terms:
         third_party_fee_per_payment_pence=read.get(raw, "third_party_fee_per_payment_pence", "", "pence", default=0),
         in_advance=read.get(raw, "in_advance", "", "bool", default=True),
         annual_contribution_pence=read.get(raw, "annual_contribution_pence", "", "pence", default=0),
-        surplus_threshold_weeks=read.get(raw, "surplus_threshold_weeks", "", "count", default=8),
+        surplus_threshold_weeks=read.get(
+            raw, "surplus_threshold_weeks", "", "count", default=SURPLUS_THRESHOLD_WEEKS.value
+        ),
         review_months=read.get(raw, "review_months", "", "count", default=12),
         notice_weeks=read.get(raw, "notice_weeks", "", "count", default=4),
         records_years=read.get(raw, "records_years", "", "count", default=6),

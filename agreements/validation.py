@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from dateutil.relativedelta import relativedelta
+
+from agreements.defaults import LONGEST_TERM_YEARS
 from agreements.errors import AgreementInvalidError
 from agreements.terms import REPRESENTATIVE_ROLES, BudgetKind, Frequency, ManagedBy, Terms
 from ledgers.categories.taxonomy import national
@@ -144,8 +147,6 @@ def _date_and_party_problems(terms: Terms) -> list[tuple[str, str]]:
                 f"the agreement ends on {terms.ends_on.isoformat()}, before it starts on {terms.starts_on.isoformat()}",
             )
         )
-    elif terms.ends_on > terms.starts_on.replace(year=terms.starts_on.year + 3) - timedelta(days=1):
-        problems.append(("ends_on", "an agreement runs for at most 3 years; review and vary it instead"))
     if terms.support_plan_dated > terms.starts_on:
         problems.append(
             (
@@ -213,4 +214,10 @@ def check_terms(terms: Terms, floors: Sequence[Floor]) -> list[str]:
     problems += floor_problems
     if problems:
         raise AgreementInvalidError(problems)
+    years = LONGEST_TERM_YEARS.value
+    if terms.ends_on >= terms.starts_on + relativedelta(years=years):
+        warnings.append(
+            f"The agreement runs for more than {years} years, the platform's default longest term: "
+            f"{LONGEST_TERM_YEARS.why}"
+        )
     return warnings

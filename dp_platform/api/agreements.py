@@ -13,6 +13,7 @@ from litestar.params import Body
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agreements.content import ClauseChange, TermChange
+from agreements.defaults import DEFAULTS
 from agreements.errors import AgreementInvalidError
 from agreements.payments import PaymentState, payment_states
 from agreements.render_html import render_html
@@ -27,6 +28,7 @@ from dp_platform.api.schemas.agreements import (
     AgreementSummary,
     ClauseChangeOut,
     ClauseOut,
+    DefaultOut,
     ScheduledPaymentOut,
     SignatureOut,
     SignIn,
@@ -62,10 +64,28 @@ def to_template(chosen: Template) -> TemplateOut:
         title=chosen.title,
         description=chosen.description,
         clauses=[
-            ClauseOut(id=c.id, heading=c.heading, scope=c.scope, summary=c.summary, text=c.text, source=c.source)
+            ClauseOut(
+                id=c.id,
+                heading=c.heading,
+                scope=c.scope,
+                summary=c.summary,
+                text=c.text,
+                source=c.source,
+                sources=[{"title": title, "url": url} for title, url in c.sources],
+            )
             for c in chosen.clauses
         ],
         sources=[{"title": title, "url": url} for title, url in chosen.sources],
+        defaults=[
+            DefaultOut(
+                name=d.name,
+                value=d.value,
+                means=d.means,
+                why=d.why,
+                sources=[{"title": title, "url": url} for title, url in d.sources],
+            )
+            for d in DEFAULTS
+        ],
     )
 
 

@@ -202,9 +202,15 @@ async def test_the_pdf_and_html_carry_every_heading_the_version_id_and_hash(api,
     with pdfplumber.open(io.BytesIO(pdf.content)) as document:
         pages = [page.extract_text() for page in document.pages]
     text = "\n".join(pages)
-    template = (await api.get("/api/agreement-templates/scotland-model@2026.1", headers=world.headers("ann"))).json()
+    template = (await api.get(f"/api/agreement-templates/{CURRENT}", headers=world.headers("ann"))).json()
     for clause in template["clauses"]:
         assert clause["heading"] in text, clause["heading"]
+        assert clause["sources"] and all(source["url"].startswith("https://") for source in clause["sources"])
+    defaults = {default["name"]: default for default in template["defaults"]}
+    assert (
+        defaults["surplus_threshold_weeks"]["value"] == 8
+        and "no surplus limit" in defaults["surplus_threshold_weeks"]["why"]
+    )
     assert len(pages) > 1
     for number, page in enumerate(pages, start=1):
         assert version["content_hash"] in page.replace("\n", ""), number

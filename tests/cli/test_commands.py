@@ -165,7 +165,7 @@ def test_demo_survives_ctrl_c_keeps_its_data_and_seeds_once(tmp_path: Path):
         "platform_authorities": 1,
         "platform_organisations": 2,  # Thistle (payroll) and Braeside (managed accounts)
         "platform_dp_accounts": 3,
-        "platform_users": 7,
+        "platform_users": 9,
         "payroll_personal_assistants": 3,
         "platform_mandates": 3,  # Morag's to Thistle; Isla's (for Callum) and Hamish's to Braeside
         # the mandates; per account: ledger opened (Morag's and Callum's with an opening balance);

@@ -21,6 +21,18 @@ class ClauseOut(Schema):
     summary: str
     text: str
     source: str
+    sources: list[dict[str, str]]
+    """Where the clause comes from, each with a public address (templates from 2026.2)."""
+
+
+class DefaultOut(Schema):
+    """A figure an agreement starts from when its terms give none: the platform's default, not a rule."""
+
+    name: str
+    value: int
+    means: str
+    why: str
+    sources: list[dict[str, str]]
 
 
 class TemplateOut(Schema):
@@ -29,6 +41,7 @@ class TemplateOut(Schema):
     description: str
     clauses: list[ClauseOut]
     sources: list[dict[str, str]]
+    defaults: list[DefaultOut]
 
 
 class AgreementCreate(Schema):

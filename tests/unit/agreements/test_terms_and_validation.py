@@ -130,3 +130,17 @@ def test_the_third_partys_fees_are_in_the_agreements_words():
     assert (
         "Braeside Support's fees, paid from the Direct Payment: £189.00 to set up and £45.00 for each payment." in words
     )
+
+
+def test_a_term_longer_than_the_default_is_a_warning_naming_the_default_and_why():
+    warnings = check_terms(parse_terms(morag(ends_on="2029-04-15")), PA_MINIMUM)
+    assert any("more than 3 years, the platform's default longest term" in warning for warning in warnings)
+    assert not any("3 years" in w for w in check_terms(parse_terms(morag(ends_on="2029-04-14")), PA_MINIMUM))
+
+
+def test_every_default_says_why_and_cites_an_address():
+    from agreements.defaults import DEFAULTS
+
+    for default in DEFAULTS:
+        assert default.why and default.sources, default.name
+        assert all(url.startswith("https://") for _, url in default.sources), default.name
