@@ -80,3 +80,17 @@ def test_the_sentence_names_the_reason_and_the_rules():
     assert linked.sentence == (
         "Allowed if it meets an outcome agreed in the support plan and keep the receipt (NAT-CAT-OUTCOME-SPEND)."
     )
+
+
+def test_every_national_rule_cites_scottish_addresses_and_every_refusal_rests_on_the_regulations():
+    from ledgers.categories.taxonomy import Decision, national
+
+    scottish = ("https://www.legislation.gov.uk/ssi/2014/25", "https://www.legislation.gov.uk/asp/", "gov.scot/")
+    for rule in national().rules:
+        for version in rule.versions:
+            urls = [url for _, url in version.sources]
+            assert all(url.startswith("https://") for url in urls), rule.id
+            assert not any("practitioners-guidance" in url for url in urls), rule.id  # not where these rules are
+            assert any(part in url for url in urls for part in scottish), rule.id
+            if version.decision is Decision.NOT_ALLOWED:
+                assert any("/ssi/2014/25/regulation/" in url for url in urls), rule.id
