@@ -12,6 +12,7 @@ import pdfplumber
 import pytest
 
 from dp_platform.demo import DEMO_PASSWORD
+from payroll.rates import all_series
 from tests.served import Served
 
 pytestmark = pytest.mark.api
@@ -68,7 +69,24 @@ async def test_no_document_or_answer_a_person_reads_names_a_file_of_the_reposito
         read["spend categories and rules"] = (await client.get("/api/spend-categories", headers=headers)).text
         read["the account's spend rules"] = (await client.get(f"{base}/spend-rules", headers=headers)).text
         read["the API schema"] = (await client.get("/docs/openapi.json")).text
-    assert len(read) >= 6
+        read["the agreement templates, their sources and defaults"] = (
+            await client.get("/api/agreement-templates", headers=headers)
+        ).text
+        ailsa = await client.post("/api/auth/login", json={"email": "ailsa@example.org", "password": DEMO_PASSWORD})
+        mine = {"Authorization": f"Bearer {ailsa.json()['access_token']}"}
+        [job] = (await client.get("/api/me/jobs", headers=mine)).json()
+        read["a PA's own pay"] = (await client.get("/api/me/jobs", headers=mine)).text
+        slip = await client.get(
+            f"/api/me/jobs/{job['pa_id']}/payslips/{job['payslips'][0]['run_id']}/pdf", headers=mine
+        )
+        read["a PA's own payslip"] = _text_of_pdf(slip.content)
+    read["every rate's sources"] = "\n".join(
+        f"{value.effective_from} {source.title} {source.url}"
+        for rates in all_series()
+        for value in rates.values
+        for source in value.sources
+    )
+    assert len(read) >= 10
     assert all(len(text) > 500 for text in read.values()), {what: len(text) for what, text in read.items()}
     found = {what: REPOSITORY_PATH.findall(text) for what, text in read.items()}
     assert not {what: paths for what, paths in found.items() if paths}, found
