@@ -104,6 +104,14 @@ def _incoming_request_id(scope: Scope) -> str | None:
     return None
 
 
+_ONE_TIME_LINK = re.compile(r"^(/welcome/|/api/invitations/)[^/]+")
+
+
+def logged_path(path: str) -> str:
+    """The path as the access log keeps it: a one-time sign-in link's secret is never written down."""
+    return _ONE_TIME_LINK.sub(r"\1…", path)
+
+
 def request_id_middleware(app: ASGIApp) -> ASGIApp:
     """ASGI middleware: assign the request id, echo it back, write one access log line."""
 
@@ -130,7 +138,7 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
             access_logger.info(
                 "%s %s %s",
                 scope["method"],
-                scope["path"],
+                logged_path(scope["path"]),
                 status,
                 extra={"status": status, "duration_ms": round((time.perf_counter() - started) * 1000, 1)},
             )

@@ -109,6 +109,7 @@ def render(
     actor: Actor | None,
     nav: Nav | None = None,
     status: int = 200,
+    headers: dict[str, str] | None = None,
     **context: Any,
 ) -> Template:
     """A page; a message left by the previous form's redirect is shown once, then forgotten."""
@@ -119,6 +120,7 @@ def render(
         context={"title": title, "actor": actor, "nav": nav, "flash": unquote(flash) if flash else None, **context},
         status_code=status,
         cookies=cookies,
+        headers=headers,
     )
 
 

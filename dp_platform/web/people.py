@@ -32,6 +32,8 @@ from dp_platform.workflows.people import (
 from ledgers.errors import DomainError
 from payroll.payslip_pdf import payslip_filename, render_payslip
 
+PRIVATE = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
+"""A page whose address or body holds a one-time link's secret: no other site is told it, nothing keeps it."""
 KIND_OPTIONS = [(kind.value, words) for kind, words in KIND_WORDS.items()]
 POWER_OPTIONS = [(power, POWER_WORDS[power]) for power in LEGAL_POWERS]
 
@@ -57,6 +59,7 @@ class PeoplePages(Controller):
         return render(
             request,
             "people.html",
+            headers=PRIVATE if invited is not None else None,
             title="Who can sign in",
             actor=actor,
             nav=account_nav(access.account, "people"),
@@ -146,8 +149,10 @@ class WelcomePages(Controller):
             _, user = await invitation_for(db_session, token)
         except InvitationNotFoundError as refused:
             return render(request, "welcome.html", title="This link does not work", actor=None, user=None,
-                          problem=refused.detail, errors=[], status=404)  # fmt: skip
-        return render(request, "welcome.html", title="Choose your password", actor=None, user=user, errors=[])
+                          problem=refused.detail, errors=[], status=404, headers=PRIVATE)  # fmt: skip
+        return render(
+            request, "welcome.html", title="Choose your password", actor=None, user=user, errors=[], headers=PRIVATE
+        )
 
     @post("/{token:str}", opt={PUBLIC: True})
     async def choose(
@@ -163,7 +168,7 @@ class WelcomePages(Controller):
             _, user = await invitation_for(db_session, token)
             return render(
                 request, "welcome.html", title="Choose your password", actor=None, user=user,
-                errors=form_errors(refused), status=400,
+                errors=form_errors(refused), status=400, headers=PRIVATE,
             )  # fmt: skip
         return see_other("/login", "Your password is set: sign in with your email address and it.")
 

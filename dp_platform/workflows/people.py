@@ -108,17 +108,16 @@ async def account_people(session: AsyncSession, actor: Actor, account_id: uuid.U
         Member(user, member.capacity, member.legal_power, user.password_hash is not None, pending.get(user.id))
         for member, user in rows
     ]
-    assistants = list(
-        (
-            await session.execute(
-                select(PersonalAssistantRow, UserRow)
-                .outerjoin(UserRow, UserRow.id == PersonalAssistantRow.user_id)
-                .where(PersonalAssistantRow.employer_account_id == account_id)
-                .order_by(PersonalAssistantRow.full_name)
-            )
-        ).all()
-    )
-    return People(members, assistants)  # type: ignore[arg-type]
+    assistants = [
+        (pa, user)
+        for pa, user in await session.execute(
+            select(PersonalAssistantRow, UserRow)
+            .outerjoin(UserRow, UserRow.id == PersonalAssistantRow.user_id)
+            .where(PersonalAssistantRow.employer_account_id == account_id)
+            .order_by(PersonalAssistantRow.full_name)
+        )
+    ]
+    return People(members, assistants)
 
 
 async def invite(

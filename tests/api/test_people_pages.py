@@ -34,11 +34,13 @@ async def test_a_pa_is_given_a_sign_in_and_reads_only_their_own_pay(api, pages, 
         },
     )
     assert made.status_code == 200 and "Give Ailsa Mackay this link" in made.text
+    assert made.headers["cache-control"] == "no-store"  # the link is on this page only
     [link] = re.findall(r"http://[^<\s]+/welcome/([\w-]+)", made.text)
 
     pages.client.cookies.clear()
     welcome = await pages.get(f"/welcome/{link}")
     assert welcome.status_code == 200 and "ailsa@example.org" in welcome.text
+    assert welcome.headers["referrer-policy"] == "no-referrer"  # no other site is told the link
     csrf = pages.csrf
     mismatch = await pages.post(
         f"/welcome/{link}", {"password": "a long enough password", "repeated": "another one", "_csrf_token": csrf}

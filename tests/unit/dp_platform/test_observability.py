@@ -40,3 +40,11 @@ def test_console_lines_show_the_request_id_in_brackets():
 
 def test_outside_a_request_there_is_no_request_id():
     assert json.loads(JsonFormatter().format(_record("start-up")))["request_id"] is None
+
+
+def test_the_access_log_never_keeps_a_one_time_links_secret():
+    from dp_platform.observability import logged_path
+
+    assert logged_path("/welcome/AbC-123_x") == "/welcome/…"
+    assert logged_path("/api/invitations/AbC-123_x/password") == "/api/invitations/…/password"
+    assert logged_path("/accounts/1/people") == "/accounts/1/people"
