@@ -44,9 +44,11 @@ from payroll.family import FAMILY_RULE, approval_on, pa_named
 from payroll.family_service import approvals_of
 from payroll.tables import PersonalAssistantRow
 
-PAID_TO_PEOPLE = frozenset({"pa_wages", "agency"})
+PAID_TO_PEOPLE = frozenset({"pa_wages"})
+"""Where a payment can be to one of the account's PAs (the national taxonomy's code for their pay). An
+agency's bill is to a business, so the card's hot path never reads PA records for one."""
 RESIDENTIAL = "residential_care"
-"""The categories the family rules govern (the national taxonomy's codes for paying someone for support)."""
+"""Care home stays: their nights are read for each such payment."""
 
 
 async def agreement_permissions(session: AsyncSession, account_id: uuid.UUID) -> list[Permission]:
