@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Any
 
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
@@ -84,9 +85,18 @@ def _csrf(settings: Settings) -> CSRFConfig:
     )
 
 
+class _SwaggerDocs(SwaggerRenderPlugin):
+    """Opens with each section folded: Swagger UI 5.35 stops drawing the sections after the first when
+    every operation of an API this size is listed open (seen on this API's 12 sections, no error logged)."""
+
+    def render(self, request: Any, openapi_schema: dict[str, Any]) -> bytes:
+        page = super().render(request, openapi_schema)
+        return page.replace(b"deepLinking: true,", b"deepLinking: true,\n                  docExpansion: 'none',", 1)
+
+
 def _docs() -> SwaggerRenderPlugin:
     """Swagger UI from the package's own copy, so /docs works without the internet."""
-    return SwaggerRenderPlugin(
+    return _SwaggerDocs(
         js_url="/static/swagger/swagger-ui-bundle.js",
         css_url="/static/swagger/swagger-ui.css",
         standalone_preset_js_url="/static/swagger/swagger-ui-standalone-preset.js",
