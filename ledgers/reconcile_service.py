@@ -6,9 +6,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from ledgers.accounts import AccountCode
 from ledgers.categories.assistant import payee_key
@@ -65,26 +67,40 @@ async def _account_name(session: AsyncSession, book_id: uuid.UUID, code: Account
     return name or code.value
 
 
-async def _lines(session: AsyncSession, book_id: uuid.UUID, period: Period, *, unmatched: bool) -> list[BankLine]:
+def lines_query(book_id: uuid.UUID, period: Period, *, unmatched: bool) -> Select[tuple[StatementLineRow]]:
+    """The book's bank lines in the period; bounded by the book however many lines and matches the
+    platform holds (tests/integration/ledgers/test_reconcile_plan.py reads its plan)."""
     query = select(StatementLineRow).where(
         StatementLineRow.book_id == book_id,
         StatementLineRow.value_on >= period.occurred_from,
         StatementLineRow.value_on <= period.occurred_to,
     )
-    if unmatched:
-        query = query.where(~StatementLineRow.id.in_(select(MatchRow.statement_line_id)))
-    rows = await session.scalars(query.order_by(StatementLineRow.value_on, StatementLineRow.id))
+    if unmatched:  # one index probe a line (the match's unique line id), never every book's matches
+        query = query.where(~select(MatchRow.id).where(MatchRow.statement_line_id == StatementLineRow.id).exists())
+    return query.order_by(StatementLineRow.value_on, StatementLineRow.id)
+
+
+async def _lines(session: AsyncSession, book_id: uuid.UUID, period: Period, *, unmatched: bool) -> list[BankLine]:
+    rows = await session.scalars(lines_query(book_id, period, unmatched=unmatched))
     return [BankLine(row.id, row.value_on, row.amount_pence, row.description) for row in rows]
 
 
-async def _postings(session: AsyncSession, book_id: uuid.UUID, period: Period, *, unmatched: bool) -> list[BookPosting]:
+def postings_query(book_id: uuid.UUID, bank_account_id: uuid.UUID, period: Period, *, unmatched: bool) -> Select[Any]:
     """Postings to the DP bank account, except opening balances, which no bank line records, and entries
-    that were reversed."""
-    opening = select(LedgerAccountRow.id).where(
-        LedgerAccountRow.book_id == book_id, LedgerAccountRow.code == OPENING_BALANCE.value
+    that were reversed; each test a probe by this book's keys, never a scan of every book's."""
+    other_side = aliased(PostingRow)
+    opening_entry = (
+        select(other_side.id)
+        .join(LedgerAccountRow, LedgerAccountRow.id == other_side.account_id)
+        .where(
+            other_side.entry_id == PostingRow.entry_id,
+            LedgerAccountRow.book_id == book_id,
+            LedgerAccountRow.code == OPENING_BALANCE.value,
+        )
+        .exists()
     )
-    opening_entries = select(PostingRow.entry_id).where(PostingRow.account_id.in_(opening))
-    reversed_entries = select(JournalEntryRow.reverses_entry_id).where(JournalEntryRow.reverses_entry_id.is_not(None))
+    reversal = aliased(JournalEntryRow)
+    reversed_entry = select(reversal.id).where(reversal.reverses_entry_id == PostingRow.entry_id).exists()
     query = (
         select(
             PostingRow.id,
@@ -95,19 +111,23 @@ async def _postings(session: AsyncSession, book_id: uuid.UUID, period: Period, *
         )
         .join(JournalEntryRow, JournalEntryRow.id == PostingRow.entry_id)
         .where(
-            PostingRow.account_id == await _bank_account_id(session, book_id),
+            PostingRow.account_id == bank_account_id,
             PostingRow.occurred_on >= period.occurred_from,
             PostingRow.occurred_on <= period.occurred_to,
-            ~PostingRow.entry_id.in_(opening_entries),
+            ~opening_entry,
             # an entry and its reversal cancel out: together they say no money moved through the bank
-            ~PostingRow.entry_id.in_(reversed_entries),
+            ~reversed_entry,
             JournalEntryRow.reverses_entry_id.is_(None),
         )
     )
     if unmatched:
-        query = query.where(~PostingRow.id.in_(select(MatchRow.posting_id)))
-    rows = await session.execute(query.order_by(PostingRow.occurred_on, PostingRow.id))
-    return [BookPosting(*row) for row in rows]
+        query = query.where(~select(MatchRow.id).where(MatchRow.posting_id == PostingRow.id).exists())
+    return query.order_by(PostingRow.occurred_on, PostingRow.id)
+
+
+async def _postings(session: AsyncSession, book_id: uuid.UUID, period: Period, *, unmatched: bool) -> list[BookPosting]:
+    query = postings_query(book_id, await _bank_account_id(session, book_id), period, unmatched=unmatched)
+    return [BookPosting(*row) for row in await session.execute(query)]
 
 
 async def auto_reconcile(session: AsyncSession, book_id: uuid.UUID, period: Period) -> list[Match]:
