@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.api.paging import keyset, page_of
 from dp_platform.api.schemas.accounts import Account, AccountMoney
-from dp_platform.tenancy.access import account_ref, authorize, list_accounts
+from dp_platform.tenancy.access import account_ref, actors_for, authorize, list_accounts
 from dp_platform.tenancy.policy import Action, Actor, can, today
 from dp_platform.tenancy.tables import DpAccountRow
 from dp_platform.workflows.overview import account_overview
@@ -47,12 +47,15 @@ class AccountController(Controller):
         """In reference order, in pages of at most 1,000 (a Link header names the next)."""
         page = keyset(limit, after, str, uuid.UUID)
         rows = await list_accounts(db_session, actor, page=page)
-        return page_of(request, page, rows, lambda row: (row.reference, row.id), lambda row: to_account(row, actor))
+        on_each = await actors_for(db_session, actor, rows)
+        return page_of(
+            request, page, rows, lambda row: (row.reference, row.id), lambda row: to_account(row, on_each[row.id])
+        )
 
     @get("/{account_id:uuid}", operation_id="GetAccount")
     async def get_account(self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID) -> Account:
         access = await authorize(db_session, actor, account_id, Action.VIEW)
-        return to_account(access.account, actor)
+        return to_account(access.account, access.actor or actor)
 
     @get("/{account_id:uuid}/money", operation_id="GetAccountMoney")
     async def money(self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID) -> AccountMoney:

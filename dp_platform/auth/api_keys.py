@@ -18,7 +18,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.audit.writer import note_unchanged, organisation_chain, record_event
 from dp_platform.auth.tables import ApiKeyRow
-from dp_platform.tenancy.access import organisation_mandates
 from dp_platform.tenancy.errors import AccessDeniedError, ApiKeyNotFoundError, InvalidMandateError
 from dp_platform.tenancy.policy import MANDATE_SCOPES, Actor
 from dp_platform.tenancy.roles import Role
@@ -140,7 +139,6 @@ async def _actor_of(session: AsyncSession, row: ApiKeyRow) -> Actor:
     return Actor(
         role=Role.BUREAU_STAFF,
         organisation_id=row.organisation_id,
-        mandates=await organisation_mandates(session, row.organisation_id),
         api_key_id=row.id,
         api_key_scopes=frozenset(row.scopes),
         display_name=f"{organisation.name if organisation else 'organisation'} (API key '{row.name}')",

@@ -8,17 +8,18 @@ error: an account the actor may not see is "not found", exactly as a missing one
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.tenancy.errors import AccessDeniedError, AccountNotFoundError
 from dp_platform.tenancy.policy import AccountRef, Action, Actor, Decision, MandateGrant, can
 from dp_platform.tenancy.roles import AUTHORITY_ROLES, Role
 from dp_platform.tenancy.tables import AccountMemberRow, DpAccountRow, MandateRow, UserRow
-from ledgers.columns import utc_now
+from ledgers.columns import among, utc_now
 from ledgers.keyset import Keyset
 
 
@@ -28,6 +29,9 @@ class AccountAccess:
 
     account: DpAccountRow
     decision: Decision
+    actor: Actor | None = None
+    """The actor with what the policy read for this account (an organisation's mandates for it), so a page
+    asks again about other actions without reading them again."""
 
     @property
     def mandate_id(self) -> uuid.UUID | None:
@@ -46,11 +50,61 @@ def mandate_grant(row: MandateRow) -> MandateGrant:
     )
 
 
-async def organisation_mandates(session: AsyncSession, organisation_id: uuid.UUID) -> tuple[MandateGrant, ...]:
-    rows = await session.scalars(
-        select(MandateRow).where(MandateRow.organisation_id == organisation_id, MandateRow.revoked_at.is_(None))
+def _held(organisation_id: uuid.UUID) -> Any:
+    """The accounts an organisation holds an unrevoked mandate for (whether in force today the policy says)."""
+    return select(MandateRow.account_id).where(
+        MandateRow.organisation_id == organisation_id, MandateRow.revoked_at.is_(None)
     )
-    return tuple(mandate_grant(row) for row in rows)
+
+
+async def _account_for(session: AsyncSession, actor: Actor, account_id: uuid.UUID) -> tuple[DpAccountRow | None, Actor]:
+    """The account, and for an organisation its own mandates for that account, in one indexed query: the
+    check costs the same at 5 mandates or 5,000 (tests/integration/dp_platform/test_access_queries.py)."""
+    if actor.role is not Role.BUREAU_STAFF or actor.organisation_id is None:
+        return await session.get(DpAccountRow, account_id), actor
+    rows = (
+        await session.execute(
+            select(DpAccountRow, MandateRow)
+            .outerjoin(
+                MandateRow,
+                and_(
+                    MandateRow.account_id == DpAccountRow.id,
+                    MandateRow.organisation_id == actor.organisation_id,
+                    MandateRow.revoked_at.is_(None),
+                ),
+            )
+            .where(DpAccountRow.id == account_id)
+        )
+    ).all()
+    if not rows:
+        return None, actor
+    grants = tuple(mandate_grant(mandate) for _, mandate in rows if mandate is not None)
+    return rows[0][0], replace(actor, mandates=grants)
+
+
+async def actors_for(session: AsyncSession, actor: Actor, rows: list[DpAccountRow]) -> dict[uuid.UUID, Actor]:
+    """The actor as the policy sees it on each account (an organisation with its mandates for that one),
+    in one query for all of them: what each account lets the actor do, for a list."""
+    if actor.role is not Role.BUREAU_STAFF or actor.organisation_id is None:
+        return {row.id: actor for row in rows}
+    grants = await _grants_by_account(session, actor.organisation_id, [row.id for row in rows])
+    return {row.id: replace(actor, mandates=grants.get(row.id, ())) for row in rows}
+
+
+async def _grants_by_account(
+    session: AsyncSession, organisation_id: uuid.UUID, account_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, tuple[MandateGrant, ...]]:
+    found: dict[uuid.UUID, list[MandateGrant]] = {}
+    rows = await session.scalars(
+        select(MandateRow).where(
+            MandateRow.organisation_id == organisation_id,
+            MandateRow.revoked_at.is_(None),
+            among(MandateRow.account_id, account_ids),
+        )
+    )
+    for row in rows:
+        found.setdefault(row.account_id, []).append(mandate_grant(row))
+    return {account_id: tuple(grants) for account_id, grants in found.items()}
 
 
 async def load_user_actor(session: AsyncSession, user_id: uuid.UUID, *, token_id: str | None = None) -> Actor | None:
@@ -64,14 +118,12 @@ async def load_user_actor(session: AsyncSession, user_id: uuid.UUID, *, token_id
         account_ids = frozenset(
             await session.scalars(select(AccountMemberRow.account_id).where(AccountMemberRow.user_id == user.id))
         )
-    mandates = await organisation_mandates(session, user.organisation_id) if user.organisation_id else ()
     return Actor(
         role=role,
         user_id=user.id,
         authority_id=user.authority_id,
         organisation_id=user.organisation_id,
         account_ids=account_ids,
-        mandates=mandates,
         display_name=user.display_name,
         token_id=token_id,
     )
@@ -84,7 +136,7 @@ def account_ref(row: DpAccountRow) -> AccountRef:
 async def authorize(
     session: AsyncSession, actor: Actor, account_id: uuid.UUID, action: Action, *, now: datetime | None = None
 ) -> AccountAccess:
-    account = await session.get(DpAccountRow, account_id)
+    account, actor = await _account_for(session, actor, account_id)
     if account is None:
         raise AccountNotFoundError(account_id)
     decision = can(actor, action, account_ref(account), now=now or utc_now())
@@ -94,7 +146,7 @@ async def authorize(
         raise AccessDeniedError(f"You may not {action.value.replace('_', ' ')} on this account: {decision.reason}.")
     if decision.mandate_id is not None and action is not Action.VIEW:
         await _hold_mandate(session, decision.mandate_id, now or utc_now())
-    return AccountAccess(account=account, decision=decision)
+    return AccountAccess(account=account, decision=decision, actor=actor)
 
 
 async def _hold_mandate(session: AsyncSession, mandate_id: uuid.UUID, now: datetime) -> None:
@@ -130,14 +182,22 @@ async def list_accounts(
     elif actor.role in AUTHORITY_ROLES:
         query = query.where(DpAccountRow.authority_id == actor.authority_id)
     elif actor.role is Role.BUREAU_STAFF:
-        query = query.where(DpAccountRow.id.in_({grant.account_id for grant in actor.mandates}))
+        if actor.organisation_id is None:
+            return []
+        query = query.where(DpAccountRow.id.in_(_held(actor.organisation_id)))
     # platform admins: every account, which the policy lets them view for support
+
+    async def allowed(rows: list[DpAccountRow]) -> list[DpAccountRow]:
+        """Each account asked of the policy with only its own mandates: linear in the accounts."""
+        on_each = await actors_for(session, actor, rows)
+        return [row for row in rows if can(on_each[row.id], action, account_ref(row), now=now)]
+
     if page is None:
-        return [row for row in await session.scalars(query) if can(actor, action, account_ref(row), now=now)]
+        return await allowed(list(await session.scalars(query)))
     found: list[DpAccountRow] = []
     while len(found) < page.limit:
         rows = list(await session.scalars(page.apply(query, DpAccountRow.reference, DpAccountRow.id)))
-        found += [row for row in rows if can(actor, action, account_ref(row), now=now)]
+        found += await allowed(rows)
         if len(rows) < page.limit:
             break
         page = Keyset(page.limit, (rows[-1].reference, rows[-1].id))

@@ -67,7 +67,7 @@ ACCOUNT_SECTIONS = (
 
 def may(actor: Actor, access: AccountAccess, action: Action) -> bool:
     """Whether to offer a form on a page: the same policy question its handler asks again on submit."""
-    return bool(can(actor, action, account_ref(access.account), now=utc_now()))
+    return bool(can(access.actor or actor, action, account_ref(access.account), now=utc_now()))
 
 
 def account_nav(account: DpAccountRow, current: str) -> Nav:

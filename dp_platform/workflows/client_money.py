@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.audit.writer import note_unchanged, organisation_chain, record_event
 from dp_platform.parsing import parse_in_worker
-from dp_platform.tenancy.access import account_ref, authorize
+from dp_platform.tenancy.access import account_ref, actors_for, authorize
 from dp_platform.tenancy.errors import AccessDeniedError
 from dp_platform.tenancy.policy import Action, Actor, can
 from dp_platform.tenancy.roles import AUTHORITY_ROLES, Role
@@ -177,11 +177,14 @@ async def _may_manage(session: AsyncSession, actor: Actor, members: list[PoolMem
             select(DpAccountRow).where(DpAccountRow.id.in_([member.member_book_id for member in members]))
         )
     }
+    on_each = await actors_for(session, actor, list(accounts.values()))
     return {
         member.id
         for member in members
         if member.member_book_id in accounts
-        and can(actor, Action.MANAGE_MONEY, account_ref(accounts[member.member_book_id]), now=now)
+        and can(
+            on_each[member.member_book_id], Action.MANAGE_MONEY, account_ref(accounts[member.member_book_id]), now=now
+        )
     }
 
 
