@@ -404,9 +404,8 @@ async def run(postings: int, statement_lines: int, check: bool = False) -> None:
             if shutil.which("hledger"):
                 started = time.perf_counter()
                 _hledger_balances(journal_path, report_on)
-                print(
-                    f"hledger, whole process on the same data: all accounts {time.perf_counter() - started:.2f} s {_load()}"
-                )
+                took = time.perf_counter() - started
+                print(f"hledger, whole process on the same data: all accounts {took:.2f} s {_load()}")
         if cli is None:
             print("ledger-cli: not installed (apt-get install ledger) - no ratio")
         else:
