@@ -27,6 +27,7 @@ from dp_platform.auth.middleware import PUBLIC
 from dp_platform.tenancy.policy import Actor
 from dp_platform.workflows.my_pay import my_jobs, my_p45, my_p60, my_payslip
 from dp_platform.workflows.people import (
+    Member,
     PersonKind,
     accept_invitation,
     account_people,
@@ -34,6 +35,17 @@ from dp_platform.workflows.people import (
     record_legal_power,
 )
 from payroll.payslip_pdf import render_payslip
+
+
+def to_member(member: Member) -> MemberOut:
+    return MemberOut(
+        user_id=member.user.id,
+        display_name=member.user.display_name,
+        capacity=member.capacity,
+        legal_power=member.legal_power,  # type: ignore[arg-type]
+        signs_in=member.signs_in,
+        invited_until=member.invited_until,
+    )
 
 
 class PeopleController(Controller):
@@ -45,17 +57,7 @@ class PeopleController(Controller):
         """Who signs in to the account and as what, and which PAs can read their own pay."""
         people = await account_people(db_session, actor, account_id)
         return PeopleOut(
-            members=[
-                MemberOut(
-                    user_id=member.user.id,
-                    display_name=member.user.display_name,
-                    capacity=member.capacity,
-                    legal_power=member.legal_power,  # type: ignore[arg-type]
-                    signs_in=member.signs_in,
-                    invited_until=member.invited_until,
-                )
-                for member in people.members
-            ],
+            members=[to_member(member) for member in people.members],
             assistants=[
                 AssistantSignInOut(
                     pa_id=pa.id,
@@ -102,17 +104,7 @@ class PeopleController(Controller):
         """The council records a representative's powers over the support (guardian, continuing or welfare
         attorney). A PA record that is this representative can no longer be paid from the Direct Payment
         (2014 Regulations reg 9). The council's social work staff only."""
-        member = await record_legal_power(db_session, actor, account_id, user_id, data.legal_power)
-        people = await account_people(db_session, actor, account_id)
-        [found] = [m for m in people.members if m.user.id == member.user_id]
-        return MemberOut(
-            user_id=found.user.id,
-            display_name=found.user.display_name,
-            capacity=found.capacity,
-            legal_power=found.legal_power,  # type: ignore[arg-type]
-            signs_in=found.signs_in,
-            invited_until=found.invited_until,
-        )
+        return to_member(await record_legal_power(db_session, actor, account_id, user_id, data.legal_power))
 
 
 class InvitationController(Controller):

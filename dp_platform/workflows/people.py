@@ -84,30 +84,31 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-async def account_people(session: AsyncSession, actor: Actor, account_id: uuid.UUID) -> People:
-    await authorize(session, actor, account_id, Action.VIEW)
+async def _members(session: AsyncSession, account_id: uuid.UUID, only: uuid.UUID | None = None) -> list[Member]:
+    """The account's members (or the one ``only`` names) with whether they sign in or hold an unused link."""
     now = utc_now()
-    rows = await session.execute(
+    query = (
         select(AccountMemberRow, UserRow)
         .join(UserRow, UserRow.id == AccountMemberRow.user_id)
         .where(AccountMemberRow.account_id == account_id)
         .order_by(AccountMemberRow.capacity, UserRow.display_name)
     )
-    pending = dict(
-        (
-            await session.execute(
-                select(InvitationRow.user_id, InvitationRow.expires_at).where(
-                    InvitationRow.account_id == account_id,
-                    InvitationRow.used_at.is_(None),
-                    InvitationRow.expires_at > now,
-                )
-            )
-        ).all()
+    pending_query = select(InvitationRow.user_id, InvitationRow.expires_at).where(
+        InvitationRow.account_id == account_id, InvitationRow.used_at.is_(None), InvitationRow.expires_at > now
     )
-    members = [
+    if only is not None:
+        query = query.where(AccountMemberRow.user_id == only)
+        pending_query = pending_query.where(InvitationRow.user_id == only)
+    pending = dict((await session.execute(pending_query)).all())
+    return [
         Member(user, member.capacity, member.legal_power, user.password_hash is not None, pending.get(user.id))
-        for member, user in rows
+        for member, user in await session.execute(query)
     ]
+
+
+async def account_people(session: AsyncSession, actor: Actor, account_id: uuid.UUID) -> People:
+    await authorize(session, actor, account_id, Action.VIEW)
+    members = await _members(session, account_id)
     assistants = [
         (pa, user)
         for pa, user in await session.execute(
@@ -203,7 +204,7 @@ async def invite(
 
 async def record_legal_power(
     session: AsyncSession, actor: Actor, account_id: uuid.UUID, user_id: uuid.UUID, legal_power: str
-) -> AccountMemberRow:
+) -> Member:
     """The council records a representative's powers over the support; a PA record linked to them takes
     those powers as its relationship at once, so the next pay run refuses their pay (reg 9)."""
     access = await authorize(session, actor, account_id, Action.RECORD_LEGAL_POWERS)
@@ -216,7 +217,7 @@ async def record_legal_power(
         )
     if member.legal_power == legal_power:
         note_unchanged()
-        return member
+        return (await _members(session, account_id, user_id))[0]
     member.legal_power = legal_power
     session.add(member)
     linked = []
@@ -240,7 +241,7 @@ async def record_legal_power(
         subject_id=user_id,
         details={"display_name": user.display_name if user else "", "legal_power": legal_power, "pa_records": linked},
     )
-    return member
+    return (await _members(session, account_id, user_id))[0]
 
 
 async def invitation_for(session: AsyncSession, token: str) -> tuple[InvitationRow, UserRow]:

@@ -58,8 +58,18 @@ async def test_a_family_member_is_paid_only_once_all_three_have_agreed(api, worl
         f"{agreements}/family-approval", headers=world.headers("worker_a"), json={**AGREED, "ground": "other_factors"}
     )
     assert missing.status_code == 400 and missing.json()["field"] == "ground_detail"
+    foreign = await api.post(f"{agreements}/family-approval", headers=world.headers("finance_b"), json=AGREED)
+    assert foreign.status_code == 404  # another council's staff cannot even see the PA
     agreed = await api.post(f"{agreements}/family-approval", headers=world.headers("worker_a"), json=AGREED)
     assert agreed.status_code == 201, agreed.text
+    unexplained = await api.post(
+        f"{agreements}/family-approvals/{agreed.json()['id']}/withdraw",
+        headers=world.headers("worker_a"),
+        json={"on": "2026-05-04", "reason": "   "},
+    )
+    assert unexplained.status_code == 400 and unexplained.json()["field"] == "reason"
+    listed = (await api.get(f"{agreements}/family-approvals", headers=world.headers("ann"))).json()
+    assert [a["withdrawn_on"] for a in listed if a["id"] == agreed.json()["id"]] == [None]  # still in force
     run = await _draft(api, world)
     assert findings(run) == []
     assert (await _finalise(api, world, run)).status_code == 200

@@ -59,6 +59,15 @@ async def test_the_person_and_their_representative_each_sign_in_and_see_the_same
         json={"kind": "supported_person", "display_name": "Rhona", "email": "rhona@example.org"},
     )
     assert taken.status_code == 201 and taken.json()["link_token"] is None  # she already signs in: linked
+    before = (await api.get(f"{base(world)}/people", headers=world.headers("ann"))).json()
+    for body, field in (
+        ({"kind": "representative", "display_name": "  ", "email": "someone@example.org"}, "display_name"),
+        ({"kind": "representative", "display_name": "Someone", "email": "no at sign"}, "email"),
+        ({"kind": "personal_assistant", "display_name": "Someone", "email": "pa@example.org"}, "pa_id"),
+    ):
+        refused = await api.post(f"{base(world)}/people", headers=world.headers("ann"), json=body)
+        assert refused.status_code == 400 and refused.json()["field"] == field, refused.text
+    assert (await api.get(f"{base(world)}/people", headers=world.headers("ann"))).json() == before  # nothing added
     for user, status in (("bureau_x", 403), ("finance_a", 403), ("finance_b", 404), ("bea", 404)):
         denied = await api.post(
             f"{base(world)}/people",
