@@ -38,7 +38,7 @@ from payroll.tables import PersonalAssistantRow, TimesheetEntryRow
 START = date(2026, 4, 6)
 
 
-async def _populate(sessions, pas: int, per_employer: int) -> uuid.UUID:  # type: ignore[no-untyped-def]
+async def populate_bureau(sessions, pas: int, per_employer: int) -> uuid.UUID:  # type: ignore[no-untyped-def]
     employers = pas // per_employer
     async with sessions() as session, session.begin():
         authority = AuthorityRow(code="BENCH", name="Benchmark Council", kind="local_authority")
@@ -128,7 +128,7 @@ async def run(pas: int, per_employer: int) -> None:
     sessions = async_sessionmaker(engine, expire_on_commit=False)
     try:
         started = time.perf_counter()
-        staff_id = await _populate(sessions, pas, per_employer)
+        staff_id = await populate_bureau(sessions, pas, per_employer)
         print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
         print(
             f"set up {pas:,} PAs over {pas // per_employer:,} employers with 14 timesheet days each "

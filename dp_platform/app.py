@@ -22,6 +22,7 @@ from dp_platform.api.agreements import AgreementController, AgreementTemplateCon
 from dp_platform.api.api_keys import ApiKeyController
 from dp_platform.api.audit import AuditController
 from dp_platform.api.auth import AuthController
+from dp_platform.api.bureau_runs import BureauRunController
 from dp_platform.api.cards import CardController, StripeWebhookController
 from dp_platform.api.client_accounts import (
     ClientAccountController,
@@ -51,6 +52,8 @@ from dp_platform.cards.gateway import StripeGateway
 from dp_platform.db.connect import resolve_database
 from dp_platform.db.engine import create_engine, create_sqlalchemy_plugin
 from dp_platform.errors import EXCEPTION_HANDLERS, document_problems
+from dp_platform.jobs.in_app import close_queue, open_queue
+from dp_platform.jobs.queue import queue_app
 from dp_platform.observability import configure_logging, request_id_middleware
 from dp_platform.settings import Settings, get_settings
 from dp_platform.web.formatting import FILTERS
@@ -109,6 +112,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = resolve_database(settings or get_settings())
     configure_logging(settings)
     engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)  # type: ignore[arg-type]
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
+    queue = queue_app(settings.database_url, sessions) if settings.worker_in_app else None  # type: ignore[arg-type]
     app = Litestar(
         route_handlers=[
             create_static_files_router(path="/static", directories=[WEB / "static"], include_in_schema=False),
@@ -126,6 +131,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             StatementController,
             ReconciliationController,
             PayrollController,
+            BureauRunController,
             PeopleController,
             InvitationController,
             MyPayController,
@@ -159,11 +165,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
         template_config=_templates(),
         csrf_config=_csrf(settings),
         logging_config=None,
-        on_shutdown=[parsing.shut_down],
+        on_startup=[open_queue],
+        on_shutdown=[close_queue, parsing.shut_down],
         state=State(
             {
                 "settings": settings,
-                "auth_sessions": async_sessionmaker(engine, expire_on_commit=False),
+                "auth_sessions": sessions,
+                "queue": queue,
                 "stripe": StripeGateway(settings) if settings.stripe_secret_key else None,
             }
         ),

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from dp_platform.cli_agreements import account_argument, add_agreement_commands
 from dp_platform.cli_council import add_council_commands
+from dp_platform.cli_jobs import add_job_commands
 from dp_platform.db.connect import check_reachable, describe_server, resolve_database
 from dp_platform.db.migrate import schema_state, upgrade_to_head
 from dp_platform.settings import ConfigurationError, Settings, get_settings, hand_to_workers, secret_warning
@@ -431,6 +432,7 @@ def build_parser() -> argparse.ArgumentParser:
     statement.add_argument("--profile", help="CSV layout: lloyds, nationwide, barclays or monzo (found when left out)")
     add_agreement_commands(commands, _day)
     add_council_commands(commands, _day)
+    add_job_commands(commands, add)
     return parser
 
 

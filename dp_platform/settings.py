@@ -52,6 +52,13 @@ class Settings:
     """Another address for Stripe's API (``DP_STRIPE_API_BASE``): a test server such as localstripe."""
     stripe_webhook_tolerance_seconds: int = 300
     """How old a signed webhook may be before it is refused as a replay (Stripe's SDK default)."""
+    worker_in_app: bool = True
+    """The app server works the job queue itself after a request fills it (``DP_WORKER_IN_APP``); set it
+    to false where ``dp-platform worker`` processes do the work, so web requests never wait on a job."""
+    job_heartbeat_seconds: int = 10
+    """How often a worker tells the queue it is alive (``DP_JOB_HEARTBEAT_SECONDS``)."""
+    job_stalled_after_seconds: int = 60
+    """A worker silent this long is taken as stopped and its job queued again (``DP_JOB_STALLED_AFTER_SECONDS``)."""
     embedded_database: bool = False
     """True once ``database_url`` has been filled in by starting the embedded server."""
 
@@ -105,6 +112,17 @@ def _choice(environ: Mapping[str, str], name: str, default: str, choices: tuple[
     return value.lower()
 
 
+def _flag(environ: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = (environ.get(name) or "").strip().lower()
+    if raw == "":
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigurationError(f"{name} must be true or false, not '{raw}'.")
+
+
 def load_settings(environ: Mapping[str, str]) -> Settings:
     environment = _choice(environ, "DP_ENV", "development", ("development", "production"))
     raw_url = environ.get("DP_DATABASE_URL", "").strip()
@@ -129,8 +147,18 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         raise ConfigurationError(
             "DP_STRIPE_WEBHOOK_SECRET must be set with DP_STRIPE_SECRET_KEY: without it no card could be authorised."
         )
+    heartbeat = _int(environ, "DP_JOB_HEARTBEAT_SECONDS", 10, low=1, high=300)
+    stalled_after = _int(environ, "DP_JOB_STALLED_AFTER_SECONDS", max(60, 3 * heartbeat), low=2, high=3600)
+    if stalled_after <= 2 * heartbeat:
+        raise ConfigurationError(
+            f"DP_JOB_STALLED_AFTER_SECONDS ({stalled_after}) must be more than twice DP_JOB_HEARTBEAT_SECONDS "
+            f"({heartbeat}), or a worker that is only slow would be taken for stopped."
+        )
     return Settings(
         environment=environment,  # type: ignore[arg-type]
+        worker_in_app=_flag(environ, "DP_WORKER_IN_APP", True),
+        job_heartbeat_seconds=heartbeat,
+        job_stalled_after_seconds=stalled_after,
         database_url=database_url,
         data_dir=Path(data_dir).expanduser() if data_dir else _default_data_dir(environ),
         host=environ.get("DP_HOST") or "127.0.0.1",

@@ -8,7 +8,6 @@ from datetime import date
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post, put
-from litestar.background_tasks import BackgroundTask
 from litestar.enums import RequestEncodingType
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Body
@@ -27,11 +26,11 @@ from dp_platform.api.schemas.statements import (
     SuggestionsAccepted,
 )
 from dp_platform.audit.writer import note_unchanged
+from dp_platform.jobs.in_app import work_after
 from dp_platform.jobs.runner import is_stale
 from dp_platform.jobs.statement_import import (
     LARGE_STATEMENT_BYTES,
     import_job_of,
-    run_statement_import,
     start_statement_import,
 )
 from dp_platform.jobs.tables import JobRow
@@ -112,7 +111,7 @@ class StatementController(Controller):
                 to_import_job(job),
                 status_code=202,
                 headers={"Location": _job_href(account_id, job.id)},
-                background=BackgroundTask(run_statement_import, request.app.state.auth_sessions, job.id),
+                background=work_after(request),
             )
         result = await import_account_statement(
             db_session,

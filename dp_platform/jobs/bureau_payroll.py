@@ -1,10 +1,10 @@
-"""A bureau's payroll for all its clients, started from a page and followed there.
+"""A bureau's payroll for all its clients, started from a page or the API and followed there.
 
-Starting writes the job and its audit event in the request's transaction; the run itself goes
-after the answer (a background task of the request), through ``run_bureau_payroll``, which
-checks each mandate and audits each employer in their own trail. Progress is written to the
-job as employers finish, so the page that follows it may be served by any app server. A run
-is safe to repeat: drafts are worked out again and finalising twice posts once.
+Starting writes the job, its place on the queue and its audit event in the request's transaction;
+a worker runs it through ``run_bureau_payroll``, which checks each mandate and audits each employer
+in their own trail. Each employer's outcome is kept (``JobItemRow``) in the transaction of its pay
+run, so progress is exact on any app server, and a run taken up again after its worker stopped does
+no employer twice.
 """
 
 from __future__ import annotations
@@ -15,16 +15,20 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dp_platform.audit.writer import organisation_chain, record_event
+from dp_platform.jobs.queue import enqueue
 from dp_platform.jobs.runner import Progress, run_job
-from dp_platform.jobs.tables import JobRow
+from dp_platform.jobs.tables import JobItemRow, JobRow
 from dp_platform.tenancy.access import load_user_actor
 from dp_platform.tenancy.errors import AccessDeniedError
 from dp_platform.tenancy.policy import Actor
-from dp_platform.workflows.bureau import run_bureau_payroll
+from dp_platform.tenancy.roles import Role
+from dp_platform.workflows.bureau import EmployerOutcome, run_bureau_payroll
 from ledgers.errors import DomainError
+from payroll.errors import PayRunError
 from payroll.periods import PayFrequency
 
 
@@ -38,8 +42,12 @@ async def start_bureau_payroll(
     paid_on: date,
     finalise: bool,
 ) -> JobRow:
-    if actor.organisation_id is None or actor.user_id is None:
+    if actor.organisation_id is None or actor.user_id is None or actor.role is not Role.BUREAU_STAFF:
         raise AccessDeniedError("Only a payroll bureau's staff run payroll for all their clients.")
+    if period_end < period_start:  # every employer would refuse it; say so once, before queueing anything
+        raise PayRunError("The period ends before it starts.", field="period_end")
+    if not 1 <= period_number <= 14:
+        raise PayRunError("The period number of the tax year is from 1 to 14.", field="period_number")
     parameters = {
         "frequency": PayFrequency.FOUR_WEEKLY.value,
         "period_number": period_number,
@@ -56,6 +64,7 @@ async def start_bureau_payroll(
     )
     session.add(job)
     await session.flush()
+    await enqueue(session, job)
     await record_event(
         session,
         actor=actor,
@@ -76,7 +85,12 @@ class JobNotFoundError(DomainError):
 async def job_of(session: AsyncSession, actor: Actor, job_id: uuid.UUID) -> JobRow:
     """The job, if it is the actor's organisation's; anyone else is told there is none."""
     job = await session.get(JobRow, job_id)
-    if job is None or actor.organisation_id is None or job.organisation_id != actor.organisation_id:
+    if (
+        job is None
+        or job.kind != "bureau_payroll"
+        or actor.organisation_id is None
+        or job.organisation_id != actor.organisation_id
+    ):
         raise JobNotFoundError("There is no such pay run for your clients.", field="job_id")
     return job
 
@@ -85,11 +99,40 @@ async def organisation_jobs(session: AsyncSession, organisation_id: uuid.UUID, l
     return list(
         await session.scalars(
             select(JobRow)
-            .where(JobRow.organisation_id == organisation_id)
+            .where(JobRow.organisation_id == organisation_id, JobRow.kind == "bureau_payroll")
             .order_by(JobRow.created_at.desc())
             .limit(limit)
         )
     )
+
+
+def outcome_row(outcome: EmployerOutcome) -> dict[str, Any]:
+    return {**asdict(outcome), "account_id": str(outcome.account_id), "run_id": outcome.run_id and str(outcome.run_id)}
+
+
+def outcome_of(row: dict[str, Any]) -> EmployerOutcome:
+    run_id = row.get("run_id")
+    return EmployerOutcome(
+        **{**row, "account_id": uuid.UUID(row["account_id"]), "run_id": uuid.UUID(run_id) if run_id else None}
+    )
+
+
+class JobJournal:
+    """The job's own record of the employers it has finished."""
+
+    def __init__(self, job_id: uuid.UUID) -> None:
+        self.job_id = job_id
+
+    async def finished(self, session: AsyncSession) -> dict[uuid.UUID, EmployerOutcome]:
+        rows = await session.scalars(select(JobItemRow.outcome).where(JobItemRow.job_id == self.job_id))
+        return {outcome.account_id: outcome for outcome in map(outcome_of, rows)}
+
+    async def keep(self, session: AsyncSession, outcome: EmployerOutcome) -> None:
+        await session.execute(
+            insert(JobItemRow)
+            .values(job_id=self.job_id, account_id=outcome.account_id, outcome=outcome_row(outcome))
+            .on_conflict_do_nothing()
+        )
 
 
 async def run_bureau_job(sessions: async_sessionmaker[AsyncSession], job_id: uuid.UUID) -> None:
@@ -109,10 +152,8 @@ async def run_bureau_job(sessions: async_sessionmaker[AsyncSession], job_id: uui
             paid_on=date.fromisoformat(params["paid_on"]),
             finalise=bool(params["finalise"]),
             progress=progress,
+            journal=JobJournal(job.id),
         )
-        return [
-            {**asdict(outcome), "account_id": str(outcome.account_id), "run_id": outcome.run_id and str(outcome.run_id)}
-            for outcome in outcomes
-        ]
+        return [outcome_row(outcome) for outcome in outcomes]
 
     await run_job(sessions, job_id, work)

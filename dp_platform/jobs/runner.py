@@ -1,9 +1,9 @@
-"""Running a job after the request that started it has answered.
+"""Running a job a worker took from the queue (``dp_platform.jobs.queue``).
 
-The work goes on in the server that took the request (a background task of its response); its
-progress is written to the job row every half second, so the page or API call that follows it may
-be served by any app server. A server stopped mid-job leaves the job ``running``; after
-``STALE_AFTER`` it is shown as stopped, to be started again (every job here is safe to repeat).
+Its progress is written to the job row every half second, so the page or API call that follows it
+may be served by any app server. A worker stopped mid-job leaves the job ``running`` until another
+worker takes it up again (``attempts`` counts them); every job here is safe to repeat. One left
+``running`` past ``STALE_AFTER`` (no worker at all) is shown as stopped, to be started again.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import socket
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -23,6 +25,8 @@ from dp_platform.jobs.tables import JobRow
 from ledgers.columns import utc_now
 from ledgers.errors import DomainError
 
+WORKER = f"{socket.gethostname()} pid {os.getpid()}"
+"""Written on the job a worker takes, so an operator can see which process holds a stuck job."""
 PROGRESS_EVERY_SECONDS = 0.5
 STALE_AFTER = timedelta(minutes=30)
 """A job still running after this long was stopped with its server; the page says to start it again."""
@@ -52,7 +56,7 @@ async def run_job(
     other error with a sentence asking them to start again. ``failed`` then records what happened."""
     async with sessions() as session:
         job = await session.get(JobRow, job_id)
-        if job is None or job.status != "queued":
+        if job is None or job.status not in ("queued", "running"):  # "running": its last worker stopped
             return
     counts = {"done": 0, "total": 0}
 
@@ -64,7 +68,7 @@ async def run_job(
             await asyncio.sleep(PROGRESS_EVERY_SECONDS)
             await write_job(sessions, job_id, done=counts["done"], total=counts["total"])
 
-    await write_job(sessions, job_id, status="running")
+    await write_job(sessions, job_id, status="running", attempts=job.attempts + 1, worker=WORKER)
     reporter = asyncio.create_task(report())
     try:
         result = await work(job, progress)

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dp_platform.audit.writer import record_account_event, record_event
 from dp_platform.auth.api_keys import actor_of_api_key
+from dp_platform.jobs.queue import enqueue
 from dp_platform.jobs.runner import Progress, run_job
 from dp_platform.jobs.tables import JobInputRow, JobRow
 from dp_platform.tenancy.access import authorize, load_user_actor
@@ -62,6 +63,8 @@ async def start_statement_import(
     session.add(job)
     await session.flush()
     session.add(JobInputRow(job_id=job.id, data=data))
+    await session.flush()
+    await enqueue(session, job)
     await record_account_event(
         session,
         access,

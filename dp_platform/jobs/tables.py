@@ -34,6 +34,10 @@ class JobRow(SQLModel, table=True):
     requested_by_api_key_id: uuid.UUID | None = Field(default=None, foreign_key="platform_api_keys.id")
     """A bureau's system may start a job through its API key; the job acts with the key's rights."""
     status: str = text_field(10, default="queued")
+    attempts: int = 0
+    """Times a worker has started it: more than one when a worker stopped mid-job and another took it up."""
+    worker: str | None = text_field(120, default=None, nullable=True)
+    """The machine and process working on it now (or last), for an operator following a stuck job."""
     done: int = 0
     total: int = 0
     parameters: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONB, nullable=False))
@@ -41,6 +45,19 @@ class JobRow(SQLModel, table=True):
     error: str | None = text_field(None, default=None, nullable=True)
     created_at: datetime = created_at_field()
     finished_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+
+
+class JobItemRow(SQLModel, table=True):
+    """One piece of a job finished, written in the same transaction as the piece's own work.
+
+    A bureau run writes one per employer as that employer's pay run commits, so a run taken up again
+    after its worker stopped skips every employer already done, and its result is whole."""
+
+    __tablename__ = "platform_job_items"
+
+    job_id: uuid.UUID = Field(primary_key=True, foreign_key="platform_jobs.id")
+    account_id: uuid.UUID = Field(primary_key=True, foreign_key="platform_dp_accounts.id")
+    outcome: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONB, nullable=False))
 
 
 class JobInputRow(SQLModel, table=True):

@@ -9,14 +9,14 @@ import zipfile
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.background_tasks import BackgroundTask
 from litestar.datastructures import UploadFile
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.api.statements import MAX_STATEMENT_BYTES
 from dp_platform.audit.writer import note_unchanged
-from dp_platform.jobs.bureau_payroll import job_of, organisation_jobs, run_bureau_job, start_bureau_payroll
+from dp_platform.jobs.bureau_payroll import job_of, organisation_jobs, start_bureau_payroll
+from dp_platform.jobs.in_app import work_after
 from dp_platform.jobs.runner import is_stale
 from dp_platform.tenancy.access import list_accounts
 from dp_platform.tenancy.errors import AccessDeniedError
@@ -113,7 +113,7 @@ class BureauPages(Controller):
         return Redirect(
             f"/clients/pay-runs/{job.id}",
             status_code=303,
-            background=BackgroundTask(run_bureau_job, request.app.state.auth_sessions, job.id),
+            background=work_after(request),
         )
 
     @get("/returns")

@@ -8,18 +8,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.background_tasks import BackgroundTask
 from litestar.datastructures import UploadFile
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.api.statements import MAX_STATEMENT_BYTES
 from dp_platform.audit.writer import note_unchanged
+from dp_platform.jobs.in_app import work_after
 from dp_platform.jobs.runner import is_stale
 from dp_platform.jobs.statement_import import (
     LARGE_STATEMENT_BYTES,
     import_job_of,
-    run_statement_import,
     start_statement_import,
 )
 from dp_platform.tenancy.access import AccountAccess, authorize
@@ -148,7 +147,7 @@ class StatementPages(Controller):
                 db_session, actor, account_id, filename=upload.filename, data=content, **chosen
             )
             redirect = see_other(f"/accounts/{account_id}/statements/imports/{job.id}")
-            redirect.background = BackgroundTask(run_statement_import, request.app.state.auth_sessions, job.id)
+            redirect.background = work_after(request)
             return redirect
         try:
             result = await import_account_statement(

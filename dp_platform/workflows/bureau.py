@@ -4,6 +4,10 @@ Each employer is its own transaction, so one employer's problem (a PA without a 
 birth, pay below the PA minimum) is reported and the others go ahead. Everything goes through
 the same workflows a person uses, so each run is checked against the mandate and audited
 in that employer's own trail with the mandate's id.
+
+A run taken up again after its worker stopped goes on where it was: a ``Journal`` keeps each
+employer's outcome in the transaction of that employer's own work, and employers already in it
+are not run again.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -42,6 +47,15 @@ class EmployerOutcome:
     run_id: uuid.UUID | None = None
 
 
+class Journal(Protocol):
+    """Where a run keeps what each employer came to, so a repeat of the run skips them."""
+
+    async def finished(self, session: AsyncSession) -> dict[uuid.UUID, EmployerOutcome]: ...
+
+    async def keep(self, session: AsyncSession, outcome: EmployerOutcome) -> None:
+        """Called inside the transaction that did the employer's work (or, for a refusal, its own)."""
+
+
 async def bureau_accounts(session: AsyncSession, actor: Actor, frequency: PayFrequency) -> list[DpAccountRow]:
     """Accounts the bureau may run payroll for that have PAs on this frequency."""
     accounts = await list_accounts(session, actor, action=Action.RUN_PAYROLL)
@@ -66,11 +80,15 @@ async def run_bureau_payroll(
     paid_on: date,
     finalise: bool,
     progress: Callable[[int, int], None] | None = None,
+    journal: Journal | None = None,
 ) -> list[EmployerOutcome]:
     async with sessions() as session:
         accounts = [(account.id, account.reference) for account in await bureau_accounts(session, actor, frequency)]
-    outcomes: list[EmployerOutcome | None] = [None] * len(accounts)
-    done = 0
+        finished = await journal.finished(session) if journal is not None else {}
+    outcomes: list[EmployerOutcome | None] = [finished.get(account_id) for account_id, _ in accounts]
+    done = sum(1 for outcome in outcomes if outcome is not None)
+    if progress is not None:
+        progress(done, len(accounts))
     gate = asyncio.Semaphore(CONCURRENT_EMPLOYERS)
 
     async def one(index: int, account_id: uuid.UUID, reference: str) -> None:
@@ -87,12 +105,19 @@ async def run_bureau_payroll(
                 period_end=period_end,
                 paid_on=paid_on,
                 finalise=finalise,
+                journal=journal,
             )
         done += 1
         if progress is not None:
             progress(done, len(accounts))
 
-    await asyncio.gather(*(one(index, account_id, reference) for index, (account_id, reference) in enumerate(accounts)))
+    await asyncio.gather(
+        *(
+            one(index, account_id, reference)
+            for index, (account_id, reference) in enumerate(accounts)
+            if outcomes[index] is None
+        )
+    )
     return [outcome for outcome in outcomes if outcome is not None]
 
 
@@ -108,6 +133,7 @@ async def _run_employer(
     period_end: date,
     paid_on: date,
     finalise: bool,
+    journal: Journal | None = None,
 ) -> EmployerOutcome:
     """One employer in one transaction: its run, finalised unless there are findings."""
     try:
@@ -136,8 +162,16 @@ async def _run_employer(
                 )
                 status = "finalised"
             gross = pay_run.total("gross_pence")
-            return EmployerOutcome(account_id, reference, status, len(pay_run.payslips), gross, detail, pay_run.run.id)
+            slips = len(pay_run.payslips)
+            outcome = EmployerOutcome(account_id, reference, status, slips, gross, detail, pay_run.run.id)
+            if journal is not None:
+                await journal.keep(session, outcome)
+            return outcome
     except AlreadyPaidError as error:  # run again after a finished batch: nothing is paid twice
-        return EmployerOutcome(account_id, reference, "skipped", detail=error.detail)
+        outcome = EmployerOutcome(account_id, reference, "skipped", detail=error.detail)
     except DomainError as error:
-        return EmployerOutcome(account_id, reference, "failed", detail=error.detail)
+        outcome = EmployerOutcome(account_id, reference, "failed", detail=error.detail)
+    if journal is not None:
+        async with sessions() as session, session.begin():
+            await journal.keep(session, outcome)
+    return outcome

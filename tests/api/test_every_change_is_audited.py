@@ -570,6 +570,16 @@ async def _page_bureau_run(api, world, db):
     return await pages.post("/clients/pay-runs", {**PERIOD_1, "frequency": None})
 
 
+async def _api_bureau_run(api, world, db):
+    from tests.api.test_payroll_api import PERIOD_1
+
+    return await api.post(
+        "/api/bureau/pay-runs",
+        headers=world.headers("bureau_x"),
+        json={**{k: v for k, v in PERIOD_1.items() if k != "frequency"}, "finalise": False},
+    )
+
+
 async def _page_bureau_statements(api, world, db):
     from tests.statement_files import lloyds_csv
 
@@ -1032,6 +1042,7 @@ EXAMPLES: dict[tuple[str, str], Example] = {
     ("POST", "/accounts/{account_id:uuid}/pay-runs"): _page_draft_pay_run,
     ("POST", "/accounts/{account_id:uuid}/pay-runs/{run_id:uuid}/finalise"): _page_finalise_pay_run,
     ("POST", "/clients/pay-runs"): _page_bureau_run,
+    ("POST", "/api/bureau/pay-runs"): _api_bureau_run,
     ("POST", "/clients/statements"): _page_bureau_statements,
     ("DELETE", "/api/accounts/{account_id:uuid}/pas/{pa_id:uuid}/timesheet/{entry_id:uuid}"): _remove_timesheet_line,
     ("POST", "/login"): _page_login,

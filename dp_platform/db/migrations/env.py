@@ -13,10 +13,16 @@ from sqlalchemy.pool import NullPool
 from dp_platform.db.metadata import metadata
 
 
+def _ours(object: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """The job queue's own tables (procrastinate's, created from its schema file) are not in our metadata."""
+    return not (type_ == "table" and name is not None and name.startswith("procrastinate_"))
+
+
 def _configure_and_run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=metadata,
+        include_object=_ours,
         compare_type=True,
         compare_server_default=True,
         transaction_per_migration=False,

@@ -1,0 +1,78 @@
+"""A bureau's pay run for all its clients through the API: started (202), then followed on any app server."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dp_platform.api.schemas.bureau_runs import BureauPayRun, BureauPayRunIn, EmployerRunOutcome
+from dp_platform.jobs.bureau_payroll import job_of, organisation_jobs, start_bureau_payroll
+from dp_platform.jobs.in_app import work_after
+from dp_platform.jobs.runner import is_stale
+from dp_platform.jobs.tables import JobRow
+from dp_platform.tenancy.policy import Actor
+
+PATH = "/api/bureau/pay-runs"
+
+
+def to_bureau_run(job: JobRow) -> BureauPayRun:
+    params = job.parameters
+    return BureauPayRun(
+        id=job.id,
+        href=f"{PATH}/{job.id}",
+        status=job.status,  # type: ignore[arg-type]
+        period_number=int(params["period_number"]),
+        paid_on=date.fromisoformat(params["paid_on"]),
+        finalise=bool(params["finalise"]),
+        employers_done=job.done,
+        employers=job.total,
+        attempts=job.attempts,
+        started_at=job.created_at,
+        finished_at=job.finished_at,
+        stopped=is_stale(job),
+        outcomes=[EmployerRunOutcome(**row) for row in job.result] if job.status == "done" else [],
+        error=job.error,
+    )
+
+
+class BureauRunController(Controller):
+    path = PATH
+    tags = ["Payroll"]
+
+    @post("", operation_id="StartBureauPayRun", status_code=202)
+    async def start(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, data: BureauPayRunIn
+    ) -> Response[BureauPayRun]:
+        """Queue one period's payroll for every client the bureau holds a payroll mandate for; workers run
+        it, one employer at a time in its own transaction. ``GET`` the Location to follow it."""
+        job = await start_bureau_payroll(
+            db_session,
+            actor,
+            period_number=data.period_number,
+            period_start=data.period_start,
+            period_end=data.period_end,
+            paid_on=data.paid_on,
+            finalise=data.finalise,
+        )
+        return Response(
+            to_bureau_run(job),
+            status_code=202,
+            headers={"Location": f"{PATH}/{job.id}"},
+            background=work_after(request),
+        )
+
+    @get("", operation_id="ListBureauPayRuns")
+    async def list_runs(self, db_session: AsyncSession, actor: Actor) -> list[BureauPayRun]:
+        """The organisation's last 20 runs, newest first."""
+        if actor.organisation_id is None:
+            return []
+        return [to_bureau_run(job) for job in await organisation_jobs(db_session, actor.organisation_id)]
+
+    @get("/{job_id:uuid}", operation_id="GetBureauPayRun")
+    async def get_run(self, db_session: AsyncSession, actor: Actor, job_id: uuid.UUID) -> BureauPayRun:
+        """How many employers are done, and each one's outcome once the run is."""
+        return to_bureau_run(await job_of(db_session, actor, job_id))

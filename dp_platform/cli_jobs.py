@@ -1,0 +1,114 @@
+"""``dp-platform worker`` and ``dp-platform jobs``: the processes that do long work, and what they are doing.
+
+A worker takes jobs from the queue in the platform's PostgreSQL until it is stopped (Ctrl-C or SIGTERM
+let the job in hand finish). Run as many as the work needs, on as many machines; each puts back on the
+queue the jobs of any worker that stopped sending its heartbeat.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from dp_platform.settings import Settings
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
+
+
+async def _work(settings: Settings, concurrency: int) -> None:
+    from sqlalchemy.ext.asyncio import async_sessionmaker
+
+    from dp_platform.db.engine import create_engine
+    from dp_platform.jobs.queue import queue_app, run_worker
+
+    engine = create_engine(settings.database_url, pool_size=concurrency + 2)  # type: ignore[arg-type]
+    queue = queue_app(settings.database_url, async_sessionmaker(engine, expire_on_commit=False), pool_size=3)  # type: ignore[arg-type]
+    try:
+        async with queue.open_async():
+            await run_worker(
+                queue,
+                concurrency=concurrency,
+                heartbeat_seconds=settings.job_heartbeat_seconds,
+                stalled_after_seconds=settings.job_stalled_after_seconds,
+            )
+    finally:
+        await engine.dispose()
+
+
+def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    from dp_platform.cli import _connect, _where
+    from dp_platform.observability import configure_logging
+
+    if not 1 <= args.concurrency <= 32:
+        from dp_platform.settings import ConfigurationError
+
+        raise ConfigurationError("--concurrency must be 1 to 32.")
+    settings, server_version = _connect(settings, migrate=True)
+    configure_logging(settings)
+    _say(
+        f"Worker taking jobs from {_where(settings, server_version)}, {args.concurrency} at a time; "
+        "Ctrl-C stops it after the jobs in hand."
+    )
+    asyncio.run(_work(settings, args.concurrency))
+    return 0
+
+
+async def _jobs(url: str, limit: int) -> list[Any]:
+    from sqlalchemy import select, text
+    from sqlalchemy.ext.asyncio import async_sessionmaker
+
+    from dp_platform.db.engine import create_engine
+    from dp_platform.jobs.tables import JobRow
+
+    engine = create_engine(url, pool_size=1)
+    try:
+        async with async_sessionmaker(engine)() as session:
+            jobs = list(await session.scalars(select(JobRow).order_by(JobRow.created_at.desc()).limit(limit)))
+            queue = (
+                await session.execute(
+                    text(
+                        "SELECT count(*) FILTER (WHERE status = 'todo') AS waiting, "
+                        "count(*) FILTER (WHERE status = 'doing') AS in_hand, "
+                        "(SELECT count(*) FROM procrastinate_workers) AS workers FROM procrastinate_jobs"
+                    )
+                )
+            ).one()
+        return [jobs, queue]
+    finally:
+        await engine.dispose()
+
+
+def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
+    from dp_platform.cli import _connect
+    from dp_platform.db.migrate import schema_state
+    from dp_platform.jobs.runner import is_stale
+    from dp_platform.settings import ConfigurationError
+
+    settings, _ = _connect(settings, migrate=False)
+    if not asyncio.run(schema_state(settings.database_url)).is_current:  # type: ignore[arg-type]
+        raise ConfigurationError("The database schema is not up to date: run 'dp-platform migrate' first.")
+    jobs, queue = asyncio.run(_jobs(settings.database_url, args.limit))  # type: ignore[arg-type]
+    _say(f"Queue: {queue.waiting} waiting, {queue.in_hand} in hand; {queue.workers} worker(s) alive.")
+    for job in jobs:
+        status = "stopped: start it again" if is_stale(job) else job.status
+        progress = f"{job.done:,} of {job.total:,}" if job.total else ""
+        again = f", attempt {job.attempts}" if job.attempts > 1 else ""
+        _say(
+            f"  {job.created_at:%Y-%m-%d %H:%M}  {job.kind:<16} {status:<10} {progress:<16} "
+            f"{job.worker or ''}{again}  {job.id}"
+        )
+        if job.error:
+            _say(f"      {job.error}")
+    _say(f"{len(jobs)} job(s) shown, newest first.")
+    return 0
+
+
+def add_job_commands(commands: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
+    worker = add("worker", cmd_worker, "take long work (bureau runs, large imports) from the queue until stopped")
+    worker.add_argument("--concurrency", type=int, default=2, help="jobs worked at once (default 2)")
+    jobs = add("jobs", cmd_jobs, "the queue and the latest jobs: progress, which worker holds each, attempts")
+    jobs.add_argument("--limit", type=int, default=20, help="how many jobs to list (default 20)")
