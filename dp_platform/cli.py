@@ -153,7 +153,7 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     return _serve(settings)
 
 
-async def _verify_audit(url: str, account_id: uuid.UUID | None):  # type: ignore[no-untyped-def]
+async def _verify_audit(url: str, account_id: uuid.UUID | None, full: bool):  # type: ignore[no-untyped-def]
     from sqlalchemy.ext.asyncio import async_sessionmaker
 
     from dp_platform.audit.verify import verify_audit_trail
@@ -161,17 +161,21 @@ async def _verify_audit(url: str, account_id: uuid.UUID | None):  # type: ignore
 
     engine = create_engine(url, pool_size=1)
     try:
-        async with async_sessionmaker(engine)() as session:
-            return await verify_audit_trail(session, account_id=account_id)
+        async with async_sessionmaker(engine)() as session, session.begin():
+            return await verify_audit_trail(session, account_id=account_id, full=full)
     finally:
         await engine.dispose()
 
 
 def cmd_audit_verify(settings: Settings, args: argparse.Namespace) -> int:
     settings, _ = _connect(settings, migrate=False)
-    report = asyncio.run(_verify_audit(settings.database_url, args.account))  # type: ignore[arg-type]
+    report = asyncio.run(_verify_audit(settings.database_url, args.account, args.full))  # type: ignore[arg-type]
     if report.ok:
-        _say(f"Audit trail verified: {report.chains_checked} chain(s), {report.events_checked} event(s), no breaks.")
+        since = "" if report.full else " since the last verification"
+        _say(
+            f"Audit trail verified: {report.chains_checked} chain(s), {report.events_checked} event(s){since}, "
+            "no breaks."
+        )
         return 0
     for broken in report.breaks:
         print(broken.sentence(), file=sys.stderr)
@@ -390,12 +394,19 @@ def build_parser() -> argparse.ArgumentParser:
     verify = audit_commands.add_parser(
         "verify",
         help="recompute the hash chains and name the first broken link",
-        description="Recompute every audit chain (or one account's) and name the first broken link.",
+        description="Recompute every audit chain (or one account's) and name the first broken link. Each chain "
+        "is checked from where the last verification found it intact (that event re-checked); --full from its "
+        "first event.",
     )
     verify.add_argument(
         "--account",
         type=account_argument,
         help="verify only this DP account's chain (its reference, like DP-0001, or its id)",
+    )
+    verify.add_argument(
+        "--full",
+        action="store_true",
+        help="every event from each chain's first, not only those since the last verification",
     )
     verify.set_defaults(handler=cmd_audit_verify)
     ledger = commands.add_parser("ledger", help="an account's ledger", description="an account's ledger")

@@ -99,21 +99,23 @@ class AuditController(Controller):
 
     @get("/verify", operation_id="VerifyAuditTrail")
     async def verify(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID | None = None
+        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID | None = None, full: bool = False
     ) -> Response[AuditVerification]:
-        """Recompute the chains: one account's, or (authority finance, admins) every account in reach."""
+        """Recompute the chains: one account's, or (authority finance, admins) every account in reach. Each
+        chain is checked from where the last verification found it intact; ``full=true`` from its first event."""
         if account_id is not None:
             await authorize(db_session, actor, account_id, Action.VIEW)
-            report = await verify_audit_trail(db_session, account_id=account_id)
+            report = await verify_audit_trail(db_session, account_id=account_id, full=full)
         elif actor.role is Role.PLATFORM_ADMIN:
-            report = await verify_audit_trail(db_session)
+            report = await verify_audit_trail(db_session, full=full)
         elif actor.role is Role.AUTHORITY_FINANCE:
             chains = [account_chain(account.id) for account in await list_accounts(db_session, actor)]
-            report = await verify_audit_trail(db_session, chains=chains)
+            report = await verify_audit_trail(db_session, chains=chains, full=full)
         else:
             raise AccessDeniedError("Name the account to verify (account_id).", field="account_id")
         body = AuditVerification(
             ok=report.ok,
+            full=report.full,
             chains_checked=report.chains_checked,
             events_checked=report.events_checked,
             first_break=to_break(report.first_break) if report.first_break else None,

@@ -102,18 +102,37 @@ class ChainBreak:
 class ChainWalker:
     """Checks one chain event by event, in ``seq`` order, so a long chain needs no memory."""
 
-    def __init__(self, chain: str) -> None:
+    def __init__(self, chain: str, *, checkpoint: tuple[int, str] | None = None) -> None:
+        """From the first event, or from a ``checkpoint`` (seq, hash) an earlier verification found intact:
+        then the walk starts at that event, which must still carry that hash and match its content."""
         self.chain = chain
         self.checked = 0
         self.broken: ChainBreak | None = None
+        self._checkpoint = checkpoint
         self._expected_prev = GENESIS_HASH
-        self._expected_seq = 1
+        self._expected_seq = checkpoint[0] if checkpoint else 1
+
+    @property
+    def last(self) -> tuple[int, str] | None:
+        """The last event found intact (seq, hash), to keep as the next checkpoint."""
+        if self.broken is not None or self._expected_seq == 1 or self._expected_prev == GENESIS_HASH:
+            return None
+        return self._expected_seq - 1, self._expected_prev
 
     def feed(self, event: Any) -> None:
         if self.broken is not None:
             return
         self.checked += 1
-        if event.seq != self._expected_seq:
+        if self._checkpoint is not None and event.seq == self._checkpoint[0]:
+            self._checkpoint, (_, checkpoint_hash) = None, self._checkpoint
+            if event.hash != checkpoint_hash:
+                reason = "it is not the event an earlier verification found here"
+            elif link_hash(event.prev_hash, event_payload(event)) != event.hash:
+                reason = "its content no longer matches its hash"
+            else:
+                self._expected_prev, self._expected_seq = event.hash, event.seq + 1
+                return
+        elif event.seq != self._expected_seq:
             reason = f"expected #{self._expected_seq} here; events are missing"
         elif event.prev_hash != self._expected_prev:
             reason = "it does not point at the event before it"

@@ -60,3 +60,18 @@ class AuditChainRow(SQLModel, table=True):
     chain: str = Field(sa_type=String(80), primary_key=True)  # type: ignore[call-overload]
     last_seq: int = Field(sa_column=Column(BigInteger, nullable=False))
     last_hash: str = text_field(64)
+
+
+class AuditCheckpointRow(SQLModel, table=True):
+    """The last event of a chain found intact by a verification, so the next one starts there.
+
+    An ordinary verification re-checks this event (its hash still what was found, its content still
+    matching it) and every event after it; a full verification (``full=True``) starts from the first
+    event again, for anyone who suspects the stored events were rewritten together with this row."""
+
+    __tablename__ = "platform_audit_checkpoints"
+
+    chain: str = Field(sa_type=String(80), primary_key=True)  # type: ignore[call-overload]
+    seq: int = Field(sa_column=Column(BigInteger, nullable=False))
+    hash: str = text_field(64)
+    verified_at: datetime = Field(sa_type=DateTime(timezone=True))  # type: ignore[call-overload]

@@ -99,7 +99,7 @@ async def test_verify_endpoint_reports_a_clean_chain_and_then_the_broken_event(a
     account = world.accounts["a1"]
     clean = (await api.get(f"/api/audit-events/verify?account_id={account}", headers=world.headers("ann"))).json()
     assert clean["ok"] is True and clean["events_checked"] == 2
-    authority_wide = (await api.get("/api/audit-events/verify", headers=world.headers("finance_a"))).json()
+    authority_wide = (await api.get("/api/audit-events/verify?full=true", headers=world.headers("finance_a"))).json()
     assert authority_wide["ok"] is True and authority_wide["events_checked"] == 2
     assert (await api.get("/api/audit-events/verify", headers=world.headers("ann"))).status_code == 403
 
@@ -113,7 +113,11 @@ async def test_verify_endpoint_reports_a_clean_chain_and_then_the_broken_event(a
             {"account": account},
         )
         await connection.execute(text("ALTER TABLE platform_audit_events ENABLE TRIGGER USER"))
-    broken = (await api.get(f"/api/audit-events/verify?account_id={account}", headers=world.headers("ann"))).json()
-    assert broken["ok"] is False
+    since = (await api.get(f"/api/audit-events/verify?account_id={account}", headers=world.headers("ann"))).json()
+    assert since["full"] is False and since["events_checked"] == 1, "the first event is behind the checkpoint"
+    broken = (
+        await api.get(f"/api/audit-events/verify?account_id={account}&full=true", headers=world.headers("ann"))
+    ).json()
+    assert broken["ok"] is False and broken["full"] is True
     assert broken["first_break"]["event_id"] == str(event_id)
     assert str(event_id) in broken["first_break"]["sentence"]

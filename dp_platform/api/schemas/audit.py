@@ -43,6 +43,9 @@ class ChainBreakOut(Schema):
 
 class AuditVerification(Schema):
     ok: bool
+    full: bool
+    """Every event from each chain's first; otherwise each chain from where the last verification found it
+    intact (that event re-checked), so ``events_checked`` counts only what is new."""
     chains_checked: int
     events_checked: int
     first_break: ChainBreakOut | None

@@ -158,9 +158,56 @@ async def test_changing_one_stored_byte_makes_verify_fail_and_name_the_event(db,
         await connection.execute(text(TAMPERING[how]), {"id": target.id})
         await connection.execute(text("ALTER TABLE platform_audit_events ENABLE TRIGGER USER"))
 
-    result = await asyncio.to_thread(_verify_cli, database_url, "--account", str(account_id))
+    # Events before the last verification's checkpoint are walked again only by a full verification.
+    result = await asyncio.to_thread(_verify_cli, database_url, "--account", str(account_id), "--full")
     assert result.returncode == 1
     # A removed event is noticed at the next one, whose number no longer follows.
     named = events[2] if how == "removed" else target
     assert f"event {named.id}" in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
+
+
+async def _verify(engine, account_id: uuid.UUID, *, full: bool = False):  # type: ignore[no-untyped-def]
+    async with async_sessionmaker(engine)() as session, session.begin():
+        return await verify_audit_trail(session, account_id=account_id, full=full)
+
+
+async def _tamper(engine, statement: str, event_id: uuid.UUID) -> None:
+    async with engine.begin() as connection:
+        await connection.execute(text("ALTER TABLE platform_audit_events DISABLE TRIGGER USER"))
+        await connection.execute(text(statement), {"id": event_id})
+        await connection.execute(text("ALTER TABLE platform_audit_events ENABLE TRIGGER USER"))
+
+
+async def test_a_verification_walks_only_what_came_after_the_last_one(db):
+    account_id = uuid.uuid4()
+    await _write(db, account_id, 5)
+    first = await _verify(db, account_id)
+    assert first.ok and first.events_checked == 5 and not first.full
+    again = await _verify(db, account_id)
+    assert again.ok and again.events_checked == 1, "only the checkpointed event, re-checked"
+    new = await _write(db, account_id, 3)
+    later = await _verify(db, account_id)
+    assert later.ok and later.events_checked == 4
+    full = await _verify(db, account_id, full=True)
+    assert full.ok and full.events_checked == 8 and full.full
+    assert [event.seq for event in new] == [6, 7, 8]
+    more = await _write(db, account_id, 3)
+    await _tamper(db, TAMPERING["action"], more[1].id)  # the middle of what came after the checkpoint
+    broken = await _verify(db, account_id)
+    assert not broken.ok and broken.first_break.event_id == more[1].id
+    assert (await _verify(db, account_id)).first_break.event_id == more[1].id, "a broken chain keeps no checkpoint"
+
+
+@pytest.mark.parametrize("how", ["action", "hash", "removed"])
+async def test_the_checkpointed_event_itself_is_checked_again(db, how):
+    account_id = uuid.uuid4()
+    events = await _write(db, account_id, 3)
+    assert (await _verify(db, account_id)).ok
+    await _tamper(db, TAMPERING[how], events[-1].id)
+    report = await _verify(db, account_id)
+    assert not report.ok
+    if how == "removed":
+        assert "events were removed" in report.first_break.reason
+    else:
+        assert report.first_break.event_id == events[-1].id
