@@ -6,11 +6,12 @@ then again after 1,000 new events, as a council's finance officer verifies it ea
 The events are real chained events (each hash over the one before, as the writer makes them), loaded
 by COPY and not timed. Timed, each in its own transaction: the first ordinary verification (no
 checkpoints yet, so every event, keeping one checkpoint per chain), a full verification (every event
-from each chain's first, whatever the checkpoints), then ``--new`` events written through the platform's own writer across the
-accounts, and the ordinary verification after them (each chain from its checkpoint). The aim: the
-verification after 1,000 new events touches about the new events, not the million (well under a
-second). The machine's load average is printed beside each figure. Runs on a scratch database
-(DP_DATABASE_URL's server or the embedded one), dropped at the end. Prints figures; asserts nothing.
+from each chain's first, whatever the checkpoints), then ``--new`` events written through the
+platform's own writer across the accounts, and the ordinary verification after them (each chain
+from its checkpoint). The aim: the verification after 1,000 new events reads about the new events,
+not the million (well under a second). The machine's load average is printed beside each figure.
+Runs on a scratch database (DP_DATABASE_URL's server or the embedded one), dropped at the end.
+Prints figures; asserts nothing.
 """
 
 from __future__ import annotations

@@ -124,7 +124,7 @@ async def _time_checked_import(sessions, lines: int) -> None:  # type: ignore[no
         )
     print(
         f"statement import with spend checks: {lines:,} money-out lines in {elapsed:.2f} s = "
-        f"{lines / elapsed:,.0f} lines/s, {reviews:,} approvals and exceptions opened and audited"
+        f"{lines / elapsed:,.0f} lines/s, {reviews:,} approvals and exceptions opened and audited {_load()}"
     )
 
 

@@ -19,7 +19,6 @@ from dp_platform.cli_agreements import account_argument, add_agreement_commands
 from dp_platform.cli_council import add_council_commands
 from dp_platform.cli_jobs import add_job_commands
 from dp_platform.db.connect import check_reachable, describe_server, resolve_database
-from dp_platform.db.migrate import schema_state, upgrade_to_head
 from dp_platform.settings import ConfigurationError, Settings, get_settings, hand_to_workers, secret_warning
 from ledgers.statements.model import FORMATS
 
@@ -37,6 +36,8 @@ def _connect(settings: Settings, *, migrate: bool) -> tuple[Settings, str]:
     settings = resolve_database(settings)
     server_version = asyncio.run(check_reachable(settings.database_url))  # type: ignore[arg-type]
     if migrate:
+        from dp_platform.db.migrate import upgrade_to_head
+
         asyncio.run(upgrade_to_head(settings.database_url))  # type: ignore[arg-type]
     return settings, server_version
 
@@ -89,6 +90,8 @@ def _with_overrides(settings: Settings, args: argparse.Namespace) -> Settings:
 
 
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
+    from dp_platform.db.migrate import schema_state
+
     settings, server_version = _connect(settings, migrate=True)
     state = asyncio.run(schema_state(settings.database_url))  # type: ignore[arg-type]
     _say(f"Database schema is at {state.current} ({_where(settings, server_version)}).")
@@ -96,6 +99,8 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
+    from dp_platform.db.migrate import schema_state
+
     settings, server_version = _connect(settings, migrate=False)
     _say(f"Database: reachable, {_where(settings, server_version)}.")
     state = asyncio.run(schema_state(settings.database_url))  # type: ignore[arg-type]

@@ -405,9 +405,22 @@ async def test_a_bureau_follows_its_pay_run_and_no_other_bureau_can(pages, world
             parameters={**params, "frequency": "four_weekly", "finalise": False},
             created_at=datetime.now(UTC) - timedelta(minutes=31),
         )
-        session.add_all([running, stale])
+        waiting = JobRow(
+            kind="bureau_payroll",
+            organisation_id=world.organisations["X"],
+            requested_by_user_id=world.users["bureau_x"],
+            parameters={**params, "frequency": "four_weekly", "finalise": False},
+        )
+        session.add_all([running, stale, waiting])
     following = await pages.get(f"/clients/pay-runs/{running.id}/progress")
     assert 'hx-trigger="every 1s"' in following.text and 'value="3"' in following.text and "3 of 8" in following.text
+    assert "taken it up" not in following.text
+    queued = await pages.get(f"/clients/pay-runs/{waiting.id}/progress")
+    assert "Waiting for a worker to start the run" in queued.text and 'hx-trigger="every 1s"' in queued.text
+    async with async_sessionmaker(db)() as session, session.begin():
+        await session.execute(update(JobRow).where(JobRow.id == running.id).values(attempts=2))
+    resumed = await pages.get(f"/clients/pay-runs/{running.id}/progress")
+    assert "another has taken it up where it was" in resumed.text
     assert "hx-refresh" not in following.headers
     assert "stopped without finishing" in (await pages.get(f"/clients/pay-runs/{stale.id}")).text
     await pages.sign_in("bureau_y")
