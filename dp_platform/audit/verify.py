@@ -51,6 +51,8 @@ def _events_from_checkpoints(chains: list[str] | None) -> Select[tuple[AuditEven
     events = (
         select(AuditEventRow)
         .where(AuditEventRow.chain == starts.c.chain, AuditEventRow.seq >= starts.c.from_seq)
+        .order_by(AuditEventRow.seq)
+        .offset(0)  # keeps the planner from flattening it into one scan of every chain's events
         .lateral()
     )
     event = aliased(AuditEventRow, events)

@@ -211,3 +211,33 @@ async def test_the_checkpointed_event_itself_is_checked_again(db, how):
         assert "events were removed" in report.first_break.reason
     else:
         assert report.first_break.event_id == events[-1].id
+
+
+async def test_verifying_from_checkpoints_reads_each_chain_by_index_not_every_event(db, database_url):
+    """The plan, not a timing: one index range per chain from its checkpoint, never a scan of every event."""
+    from sqlalchemy.dialects import postgresql
+
+    from benchmarks.audit import _load_events
+    from dp_platform.audit.verify import _events_from_checkpoints
+    from ledgers.ids import new_id
+
+    accounts = [new_id() for _ in range(500)]
+    await _load_events(database_url, accounts, 20_000)
+    chains = [account_chain(account_id) for account_id in accounts]  # a whole council's
+    first = await _verify_chains(db, chains)
+    assert first.ok and first.events_checked == 20_000
+    query = _events_from_checkpoints(chains).compile(
+        dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}
+    )
+    async with db.connect() as connection:
+        await connection.execute(text("ANALYZE platform_audit_checkpoints"))  # as autovacuum would, soon enough
+        plan = "\n".join(row[0] for row in await connection.execute(text(f"EXPLAIN {query}")))
+    assert "Index Scan using uq_platform_audit_events_chain_seq on platform_audit_events" in plan, plan
+    assert "Seq Scan on platform_audit_events" not in plan, plan
+    again = await _verify_chains(db, chains)
+    assert again.ok and again.events_checked == 500, "each chain's checkpointed event, and nothing before it"
+
+
+async def _verify_chains(engine, chains: list[str]):  # type: ignore[no-untyped-def]
+    async with async_sessionmaker(engine)() as session, session.begin():
+        return await verify_audit_trail(session, chains=chains)

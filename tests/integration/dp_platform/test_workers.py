@@ -30,7 +30,7 @@ pytestmark = pytest.mark.cli
 
 PAS, PER_EMPLOYER = 600, 2
 EMPLOYERS = PAS // PER_EMPLOYER
-PASSWORD = "a long enough password for the bureau"  # noqa: S105
+PASSWORD = "a long enough password for the bureau"
 
 
 def _start(url: str, *args: str, **environ: str) -> subprocess.Popen[bytes]:
