@@ -48,14 +48,14 @@ def _start(url: str, *args: str, **environ: str) -> subprocess.Popen[bytes]:
     )
 
 
-async def _until(condition, timeout: float, what: str):  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
+async def _until(condition, within: float, what: str):  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + within
     while time.monotonic() < deadline:
         found = await condition()
         if found:
             return found
         await asyncio.sleep(0.1)
-    raise AssertionError(f"{what}: not within {timeout} s")
+    raise AssertionError(f"{what}: not within {within} s")
 
 
 async def test_a_run_started_on_one_app_is_done_by_the_workers_and_survives_losing_one(make_database):
