@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from agreements.monitoring.service import authority_thresholds
 from agreements.service import load_agreement
 from dp_platform.tenancy.tables import DpAccountRow
-from dp_platform.workflows.spending import SpendContext, permissions_of
+from dp_platform.workflows.spend_context import SpendContext, permissions_of
 from ledgers.categories.engine import Permission
 from ledgers.categories.service import local_rules
 from ledgers.categories.taxonomy import national

@@ -7,131 +7,35 @@ Each opening, change and decision is an audit event in the account's chain, read
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agreements.monitoring.service import authority_thresholds
-from agreements.monitoring.thresholds import LocalThresholds, Threshold
-from agreements.service import Agreement, account_agreements, load_agreement
 from dp_platform.audit.writer import authority_chain, note_unchanged, record_event, record_events
 from dp_platform.tenancy.access import AccountAccess, authorize
 from dp_platform.tenancy.errors import AccessDeniedError
 from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.tenancy.roles import Role
 from dp_platform.tenancy.tables import DpAccountRow
-from ledgers.categories.assistant import payee_key
-from ledgers.categories.engine import Permission, Spend, SpendDecision, SpendRuleError, decide
+from dp_platform.workflows.spend_context_cache import spend_context
+from ledgers.categories.engine import Spend, SpendDecision, SpendRuleError
 from ledgers.categories.service import (
     categorise_statement,
     confirm_category,
     decide_review,
     line_category,
-    local_rules,
     record_review,
     set_local_rule,
-    standing_approvals,
 )
-from ledgers.categories.stays import stays_up_to
 from ledgers.categories.tables import SpendReviewRow
-from ledgers.categories.taxonomy import Decision, Rule, national
+from ledgers.categories.taxonomy import Rule, national
 from ledgers.chart import spend_category_of
 from ledgers.columns import utc_now
 from ledgers.service import PostedEntry
-from payroll.family import FAMILY_RULE, approval_on, pa_named
-from payroll.family_service import approvals_of
-from payroll.tables import PersonalAssistantRow
-
-PAID_TO_PEOPLE = frozenset({"pa_wages"})
-"""Where a payment can be to one of the account's PAs (the national taxonomy's code for their pay). An
-agency's bill is to a business, so the card's hot path never reads PA records for one."""
-RESIDENTIAL = "residential_care"
-"""Care home stays: their nights are read for each such payment."""
-
-
-async def agreement_permissions(session: AsyncSession, account_id: uuid.UUID) -> list[Permission]:
-    """What the account's agreements in force allow, category by category, for their outcomes."""
-    permissions = []
-    for row in await account_agreements(session, account_id):
-        if row.status != "in_force":
-            continue
-        permissions.extend(permissions_of(await load_agreement(session, row.id)))
-    return permissions
-
-
-def permissions_of(agreement: Agreement) -> list[Permission]:
-    """What the version in force allows, category by category, for its outcomes."""
-    return [
-        Permission(agreement.agreement.reference, use.category, use.outcomes)
-        for use in agreement.terms(agreement.in_force).permitted_uses
-    ]
-
-
-@dataclass
-class SpendContext:
-    """What decides an account's spends besides the spend itself, read once for many spends."""
-
-    account: DpAccountRow
-    rules: list[Rule]
-    permissions: list[Permission]
-    thresholds: LocalThresholds = field(default_factory=LocalThresholds)
-    standing: dict[tuple[str, str], set[str]] = field(default_factory=dict)
-
-    @classmethod
-    async def load(cls, session: AsyncSession, account: DpAccountRow) -> SpendContext:
-        rules = await local_rules(session, account.authority_id, national())
-        return cls(
-            account,
-            rules,
-            await agreement_permissions(session, account.id),
-            await authority_thresholds(session, account.authority_id),
-        )
-
-    async def decide(self, session: AsyncSession, spend: Spend) -> SpendDecision:
-        spend, agreed = await _as_paid_to_pa(session, self.account.id, spend)
-        if spend.category == RESIDENTIAL and spend.stays is None:  # read fresh: a stay recorded today counts
-            spend = replace(spend, stays=await stays_up_to(session, self.account.id, spend.on))
-        unapproved = decide(spend, national(), local_rules=self.rules, permissions=self.permissions)
-        if unapproved.decision is not Decision.NEEDS_APPROVAL:
-            return unapproved  # an approval only sets aside a rule that asks for one: nothing to look up
-        approved: set[str] = set(agreed)
-        all_rules = [*national().rules, *self.rules]
-        if spend.category:
-            key = (payee_key(spend.payee), spend.category)
-            if key not in self.standing:
-                self.standing[key] = await standing_approvals(session, self.account.id, key[0], key[1], all_rules)
-            approved = approved | self.standing[key]
-            limit = self.thresholds.on(Threshold.STANDING_APPROVAL_LIMIT_PENCE, spend.on)
-            if limit is None or spend.amount_pence > limit.value:  # small spends only, once the council says how small
-                limited = {rule.id for rule in all_rules if rule.standing_limited}
-                approved = approved - limited
-        return decide(spend, national(), local_rules=self.rules, permissions=self.permissions, approved_rules=approved)
-
-
-async def _as_paid_to_pa(session: AsyncSession, account_id: uuid.UUID, spend: Spend) -> tuple[Spend, set[str]]:
-    """A payment for support that names one of the account's PAs is decided from their PA record, as their
-    wages are: their relationship to the person, and the council's agreement covering the day (regs 7-9).
-    Read fresh for each such payment (never cached with the context: an agreement ended today counts)."""
-    if spend.category not in PAID_TO_PEOPLE or spend.relationship != "none":
-        return spend, set()
-    pas = list(
-        await session.scalars(
-            select(PersonalAssistantRow).where(PersonalAssistantRow.employer_account_id == account_id)
-        )
-    )
-    index = pa_named(spend.payee, [pa.full_name for pa in pas])
-    if index is None:
-        return spend, set()
-    pa = pas[index]
-    approvals = (await approvals_of(session, [pa.id])).get(pa.id, [])
-    agreed = {FAMILY_RULE} if approval_on(approvals, spend.on) is not None else set()
-    return replace(spend, relationship=pa.relationship), agreed
 
 
 async def decide_for_account(session: AsyncSession, account: DpAccountRow, spend: Spend) -> SpendDecision:
-    return await (await SpendContext.load(session, account)).decide(session, spend)
+    return await (await spend_context(session, account)).decide(session, spend)
 
 
 _REVIEW_ACTIONS = {
@@ -183,7 +87,7 @@ async def check_imported_statement(
     if account is None:
         return []  # a ledger book with no DP account around it has no agreement or authority rules to check
     opened = []
-    context = await SpendContext.load(session, account)
+    context = await spend_context(session, account)
     for item in await categorise_statement(session, account_id, statement_id, national()):
         if item.category is None:
             continue  # no suggestion: it waits for the person to say what it was
@@ -298,11 +202,10 @@ async def check_posted_entry(
     if not spent:
         return None
     entry = posted.entry
+    context = await spend_context(session, access.account)
     results = [
-        await decide_for_account(
-            session,
-            access.account,
-            Spend(on=entry.occurred_on, amount_pence=amount, category=category, payee=entry.narration),
+        await context.decide(
+            session, Spend(on=entry.occurred_on, amount_pence=amount, category=category, payee=entry.narration)
         )
         for category, amount in spent.items()
     ]
