@@ -1,6 +1,6 @@
 """Load benchmark: the HTTP server under concurrent clients, with one web process and with several.
 
-    .venv/bin/python -m benchmarks.load [--seconds 15] [--clients 32] [--workers 1 4]
+    .venv/bin/python -m benchmarks.load [--seconds 15] [--clients 8] [--workers 1 4]
 
 For each worker count: a scratch database with the demo data, ``dp-platform serve --workers N`` on
 a free loopback port, one login, then for ``--seconds`` each: ``--clients`` concurrent clients
@@ -32,6 +32,8 @@ from benchmarks.ledger import _drop, _scratch_database
 from dp_platform.db.embedded import start_embedded
 from dp_platform.settings import load_settings
 
+POSTING_AIM_PER_SECOND = 300
+POSTING_AIM_P99_SECONDS = 0.1
 SECRET = uuid.uuid4().hex * 2
 """A throwaway signing secret for the server under test (it refuses none of its addresses then)."""
 
@@ -91,10 +93,14 @@ async def _hammer(
 def _report(label: str, workers: int, done: int, latencies: list[float], errors: int, seconds: float) -> None:
     ordered = sorted(latencies)
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] if ordered else 0.0
+    aim = ""
+    if label.startswith("POST"):
+        hit = done / seconds >= POSTING_AIM_PER_SECOND and p99 < POSTING_AIM_P99_SECONDS
+        aim = f" (aim at 8 concurrent: >= {POSTING_AIM_PER_SECOND}/s, p99 < 100 ms: {'hit' if hit else 'missed'})"
     print(
         f"{label:<34} workers={workers}: {done / seconds:7.1f} req/s, "
         f"median {statistics.median(ordered) * 1000:6.1f} ms, p99 {p99 * 1000:7.1f} ms, {errors} errors; "
-        f"load {os.getloadavg()[0]:.2f}"
+        f"load {os.getloadavg()[0]:.2f}{aim}"
     )
 
 
@@ -163,7 +169,7 @@ async def run(workers: list[int], clients: int, seconds: float) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=15)
-    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 4])
     args = parser.parse_args()
     asyncio.run(run(args.workers, args.clients, args.seconds))
