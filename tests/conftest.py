@@ -103,7 +103,8 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 
 
 async def _empty_all_tables(engine: AsyncEngine) -> None:
-    names = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
+    queue = ("procrastinate_jobs", "procrastinate_events", "procrastinate_periodic_defers", "procrastinate_workers")
+    names = ", ".join(f'"{name}"' for name in [*(table.name for table in metadata.sorted_tables), *queue])
     async with engine.begin() as connection:
         # Append-only tables refuse TRUNCATE by trigger; "replica" mode (superuser only)
         # skips triggers for this one cleaning transaction.
