@@ -11,7 +11,7 @@ from dp_platform.audit.writer import note_unchanged, record_account_event, recor
 from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.tenancy.tables import DpAccountRow
-from dp_platform.workflows.spending import check_posted_entry
+from dp_platform.workflows.spending import decide_entry_spend, record_entry_review
 from ledgers.accounts import AccountCode
 from ledgers.entries import JournalEntryDraft, Posting
 from ledgers.money import Money
@@ -69,6 +69,7 @@ async def record_entry(
         postings=tuple(Posting(AccountCode(code), Money(pence)) for code, pence in postings),
         idempotency_key=idempotency_key,
     )
+    decided = await decide_entry_spend(session, access, occurred_on=occurred_on, narration=narration, postings=postings)
     posted = await post_entry(session, draft)
     if posted.replayed:
         note_unchanged()
@@ -82,7 +83,7 @@ async def record_entry(
         subject_id=posted.entry.id,
         details=_entry_details(posted),
     )
-    await check_posted_entry(session, actor, access, posted)
+    await record_entry_review(session, actor, access, posted.entry, decided)
     return posted
 
 

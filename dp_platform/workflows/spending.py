@@ -7,6 +7,8 @@ Each opening, change and decision is an audit event in the account's chain, read
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,7 +33,7 @@ from ledgers.categories.tables import SpendReviewRow
 from ledgers.categories.taxonomy import Rule, national
 from ledgers.chart import spend_category_of
 from ledgers.columns import utc_now
-from ledgers.service import PostedEntry
+from ledgers.tables import JournalEntryRow
 
 
 async def decide_for_account(session: AsyncSession, account: DpAccountRow, spend: Spend) -> SpendDecision:
@@ -190,35 +192,52 @@ async def check_line(
     return result, review
 
 
-async def check_posted_entry(
-    session: AsyncSession, actor: Actor, access: AccountAccess, posted: PostedEntry
-) -> SpendReviewRow | None:
-    """A payment recorded by hand is checked like a bank line: the strictest of its categories decides."""
+@dataclass(frozen=True, slots=True)
+class EntrySpend:
+    """How a hand-made payment was decided: its strictest category's decision and that category's amount."""
+
+    amount_pence: int
+    result: SpendDecision
+
+
+async def decide_entry_spend(
+    session: AsyncSession, access: AccountAccess, *, occurred_on: date, narration: str, postings: list[tuple[str, int]]
+) -> EntrySpend | None:
+    """A payment recorded by hand is checked like a bank line: the strictest of its categories decides.
+
+    Decided before the entry is posted, from what the entry will say, so the account's ledger rows are
+    locked (one account's postings are serial) only while the entry and its records are written."""
     spent: dict[str, int] = {}
-    for line in posted.lines:
-        category = spend_category_of(line.account.value)
-        if category and line.amount_pence > 0:
-            spent[category] = spent.get(category, 0) + line.amount_pence
+    for code, pence in postings:
+        category = spend_category_of(code)
+        if category and pence > 0:
+            spent[category] = spent.get(category, 0) + pence
     if not spent:
         return None
-    entry = posted.entry
     context = await spend_context(session, access.account)
     results = [
-        await context.decide(
-            session, Spend(on=entry.occurred_on, amount_pence=amount, category=category, payee=entry.narration)
-        )
+        await context.decide(session, Spend(on=occurred_on, amount_pence=amount, category=category, payee=narration))
         for category, amount in spent.items()
     ]
     strictest = max(results, key=lambda result: result.decision)
+    return EntrySpend(spent[strictest.category], strictest)
+
+
+async def record_entry_review(
+    session: AsyncSession, actor: Actor, access: AccountAccess, entry: JournalEntryRow, decided: EntrySpend | None
+) -> SpendReviewRow | None:
+    """The approval or exception a posted entry's decision opens, audited in the account's chain."""
+    if decided is None:
+        return None
     review, happened = await record_review(
         session,
         book_id=access.account.id,
         subject_type="journal_entry",
         subject_id=entry.id,
         occurred_on=entry.occurred_on,
-        amount_pence=spent[strictest.category],
+        amount_pence=decided.amount_pence,
         description=entry.narration,
-        result=strictest,
+        result=decided.result,
     )
     if review is not None and happened != "none":
         await _audit_review(session, actor, access.account.id, access.mandate_id, review, happened)
