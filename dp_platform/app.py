@@ -52,7 +52,7 @@ from dp_platform.cards.gateway import StripeGateway
 from dp_platform.db.connect import resolve_database
 from dp_platform.db.engine import create_engine, create_sqlalchemy_plugin
 from dp_platform.errors import EXCEPTION_HANDLERS, document_problems
-from dp_platform.jobs.in_app import close_queue, open_queue
+from dp_platform.jobs.in_app import close_queue, open_queue, quiet_queue_logs
 from dp_platform.jobs.queue import queue_app
 from dp_platform.observability import configure_logging, request_id_middleware
 from dp_platform.settings import Settings, get_settings
@@ -113,7 +113,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
     configure_logging(settings)
     engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)  # type: ignore[arg-type]
     sessions = async_sessionmaker(engine, expire_on_commit=False)
-    queue = queue_app(settings.database_url, sessions) if settings.worker_in_app else None  # type: ignore[arg-type]
+    queue = None
+    if settings.worker_in_app:
+        quiet_queue_logs()
+        queue = queue_app(settings.database_url, sessions)  # type: ignore[arg-type]
     app = Litestar(
         route_handlers=[
             create_static_files_router(path="/static", directories=[WEB / "static"], include_in_schema=False),

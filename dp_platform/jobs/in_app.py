@@ -21,6 +21,12 @@ from dp_platform.jobs.queue import retry_stalled_jobs, work_queued_jobs
 logger = logging.getLogger(__name__)
 
 
+def quiet_queue_logs() -> None:
+    """Every drain starts and stops a worker; the queue's own INFO lines would fill a one-process console
+    (a ``dp-platform worker`` keeps them: there they say which job ran when)."""
+    logging.getLogger("procrastinate").setLevel(max(logging.WARNING, logging.getLogger().getEffectiveLevel()))
+
+
 def work_after(request: Request) -> BackgroundTask | None:  # type: ignore[type-arg]
     queue: procrastinate.App | None = request.app.state.get("queue")
     return BackgroundTask(work_queued_jobs, queue) if queue is not None else None
