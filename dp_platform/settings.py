@@ -13,14 +13,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from dp_platform.db.address import POSTGRES_SCHEMES, parse_address
 
 Environment = Literal["development", "production"]
 LogFormat = Literal["json", "console"]
 
 _DEVELOPMENT_JWT_SECRET = "dp-platform-development-secret-not-for-production-use"  # noqa: S105
-_POSTGRES_SCHEMES = {"postgres", "postgresql", "postgresql+asyncpg"}
 
 
 class ConfigurationError(Exception):
@@ -69,19 +67,19 @@ class Settings:
 def normalise_database_url(raw: str, *, variable: str = "DP_DATABASE_URL") -> str:
     """Accept any ``postgres://``/``postgresql://`` URL and return it for SQLAlchemy's asyncpg driver."""
     try:
-        url: URL = make_url(raw.strip())
-    except ArgumentError:
+        address = parse_address(raw)
+    except ValueError:
         raise ConfigurationError(
             f"{variable} is not a valid database URL; expected something like "
             f"postgresql://user:password@host:5432/database."
         ) from None
-    if url.drivername not in _POSTGRES_SCHEMES:
-        raise ConfigurationError(f"{variable} must be a PostgreSQL URL (postgresql://...), not '{url.drivername}://'.")
-    if not url.database:
+    if address.scheme not in POSTGRES_SCHEMES:
+        raise ConfigurationError(f"{variable} must be a PostgreSQL URL (postgresql://...), not '{address.scheme}://'.")
+    if not address.database:
         raise ConfigurationError(f"{variable} names no database; add one, as in postgresql://host:5432/dp.")
-    if not url.host and not url.query.get("host"):
+    if not address.host and not address.socket_dir:
         raise ConfigurationError(f"{variable} names no host; add one, as in postgresql://localhost:5432/dp.")
-    return url.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
+    return address.as_url("postgresql+asyncpg")
 
 
 def _default_data_dir(environ: Mapping[str, str]) -> Path:

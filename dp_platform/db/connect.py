@@ -5,9 +5,8 @@ from __future__ import annotations
 import socket
 
 import asyncpg
-from sqlalchemy.engine import make_url
 
-from dp_platform.db.embedded import start_embedded
+from dp_platform.db.address import parse_address, plain_url
 from dp_platform.settings import ConfigurationError, Settings
 
 CONNECT_TIMEOUT_SECONDS = 10
@@ -17,25 +16,27 @@ def resolve_database(settings: Settings) -> Settings:
     """Settings whose ``database_url`` is set: the configured server, or the embedded one started now."""
     if settings.database_url is not None:
         return settings
+    from dp_platform.db.embedded import start_embedded
+
     return settings.with_embedded_database(start_embedded(settings.data_dir))
 
 
 def asyncpg_dsn(url: str) -> str:
     """The same URL in the plain form asyncpg itself accepts."""
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    return plain_url(url)
 
 
 def describe_server(url: str) -> str:
     """Where a URL points, for messages; never includes the password."""
-    parsed = make_url(url)
+    parsed = parse_address(url)
     if parsed.host:
         return f"{parsed.host}:{parsed.port or 5432}"
-    return f"the socket in {parsed.query.get('host')}"
+    return f"the socket in {parsed.socket_dir}"
 
 
 async def check_reachable(url: str) -> str:
     """Connect once and return the server's version string, or raise ``ConfigurationError``."""
-    parsed = make_url(url)
+    parsed = parse_address(url)
     where = describe_server(url)
     try:
         connection = await asyncpg.connect(asyncpg_dsn(url), timeout=CONNECT_TIMEOUT_SECONDS)

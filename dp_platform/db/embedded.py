@@ -13,8 +13,7 @@ import subprocess
 import warnings
 from pathlib import Path
 
-from sqlalchemy.engine import URL
-
+from dp_platform.db.address import socket_url
 from dp_platform.settings import ConfigurationError
 
 EMBEDDED_DATABASE = "dp_platform"
@@ -90,6 +89,4 @@ def start_embedded(data_dir: Path, database: str = EMBEDDED_DATABASE) -> str:
             f"The embedded PostgreSQL started but database {database} could not be created: "
             f"{result.stderr.strip() or 'psql failed'}."
         )
-    return URL.create(
-        "postgresql+asyncpg", username="postgres", database=database, query={"host": socket_dir}
-    ).render_as_string(hide_password=False)
+    return socket_url("postgresql+asyncpg", username="postgres", database=database, socket_dir=socket_dir)

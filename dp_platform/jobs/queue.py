@@ -24,9 +24,9 @@ import uuid
 
 import procrastinate
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from dp_platform.db.address import plain_url
 from dp_platform.jobs.runner import WORKER
 from dp_platform.jobs.tables import JobRow
 
@@ -50,7 +50,7 @@ async def enqueue(session: AsyncSession, job: JobRow) -> None:
 
 def libpq_address(database_url: str) -> str:
     """The SQLAlchemy URL as psycopg (which procrastinate uses) reads it."""
-    return make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    return plain_url(database_url)
 
 
 def queue_app(

@@ -30,7 +30,7 @@ def test_any_postgres_url_is_normalised_for_asyncpg(raw):
 
 def test_a_unix_socket_url_is_accepted():
     url = load_settings({"DP_DATABASE_URL": "postgresql://postgres@/dp?host=/run/postgresql"}).database_url
-    assert url == "postgresql+asyncpg://postgres@/dp?host=%2Frun%2Fpostgresql"
+    assert url == "postgresql+asyncpg://postgres@/dp?host=/run/postgresql"
 
 
 @pytest.mark.parametrize(
