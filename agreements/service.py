@@ -16,7 +16,6 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select
@@ -26,22 +25,10 @@ from agreements.content import ClauseChange, TermChange, content, content_hash, 
 from agreements.errors import AgreementError, AgreementNotFoundError, AgreementStateError
 from agreements.tables import AgreementLocalWordingRow, AgreementRow, AgreementSignatureRow, AgreementVersionRow
 from agreements.template import WORDING_KEYS, LocalWording, check_wording, render_clauses, template
+from agreements.termination import TerminationReason
 from agreements.terms import Terms, parse_terms, terms_to_dict
 from agreements.validation import Floor, check_terms
 from ledgers.keyset import Keyset
-
-
-class TerminationReason(StrEnum):
-    """Why an agreement ends: the grounds of the 2014 Regulations reg 6, and the person's own choice."""
-
-    PERSON_CHOSE_TO_END = "person_chose_to_end"
-    NO_LONGER_ELIGIBLE = "no_longer_eligible"
-    NO_LONGER_NEEDS_SUPPORT = "no_longer_needs_support"
-    USED_FOR_OTHER_PURPOSE = "used_for_other_purpose"
-    BREACH_OF_LAW_OR_OBLIGATION = "breach_of_law_or_obligation"
-    FAMILY_MEMBER_NOT_PERMITTED = "family_member_not_permitted"
-    MOVED_TO_ANOTHER_OPTION = "moved_to_another_option"
-    DEATH = "death"
 
 
 @dataclass(frozen=True, slots=True)

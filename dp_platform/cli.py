@@ -238,17 +238,17 @@ def cmd_import_statement(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _balances(url: str, account_id: uuid.UUID, on: date | None):  # type: ignore[no-untyped-def]
-    from sqlalchemy.ext.asyncio import async_sessionmaker
+    """One statement on a bare connection: this command starts without loading the ORM."""
+    import asyncpg
 
-    from dp_platform.db.engine import create_engine
-    from ledgers.service import balances
+    from dp_platform.db.address import plain_url
+    from ledgers.balances import BALANCES_SQL, balances_of
 
-    engine = create_engine(url, pool_size=1)
+    connection = await asyncpg.connect(plain_url(url))
     try:
-        async with async_sessionmaker(engine)() as session:
-            return await balances(session, account_id, on=on)
+        return balances_of(await connection.fetch(BALANCES_SQL, account_id, on))
     finally:
-        await engine.dispose()
+        await connection.close()
 
 
 def cmd_ledger_balances(settings: Settings, args: argparse.Namespace) -> int:
@@ -332,22 +332,20 @@ def _day(raw: str) -> date:
 
 
 async def _account_by_reference(url: str, reference: str) -> uuid.UUID:
-    from sqlalchemy import func, select
-    from sqlalchemy.ext.asyncio import async_sessionmaker
+    import asyncpg
 
-    from dp_platform.db.engine import create_engine
-    from dp_platform.tenancy.tables import DpAccountRow
+    from dp_platform.db.address import plain_url
 
-    engine = create_engine(url, pool_size=1)
+    connection = await asyncpg.connect(plain_url(url))
     try:
-        async with async_sessionmaker(engine)() as session:
-            found = list(
-                await session.scalars(
-                    select(DpAccountRow.id).where(func.upper(DpAccountRow.reference) == reference.upper())
-                )
+        found = [
+            row["id"]
+            for row in await connection.fetch(
+                "SELECT id FROM platform_dp_accounts WHERE upper(reference) = upper($1)", reference
             )
+        ]
     finally:
-        await engine.dispose()
+        await connection.close()
     if not found:
         raise ConfigurationError(f"no account has the reference {reference}; give its reference or its id")
     if len(found) > 1:

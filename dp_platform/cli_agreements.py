@@ -16,7 +16,6 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from agreements.template import CURRENT
 from dp_platform.settings import ConfigurationError, Settings
 from ledgers.errors import DomainError
 
@@ -142,12 +141,14 @@ def _describe(agreement: Any) -> None:
 
 
 def cmd_draft(settings: Settings, args: argparse.Namespace) -> int:
+    from agreements.template import CURRENT
     from dp_platform.workflows.agreements import draft_for_account
 
     terms = _read_terms(args.terms)
 
     async def work(session: Any, actor: Any) -> int:
-        _describe(await draft_for_account(session, actor, args.account, template_key=args.template, terms=terms))
+        template = args.template or CURRENT
+        _describe(await draft_for_account(session, actor, args.account, template_key=template, terms=terms))
         return 0
 
     return _run(settings, args, work)
@@ -185,7 +186,7 @@ def cmd_vary(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_terminate(settings: Settings, args: argparse.Namespace) -> int:
-    from agreements.service import TerminationReason
+    from agreements.termination import TerminationReason
     from dp_platform.workflows.agreements import terminate_for_account
 
     async def work(session: Any, actor: Any) -> int:
@@ -295,7 +296,7 @@ def add_agreement_commands(commands: Any, day: Callable[[str], Any]) -> None:
     check.add_argument("terms", type=Path, help="the terms, as a JSON object")
     draft = add("draft", cmd_draft, "draft an agreement for an account (authority staff)")
     draft.add_argument("terms", type=Path, help="the terms, as a JSON object")
-    draft.add_argument("--template", default=CURRENT, help="template id@version")
+    draft.add_argument("--template", help="template id@version (default: the current national model)")
     for name, handler, text in (
         ("sign", cmd_sign, "sign a version, as the holder or for the authority"),
         ("vary", cmd_vary, "draft a variation of an agreement in force (authority staff)"),
@@ -312,7 +313,7 @@ def add_agreement_commands(commands: Any, day: Callable[[str], Any]) -> None:
             command.add_argument("terms", type=Path, help="the new terms, as a JSON object")
             command.add_argument("--reason", required=True)
         elif name == "terminate":
-            from agreements.service import TerminationReason
+            from agreements.termination import TerminationReason
 
             command.add_argument("--reason", required=True, choices=[reason.value for reason in TerminationReason])
             command.add_argument("--notified-on", type=day, required=True)

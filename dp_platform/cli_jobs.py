@@ -57,40 +57,39 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _jobs(url: str, limit: int) -> list[Any]:
-    from sqlalchemy import select, text
-    from sqlalchemy.ext.asyncio import async_sessionmaker
+async def _jobs(url: str, limit: int) -> tuple[list[Any], Any]:
+    """Two statements on a bare connection: listing jobs starts without loading the ORM."""
+    from types import SimpleNamespace
 
-    from dp_platform.db.engine import create_engine
-    from dp_platform.jobs.tables import JobRow
+    import asyncpg
 
-    engine = create_engine(url, pool_size=1)
+    from dp_platform.db.address import plain_url
+    from dp_platform.settings import ConfigurationError
+
+    connection = await asyncpg.connect(plain_url(url))
     try:
-        async with async_sessionmaker(engine)() as session:
-            jobs = list(await session.scalars(select(JobRow).order_by(JobRow.created_at.desc()).limit(limit)))
-            queue = (
-                await session.execute(
-                    text(
-                        "SELECT count(*) FILTER (WHERE status = 'todo') AS waiting, "
-                        "count(*) FILTER (WHERE status = 'doing') AS in_hand, "
-                        "(SELECT count(*) FROM procrastinate_workers) AS workers FROM procrastinate_jobs"
-                    )
-                )
-            ).one()
-        return [jobs, queue]
+        jobs = await connection.fetch(
+            "SELECT id, kind, status, done, total, attempts, worker, error, created_at "
+            "FROM platform_jobs ORDER BY created_at DESC LIMIT $1",
+            limit,
+        )
+        queue = await connection.fetchrow(
+            "SELECT count(*) FILTER (WHERE status = 'todo') AS waiting, "
+            "count(*) FILTER (WHERE status = 'doing') AS in_hand, "
+            "(SELECT count(*) FROM procrastinate_workers) AS workers FROM procrastinate_jobs"
+        )
+    except (asyncpg.UndefinedTableError, asyncpg.UndefinedColumnError):
+        raise ConfigurationError("The database schema is not up to date: run 'dp-platform migrate' first.") from None
     finally:
-        await engine.dispose()
+        await connection.close()
+    return [SimpleNamespace(**dict(job)) for job in jobs], SimpleNamespace(**dict(queue))
 
 
 def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
     from dp_platform.cli import _connect
-    from dp_platform.db.migrate import schema_state
-    from dp_platform.jobs.runner import is_stale
-    from dp_platform.settings import ConfigurationError
+    from dp_platform.jobs.stale import is_stale
 
     settings, _ = _connect(settings, migrate=False)
-    if not asyncio.run(schema_state(settings.database_url)).is_current:  # type: ignore[arg-type]
-        raise ConfigurationError("The database schema is not up to date: run 'dp-platform migrate' first.")
     jobs, queue = asyncio.run(_jobs(settings.database_url, args.limit))  # type: ignore[arg-type]
     _say(f"Queue: {queue.waiting} waiting, {queue.in_hand} in hand; {queue.workers} worker(s) alive.")
     for job in jobs:

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ledgers.accounts import AccountCode
+from ledgers.balances import BALANCES_SQL, AccountBalance, balances_of
 from ledgers.chart import OPTION_1_CHART, ChartAccount
 from ledgers.columns import among
 from ledgers.entries import JournalEntryDraft, Posting, reversal_of
@@ -289,33 +290,10 @@ async def reverse_entry(
     return await post_entry(session, draft)
 
 
-@dataclass(frozen=True, slots=True)
-class AccountBalance:
-    code: AccountCode
-    name: str
-    balance_pence: int
-    """Debit positive, as stored."""
-
-    @property
-    def natural_pence(self) -> int:
-        return self.code.natural_balance(self.balance_pence)
-
-
 async def balances(session: AsyncSession, book_id: uuid.UUID, *, on: date | None = None) -> list[AccountBalance]:
     """Every account's balance now, or at the end of day ``on`` (postings dated on or before it)."""
-    accounts = await list_ledger_accounts(session, book_id)
-    if on is None:
-        return [AccountBalance(AccountCode(row.code), row.name, row.balance_pence) for row in accounts]
-    sums = dict(
-        (
-            await session.execute(
-                select(PostingRow.account_id, func.sum(PostingRow.amount_pence))
-                .where(PostingRow.book_id == book_id, PostingRow.occurred_on <= on)
-                .group_by(PostingRow.account_id)
-            )
-        ).all()
-    )
-    return [AccountBalance(AccountCode(row.code), row.name, int(sums.get(row.id, 0))) for row in accounts]
+    connection = await session.connection()
+    return balances_of(await connection.exec_driver_sql(BALANCES_SQL, (book_id, on)))
 
 
 async def balance_at(session: AsyncSession, book_id: uuid.UUID, code: AccountCode, on: date) -> int:

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dp_platform.api.schemas.bureau_runs import BureauPayRun, BureauPayRunIn, EmployerRunOutcome
 from dp_platform.jobs.bureau_payroll import job_of, organisation_jobs, start_bureau_payroll
 from dp_platform.jobs.in_app import work_after
-from dp_platform.jobs.runner import is_stale
+from dp_platform.jobs.stale import is_stale
 from dp_platform.jobs.tables import JobRow
 from dp_platform.tenancy.policy import Actor
 

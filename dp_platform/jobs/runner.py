@@ -15,7 +15,6 @@ import os
 import socket
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import update
@@ -28,18 +27,12 @@ from ledgers.errors import DomainError
 WORKER = f"{socket.gethostname()} pid {os.getpid()}"
 """Written on the job a worker takes, so an operator can see which process holds a stuck job."""
 PROGRESS_EVERY_SECONDS = 0.5
-STALE_AFTER = timedelta(minutes=30)
-"""A job still running after this long was stopped with its server; the page says to start it again."""
 
 Progress = Callable[[int, int], None]
 Work = Callable[[JobRow, Progress], Awaitable[list[dict[str, Any]]]]
 Failed = Callable[[JobRow, str], Awaitable[None]]
 
 logger = logging.getLogger(__name__)
-
-
-def is_stale(job: JobRow) -> bool:
-    return job.status in ("queued", "running") and utc_now() - job.created_at > STALE_AFTER
 
 
 async def write_job(sessions: async_sessionmaker[AsyncSession], job_id: uuid.UUID, **values: Any) -> None:

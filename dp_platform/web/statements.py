@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dp_platform.api.statements import MAX_STATEMENT_BYTES
 from dp_platform.audit.writer import note_unchanged
 from dp_platform.jobs.in_app import work_after
-from dp_platform.jobs.runner import is_stale
+from dp_platform.jobs.stale import is_stale
 from dp_platform.jobs.statement_import import (
     LARGE_STATEMENT_BYTES,
     import_job_of,

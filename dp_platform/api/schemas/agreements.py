@@ -9,8 +9,8 @@ from typing import Annotated, Any
 
 import msgspec
 
-from agreements.service import TerminationReason
 from agreements.template import CURRENT
+from agreements.termination import TerminationReason
 from dp_platform.api.schemas.base import Schema
 
 
