@@ -124,15 +124,16 @@ class ChainWalker:
             return
         self.checked += 1
         if self._checkpoint is not None and event.seq == self._checkpoint[0]:
+            # The checkpointed event: it must be the one found then; it is then checked as any other,
+            # against the link it carries (the events before it were verified with it).
             self._checkpoint, (_, checkpoint_hash) = None, self._checkpoint
             if event.hash != checkpoint_hash:
-                reason = "it is not the event an earlier verification found here"
-            elif link_hash(event.prev_hash, event_payload(event)) != event.hash:
-                reason = "its content no longer matches its hash"
-            else:
-                self._expected_prev, self._expected_seq = event.hash, event.seq + 1
+                self.broken = ChainBreak(
+                    self.chain, event.seq, event.id, "it is not the event an earlier verification found here"
+                )
                 return
-        elif event.seq != self._expected_seq:
+            self._expected_prev = event.prev_hash
+        if event.seq != self._expected_seq:
             reason = f"expected #{self._expected_seq} here; events are missing"
         elif event.prev_hash != self._expected_prev:
             reason = "it does not point at the event before it"
