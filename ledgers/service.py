@@ -148,23 +148,34 @@ async def list_ledger_accounts(session: AsyncSession, book_id: uuid.UUID) -> lis
     return rows
 
 
-async def _lock_accounts(session: AsyncSession, draft: JournalEntryDraft) -> dict[str, LedgerAccountRow]:
-    codes = [code.value for code in draft.accounts]
+async def _lock_accounts(
+    session: AsyncSession, drafts: Sequence[JournalEntryDraft]
+) -> dict[tuple[uuid.UUID, str], LedgerAccountRow]:
+    """Every account the drafts post to, on every book, locked in one statement in id order (so concurrent
+    posters cannot deadlock), each checked open on its entry's day."""
+    books = sorted({draft.book_id for draft in drafts})
+    codes = sorted({code.value for draft in drafts for code in draft.accounts})
     rows = await session.scalars(
         select(LedgerAccountRow)
-        .where(LedgerAccountRow.book_id == draft.book_id, LedgerAccountRow.code.in_(codes))
+        .where(among(LedgerAccountRow.book_id, books), LedgerAccountRow.code.in_(codes))
         .order_by(LedgerAccountRow.id)
         .with_for_update()
     )
-    found = {row.code: row for row in rows}
-    missing = [code for code in codes if code not in found]
-    if missing:
-        raise UnknownAccountError(f"This ledger has no account {', '.join(missing)}.", field="postings")
-    for row in found.values():
-        if row.closed_on is not None and draft.occurred_on > row.closed_on:
-            raise ClosedAccountError(f"Account {row.code} closed on {row.closed_on.isoformat()}.", field="occurred_on")
-        if draft.occurred_on < row.opened_on:
-            raise ClosedAccountError(f"Account {row.code} opened on {row.opened_on.isoformat()}.", field="occurred_on")
+    found = {(row.book_id, row.code): row for row in rows}
+    for draft in drafts:
+        missing = [code.value for code in draft.accounts if (draft.book_id, code.value) not in found]
+        if missing:
+            raise UnknownAccountError(f"This ledger has no account {', '.join(missing)}.", field="postings")
+        for code in draft.accounts:
+            row = found[(draft.book_id, code.value)]
+            if row.closed_on is not None and draft.occurred_on > row.closed_on:
+                raise ClosedAccountError(
+                    f"Account {row.code} closed on {row.closed_on.isoformat()}.", field="occurred_on"
+                )
+            if draft.occurred_on < row.opened_on:
+                raise ClosedAccountError(
+                    f"Account {row.code} opened on {row.opened_on.isoformat()}.", field="occurred_on"
+                )
     return found
 
 
@@ -191,66 +202,91 @@ async def _lines(session: AsyncSession, entry_id: uuid.UUID) -> tuple[PostedLine
     return (await _lines_of(session, [entry_id]))[entry_id]
 
 
-async def _replay(session: AsyncSession, draft: JournalEntryDraft) -> PostedEntry | None:
-    existing = await session.scalar(
-        select(JournalEntryRow).where(
-            JournalEntryRow.book_id == draft.book_id, JournalEntryRow.idempotency_key == draft.idempotency_key
+async def _replays(session: AsyncSession, drafts: Sequence[JournalEntryDraft]) -> dict[int, PostedEntry]:
+    """The drafts (by position) whose key was used before: the same request answers with what it posted,
+    a different one with a conflict."""
+    keys = {(draft.book_id, draft.idempotency_key): index for index, draft in enumerate(drafts)}
+    existing = list(
+        await session.scalars(
+            select(JournalEntryRow).where(
+                among(JournalEntryRow.book_id, sorted({draft.book_id for draft in drafts})),
+                JournalEntryRow.idempotency_key.in_(sorted({draft.idempotency_key for draft in drafts})),
+            )
         )
     )
-    if existing is None:
-        return None
-    if existing.request_hash != draft.request_hash():
-        raise IdempotencyConflictError(
-            f"The idempotency key '{draft.idempotency_key}' was already used for a different entry.",
-            field="idempotency_key",
-        )
-    return PostedEntry(entry=existing, lines=await _lines(session, existing.id), replayed=True)
+    found = {
+        keys[(row.book_id, row.idempotency_key)]: row for row in existing if (row.book_id, row.idempotency_key) in keys
+    }
+    for index, row in found.items():
+        if row.request_hash != drafts[index].request_hash():
+            raise IdempotencyConflictError(
+                f"The idempotency key '{row.idempotency_key}' was already used for a different entry.",
+                field="idempotency_key",
+            )
+    lines = await _lines_of(session, [row.id for row in found.values()]) if found else {}
+    return {index: PostedEntry(entry=row, lines=lines[row.id], replayed=True) for index, row in found.items()}
 
 
 async def post_entry(session: AsyncSession, draft: JournalEntryDraft) -> PostedEntry:
-    accounts = await _lock_accounts(session, draft)
-    replay = await _replay(session, draft)
-    if replay is not None:
-        return replay
-    entry = JournalEntryRow(
-        book_id=draft.book_id,
-        occurred_on=draft.occurred_on,
-        narration=draft.narration,
-        source=draft.source,
-        idempotency_key=draft.idempotency_key,
-        request_hash=draft.request_hash(),
-        reverses_entry_id=draft.reverses_entry_id,
-    )
+    [posted] = await post_entries(session, [draft])
+    return posted
+
+
+async def post_entries(session: AsyncSession, drafts: Sequence[JournalEntryDraft]) -> list[PostedEntry]:
+    """Post entries on one book or many in a fixed number of statements, whatever their number (a bureau
+    finalises hundreds of employers' pay runs at once); entries on one account take their versions in order."""
+    if len({(draft.book_id, draft.idempotency_key) for draft in drafts}) != len(drafts):
+        raise IdempotencyConflictError("Two entries in one batch share an idempotency key.", field="idempotency_key")
+    if not drafts:
+        return []
+    accounts = await _lock_accounts(session, drafts)
+    replays = await _replays(session, drafts)
+    new = [(index, draft) for index, draft in enumerate(drafts) if index not in replays]
+    entries = {
+        index: JournalEntryRow(
+            book_id=draft.book_id,
+            occurred_on=draft.occurred_on,
+            narration=draft.narration,
+            source=draft.source,
+            idempotency_key=draft.idempotency_key,
+            request_hash=draft.request_hash(),
+            reverses_entry_id=draft.reverses_entry_id,
+        )
+        for index, draft in new
+    }
     try:
         async with session.begin_nested():
-            session.add(entry)
+            session.add_all(entries.values())
             await session.flush()
     except IntegrityError:
-        # Another transaction posted the same key (to other accounts) since we looked.
-        replay = await _replay(session, draft)
-        if replay is not None:
-            return replay
+        # Another transaction posted one of these keys since we looked (answer as a replay), or the
+        # entry an entry reverses was reversed meanwhile.
+        if len(await _replays(session, [draft for _, draft in new])) > 0:
+            return await post_entries(session, drafts)
         raise AlreadyReversedError("That entry has already been reversed.", field="entry_id") from None
-    postings, lines = [], []
-    for posting in draft.postings:
-        account = accounts[posting.account.value]
-        account.version += 1
-        account.balance_pence += posting.amount.pence
-        postings.append(
-            PostingRow(
-                entry_id=entry.id,
-                account_id=account.id,
-                book_id=draft.book_id,
-                occurred_on=draft.occurred_on,
-                amount_pence=posting.amount.pence,
-                account_version=account.version,
-                balance_after_pence=account.balance_pence,
+    postings, posted = [], dict(replays)
+    for index, draft in new:
+        lines = []
+        for posting in draft.postings:
+            account = accounts[(draft.book_id, posting.account.value)]
+            account.version += 1
+            account.balance_pence += posting.amount.pence
+            postings.append(
+                PostingRow(
+                    entry_id=entries[index].id,
+                    account_id=account.id,
+                    book_id=draft.book_id,
+                    occurred_on=draft.occurred_on,
+                    amount_pence=posting.amount.pence,
+                    account_version=account.version,
+                    balance_after_pence=account.balance_pence,
+                )
             )
-        )
-        lines.append(PostedLine(posting.account, posting.amount.pence, account.version, account.balance_pence))
+            lines.append(PostedLine(posting.account, posting.amount.pence, account.version, account.balance_pence))
+        posted[index] = PostedEntry(entry=entries[index], lines=tuple(lines))
     session.add_all([*postings, *accounts.values()])
     await session.flush()
-    return PostedEntry(entry=entry, lines=tuple(lines))
+    return [posted[index] for index in range(len(drafts))]
 
 
 async def get_entry(session: AsyncSession, book_id: uuid.UUID, entry_id: uuid.UUID) -> PostedEntry:
@@ -283,7 +319,7 @@ async def reverse_entry(
     )
     existing = await session.scalar(select(JournalEntryRow.id).where(JournalEntryRow.reverses_entry_id == entry_id))
     if existing is not None:
-        replay = await _replay(session, draft)
+        replay = (await _replays(session, [draft])).get(0)
         if replay is not None:
             return replay
         raise AlreadyReversedError(f"Entry {entry_id} was already reversed by entry {existing}.", field="entry_id")

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.dialects.postgresql import distinct_on
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,23 +20,16 @@ from ledgers import LedgerError
 from ledgers.accounts import AccountCode
 from ledgers.columns import among
 from ledgers.entries import JournalEntryDraft, Posting
-from ledgers.ids import new_id
+from ledgers.errors import DomainError
 from ledgers.keyset import Keyset
 from ledgers.money import Money
-from ledgers.service import PostedEntry, get_entry, post_entry, reverse_entry
+from ledgers.service import PostedEntry, get_entry, post_entries, reverse_entry
+from payroll.drafting import PayRun, draft_pay_runs, paid_by, paid_hours_error
 from payroll.errors import AlreadyPaidError, PayRunError, PayRunHasFindingsError, PayRunNotFoundError
-from payroll.fair_work import WorkedTime, Worker
-from payroll.family import blocking_finding, pay_decision
-from payroll.family_service import approvals_of
-from payroll.hmrc_summary import allowance_for_run
-from payroll.holiday import HolidayScheme
-from payroll.pa_details import Details, changes_of, details_on
-from payroll.payslip import Payslip, PayslipRequest, calculate_payslip
-from payroll.pension import Arrangement
-from payroll.periods import PayFrequency, tax_year_start
-from payroll.rates import payslip_rates, series
+from payroll.hmrc_summary import RunToBook, allowances_for_runs
+from payroll.periods import PayFrequency
+from payroll.rates import series
 from payroll.rti import FREQUENCY_CODES, hours_band, ni_buckets, period_number_item
-from payroll.sick_pay_service import absences_up_to, sick_pay_for_period
 from payroll.tables import (
     PayrollEmployerRow,
     PayRunHoursRow,
@@ -46,7 +38,6 @@ from payroll.tables import (
     PersonalAssistantRow,
     TimesheetEntryRow,
 )
-from payroll.tax_codes import parse_tax_code
 
 GROSS_WAGES = AccountCode("expenses:pa_wages:gross")
 EMPLOYER_NI = AccountCode("expenses:pa_wages:employer_ni")
@@ -56,137 +47,43 @@ HMRC_DUE = AccountCode("liabilities:hmrc:paye_ni")
 PENSION_DUE = AccountCode("liabilities:pension:due")
 
 
-@dataclass(frozen=True, slots=True)
-class PayRun:
-    run: PayRunRow
-    payslips: tuple[PayslipRow, ...]
-
-    @property
-    def findings(self) -> list[dict[str, object]]:
-        return [finding for slip in self.payslips for finding in slip.findings]
-
-    def total(self, field: str) -> int:
-        return sum(getattr(slip, field) for slip in self.payslips)
-
-
-async def _previous_to_date(
-    session: AsyncSession, pa_ids: list[uuid.UUID], year_start: date, paid_on: date
-) -> dict[uuid.UUID, tuple[int, int]]:
-    """Taxable pay and tax to date from each PA's last finalised payslip earlier in the tax year."""
-    rows = await session.execute(
-        select(PayslipRow.pa_id, PayslipRow.taxable_to_date_pence, PayslipRow.tax_to_date_pence)
-        .join(PayRunRow, PayRunRow.id == PayslipRow.pay_run_id)
-        .where(
-            PayslipRow.pa_id.in_(pa_ids),
-            PayRunRow.status == "finalised",
-            PayRunRow.tax_year_start == year_start,
-            PayRunRow.paid_on < paid_on,
-        )
-        .order_by(PayslipRow.pa_id, PayRunRow.paid_on.desc(), PayRunRow.version.desc())
-        .ext(distinct_on(PayslipRow.pa_id))
-    )
-    return {pa_id: (taxable, tax) for pa_id, taxable, tax in rows}
-
-
-def _row(
-    run_id: uuid.UUID, pa: PersonalAssistantRow, details: Details, slip: Payslip, previous: tuple[int, int]
-) -> PayslipRow:
-    return PayslipRow(
-        pay_run_id=run_id,
-        pa_id=pa.id,
-        tax_code=details.tax_code,
-        ni_category=details.ni_category,
-        gross_pence=slip.gross_pence,
-        taxable_pence=slip.taxable_pence,
-        tax_pence=slip.paye.tax_pence,
-        employee_ni_pence=slip.ni.employee_pence,
-        employer_ni_pence=slip.ni.employer_pence,
-        employee_pension_pence=slip.pension.employee_pence,
-        employer_pension_pence=slip.pension.employer_pence,
-        net_pence=slip.net_pence,
-        taxable_to_date_pence=slip.paye.taxable_pay_to_date_pence,
-        tax_to_date_pence=previous[1] + slip.paye.tax_pence,
-        holiday_hours_accrued=slip.holiday_hours_accrued,
-        holiday_hours_taken=slip.holiday_hours_taken,
-        lines=[
-            {
-                "label": line.label,
-                "hours": str(line.hours) if line.hours is not None else None,
-                "hourly_rate_pence": line.hourly_rate_pence,
-                "amount_pence": line.amount_pence,
-            }
-            for line in slip.lines
-        ],
-        findings=[
-            {
-                "rule": f.rule,
-                "first_on": f.first_on.isoformat(),
-                "last_on": f.last_on.isoformat(),
-                "hours": str(f.hours),
-                "paid_rate_pence": f.paid_rate_pence,
-                "minimum_pence": f.minimum_pence,
-                "shortfall_per_hour_pence": f.shortfall_per_hour_pence,
-                "arrears_pence": f.arrears_pence,
-                "rate": f.rate_reference,
-                "sentence": f.sentence(),
-            }
-            for f in slip.findings
-        ],
-        rates_used=list(slip.rates_used),
-    )
-
-
-def _period_words(run: PayRunRow) -> str:
-    return (
-        f"the pay run for {run.period_start.day} {run.period_start:%B} to {run.period_end.day} "
-        f"{run.period_end:%B %Y}, finalised"
-    )
-
-
 async def _refuse_paid_hours(session: AsyncSession, entry_ids: list[uuid.UUID]) -> None:
-    """Hours another finalised run paid are not drafted again, whatever the new run's period number."""
-    if not entry_ids:
-        return
-    paid = await session.scalar(
-        select(PayRunRow)
-        .join(PayRunHoursRow, PayRunHoursRow.pay_run_id == PayRunRow.id)
-        .where(PayRunHoursRow.finalised.is_(True), among(PayRunHoursRow.timesheet_entry_id, entry_ids))
-        .limit(1)
+    paid = await paid_by(session, entry_ids)
+    if paid:
+        raise paid_hours_error(next(iter(paid.values())))
+
+
+async def _check_timesheets(session: AsyncSession, run: PayRunRow) -> None:
+    """The timesheets must be as they were when the run was drafted."""
+    recorded = set(
+        await session.scalars(select(PayRunHoursRow.timesheet_entry_id).where(PayRunHoursRow.pay_run_id == run.id))
     )
-    if paid is not None:
-        raise AlreadyPaidError(
-            f"Some of these hours were paid by {_period_words(paid)}; a run cannot pay them again. "
-            "To correct that run, reverse it first.",
-            field="period_start",
-        )
-
-
-async def _mark_paid(session: AsyncSession, run: PayRunRow, *, check_timesheets: bool) -> None:
-    """Fix which lines the run pays; the timesheets must be as they were when it was drafted, and the
-    database refuses a line another finalised run paid (a second run finalised at the same moment)."""
-    if check_timesheets:
-        recorded = set(
-            await session.scalars(select(PayRunHoursRow.timesheet_entry_id).where(PayRunHoursRow.pay_run_id == run.id))
-        )
-        current = set(
-            await session.scalars(
-                select(TimesheetEntryRow.id)
-                .join(PayslipRow, PayslipRow.pa_id == TimesheetEntryRow.pa_id)
-                .where(
-                    PayslipRow.pay_run_id == run.id,
-                    TimesheetEntryRow.worked_on >= run.period_start,
-                    TimesheetEntryRow.worked_on <= run.period_end,
-                )
+    current = set(
+        await session.scalars(
+            select(TimesheetEntryRow.id)
+            .join(PayslipRow, PayslipRow.pa_id == TimesheetEntryRow.pa_id)
+            .where(
+                PayslipRow.pay_run_id == run.id,
+                TimesheetEntryRow.worked_on >= run.period_start,
+                TimesheetEntryRow.worked_on <= run.period_end,
             )
         )
-        if recorded != current:
-            raise PayRunError(
-                "The timesheets changed after this run was drafted; draft it again to pay what they say now.",
-                field="run_id",
-            )
-        await _refuse_paid_hours(session, list(recorded))  # names the run that paid them, as a rule
+    )
+    if recorded != current:
+        raise PayRunError(
+            "The timesheets changed after this run was drafted; draft it again to pay what they say now.",
+            field="run_id",
+        )
+    await _refuse_paid_hours(session, list(recorded))  # names the run that paid them, as a rule
+
+
+async def _mark_paid(session: AsyncSession, run_ids: list[uuid.UUID]) -> None:
+    """Fix which lines the runs pay; the database refuses a line another finalised run paid (a second run
+    finalised at the same moment)."""
     try:
-        await session.execute(update(PayRunHoursRow).where(PayRunHoursRow.pay_run_id == run.id).values(finalised=True))
+        await session.execute(
+            update(PayRunHoursRow).where(among(PayRunHoursRow.pay_run_id, run_ids)).values(finalised=True)
+        )
     except IntegrityError:  # the transaction is spent: say what happened without asking the database again
         raise AlreadyPaidError(
             "Some of these hours were paid by another pay run finalised at the same moment; nothing was "
@@ -205,135 +102,19 @@ async def draft_pay_run(
     period_end: date,
     paid_on: date,
 ) -> PayRun:
-    if period_end < period_start:
-        raise PayRunError("The period ends before it starts.", field="period_end")
-    year_start = tax_year_start(paid_on)
-    runs = list(
-        await session.scalars(
-            select(PayRunRow)
-            .where(
-                PayRunRow.employer_account_id == employer_account_id,
-                PayRunRow.frequency == frequency.value,
-                PayRunRow.tax_year_start == year_start,
-                PayRunRow.period_number == period_number,
-            )
-            .order_by(PayRunRow.version)
-            .with_for_update()
-        )
+    drafted = await draft_pay_runs(
+        session,
+        [employer_account_id],
+        frequency=frequency,
+        period_number=period_number,
+        period_start=period_start,
+        period_end=period_end,
+        paid_on=paid_on,
     )
-    if runs and runs[-1].status == "finalised":
-        paid = runs[-1]
-        raise AlreadyPaidError(
-            f"The period {paid.period_start.isoformat()} to {paid.period_end.isoformat()} is paid by a finalised run; "
-            "to correct it, reverse that run first, then draft the period again.",
-            field="period_number",
-        )
-    run = runs[-1] if runs and runs[-1].status == "draft" else None
-    redrafted = run is not None
-    if run is None:
-        run = PayRunRow(
-            employer_account_id=employer_account_id,
-            frequency=frequency.value,
-            tax_year_start=year_start,
-            period_number=period_number,
-            version=len(runs) + 1,
-            period_start=period_start,
-            period_end=period_end,
-            paid_on=paid_on,
-        )
-        session.add(run)
-    else:
-        run.period_start, run.period_end, run.paid_on = period_start, period_end, paid_on
-        await session.execute(delete(PayslipRow).where(PayslipRow.pay_run_id == run.id))
-    await session.flush()
-    pas = list(
-        await session.scalars(
-            select(PersonalAssistantRow)
-            .where(
-                PersonalAssistantRow.employer_account_id == employer_account_id,
-                PersonalAssistantRow.pay_frequency == frequency.value,
-                PersonalAssistantRow.started_on <= period_end,
-                (PersonalAssistantRow.left_on.is_(None)) | (PersonalAssistantRow.left_on >= period_start),
-            )
-            .order_by(PersonalAssistantRow.full_name)
-        )
-    )
-    pa_ids = [pa.id for pa in pas]
-    timesheets: dict[uuid.UUID, list[TimesheetEntryRow]] = {}
-    for entry in await session.scalars(
-        select(TimesheetEntryRow)
-        .where(
-            TimesheetEntryRow.pa_id.in_(pa_ids),
-            TimesheetEntryRow.worked_on >= period_start,
-            TimesheetEntryRow.worked_on <= period_end,
-        )
-        .order_by(TimesheetEntryRow.worked_on)
-    ):
-        timesheets.setdefault(entry.pa_id, []).append(entry)
-    await _refuse_paid_hours(session, [entry.id for entries in timesheets.values() for entry in entries])
-    absences = await absences_up_to(session, pa_ids, period_end)
-    to_date = await _previous_to_date(session, pa_ids, year_start, paid_on)
-    history = await changes_of(session, pa_ids)
-    approvals = await approvals_of(session, pa_ids)
-    slips = []
-    for pa in pas:
-        entries = timesheets.get(pa.id, [])
-        sick_pay = await sick_pay_for_period(session, pa, absences.get(pa.id, []), period_start, period_end)
-        if not entries and not (sick_pay and sick_pay.amount_pence):
-            continue
-        if pa.date_of_birth is None:
-            raise PayRunError(
-                f"{pa.full_name} has no date of birth; it decides pension and minimum wage.", field="date_of_birth"
-            )
-        details = details_on(pa, history.get(pa.id, []), paid_on)  # the code HMRC had issued by payday
-        code = parse_tax_code(details.tax_code, week1_month1=details.week1_month1)
-        previous = to_date.get(pa.id, (0, 0))
-        request = PayslipRequest(
-            worker=Worker(
-                pa.full_name,
-                pa.date_of_birth,
-                dp_funded=pa.dp_funded,
-                apprenticeship_started_on=pa.apprenticeship_started_on,
-            ),
-            tax_code=code,
-            ni_category=details.ni_category,
-            frequency=frequency,
-            period_number=period_number,
-            period_start=period_start,
-            paid_on=paid_on,
-            entries=tuple(WorkedTime(e.worked_on, Decimal(e.hours), e.hourly_rate_pence, e.kind) for e in entries),
-            previous_taxable_pay_pence=previous[0],
-            previous_tax_pence=previous[1],
-            pension_enrolled=pa.pension_enrolled,
-            pension_arrangement=Arrangement(pa.pension_arrangement),
-            holiday_scheme=HolidayScheme(pa.holiday_scheme),
-            sick_pay=sick_pay,
-        )
-        slip = calculate_payslip(request, payslip_rates(paid_on, period_start, code.band_series))
-        row = _row(run.id, pa, details, slip, previous)
-        barred = blocking_finding(
-            pa.full_name,
-            pay_decision(pa.full_name, pa.relationship, approvals.get(pa.id, ()), paid_on, slip.gross_pence),
-        )
-        if barred is not None:
-            row.findings = [*row.findings, barred]
-        slips.append(row)
-    if not slips:
-        raise PayRunError("No PA on this payroll has hours in the period.", field="period_start")
-    session.add_all(slips)
-    await session.flush()
-    paid_pas = {slip.pa_id for slip in slips}
-    if redrafted:
-        await session.execute(delete(PayRunHoursRow).where(PayRunHoursRow.pay_run_id == run.id))
-    hours = [
-        {"id": new_id(), "pay_run_id": run.id, "timesheet_entry_id": entry.id, "finalised": False}
-        for pa_id, entries in timesheets.items()
-        if pa_id in paid_pas
-        for entry in entries
-    ]
-    if hours:
-        await session.execute(insert(PayRunHoursRow), hours)
-    return PayRun(run, tuple(slips))
+    outcome = drafted[employer_account_id]
+    if isinstance(outcome, DomainError):
+        raise outcome
+    return outcome
 
 
 async def get_pay_run(
@@ -400,30 +181,7 @@ def ledger_draft(pay_run: PayRun, allowance_pence: int = 0) -> JournalEntryDraft
     )
 
 
-async def finalise_pay_run(
-    session: AsyncSession,
-    employer_account_id: uuid.UUID,
-    run_id: uuid.UUID,
-    *,
-    override_reason: str | None,
-    finalised_at: datetime,
-    drafted: PayRun | None = None,
-) -> tuple[PayRun, PostedEntry, bool]:
-    """Post the run to the ledger and fix it. Returns the run, its entry, and whether it was final already.
-
-    ``drafted`` is the run as ``draft_pay_run`` returned it earlier in the same transaction (which
-    holds its lock), sparing the reload; a bureau run drafts and finalises thousands in a row."""
-    if drafted is not None and drafted.run.id == run_id and drafted.run.employer_account_id == employer_account_id:
-        pay_run = drafted
-    else:
-        pay_run = await get_pay_run(session, employer_account_id, run_id, lock=True)
-    run = pay_run.run
-    if run.status == "finalised" and run.ledger_entry_id is not None:
-        return pay_run, await get_entry(session, employer_account_id, run.ledger_entry_id), True
-    allowance = await allowance_for_run(
-        session, employer_account_id, run.id, run.paid_on, pay_run.total("employer_ni_pence")
-    )
-    draft = ledger_draft(pay_run, allowance)
+def _refuse_findings(pay_run: PayRun, override_reason: str | None) -> None:
     barred = [finding for finding in pay_run.findings if finding.get("blocking")]
     if barred:
         sentences = " ".join(str(finding["sentence"]) for finding in barred)
@@ -438,17 +196,67 @@ async def finalise_pay_run(
             f"Pay below the legal floors: {sentences}. Correct the pay, or give the reason for finalising anyway.",
             field="override_reason",
         )
-    # a run drafted earlier in this same transaction (a bureau's batch) cannot have gone stale meanwhile
-    await _mark_paid(session, run, check_timesheets=drafted is None or drafted.run.id != run.id)
+
+
+async def finalise_pay_run(
+    session: AsyncSession,
+    employer_account_id: uuid.UUID,
+    run_id: uuid.UUID,
+    *,
+    override_reason: str | None,
+    finalised_at: datetime,
+    drafted: PayRun | None = None,
+) -> tuple[PayRun, PostedEntry, bool]:
+    """Post the run to the ledger and fix it. Returns the run, its entry, and whether it was final already.
+
+    ``drafted`` is the run as ``draft_pay_run`` returned it earlier in the same transaction (which
+    holds its lock), sparing the reload."""
+    if drafted is not None and drafted.run.id == run_id and drafted.run.employer_account_id == employer_account_id:
+        pay_run = drafted
+    else:
+        pay_run = await get_pay_run(session, employer_account_id, run_id, lock=True)
+    run = pay_run.run
+    if run.status == "finalised" and run.ledger_entry_id is not None:
+        return pay_run, await get_entry(session, employer_account_id, run.ledger_entry_id), True
+    _refuse_findings(pay_run, override_reason)
+    if pay_run is not drafted:  # a run drafted earlier in this same transaction cannot have gone stale meanwhile
+        await _check_timesheets(session, run)
+    [posted] = await _finalise(session, [pay_run], override_reason=override_reason, finalised_at=finalised_at)
+    return pay_run, posted, False
+
+
+async def finalise_drafted_pay_runs(
+    session: AsyncSession, drafted: list[PayRun], *, finalised_at: datetime
+) -> list[PostedEntry]:
+    """Finalise runs drafted earlier in this same transaction (a bureau's batch, one run an employer), in a
+    fixed number of statements: their allowances, their hours marked paid, their entries posted."""
+    for pay_run in drafted:
+        _refuse_findings(pay_run, None)
+    return await _finalise(session, drafted, override_reason=None, finalised_at=finalised_at)
+
+
+async def _finalise(
+    session: AsyncSession, pay_runs: list[PayRun], *, override_reason: str | None, finalised_at: datetime
+) -> list[PostedEntry]:
+    allowances = await allowances_for_runs(
+        session,
+        [
+            RunToBook(run.run.employer_account_id, run.run.id, run.run.paid_on, run.total("employer_ni_pence"))
+            for run in pay_runs
+        ],
+    )
+    await _mark_paid(session, [run.run.id for run in pay_runs])
     try:
-        posted = await post_entry(session, draft)
+        posted = await post_entries(session, [ledger_draft(run, allowances[run.run.id]) for run in pay_runs])
     except LedgerError as error:
         raise PayRunError(f"The ledger refused the pay run: {error.detail}", field="ledger") from None
-    run.status, run.ledger_entry_id, run.finalised_at = "finalised", posted.entry.id, finalised_at
-    run.override_reason = override_reason if pay_run.findings else None
-    session.add(run)
+    for pay_run, entry in zip(pay_runs, posted, strict=True):
+        run = pay_run.run
+        run.status, run.ledger_entry_id, run.finalised_at = "finalised", entry.entry.id, finalised_at
+        run.override_reason = override_reason if pay_run.findings else None
+    session.add_all([run.run for run in pay_runs])
     await session.flush()
-    return pay_run, posted, False
+    return posted
 
 
 async def reverse_pay_run(

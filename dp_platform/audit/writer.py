@@ -2,8 +2,8 @@
 
 ``record_event`` appends one event to its chain: it locks the chain's head row (so
 writers to one chain queue up and numbering stays gap-free), links the new event to the
-last one, and moves the head. Nothing is committed here; the event commits or rolls
-back with the change it describes.
+last one, and moves the head; ``append_events`` does the same for many chains at once.
+Nothing is committed here; the event commits or rolls back with the change it describes.
 """
 
 from __future__ import annotations
@@ -39,12 +39,17 @@ class RequestAudit:
 
 _this_request: ContextVar[RequestAudit | None] = ContextVar("audit_request", default=None)
 
-_LOCK_HEAD = text(
-    "INSERT INTO platform_audit_chains (chain, last_seq, last_hash) VALUES (:chain, 0, :genesis) "
+_LOCK_HEADS = text(
+    "INSERT INTO platform_audit_chains (chain, last_seq, last_hash) "
+    "SELECT chain, 0, :genesis FROM unnest(CAST(:chains AS text[])) WITH ORDINALITY AS given(chain, n) ORDER BY n "
     "ON CONFLICT (chain) DO UPDATE SET last_seq = platform_audit_chains.last_seq "
-    "RETURNING last_seq, last_hash"
+    "RETURNING chain, last_seq, last_hash"
 )
-_MOVE_HEAD = text("UPDATE platform_audit_chains SET last_seq = :seq, last_hash = :hash WHERE chain = :chain")
+_MOVE_HEADS = text(
+    "UPDATE platform_audit_chains AS head SET last_seq = moved.seq, last_hash = moved.hash "
+    "FROM unnest(CAST(:chains AS text[]), CAST(:seqs AS bigint[]), CAST(:hashes AS text[])) AS moved(chain, seq, hash) "
+    "WHERE head.chain = moved.chain"
+)
 
 
 def account_chain(account_id: uuid.UUID) -> str:
@@ -149,38 +154,78 @@ async def record_events(
         if account_id is None:
             raise ValueError("an audit event needs an account or an explicit chain")
         chain = account_chain(account_id)
-    for _, _, _, details in events:
-        check_json_value(details)
-    head = (await session.execute(_LOCK_HEAD, {"chain": chain, "genesis": GENESIS_HASH})).one()
-    seq, previous, when = head.last_seq, head.last_hash, occurred_at or utc_now()
-    rows = []
-    for action, subject_type, subject_id, details in events:
-        seq += 1
+    return await append_events(
+        session,
+        actor=actor,
+        events=[
+            PendingEvent(chain, account_id, mandate_id, action, subject_type, subject_id, details)
+            for action, subject_type, subject_id, details in events
+        ],
+        occurred_at=occurred_at,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PendingEvent:
+    chain: str
+    account_id: uuid.UUID | None
+    mandate_id: uuid.UUID | None
+    action: str
+    subject_type: str
+    subject_id: uuid.UUID | str
+    details: dict[str, Any]
+
+
+async def append_events(
+    session: AsyncSession, *, actor: Actor | None, events: list[PendingEvent], occurred_at: datetime | None = None
+) -> list[AuditEventRow]:
+    """Append events by one actor to any number of chains in three statements, whatever their number (a
+    bureau's run writes two events in each of hundreds of employers' chains): every head is taken at once,
+    in chain order so two writers never wait on each other crosswise, and each chain gets its events in the
+    order given."""
+    if not events:
+        return []
+    for event in events:
+        check_json_value(event.details)
+    chains = sorted({event.chain for event in events})
+    heads = {
+        row.chain: (row.last_seq, row.last_hash)
+        for row in await session.execute(_LOCK_HEADS, {"chains": chains, "genesis": GENESIS_HASH})
+    }
+    when, request_id, rows = occurred_at or utc_now(), current_request_id(), []
+    for pending in events:
+        seq, previous = heads[pending.chain]
         event = AuditEventRow(
-            chain=chain,
-            seq=seq,
+            chain=pending.chain,
+            seq=seq + 1,
             occurred_at=when,
-            account_id=account_id,
+            account_id=pending.account_id,
             actor_user_id=actor.user_id if actor else None,
             actor_role=actor.role.value if actor else SYSTEM_ROLE,
             actor_organisation_id=actor.organisation_id if actor else None,
-            mandate_id=mandate_id,
+            mandate_id=pending.mandate_id,
             api_key_id=actor.api_key_id if actor else None,
-            action=action,
-            subject_type=subject_type,
-            subject_id=str(subject_id),
-            details=details,
-            request_id=current_request_id(),
+            action=pending.action,
+            subject_type=pending.subject_type,
+            subject_id=str(pending.subject_id),
+            details=pending.details,
+            request_id=request_id,
             prev_hash=previous,
             hash="",
         )
-        event.hash = previous = link_hash(event.prev_hash, event_payload(event))
+        event.hash = link_hash(event.prev_hash, event_payload(event))
+        heads[pending.chain] = (event.seq, event.hash)
         rows.append(event)
-    if not rows:
-        return rows
     session.add_all(rows)
     await session.flush()
-    await session.execute(_MOVE_HEAD, {"seq": seq, "hash": previous, "chain": chain})
+    await session.execute(
+        _MOVE_HEADS,
+        {
+            "chains": chains,
+            "seqs": [heads[chain][0] for chain in chains],
+            "hashes": [heads[chain][1] for chain in chains],
+        },
+    )
     tracked = _this_request.get()
     if tracked is not None:
         tracked.event_ids.extend(event.id for event in rows)

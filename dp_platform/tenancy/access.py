@@ -20,6 +20,7 @@ from dp_platform.tenancy.policy import AccountRef, Action, Actor, Decision, Mand
 from dp_platform.tenancy.roles import AUTHORITY_ROLES, Role
 from dp_platform.tenancy.tables import AccountMemberRow, DpAccountRow, MandateRow, UserRow
 from ledgers.columns import among, utc_now
+from ledgers.errors import DomainError
 from ledgers.keyset import Keyset
 
 
@@ -137,30 +138,97 @@ async def authorize(
     session: AsyncSession, actor: Actor, account_id: uuid.UUID, action: Action, *, now: datetime | None = None
 ) -> AccountAccess:
     account, actor = await _account_for(session, actor, account_id)
+    now = now or utc_now()
+    access = _decide(actor, action, account, account_id, now)
+    if isinstance(access, DomainError):
+        raise access
+    if access.mandate_id is not None and action is not Action.VIEW:
+        await _hold_mandates(session, [access.mandate_id], now)
+    return access
+
+
+async def authorize_many(
+    session: AsyncSession, actor: Actor, account_ids: list[uuid.UUID], action: Action, *, now: datetime | None = None
+) -> dict[uuid.UUID, AccountAccess | DomainError]:
+    """``authorize`` for many accounts in two queries (a bureau's run over hundreds of employers): each
+    account's access, or the error ``authorize`` would have raised for it."""
+    now = now or utc_now()
+    if actor.role is Role.BUREAU_STAFF and actor.organisation_id is not None:
+        rows = (
+            await session.execute(
+                select(DpAccountRow, MandateRow)
+                .outerjoin(
+                    MandateRow,
+                    and_(
+                        MandateRow.account_id == DpAccountRow.id,
+                        MandateRow.organisation_id == actor.organisation_id,
+                        MandateRow.revoked_at.is_(None),
+                    ),
+                )
+                .where(among(DpAccountRow.id, account_ids))
+            )
+        ).all()
+        accounts = {account.id: account for account, _ in rows}
+        grants: dict[uuid.UUID, list[MandateGrant]] = {}
+        for account, mandate in rows:
+            if mandate is not None:
+                grants.setdefault(account.id, []).append(mandate_grant(mandate))
+        on_each = {key: replace(actor, mandates=tuple(grants.get(key, ()))) for key in accounts}
+    else:
+        accounts = {
+            row.id: row
+            for row in await session.scalars(select(DpAccountRow).where(among(DpAccountRow.id, account_ids)))
+        }
+        on_each = {key: actor for key in accounts}
+    decided = {key: _decide(on_each.get(key, actor), action, accounts.get(key), key, now) for key in account_ids}
+    held = [
+        access.mandate_id
+        for access in decided.values()
+        if isinstance(access, AccountAccess) and access.mandate_id is not None
+    ]
+    if held and action is not Action.VIEW:
+        ended = await _hold_mandates(session, held, now, raise_ended=False)
+        for key, access in decided.items():
+            if isinstance(access, AccountAccess) and access.mandate_id in ended:
+                decided[key] = AccessDeniedError(MANDATE_ENDED)
+    return decided
+
+
+def _decide(
+    actor: Actor, action: Action, account: DpAccountRow | None, account_id: uuid.UUID, now: datetime
+) -> AccountAccess | DomainError:
     if account is None:
-        raise AccountNotFoundError(account_id)
-    decision = can(actor, action, account_ref(account), now=now or utc_now())
+        return AccountNotFoundError(account_id)
+    decision = can(actor, action, account_ref(account), now=now)
     if not decision.visible:
-        raise AccountNotFoundError(account_id)
+        return AccountNotFoundError(account_id)
     if not decision.allowed:
-        raise AccessDeniedError(f"You may not {action.value.replace('_', ' ')} on this account: {decision.reason}.")
-    if decision.mandate_id is not None and action is not Action.VIEW:
-        await _hold_mandate(session, decision.mandate_id, now or utc_now())
+        return AccessDeniedError(f"You may not {action.value.replace('_', ' ')} on this account: {decision.reason}.")
     return AccountAccess(account=account, decision=decision, actor=actor)
 
 
-async def _hold_mandate(session: AsyncSession, mandate_id: uuid.UUID, now: datetime) -> None:
+MANDATE_ENDED = "The organisation's permission to act for this account has ended."
+
+
+async def _hold_mandates(
+    session: AsyncSession, mandate_ids: list[uuid.UUID], now: datetime, *, raise_ended: bool = True
+) -> set[uuid.UUID]:
     """A write under a mandate reads the mandate again inside its own transaction and holds it (a shared
     row lock) until it commits: a revocation that committed first stops the write, and one that comes
-    during it waits for the write to finish, so nothing is ever written after the mandate ended."""
-    row = await session.scalar(
+    during it waits for the write to finish, so nothing is ever written after the mandate ended.
+    Returns the mandates that ended (raising instead, unless told not to)."""
+    rows = await session.scalars(
         select(MandateRow)
-        .where(MandateRow.id == mandate_id)
+        .where(among(MandateRow.id, mandate_ids))
+        .order_by(MandateRow.id)
         .with_for_update(read=True)
         .execution_options(populate_existing=True)
     )
-    if row is None or not mandate_grant(row).in_force(now):
-        raise AccessDeniedError("The organisation's permission to act for this account has ended.")
+    in_force = {row.id for row in rows if mandate_grant(row).in_force(now)}
+    ended = set(mandate_ids) - in_force
+    if ended and raise_ended:
+        raise AccessDeniedError(MANDATE_ENDED)
+    return ended
 
 
 async def list_accounts(
