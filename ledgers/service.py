@@ -12,16 +12,18 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Date, Uuid, bindparam, func, select
+from sqlalchemy import Date, Uuid, bindparam, func, select, text
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ledgers.accounts import AccountCode
 from ledgers.balances import BALANCES_SQL, AccountBalance, balances_of
 from ledgers.chart import OPTION_1_CHART, ChartAccount
-from ledgers.columns import among
+from ledgers.columns import among, insert_by_columns, utc_now
 from ledgers.entries import JournalEntryDraft, Posting, reversal_of
 from ledgers.errors import (
     AccountExistsError,
@@ -32,6 +34,7 @@ from ledgers.errors import (
     IdempotencyConflictError,
     UnknownAccountError,
 )
+from ledgers.ids import new_id
 from ledgers.keyset import Keyset
 from ledgers.money import Money
 from ledgers.tables import JournalEntryRow, LedgerAccountRow, PostingRow
@@ -227,6 +230,23 @@ async def _replays(session: AsyncSession, drafts: Sequence[JournalEntryDraft]) -
     return {index: PostedEntry(entry=row, lines=lines[row.id], replayed=True) for index, row in found.items()}
 
 
+_POSTING_COLUMNS = (
+    "id",
+    "entry_id",
+    "account_id",
+    "book_id",
+    "occurred_on",
+    "amount_pence",
+    "account_version",
+    "balance_after_pence",
+)
+_MOVE_ACCOUNTS = text(
+    "UPDATE ledger_accounts AS account SET version = moved.version, balance_pence = moved.balance "
+    "FROM unnest(CAST(:ids AS uuid[]), CAST(:versions AS bigint[]), CAST(:balances AS bigint[])) "
+    "AS moved(id, version, balance) WHERE account.id = moved.id"
+)
+
+
 async def post_entry(session: AsyncSession, draft: JournalEntryDraft) -> PostedEntry:
     [posted] = await post_entries(session, [draft])
     return posted
@@ -242,8 +262,11 @@ async def post_entries(session: AsyncSession, drafts: Sequence[JournalEntryDraft
     accounts = await _lock_accounts(session, drafts)
     replays = await _replays(session, drafts)
     new = [(index, draft) for index, draft in enumerate(drafts) if index not in replays]
+    now = utc_now()
     entries = {
         index: JournalEntryRow(
+            id=new_id(),  # given, as every field is: a default made per row costs more than the row
+            recorded_at=now,
             book_id=draft.book_id,
             occurred_on=draft.occurred_on,
             narration=draft.narration,
@@ -264,28 +287,44 @@ async def post_entries(session: AsyncSession, drafts: Sequence[JournalEntryDraft
         if len(await _replays(session, [draft for _, draft in new])) > 0:
             return await post_entries(session, drafts)
         raise AlreadyReversedError("That entry has already been reversed.", field="entry_id") from None
-    postings, posted = [], dict(replays)
+    postings: dict[str, list[Any]] = {name: [] for name in _POSTING_COLUMNS}
+    moved: dict[uuid.UUID, LedgerAccountRow] = {}
+    posted = dict(replays)
     for index, draft in new:
         lines = []
         for posting in draft.postings:
             account = accounts[(draft.book_id, posting.account.value)]
-            account.version += 1
-            account.balance_pence += posting.amount.pence
-            postings.append(
-                PostingRow(
-                    entry_id=entries[index].id,
-                    account_id=account.id,
-                    book_id=draft.book_id,
-                    occurred_on=draft.occurred_on,
-                    amount_pence=posting.amount.pence,
-                    account_version=account.version,
-                    balance_after_pence=account.balance_pence,
-                )
-            )
+            # moved in memory as the database will be: the accounts' rows are written in one statement below
+            set_committed_value(account, "version", account.version + 1)
+            set_committed_value(account, "balance_pence", account.balance_pence + posting.amount.pence)
+            moved[account.id] = account
+            for name, value in zip(
+                _POSTING_COLUMNS,
+                (
+                    new_id(),
+                    entries[index].id,
+                    account.id,
+                    draft.book_id,
+                    draft.occurred_on,
+                    posting.amount.pence,
+                    account.version,
+                    account.balance_pence,
+                ),
+                strict=True,
+            ):
+                postings[name].append(value)
             lines.append(PostedLine(posting.account, posting.amount.pence, account.version, account.balance_pence))
         posted[index] = PostedEntry(entry=entries[index], lines=tuple(lines))
-    session.add_all([*postings, *accounts.values()])
-    await session.flush()
+    if moved:
+        await session.execute(insert_by_columns(PostingRow.__table__, postings))
+        await session.execute(
+            _MOVE_ACCOUNTS,
+            {
+                "ids": list(moved),
+                "versions": [account.version for account in moved.values()],
+                "balances": [account.balance_pence for account in moved.values()],
+            },
+        )
     return [posted[index] for index in range(len(drafts))]
 
 

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Row, delete, select
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ledgers.columns import among
+from ledgers.columns import among, insert_by_columns, utc_now
 from ledgers.errors import DomainError
 from ledgers.ids import new_id
 from payroll.errors import AlreadyPaidError, PayRunError
@@ -73,6 +73,7 @@ def _row(
     run_id: uuid.UUID, pa: PersonalAssistantRow, details: Details, slip: Payslip, previous: tuple[int, int]
 ) -> PayslipRow:
     return PayslipRow(
+        id=new_id(),  # given: a default made per row costs more than the row
         pay_run_id=run_id,
         pa_id=pa.id,
         tax_code=details.tax_code,
@@ -197,9 +198,16 @@ async def draft_pay_runs(
     ):
         pas[pa.employer_account_id].append(pa)
     pa_ids = [pa.id for theirs in pas.values() for pa in theirs]
-    timesheets: dict[uuid.UUID, list[TimesheetEntryRow]] = {}
-    for entry in await session.scalars(
-        select(TimesheetEntryRow)
+    timesheets: dict[uuid.UUID, list[Row[tuple[uuid.UUID, uuid.UUID, date, Decimal, int, str]]]] = {}
+    for entry in await session.execute(  # the columns, not rows to track: a bureau's period is 70,000 lines
+        select(
+            TimesheetEntryRow.id,
+            TimesheetEntryRow.pa_id,
+            TimesheetEntryRow.worked_on,
+            TimesheetEntryRow.hours,
+            TimesheetEntryRow.hourly_rate_pence,
+            TimesheetEntryRow.kind,
+        )
         .where(
             among(TimesheetEntryRow.pa_id, pa_ids),
             TimesheetEntryRow.worked_on >= period_start,
@@ -275,7 +283,7 @@ async def draft_pay_runs(
         redrafted_ids = [run.id for run in redrafted]
         await session.execute(delete(PayslipRow).where(among(PayslipRow.pay_run_id, redrafted_ids)))
         await session.execute(delete(PayRunHoursRow).where(among(PayRunHoursRow.pay_run_id, redrafted_ids)))
-    new_runs, all_slips, hours = [], [], []
+    new_runs, all_slips, hours, now = [], [], [], utc_now()
     for employer, slips in drafted.items():
         theirs = runs[employer]
         if theirs and theirs[-1].status == "draft":
@@ -284,6 +292,7 @@ async def draft_pay_runs(
         else:
             run = PayRunRow(
                 id=new_id(),
+                created_at=now,
                 employer_account_id=employer,
                 frequency=frequency.value,
                 tax_year_start=year_start,
@@ -304,10 +313,7 @@ async def draft_pay_runs(
             if barred is not None:
                 row.findings = [*row.findings, barred]
             rows.append(row)
-            hours += [
-                {"id": new_id(), "pay_run_id": run.id, "timesheet_entry_id": entry.id, "finalised": False}
-                for entry in timesheets.get(pa.id, [])
-            ]
+            hours += [(run.id, entry.id) for entry in timesheets.get(pa.id, [])]
         all_slips += rows
         outcomes[employer] = PayRun(run, tuple(rows))
     session.add_all([*new_runs, *redrafted])
@@ -315,5 +321,15 @@ async def draft_pay_runs(
     session.add_all(all_slips)
     await session.flush()
     if hours:
-        await session.execute(insert(PayRunHoursRow), hours)
+        await session.execute(
+            insert_by_columns(
+                PayRunHoursRow.__table__,
+                {
+                    "id": [new_id() for _ in hours],
+                    "pay_run_id": [run_id for run_id, _ in hours],
+                    "timesheet_entry_id": [entry_id for _, entry_id in hours],
+                    "finalised": [False] * len(hours),
+                },
+            )
+        )
     return {employer: outcomes[employer] for employer in employer_account_ids}

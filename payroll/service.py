@@ -82,7 +82,10 @@ async def _mark_paid(session: AsyncSession, run_ids: list[uuid.UUID]) -> None:
     finalised at the same moment)."""
     try:
         await session.execute(
-            update(PayRunHoursRow).where(among(PayRunHoursRow.pay_run_id, run_ids)).values(finalised=True)
+            update(PayRunHoursRow)
+            .where(among(PayRunHoursRow.pay_run_id, run_ids))
+            .values(finalised=True)
+            .execution_options(synchronize_session=False)  # no hours row is held in the session
         )
     except IntegrityError:  # the transaction is spent: say what happened without asking the database again
         raise AlreadyPaidError(

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import insert, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.audit.chain import GENESIS_HASH, check_json_value, event_payload, link_hash
@@ -23,6 +23,7 @@ from dp_platform.observability import current_request_id
 from dp_platform.tenancy.access import AccountAccess
 from dp_platform.tenancy.policy import Actor
 from ledgers.columns import utc_now
+from ledgers.ids import new_id
 
 SYSTEM_ROLE = "system"
 
@@ -97,7 +98,7 @@ async def record_account_event(
     subject_id: uuid.UUID | str,
     details: dict[str, Any] | None = None,
     occurred_at: datetime | None = None,
-) -> AuditEventRow:
+) -> uuid.UUID:
     """An event in the chain of the account ``access`` was granted on, with the mandate that granted it."""
     return await record_event(
         session,
@@ -124,7 +125,7 @@ async def record_event(
     mandate_id: uuid.UUID | None = None,
     details: dict[str, Any] | None = None,
     occurred_at: datetime | None = None,
-) -> AuditEventRow:
+) -> uuid.UUID:
     """Append an event; ``actor=None`` means the platform itself acted."""
     [event] = await record_events(
         session,
@@ -147,7 +148,7 @@ async def record_events(
     chain: str | None = None,
     mandate_id: uuid.UUID | None = None,
     occurred_at: datetime | None = None,
-) -> list[AuditEventRow]:
+) -> list[uuid.UUID]:
     """Append several events by one actor to one chain, in order, taking the chain's head once:
     ``(action, subject_type, subject_id, details)`` each (an import that opens many reviews)."""
     if chain is None:
@@ -178,7 +179,7 @@ class PendingEvent:
 
 async def append_events(
     session: AsyncSession, *, actor: Actor | None, events: list[PendingEvent], occurred_at: datetime | None = None
-) -> list[AuditEventRow]:
+) -> list[uuid.UUID]:
     """Append events by one actor to any number of chains in three statements, whatever their number (a
     bureau's run writes two events in each of hundreds of employers' chains): every head is taken at once,
     in chain order so two writers never wait on each other crosswise, and each chain gets its events in the
@@ -192,32 +193,31 @@ async def append_events(
         row.chain: (row.last_seq, row.last_hash)
         for row in await session.execute(_LOCK_HEADS, {"chains": chains, "genesis": GENESIS_HASH})
     }
-    when, request_id, rows = occurred_at or utc_now(), current_request_id(), []
+    when, request_id, rows = occurred_at or utc_now(), current_request_id(), list[dict[str, Any]]()
     for pending in events:
         seq, previous = heads[pending.chain]
-        event = AuditEventRow(
-            chain=pending.chain,
-            seq=seq + 1,
-            occurred_at=when,
-            account_id=pending.account_id,
-            actor_user_id=actor.user_id if actor else None,
-            actor_role=actor.role.value if actor else SYSTEM_ROLE,
-            actor_organisation_id=actor.organisation_id if actor else None,
-            mandate_id=pending.mandate_id,
-            api_key_id=actor.api_key_id if actor else None,
-            action=pending.action,
-            subject_type=pending.subject_type,
-            subject_id=str(pending.subject_id),
-            details=pending.details,
-            request_id=request_id,
-            prev_hash=previous,
-            hash="",
-        )
-        event.hash = link_hash(event.prev_hash, event_payload(event))
-        heads[pending.chain] = (event.seq, event.hash)
+        event = {
+            "id": new_id(),
+            "chain": pending.chain,
+            "seq": seq + 1,
+            "occurred_at": when,
+            "account_id": pending.account_id,
+            "actor_user_id": actor.user_id if actor else None,
+            "actor_role": actor.role.value if actor else SYSTEM_ROLE,
+            "actor_organisation_id": actor.organisation_id if actor else None,
+            "mandate_id": pending.mandate_id,
+            "api_key_id": actor.api_key_id if actor else None,
+            "action": pending.action,
+            "subject_type": pending.subject_type,
+            "subject_id": str(pending.subject_id),
+            "details": pending.details,
+            "request_id": request_id,
+            "prev_hash": previous,
+        }
+        event["hash"] = link_hash(previous, event_payload(event))
+        heads[pending.chain] = (event["seq"], event["hash"])
         rows.append(event)
-    session.add_all(rows)
-    await session.flush()
+    await session.execute(insert(AuditEventRow), rows)
     await session.execute(
         _MOVE_HEADS,
         {
@@ -228,5 +228,5 @@ async def append_events(
     )
     tracked = _this_request.get()
     if tracked is not None:
-        tracked.event_ids.extend(event.id for event in rows)
-    return rows
+        tracked.event_ids.extend(event["id"] for event in rows)
+    return [event["id"] for event in rows]

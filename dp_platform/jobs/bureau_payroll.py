@@ -127,12 +127,18 @@ class JobJournal:
         rows = await session.scalars(select(JobItemRow.outcome).where(JobItemRow.job_id == self.job_id))
         return {outcome.account_id: outcome for outcome in map(outcome_of, rows)}
 
-    async def keep(self, session: AsyncSession, outcome: EmployerOutcome) -> None:
-        await session.execute(
-            insert(JobItemRow)
-            .values(job_id=self.job_id, account_id=outcome.account_id, outcome=outcome_row(outcome))
-            .on_conflict_do_nothing()
-        )
+    async def keep(self, session: AsyncSession, outcomes: list[EmployerOutcome]) -> None:
+        if outcomes:
+            await session.execute(
+                insert(JobItemRow)
+                .values(
+                    [
+                        {"job_id": self.job_id, "account_id": outcome.account_id, "outcome": outcome_row(outcome)}
+                        for outcome in outcomes
+                    ]
+                )
+                .on_conflict_do_nothing()
+            )
 
 
 async def run_bureau_job(sessions: async_sessionmaker[AsyncSession], job_id: uuid.UUID) -> None:

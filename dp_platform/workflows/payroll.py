@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +15,7 @@ from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.policy import Action, Actor, today
 from dp_platform.tenancy.tables import AccountMemberRow, DpAccountRow
 from ledgers.columns import utc_now
+from ledgers.service import PostedEntry
 from payroll.contracts import ContractRate, resolve
 from payroll.errors import PayrollError, PayrollNotFoundError
 from payroll.family import FamilyApproval
@@ -566,6 +568,26 @@ async def record_sickness(
     return absence
 
 
+def drafted_details(pay_run: PayRun) -> dict[str, Any]:
+    """What ``payrun.drafted`` records, whoever drafts (a person, or a bureau's batch)."""
+    return {
+        "period_number": pay_run.run.period_number,
+        "paid_on": pay_run.run.paid_on.isoformat(),
+        "payslips": len(pay_run.payslips),
+        "gross_pence": pay_run.total("gross_pence"),
+        "findings": len(pay_run.findings),
+    }
+
+
+def finalised_details(pay_run: PayRun, posted: PostedEntry) -> dict[str, Any]:
+    return {
+        "ledger_entry_id": str(posted.entry.id),
+        "net_pence": pay_run.total("net_pence"),
+        "findings": [finding["sentence"] for finding in pay_run.findings],
+        "override_reason": pay_run.run.override_reason,
+    }
+
+
 async def draft_account_pay_run(
     session: AsyncSession,
     actor: Actor,
@@ -594,13 +616,7 @@ async def draft_account_pay_run(
         action="payrun.drafted",
         subject_type="pay_run",
         subject_id=pay_run.run.id,
-        details={
-            "period_number": period_number,
-            "paid_on": paid_on.isoformat(),
-            "payslips": len(pay_run.payslips),
-            "gross_pence": pay_run.total("gross_pence"),
-            "findings": len(pay_run.findings),
-        },
+        details=drafted_details(pay_run),
     )
     return pay_run
 
@@ -628,12 +644,7 @@ async def finalise_account_pay_run(
         action="payrun.finalised",
         subject_type="pay_run",
         subject_id=run_id,
-        details={
-            "ledger_entry_id": str(posted.entry.id),
-            "net_pence": pay_run.total("net_pence"),
-            "findings": [finding["sentence"] for finding in pay_run.findings],
-            "override_reason": pay_run.run.override_reason,
-        },
+        details=finalised_details(pay_run, posted),
     )
     return pay_run
 

@@ -38,7 +38,10 @@ async def _write(engine, account_id: uuid.UUID, n: int, action: str = "test.writ
                     details={"index": index, "amount_pence": 1000 + index},
                 )
             )
-    return written
+        stored = {
+            row.id: row for row in await session.scalars(select(AuditEventRow).where(AuditEventRow.id.in_(written)))
+        }
+    return [stored[event_id] for event_id in written]
 
 
 async def test_events_are_numbered_and_linked(db):
