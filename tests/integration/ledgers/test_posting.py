@@ -20,7 +20,15 @@ from ledgers.errors import (
     UnknownAccountError,
 )
 from ledgers.money import Money
-from ledgers.service import balance_at, balances, open_book, post_entry, reverse_entry, spend_by_account
+from ledgers.service import (
+    balance_at,
+    balances,
+    open_book,
+    post_entries,
+    post_entry,
+    reverse_entry,
+    spend_by_account,
+)
 from ledgers.tables import LedgerAccountRow, PostingRow
 
 pytestmark = pytest.mark.integration
@@ -213,3 +221,48 @@ async def test_spend_is_net_of_reversals_per_category(sessions, book):
             )
         }
     assert spend == {"expenses:equipment": 12_500, "expenses:pa_wages:gross": 0}
+
+
+async def test_entries_posted_together_on_many_books_are_the_entries_posted_one_by_one(sessions, book, db):
+    other = uuid.uuid4()
+    async with sessions() as session, session.begin():
+        await open_book(session, other, date(2025, 4, 1))
+    await post(sessions, entry(book, "before", 5_000))
+    async with sessions() as session, session.begin():
+        posted = await post_entries(
+            session,
+            [
+                entry(book, "before", 5_000),  # the same request again: answered with what it posted
+                entry(book, "b1", 1_000),
+                entry(other, "o1", 7_000),
+                entry(book, "b2", 300, debit=WAGES, credit=DP_BANK),
+            ],
+        )
+    assert [item.replayed for item in posted] == [True, False, False, False]
+    assert [(line.account, line.account_version, line.balance_after_pence) for line in posted[1].lines] == [
+        (DP_BANK, 2, 6_000),
+        (INCOME, 2, -6_000),
+    ]
+    assert [(line.account, line.account_version, line.balance_after_pence) for line in posted[3].lines] == [
+        (WAGES, 1, 300),
+        (DP_BANK, 3, 5_700),
+    ], "two entries on one account in one batch take its versions in order"
+    async with sessions() as session:
+        mine = {item.code: item.balance_pence for item in await balances(session, book)}
+        theirs = {item.code: item.balance_pence for item in await balances(session, other)}
+        stored = {
+            row.code: (row.balance_pence, row.version)
+            for row in await session.scalars(select(LedgerAccountRow).where(LedgerAccountRow.book_id == book))
+        }
+        count = await session.scalar(select(func.count()).select_from(PostingRow))
+    assert mine[DP_BANK] == 5_700 and theirs[DP_BANK] == 7_000
+    assert stored[DP_BANK.value] == (5_700, 3) and stored[WAGES.value] == (300, 1), "the accounts' rows moved too"
+    assert count == 2 + 2 + 2 + 2
+
+
+async def test_a_batch_naming_one_key_twice_posts_nothing(sessions, book):
+    async with sessions() as session, session.begin():
+        with pytest.raises(IdempotencyConflictError):
+            await post_entries(session, [entry(book, "twice", 100), entry(book, "twice", 200)])
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(PostingRow)) == 0
