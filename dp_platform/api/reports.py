@@ -2,42 +2,65 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 from datetime import date
+from typing import Any
 
-from litestar import Controller, Response, get
+from litestar import Controller, Request, Response, get, post
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agreements.monitoring.report import MonitoringReport, account_rows, exception_rows, render_report
+from agreements.monitoring.report import MonitoringReport
+from dp_platform.api.schemas.reports import CouncilReport, CouncilReportIn, ReportFileOut
+from dp_platform.jobs.council_report import (
+    FILES,
+    report_file,
+    report_job_file,
+    report_job_of,
+    report_jobs,
+    start_council_report,
+)
+from dp_platform.jobs.in_app import work_after
+from dp_platform.jobs.stale import is_stale
+from dp_platform.jobs.tables import JobRow
 from dp_platform.tenancy.errors import AccessDeniedError
 from dp_platform.tenancy.policy import Actor, today
-from dp_platform.workflows.reports import ReportPeriodError, account_report, council_report
-
-FORMATS = ("pdf", "accounts.csv", "exceptions.csv")
+from dp_platform.workflows.reports import account_report, council_report
 
 
 def report_download(report: MonitoringReport, name: str, kind: str) -> Response[bytes]:
     """``kind``: ``pdf``, ``accounts.csv`` (a row an account, with totals) or ``exceptions.csv``."""
-    stem = f"{name}-{report.period_from.isoformat()}-to-{report.period_to.isoformat()}"
-    if kind == "pdf":
-        return Response(
-            render_report(report),
-            media_type="application/pdf",
-            headers={"Content-Disposition": f'attachment; filename="{stem}.pdf"'},
-        )
-    if kind not in FORMATS:
-        raise ReportPeriodError(f"A report comes as {', '.join(FORMATS)}.", field="kind")
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(
-        account_rows(report) if kind == "accounts.csv" else exception_rows(report)
+    filename, media_type, data = report_file(report, name, kind)
+    return attachment(data, media_type, filename)
+
+
+def attachment(data: bytes, media_type: str, filename: str) -> Response[bytes]:
+    return Response(data, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def to_council_report(job: JobRow) -> CouncilReport:
+    href = f"/api/authorities/{job.authority_id}/reports/{job.id}"
+    return CouncilReport(
+        id=job.id,
+        href=href,
+        status=job.status,  # type: ignore[arg-type]
+        period_from=date.fromisoformat(job.parameters["period_from"]),
+        period_to=date.fromisoformat(job.parameters["period_to"]),
+        asked_at=job.created_at,
+        finished_at=job.finished_at,
+        stopped=is_stale(job),
+        files=[
+            ReportFileOut(name=file.name, label=file.label, href=f"{href}/files/{file.name}")  # type: ignore[arg-type]
+            for file in FILES
+        ]
+        if job.status == "done"
+        else [],
+        error=job.error,
     )
-    return Response(
-        buffer.getvalue().encode(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{stem}-{kind}"'},
-    )
+
+
+def _own_council(actor: Actor, authority_id: uuid.UUID) -> None:
+    if actor.authority_id != authority_id:
+        raise AccessDeniedError("A council's reports are read by its own staff.")
 
 
 class ReportController(Controller):
@@ -60,10 +83,55 @@ class ReportController(Controller):
     ) -> Response[bytes]:
         """The council's monitoring report over a period: ``report/pdf``, ``report/accounts.csv`` (a row an
         account, with totals) or ``report/exceptions.csv``. Only the council's own staff."""
-        if actor.authority_id != authority_id:
-            raise AccessDeniedError("A council's reports are read by its own staff.")
+        _own_council(actor, authority_id)
         report = await council_report(db_session, actor, period_from, period_to, today())
         return report_download(report, "direct-payments-report", kind)
+
+    @post("/authorities/{authority_id:uuid}/reports", operation_id="AskForCouncilReport", status_code=202)
+    async def ask(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        actor: Actor,
+        authority_id: uuid.UUID,
+        data: CouncilReportIn,
+    ) -> Response[CouncilReport]:
+        """Prepare the council's monitoring report for a period in the background (a large council's takes
+        seconds to make); ``GET`` the Location to follow it, then download its files as often as wanted."""
+        _own_council(actor, authority_id)
+        job = await start_council_report(db_session, actor, data.period_from, data.period_to, today())
+        return Response(
+            to_council_report(job),
+            status_code=202,
+            headers={"Location": f"/api/authorities/{authority_id}/reports/{job.id}"},
+            background=work_after(request),
+        )
+
+    @get("/authorities/{authority_id:uuid}/reports", operation_id="ListCouncilReports")
+    async def reports(self, db_session: AsyncSession, actor: Actor, authority_id: uuid.UUID) -> list[CouncilReport]:
+        """The council's last 10 reports asked for, newest first."""
+        _own_council(actor, authority_id)
+        return [to_council_report(job) for job in await report_jobs(db_session, actor)]
+
+    @get("/authorities/{authority_id:uuid}/reports/{job_id:uuid}", operation_id="GetCouncilReportJob")
+    async def report(
+        self, db_session: AsyncSession, actor: Actor, authority_id: uuid.UUID, job_id: uuid.UUID
+    ) -> CouncilReport:
+        _own_council(actor, authority_id)
+        return to_council_report(await report_job_of(db_session, actor, job_id))
+
+    @get(
+        "/authorities/{authority_id:uuid}/reports/{job_id:uuid}/files/{name:str}",
+        operation_id="GetCouncilReportFile",
+        media_type="application/octet-stream",
+    )
+    async def prepared_file(
+        self, db_session: AsyncSession, actor: Actor, authority_id: uuid.UUID, job_id: uuid.UUID, name: str
+    ) -> Response[bytes]:
+        """One of a prepared report's files: ``pdf``, ``accounts.csv`` or ``exceptions.csv``."""
+        _own_council(actor, authority_id)
+        kept = await report_job_file(db_session, actor, job_id, name)
+        return attachment(kept.data, kept.media_type, kept.filename)
 
     @get(
         "/accounts/{account_id:uuid}/report/{kind:str}",

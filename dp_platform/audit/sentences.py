@@ -163,6 +163,9 @@ _WHAT: dict[str, Callable[[Details], str]] = {
         f"drafted the pay run paid on {_day(d.get('paid_on'))} "
         f"({_count(d.get('payslips'), 'payslip', 'payslips')}, gross {_money(d.get('gross_pence'))})"
     ),
+    "report.requested": lambda d: (
+        f"asked for the council's monitoring report for {_day(d.get('period_from'))} to {_day(d.get('period_to'))}"
+    ),
     "payrun.finalised": lambda d: f"finalised a pay run: net pay {_money(d.get('net_pence'))}",
     "payrun.reversed": lambda d: (
         f"reversed the pay run paid on {_day(d.get('paid_on'))} to correct it: {d.get('reason', '')}"

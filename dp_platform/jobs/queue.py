@@ -56,8 +56,9 @@ def libpq_address(database_url: str) -> str:
 def queue_app(
     database_url: str, sessions: async_sessionmaker[AsyncSession], *, pool_size: int = 2
 ) -> procrastinate.App:
-    """The queue, with the platform's two kinds of long work registered against ``sessions``."""
+    """The queue, with the platform's kinds of long work registered against ``sessions``."""
     from dp_platform.jobs.bureau_payroll import run_bureau_job
+    from dp_platform.jobs.council_report import run_council_report_job
     from dp_platform.jobs.statement_import import run_statement_import
 
     connector = procrastinate.PsycopgConnector(
@@ -72,6 +73,10 @@ def queue_app(
     @app.task(name="statement_import", queue=QUEUE)
     async def statement_import(job_id: str) -> None:
         await run_statement_import(sessions, uuid.UUID(job_id))
+
+    @app.task(name="council_report", queue=QUEUE)
+    async def council_report(job_id: str) -> None:
+        await run_council_report_job(sessions, uuid.UUID(job_id))
 
     return app
 

@@ -10,7 +10,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Column, DateTime, LargeBinary
+from sqlalchemy import CheckConstraint, Column, DateTime, LargeBinary, String
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
@@ -20,7 +20,7 @@ from ledgers.columns import created_at_field, id_field, text_field
 class JobRow(SQLModel, table=True):
     __tablename__ = "platform_jobs"
     __table_args__ = (
-        CheckConstraint("kind IN ('bureau_payroll', 'statement_import')", name="kind"),
+        CheckConstraint("kind IN ('bureau_payroll', 'statement_import', 'council_report')", name="kind"),
         CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status"),
         CheckConstraint("num_nonnulls(requested_by_user_id, requested_by_api_key_id) = 1", name="requested_by"),
     )
@@ -30,6 +30,8 @@ class JobRow(SQLModel, table=True):
     organisation_id: uuid.UUID | None = Field(default=None, foreign_key="platform_organisations.id", index=True)
     account_id: uuid.UUID | None = Field(default=None, foreign_key="platform_dp_accounts.id", index=True)
     """The one DP account the job works on (a statement import); none for a bureau's run over its clients."""
+    authority_id: uuid.UUID | None = Field(default=None, foreign_key="platform_authorities.id", index=True)
+    """The council whose work it is (its monitoring report), read by that council's staff alone."""
     requested_by_user_id: uuid.UUID | None = Field(default=None, foreign_key="platform_users.id")
     requested_by_api_key_id: uuid.UUID | None = Field(default=None, foreign_key="platform_api_keys.id")
     """A bureau's system may start a job through its API key; the job acts with the key's rights."""
@@ -67,4 +69,17 @@ class JobInputRow(SQLModel, table=True):
     __tablename__ = "platform_job_inputs"
 
     job_id: uuid.UUID = Field(primary_key=True, foreign_key="platform_jobs.id")
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class JobFileRow(SQLModel, table=True):
+    """What a job made for people to download (a council's report as PDF and CSV), kept with the job so
+    any app server hands it out and a download costs nothing to prepare again."""
+
+    __tablename__ = "platform_job_files"
+
+    job_id: uuid.UUID = Field(primary_key=True, foreign_key="platform_jobs.id")
+    name: str = Field(sa_type=String(40), primary_key=True)  # type: ignore[call-overload]
+    filename: str = text_field(200)
+    media_type: str = text_field(80)
     data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

@@ -1,5 +1,6 @@
-"""Reports on pages: the council chooses a period and downloads its monitoring report as a PDF to read
-or CSV for its finance system; the person (and the council) download one account's the same way."""
+"""Reports on pages: the council chooses a period and asks for its monitoring report, which a worker
+prepares (a large council's takes seconds to make); its page follows it and then offers the PDF to read
+and the CSV for the finance system. One account's report is small, and downloads at once."""
 
 from __future__ import annotations
 
@@ -8,22 +9,25 @@ from datetime import date
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from litestar import Controller, Request, Response, get
-from litestar.response import Template
+from litestar import Controller, Request, Response, get, post
+from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dp_platform.api.reports import report_download
+from dp_platform.api.reports import attachment, report_download
+from dp_platform.jobs.council_report import (
+    FILES,
+    report_job_file,
+    report_job_of,
+    report_jobs,
+    start_council_report,
+)
+from dp_platform.jobs.in_app import work_after
+from dp_platform.jobs.stale import is_stale
 from dp_platform.tenancy.errors import AccessDeniedError
 from dp_platform.tenancy.policy import Actor
 from dp_platform.tenancy.roles import AUTHORITY_ROLES
-from dp_platform.web.pages import FormError, home_nav, parse_date, render, today
-from dp_platform.workflows.reports import ReportPeriodError, account_report, council_report
-
-DOWNLOADS = (
-    ("pdf", "The report to read (PDF)"),
-    ("accounts.csv", "Each account's figures, for a spreadsheet or finance system (CSV)"),
-    ("exceptions.csv", "Every open exception (CSV)"),
-)
+from dp_platform.web.pages import FormError, form_of, home_nav, parse_date, render, today
+from dp_platform.workflows.reports import ReportPeriodError, account_report
 
 
 def default_period(day: date) -> tuple[date, date]:
@@ -50,13 +54,16 @@ def _bad(error: FormError) -> ReportPeriodError:
 class ReportPages(Controller):
     include_in_schema = False
 
-    @get("/reports")
-    async def reports(
-        self, request: Request[Any, Any, Any], actor: Actor, period_from: str = "", period_to: str = ""
+    async def _reports_page(
+        self,
+        request: Request[Any, Any, Any],
+        session: AsyncSession,
+        actor: Actor,
+        first: date,
+        last: date,
+        errors: list[FormError],
     ) -> Template:
-        if actor.role not in AUTHORITY_ROLES:
-            raise AccessDeniedError("Council reports are for the council's own staff.")
-        first, last, errors = _period(period_from, period_to)
+        jobs = await report_jobs(session, actor)
         return render(
             request,
             "exceptions/reports.html",
@@ -65,20 +72,74 @@ class ReportPages(Controller):
             nav=home_nav(actor, "reports"),
             period_from=first,
             period_to=last,
-            downloads=DOWNLOADS,
+            jobs=jobs,
+            stale={job.id for job in jobs if is_stale(job)},
             errors=errors,
             status=400 if errors else 200,
         )
 
-    @get("/reports/{kind:str}")
-    async def council(
-        self, db_session: AsyncSession, actor: Actor, kind: str, period_from: str = "", period_to: str = ""
-    ) -> Response[bytes]:
+    @get("/reports")
+    async def reports(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        actor: Actor,
+        period_from: str = "",
+        period_to: str = "",
+    ) -> Template:
+        if actor.role not in AUTHORITY_ROLES:
+            raise AccessDeniedError("Council reports are for the council's own staff.")
         first, last, errors = _period(period_from, period_to)
-        if errors:
-            raise _bad(errors[0])
-        report = await council_report(db_session, actor, first, last, today())
-        return report_download(report, "direct-payments-report", kind)
+        return await self._reports_page(request, db_session, actor, first, last, errors)
+
+    @post("/reports")
+    async def ask(self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor) -> Template | Redirect:
+        """Prepare the report in the background and follow it on its own page."""
+        if actor.role not in AUTHORITY_ROLES:
+            raise AccessDeniedError("Council reports are for the council's own staff.")
+        form = await form_of(request)
+        first, last, errors = _period(form.get("period_from", ""), form.get("period_to", ""))
+        if not errors:
+            try:
+                job = await start_council_report(db_session, actor, first, last, today())
+            except ReportPeriodError as error:
+                errors = [FormError(error.field or "period_to", error.detail)]
+            else:
+                return Redirect(f"/reports/prepared/{job.id}", status_code=303, background=work_after(request))
+        return await self._reports_page(request, db_session, actor, first, last, errors)
+
+    async def _prepared(self, session: AsyncSession, actor: Actor, job_id: uuid.UUID) -> dict[str, Any]:
+        job = await report_job_of(session, actor, job_id)
+        return {
+            "job": job,
+            "files": FILES,
+            "stale": is_stale(job),
+            "period_from": date.fromisoformat(job.parameters["period_from"]),
+            "period_to": date.fromisoformat(job.parameters["period_to"]),
+        }
+
+    @get("/reports/prepared/{job_id:uuid}")
+    async def prepared(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, job_id: uuid.UUID
+    ) -> Template:
+        context = await self._prepared(db_session, actor, job_id)
+        return render(
+            request, "exceptions/report.html", title="Report", actor=actor, nav=home_nav(actor, "reports"), **context
+        )
+
+    @get("/reports/prepared/{job_id:uuid}/progress")
+    async def progress(self, db_session: AsyncSession, actor: Actor, job_id: uuid.UUID) -> Template:
+        """The progress fragment htmx polls; once the report is made it asks the browser for the whole page."""
+        context = await self._prepared(db_session, actor, job_id)
+        headers = {"HX-Refresh": "true"} if context["job"].status in ("done", "failed") else {}
+        return Template(template_name="exceptions/_report_progress.html", context=context, headers=headers)
+
+    @get("/reports/prepared/{job_id:uuid}/{name:str}")
+    async def prepared_file(
+        self, db_session: AsyncSession, actor: Actor, job_id: uuid.UUID, name: str
+    ) -> Response[bytes]:
+        kept = await report_job_file(db_session, actor, job_id, name)
+        return attachment(kept.data, kept.media_type, kept.filename)
 
     @get("/accounts/{account_id:uuid}/report/{kind:str}")
     async def account(

@@ -25,7 +25,7 @@ class ReportPeriodError(DomainError):
     title = "Report period not valid"
 
 
-def _check_period(period_from: date, period_to: date, today: date) -> None:
+def check_period(period_from: date, period_to: date, today: date) -> None:
     if period_to < period_from:
         raise ReportPeriodError("The period ends on or after the day it starts.", field="period_to")
     if period_to > today:
@@ -83,7 +83,7 @@ async def _report(
 async def council_report(
     session: AsyncSession, actor: Actor, period_from: date, period_to: date, today: date
 ) -> MonitoringReport:
-    _check_period(period_from, period_to, today)
+    check_period(period_from, period_to, today)
     queue = await council_queue(session, actor, today)
     authority = await session.get(AuthorityRow, actor.authority_id)
     if authority is None:  # pragma: no cover - council staff always belong to an authority
@@ -103,7 +103,7 @@ async def council_report(
 async def account_report(
     session: AsyncSession, actor: Actor, account_id: uuid.UUID, period_from: date, period_to: date, today: date
 ) -> MonitoringReport:
-    _check_period(period_from, period_to, today)
+    check_period(period_from, period_to, today)
     access = await authorize(session, actor, account_id, Action.VIEW)
     queue = await account_exceptions(session, actor, account_id, today)
     authority = await session.get(AuthorityRow, access.account.authority_id)

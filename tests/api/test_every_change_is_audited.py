@@ -580,6 +580,19 @@ async def _api_bureau_run(api, world, db):
     )
 
 
+async def _api_council_report(api, world, db):
+    return await api.post(
+        f"/api/authorities/{world.authorities['A']}/reports",
+        headers=world.headers("finance_a"),
+        json={"period_from": "2026-05-01", "period_to": "2026-05-31"},
+    )
+
+
+async def _page_council_report(api, world, db):
+    pages = await _signed_in(api, world, db, "finance_a")
+    return await pages.post("/reports", {"period_from": "2026-05-01", "period_to": "2026-05-31"})
+
+
 async def _page_bureau_statements(api, world, db):
     from tests.statement_files import lloyds_csv
 
@@ -1043,6 +1056,8 @@ EXAMPLES: dict[tuple[str, str], Example] = {
     ("POST", "/accounts/{account_id:uuid}/pay-runs/{run_id:uuid}/finalise"): _page_finalise_pay_run,
     ("POST", "/clients/pay-runs"): _page_bureau_run,
     ("POST", "/api/bureau/pay-runs"): _api_bureau_run,
+    ("POST", "/api/authorities/{authority_id:uuid}/reports"): _api_council_report,
+    ("POST", "/reports"): _page_council_report,
     ("POST", "/clients/statements"): _page_bureau_statements,
     ("DELETE", "/api/accounts/{account_id:uuid}/pas/{pa_id:uuid}/timesheet/{entry_id:uuid}"): _remove_timesheet_line,
     ("POST", "/login"): _page_login,

@@ -4,7 +4,7 @@ council's thresholds set on a page, refused with the field named when wrong."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -164,12 +164,28 @@ async def test_reports_are_chosen_and_downloaded_on_pages(api, pages, world):
     await upload(api, world, "ann", files.nationwide_csv(MAY), "may.csv")
     await pages.sign_in("finance_a")
     page = await pages.get("/reports?period_from=2026-05-01")
-    assert page.status_code == 200 and "1 May 2026 to" in page.text
-    link = page.text.split('href="/reports/pdf?')[1].split('"')[0].replace("&amp;", "&")
-    pdf = await pages.get(f"/reports/pdf?{link}")
+    assert page.status_code == 200 and 'value="2026-05-01"' in page.text and "Prepare the report" in page.text
+    today = date.today()  # noqa: DTZ011 - a report covers whole days
+    asked = await pages.post("/reports", {"period_from": "2026-05-01", "period_to": today.isoformat()})
+    assert asked.status_code == 303 and asked.headers["location"].startswith("/reports/prepared/")
+    progress = await pages.get(f"{asked.headers['location']}/progress")
+    assert progress.headers.get("hx-refresh") == "true" and "Ready: 2 accounts" in progress.text
+    prepared = await pages.get(asked.headers["location"])
+    assert f"1 May 2026 to {today.day} {today:%B %Y}" in prepared.text
+    links = [part.split('"')[0] for part in prepared.text.split('href="/reports/prepared/')[1:]]
+    assert [link.split("/")[-1] for link in links] == ["pdf", "accounts.csv", "exceptions.csv"]
+    pdf = await pages.get(f"/reports/prepared/{links[0]}")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    listed = await pages.get("/reports")
+    assert "Reports asked for lately" in listed.text and "Ready" in listed.text
     bad = await pages.get("/reports?period_from=31/02/2026")
     assert bad.status_code == 400 and 'href="#period_from"' in bad.text
+    future = (today + timedelta(days=1)).isoformat()
+    refused = await pages.post("/reports", {"period_from": "2026-05-01", "period_to": future})
+    assert refused.status_code == 400 and 'href="#period_to"' in refused.text
+    await pages.sign_in("finance_b")
+    assert (await pages.get(asked.headers["location"])).status_code == 404
+    assert (await pages.get(f"/reports/prepared/{links[0]}")).status_code == 404
     await pages.sign_in("ann")
     assert (await pages.get("/reports")).status_code == 403
     own = await pages.get(f"{pages.account()}/exceptions")

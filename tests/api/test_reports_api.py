@@ -101,3 +101,50 @@ async def test_reports_are_the_councils_own_and_an_accounts_is_its_viewers(api, 
     assert (
         await api.get(f"/api/accounts/{world.accounts['a1']}/report/pdf?{future}", headers=world.headers("ann"))
     ).status_code == 400
+
+
+async def test_a_council_report_is_prepared_in_the_background_and_downloaded_after(api, world, db):
+    from sqlalchemy import func, select
+    from sqlalchemy.ext.asyncio import async_sessionmaker
+
+    from dp_platform.jobs.tables import JobRow
+
+    await _setup(api, world)
+    council = f"/api/authorities/{world.authorities['A']}"
+    staff = world.headers("finance_a")
+    asked = await api.post(
+        f"{council}/reports", headers=staff, json={"period_from": "2026-05-01", "period_to": TODAY.isoformat()}
+    )
+    assert asked.status_code == 202, asked.text
+    followed = (await api.get(asked.headers["location"], headers=staff)).json()
+    assert followed["status"] == "done", "the app server's own worker made it after answering"
+    assert [file["name"] for file in followed["files"]] == ["pdf", "accounts.csv", "exceptions.csv"]
+    prepared = {file["name"]: await api.get(file["href"], headers=staff) for file in followed["files"]}
+    assert prepared["pdf"].content.startswith(b"%PDF")
+    assert 'filename="direct-payments-report-2026-05-01-to-' in prepared["pdf"].headers["content-disposition"]
+    for name in ("accounts.csv", "exceptions.csv"):
+        direct = await api.get(f"{council}/report/{name}?{PERIOD}", headers=staff)
+        assert prepared[name].content == direct.content, f"the prepared {name} is the one downloaded at once"
+    listed = (await api.get(f"{council}/reports", headers=staff)).json()
+    assert [report["id"] for report in listed] == [followed["id"]]
+
+    other = world.headers("finance_b")
+    assert (await api.get(asked.headers["location"], headers=other)).status_code == 403
+    theirs = f"/api/authorities/{world.authorities['B']}/reports/{followed['id']}"
+    assert (await api.get(theirs, headers=other)).status_code == 404
+    assert (await api.get(f"{theirs}/files/pdf", headers=other)).status_code == 404
+    assert (await api.get(asked.headers["location"], headers=world.headers("ann"))).status_code == 403
+    for body, field in (
+        ({"period_from": "2026-05-01", "period_to": (TODAY + timedelta(days=1)).isoformat()}, "period_to"),
+        ({"period_from": "2026-05-02", "period_to": "2026-05-01"}, "period_to"),
+    ):
+        refused = await api.post(f"{council}/reports", headers=staff, json=body)
+        assert refused.status_code == 400 and refused.json()["field"] == field, refused.text
+    refused = await api.post(
+        f"{council}/reports",
+        headers=world.headers("ann"),
+        json={"period_from": "2026-05-01", "period_to": "2026-05-02"},
+    )
+    assert refused.status_code == 403
+    async with async_sessionmaker(db)() as session:
+        assert await session.scalar(select(func.count()).select_from(JobRow)) == 1, "a refusal queues nothing"

@@ -69,3 +69,26 @@ async def test_finance_goes_from_the_portfolio_to_a_resolved_exception(visitor: 
     await page.get_by_role("link", name="Spend that is not allowed for Morag Campbell").click()
     await visitor.check()
     await visitor.shows("Morag moved £84.00 back into the Direct Payment account; no further action.")
+
+
+async def test_finance_prepares_the_councils_report_and_downloads_it(visitor: Visitor) -> None:
+    """Fiona asks for last month's monitoring report; it is prepared in the background and its page
+    offers the PDF and the CSVs once it is ready."""
+    page = visitor.page
+    await visitor.sign_in("finance@glenmore.example")
+    await visitor.click("Reports")
+    await visitor.shows("Prepare the report")
+    await visitor.press("Prepare the report")
+    for _ in range(40):  # htmx refreshes the page when it is made; without JavaScript, Fiona refreshes it
+        if "Ready:" in await page.locator("body").inner_text():
+            break
+        await page.wait_for_timeout(500)
+        if visitor.layout.endswith("no-js"):
+            await page.get_by_role("link", name="Refresh this page").click()
+    await visitor.check()
+    await visitor.shows("The report to read (PDF)")
+    async with page.expect_download() as download:
+        await page.get_by_role("link", name="The report to read (PDF)").click()
+    assert (await download.value).suggested_filename.startswith("direct-payments-report-")
+    await visitor.click("All reports")
+    await visitor.shows("Reports asked for lately")
