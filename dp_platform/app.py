@@ -116,7 +116,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
     queue = None
     if settings.worker_in_app:
         quiet_queue_logs()
-        queue = queue_app(settings.database_url, sessions)  # type: ignore[arg-type]
+        replica = create_engine(settings.reports_database_url, pool_size=2) if settings.reports_database_url else None
+        queue = queue_app(
+            settings.database_url,  # type: ignore[arg-type]
+            sessions,
+            report_reads=async_sessionmaker(replica, expire_on_commit=False) if replica else None,
+        )
     app = Litestar(
         route_handlers=[
             create_static_files_router(path="/static", directories=[WEB / "static"], include_in_schema=False),

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from dp_platform.cli_agreements import account_argument, add_agreement_commands
 from dp_platform.cli_council import add_council_commands
@@ -268,6 +269,45 @@ def cmd_ledger_balances(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+REPORT_SQL = """
+SELECT d.reference, a.book_id, a.code, s.total
+FROM (
+    SELECT account_id, sum(amount_pence)::bigint AS total FROM ledger_postings
+    WHERE $1::date IS NULL OR occurred_on <= $1::date
+    GROUP BY account_id
+) s
+JOIN ledger_accounts a ON a.id = s.account_id
+LEFT JOIN platform_dp_accounts d ON d.id = a.book_id
+WHERE s.total <> 0
+ORDER BY d.reference, a.book_id, a.code
+"""
+"""Every book's balances at the end of $1 (or now): the whole ledger in one statement."""
+
+
+async def _report(url: str, on: date | None) -> list[Any]:
+    import asyncpg
+
+    from dp_platform.db.address import plain_url
+
+    connection = await asyncpg.connect(plain_url(url))
+    try:
+        return list(await connection.fetch(REPORT_SQL, on))
+    finally:
+        await connection.close()
+
+
+def cmd_ledger_report(settings: Settings, args: argparse.Namespace) -> int:
+    """Tab-separated, for a spreadsheet or another tool: one line for each ledger account not at zero."""
+    settings, _ = _connect(settings, migrate=False)
+    rows = asyncio.run(_report(settings.database_url, args.on))  # type: ignore[arg-type]
+    lines = ["dp_account\tbook_id\tledger_account\tbalance_pence\tbalance_pounds"]
+    for reference, book_id, code, total in rows:
+        pounds = f"{'-' if total < 0 else ''}{abs(total) // 100}.{abs(total) % 100:02d}"
+        lines.append(f"{reference or ''}\t{book_id}\t{code}\t{total}\t{pounds}")
+    sys.stdout.write("\n".join(lines) + "\n")
+    return 0
+
+
 async def _bureau_run(url: str, args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
     from sqlalchemy import select
@@ -419,6 +459,15 @@ def build_parser() -> argparse.ArgumentParser:
     balances.add_argument("--on", type=_day, help="at the end of this date (YYYY-MM-DD)")
     balances.add_argument("--all", action="store_true", help="list accounts at zero too")
     balances.set_defaults(handler=cmd_ledger_balances)
+    report = ledger_commands.add_parser(
+        "report",
+        help="every DP account's ledger balances, now or at a date, tab-separated",
+        description="Every ledger account not at zero, in every DP account's book, now or at the end of a date: "
+        "tab-separated (DP account, book id, ledger account, balance in pence, balance in pounds; debit positive), "
+        "for a spreadsheet or another ledger tool.",
+    )
+    report.add_argument("--on", type=_day, help="at the end of this date (YYYY-MM-DD)")
+    report.set_defaults(handler=cmd_ledger_report)
     payroll = commands.add_parser("payroll", help="PA payroll", description="PA payroll")
     payroll_commands = payroll.add_subparsers(dest="payroll_command", required=True, metavar="COMMAND")
     bureau = payroll_commands.add_parser(

@@ -26,7 +26,13 @@ async def _work(settings: Settings, concurrency: int) -> None:
     from dp_platform.jobs.queue import queue_app, run_worker
 
     engine = create_engine(settings.database_url, pool_size=concurrency + 2)  # type: ignore[arg-type]
-    queue = queue_app(settings.database_url, async_sessionmaker(engine, expire_on_commit=False), pool_size=3)  # type: ignore[arg-type]
+    replica = create_engine(settings.reports_database_url, pool_size=2) if settings.reports_database_url else None
+    queue = queue_app(
+        settings.database_url,  # type: ignore[arg-type]
+        async_sessionmaker(engine, expire_on_commit=False),
+        pool_size=3,
+        report_reads=async_sessionmaker(replica, expire_on_commit=False) if replica else None,
+    )
     try:
         async with queue.open_async():
             await run_worker(
@@ -37,6 +43,8 @@ async def _work(settings: Settings, concurrency: int) -> None:
             )
     finally:
         await engine.dispose()
+        if replica is not None:
+            await replica.dispose()
 
 
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:

@@ -30,6 +30,9 @@ class Settings:
     environment: Environment = "development"
     database_url: str | None = None
     """SQLAlchemy URL (``postgresql+asyncpg://``) of the server; ``None`` means the embedded one."""
+    reports_database_url: str | None = None
+    """A read replica of that server for council reports (``DP_REPORTS_DATABASE_URL``): workers read the
+    report there, so a council's seconds of reading never load the primary. ``None``: the primary."""
     data_dir: Path = field(default_factory=lambda: Path.home() / ".local" / "share" / "dp-platform")
     """Where the embedded PostgreSQL keeps its data folder (``<data_dir>/postgres``)."""
     host: str = "127.0.0.1"
@@ -125,6 +128,10 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
     environment = _choice(environ, "DP_ENV", "development", ("development", "production"))
     raw_url = environ.get("DP_DATABASE_URL", "").strip()
     database_url = normalise_database_url(raw_url) if raw_url else None
+    raw_reports = environ.get("DP_REPORTS_DATABASE_URL", "").strip()
+    reports_url = normalise_database_url(raw_reports, variable="DP_REPORTS_DATABASE_URL") if raw_reports else None
+    if reports_url and database_url is None:
+        raise ConfigurationError("DP_REPORTS_DATABASE_URL names a replica of DP_DATABASE_URL's server: set both.")
     jwt_secret = environ.get("DP_JWT_SECRET", "")
     if environment == "production":
         if not jwt_secret:
@@ -158,6 +165,7 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         job_heartbeat_seconds=heartbeat,
         job_stalled_after_seconds=stalled_after,
         database_url=database_url,
+        reports_database_url=reports_url,
         data_dir=Path(data_dir).expanduser() if data_dir else _default_data_dir(environ),
         host=environ.get("DP_HOST") or "127.0.0.1",
         port=_int(environ, "DP_PORT", 8000, low=0, high=65535),

@@ -134,25 +134,34 @@ async def report_job_file(session: AsyncSession, actor: Actor, job_id: uuid.UUID
     return kept
 
 
-async def run_council_report_job(sessions: async_sessionmaker[AsyncSession], job_id: uuid.UUID) -> None:
+async def run_council_report_job(
+    sessions: async_sessionmaker[AsyncSession],
+    job_id: uuid.UUID,
+    *,
+    reads: async_sessionmaker[AsyncSession] | None = None,
+) -> None:
+    """``reads``: where the report is read (a replica, ``DP_REPORTS_DATABASE_URL``); its files are written
+    to the primary with the job, so any app server hands them out."""
+
     async def work(job: JobRow, progress: Progress) -> list[dict[str, Any]]:
         assert job.requested_by_user_id is not None
         progress(0, len(FILES) + 1)
-        async with sessions() as session, session.begin():
-            actor = await load_user_actor(session, job.requested_by_user_id)
+        async with (reads or sessions)() as reading, reading.begin():
+            actor = await load_user_actor(reading, job.requested_by_user_id)
             if actor is None or actor.authority_id != job.authority_id:
                 raise AccessDeniedError("The person who asked for this report can no longer read the council's.")
             period_from = date.fromisoformat(job.parameters["period_from"])
             period_to = date.fromisoformat(job.parameters["period_to"])
-            report = await council_report(session, actor, period_from, period_to, job.created_at.date())
-            progress(1, len(FILES) + 1)
+            report = await council_report(reading, actor, period_from, period_to, job.created_at.date())
+        progress(1, len(FILES) + 1)
+        files = []
+        for done, file in enumerate(FILES, start=2):
+            filename, media_type, data = report_file(report, "direct-payments-report", file.name)
+            files.append(JobFileRow(job_id=job.id, name=file.name, filename=filename, media_type=media_type, data=data))
+            progress(done, len(FILES) + 1)
+        async with sessions() as session, session.begin():
             await session.execute(delete(JobFileRow).where(JobFileRow.job_id == job.id))  # taken up again
-            for done, file in enumerate(FILES, start=2):
-                filename, media_type, data = report_file(report, "direct-payments-report", file.name)
-                session.add(
-                    JobFileRow(job_id=job.id, name=file.name, filename=filename, media_type=media_type, data=data)
-                )
-                progress(done, len(FILES) + 1)
+            session.add_all(files)
         return [{"accounts": len(report.lines), "open_exceptions": len(report.exceptions)}]
 
     await run_job(sessions, job_id, work)

@@ -54,9 +54,14 @@ def libpq_address(database_url: str) -> str:
 
 
 def queue_app(
-    database_url: str, sessions: async_sessionmaker[AsyncSession], *, pool_size: int = 2
+    database_url: str,
+    sessions: async_sessionmaker[AsyncSession],
+    *,
+    pool_size: int = 2,
+    report_reads: async_sessionmaker[AsyncSession] | None = None,
 ) -> procrastinate.App:
-    """The queue, with the platform's kinds of long work registered against ``sessions``."""
+    """The queue, with the platform's kinds of long work registered against ``sessions``; council reports
+    read on ``report_reads`` (a replica) when given."""
     from dp_platform.jobs.bureau_payroll import run_bureau_job
     from dp_platform.jobs.council_report import run_council_report_job
     from dp_platform.jobs.statement_import import run_statement_import
@@ -76,7 +81,7 @@ def queue_app(
 
     @app.task(name="council_report", queue=QUEUE)
     async def council_report(job_id: str) -> None:
-        await run_council_report_job(sessions, uuid.UUID(job_id))
+        await run_council_report_job(sessions, uuid.UUID(job_id), reads=report_reads)
 
     return app
 

@@ -230,6 +230,30 @@ async def test_ledger_balances_prints_what_a_person_reads(database_url, db, worl
         run_cli, "ledger", "balances", "--account", str(account), DP_DATABASE_URL=database_url
     )
     assert by_id.returncode == 0 and "£1,840.00" in by_id.stdout
+    await post_entry_for(db, world.accounts["b1"], date(2026, 5, 2), 25_050)
+    report = await asyncio.to_thread(run_cli, "ledger", "report", "--on", "2026-04-30", DP_DATABASE_URL=database_url)
+    assert report.returncode == 0, report.stderr
+    assert report.stdout.splitlines() == [
+        "dp_account\tbook_id\tledger_account\tbalance_pence\tbalance_pounds",
+        f"A1\t{account}\tassets:bank:dp_account\t184000\t1840.00",
+        f"A1\t{account}\tincome:authority:dp_payment\t-184000\t-1840.00",
+    ], "every book's accounts not at zero at the end of the day; b1's payment came after it"
+    now = await asyncio.to_thread(run_cli, "ledger", "report", DP_DATABASE_URL=database_url)
+    assert f"B1\t{world.accounts['b1']}\tassets:bank:dp_account\t25050\t250.50" in now.stdout.splitlines()
+
+
+async def post_entry_for(db, book, on, pence):  # type: ignore[no-untyped-def]
+    from sqlalchemy.ext.asyncio import async_sessionmaker
+
+    from ledgers.accounts import AccountCode
+    from ledgers.chart import DP_BANK
+    from ledgers.entries import JournalEntryDraft, Posting
+    from ledgers.money import Money
+    from ledgers.service import post_entry
+
+    payment = (Posting(DP_BANK, Money(pence)), Posting(AccountCode("income:authority:dp_payment"), Money(-pence)))
+    async with async_sessionmaker(db)() as session, session.begin():
+        await post_entry(session, JournalEntryDraft(book, on, "payment", payment, f"k-{book}-{on}"))
 
 
 async def _pa_with_hours(db, account_id, name, rate):

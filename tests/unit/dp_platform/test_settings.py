@@ -60,6 +60,11 @@ def test_a_malformed_database_url_is_one_sentence_naming_the_variable(raw, fragm
         ({"DP_ENV": "staging"}, "DP_ENV must be one of development, production"),
         ({"DP_LOG_FORMAT": "xml"}, "DP_LOG_FORMAT must be one of json, console"),
         ({"DP_JWT_SECRET": "short"}, "DP_JWT_SECRET must be at least 32 characters"),
+        (
+            {"DP_DATABASE_URL": "postgresql://db/dp", "DP_REPORTS_DATABASE_URL": "mysql://r/dp"},
+            "DP_REPORTS_DATABASE_URL",
+        ),
+        ({"DP_REPORTS_DATABASE_URL": "postgresql://replica/dp"}, "names a replica of DP_DATABASE_URL's server"),
     ],
 )
 def test_bad_values_name_their_variable(environ, fragment):
@@ -101,3 +106,11 @@ def test_stripe_settings_come_together_or_not_at_all():
         load_settings({"DP_STRIPE_SECRET_KEY": "sk_test_x"})
     with pytest.raises(ConfigurationError, match="DP_STRIPE_API_BASE"):
         load_settings({"DP_STRIPE_API_BASE": "localhost:8420"})
+
+
+def test_a_reports_replica_is_read_as_the_primary_is():
+    settings = load_settings(
+        {"DP_DATABASE_URL": "postgresql://db/dp", "DP_REPORTS_DATABASE_URL": "postgres://replica:5433/dp"}
+    )
+    assert settings.reports_database_url == "postgresql+asyncpg://replica:5433/dp"
+    assert load_settings({"DP_DATABASE_URL": "postgresql://db/dp"}).reports_database_url is None
