@@ -14,9 +14,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
-from sqlalchemy import Row, delete, select
-from sqlalchemy.dialects.postgresql import distinct_on
+from sqlalchemy import delete, func, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by, distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ledgers.columns import among, insert_by_columns, utc_now
@@ -146,6 +147,63 @@ def paid_hours_error(run: PayRunRow) -> AlreadyPaidError:
     )
 
 
+class Line(NamedTuple):
+    id: uuid.UUID
+    worked_on: date
+    hours: Decimal
+    hourly_rate_pence: int
+    kind: str
+
+
+async def _lines_in(
+    session: AsyncSession, pa_ids: list[uuid.UUID], start: date, end: date
+) -> dict[uuid.UUID, list[Line]]:
+    """Each PA's timesheet lines in the period, in day order: a row a PA with the lines as arrays, which the
+    driver reads in C (a bureau's period is 70,000 lines; a row each costs more to read than to use)."""
+    by_day = (TimesheetEntryRow.worked_on, TimesheetEntryRow.id)
+    rows = await session.execute(
+        select(
+            TimesheetEntryRow.pa_id,
+            *(
+                func.array_agg(aggregate_order_by(column, *by_day))
+                for column in (
+                    TimesheetEntryRow.id,
+                    TimesheetEntryRow.worked_on,
+                    TimesheetEntryRow.hours,
+                    TimesheetEntryRow.hourly_rate_pence,
+                    TimesheetEntryRow.kind,
+                )
+            ),
+        )
+        .where(
+            among(TimesheetEntryRow.pa_id, pa_ids),
+            TimesheetEntryRow.worked_on >= start,
+            TimesheetEntryRow.worked_on <= end,
+        )
+        .group_by(TimesheetEntryRow.pa_id)
+    )
+    return {pa_id: [Line(*line) for line in zip(*columns, strict=True)] for pa_id, *columns in rows}
+
+
+async def _paid_in(
+    session: AsyncSession, pa_ids: list[uuid.UUID], start: date, end: date
+) -> dict[uuid.UUID, PayRunRow]:
+    """For each PA with a line in the period that a finalised run paid, the run that paid the earliest."""
+    rows = await session.execute(
+        select(TimesheetEntryRow.pa_id, PayRunRow)
+        .join(PayRunHoursRow, PayRunHoursRow.timesheet_entry_id == TimesheetEntryRow.id)
+        .join(PayRunRow, PayRunRow.id == PayRunHoursRow.pay_run_id)
+        .where(
+            PayRunHoursRow.finalised.is_(True),
+            among(TimesheetEntryRow.pa_id, pa_ids),
+            TimesheetEntryRow.worked_on >= start,
+            TimesheetEntryRow.worked_on <= end,
+        )
+        .order_by(TimesheetEntryRow.worked_on.desc())
+    )
+    return {pa_id: run for pa_id, run in rows}
+
+
 async def draft_pay_runs(
     session: AsyncSession,
     employer_account_ids: list[uuid.UUID],
@@ -155,9 +213,13 @@ async def draft_pay_runs(
     period_start: date,
     period_end: date,
     paid_on: date,
+    paying_clean_runs: bool = False,
 ) -> dict[uuid.UUID, PayRun | DomainError]:
     """Draft (or draft again) each employer's run for the period: the run, or why it could not be drafted.
-    Nothing is written for an employer that gets an error."""
+    Nothing is written for an employer that gets an error.
+
+    ``paying_clean_runs``: the caller finalises every run without findings in this same transaction
+    (``payroll.service.draft_and_finalise_pay_runs``), so those runs' hours are written once, as paid."""
     if period_end < period_start:
         raise PayRunError("The period ends before it starts.", field="period_end")
     year_start = tax_year_start(paid_on)
@@ -198,33 +260,15 @@ async def draft_pay_runs(
     ):
         pas[pa.employer_account_id].append(pa)
     pa_ids = [pa.id for theirs in pas.values() for pa in theirs]
-    timesheets: dict[uuid.UUID, list[Row[tuple[uuid.UUID, uuid.UUID, date, Decimal, int, str]]]] = {}
-    for entry in await session.execute(  # the columns, not rows to track: a bureau's period is 70,000 lines
-        select(
-            TimesheetEntryRow.id,
-            TimesheetEntryRow.pa_id,
-            TimesheetEntryRow.worked_on,
-            TimesheetEntryRow.hours,
-            TimesheetEntryRow.hourly_rate_pence,
-            TimesheetEntryRow.kind,
-        )
-        .where(
-            among(TimesheetEntryRow.pa_id, pa_ids),
-            TimesheetEntryRow.worked_on >= period_start,
-            TimesheetEntryRow.worked_on <= period_end,
-        )
-        .order_by(TimesheetEntryRow.worked_on)
-    ):
-        timesheets.setdefault(entry.pa_id, []).append(entry)
-    paid = await paid_by(session, [entry.id for entries in timesheets.values() for entry in entries])
+    timesheets = await _lines_in(session, pa_ids, period_start, period_end)
+    paid = await _paid_in(session, pa_ids, period_start, period_end)
     absences = await absences_up_to(session, pa_ids, period_end)
     to_date = await _previous_to_date(session, pa_ids, year_start, paid_on)
     history = await changes_of(session, pa_ids)
     approvals = await approvals_of(session, pa_ids)
     drafted: dict[uuid.UUID, list[tuple[PersonalAssistantRow, Details, Payslip, tuple[int, int]]]] = {}
     for employer in drafting:
-        theirs = [entry for pa in pas[employer] for entry in timesheets.get(pa.id, [])]
-        already = next((paid[entry.id] for entry in theirs if entry.id in paid), None)
+        already = next((paid[pa.id] for pa in pas[employer] if pa.id in paid), None)
         if already is not None:
             outcomes[employer] = paid_hours_error(already)
             continue
@@ -313,7 +357,8 @@ async def draft_pay_runs(
             if barred is not None:
                 row.findings = [*row.findings, barred]
             rows.append(row)
-            hours += [(run.id, entry.id) for entry in timesheets.get(pa.id, [])]
+        paying = paying_clean_runs and not any(row.findings for row in rows)
+        hours += [(run.id, entry.id, paying) for pa, *_ in slips for entry in timesheets.get(pa.id, [])]
         all_slips += rows
         outcomes[employer] = PayRun(run, tuple(rows))
     session.add_all([*new_runs, *redrafted])
@@ -326,9 +371,9 @@ async def draft_pay_runs(
                 PayRunHoursRow.__table__,
                 {
                     "id": [new_id() for _ in hours],
-                    "pay_run_id": [run_id for run_id, _ in hours],
-                    "timesheet_entry_id": [entry_id for _, entry_id in hours],
-                    "finalised": [False] * len(hours),
+                    "pay_run_id": [run_id for run_id, _, _ in hours],
+                    "timesheet_entry_id": [entry_id for _, entry_id, _ in hours],
+                    "finalised": [paying for _, _, paying in hours],
                 },
             )
         )

@@ -228,19 +228,55 @@ async def finalise_pay_run(
     return pay_run, posted, False
 
 
-async def finalise_drafted_pay_runs(
-    session: AsyncSession, drafted: list[PayRun], *, finalised_at: datetime
-) -> list[PostedEntry]:
-    """Finalise runs drafted earlier in this same transaction (a bureau's batch, one run an employer), in a
-    fixed number of statements: their allowances, their hours marked paid, their entries posted."""
-    for pay_run in drafted:
-        _refuse_findings(pay_run, None)
-    return await _finalise(session, drafted, override_reason=None, finalised_at=finalised_at)
+async def draft_and_finalise_pay_runs(
+    session: AsyncSession,
+    employer_account_ids: list[uuid.UUID],
+    *,
+    frequency: PayFrequency,
+    period_number: int,
+    period_start: date,
+    period_end: date,
+    paid_on: date,
+    finalised_at: datetime,
+) -> dict[uuid.UUID, tuple[PayRun, PostedEntry | None] | DomainError]:
+    """A bureau's batch: each employer's run drafted and, when it has no findings, finalised at once (a run
+    with findings stays a draft for a person), in a fixed number of statements whatever the number of
+    employers: their allowances, their ledger entries, their hours written once, as paid."""
+    drafted = await draft_pay_runs(
+        session,
+        employer_account_ids,
+        frequency=frequency,
+        period_number=period_number,
+        period_start=period_start,
+        period_end=period_end,
+        paid_on=paid_on,
+        paying_clean_runs=True,
+    )
+    clean = [run for run in drafted.values() if isinstance(run, PayRun) and not run.findings]
+    posted = dict(
+        zip(
+            [run.run.id for run in clean],
+            await _finalise(session, clean, override_reason=None, finalised_at=finalised_at, hours_paid=True),
+            strict=True,
+        )
+    )
+    return {
+        employer: run if isinstance(run, DomainError) else (run, posted.get(run.run.id))
+        for employer, run in drafted.items()
+    }
 
 
 async def _finalise(
-    session: AsyncSession, pay_runs: list[PayRun], *, override_reason: str | None, finalised_at: datetime
+    session: AsyncSession,
+    pay_runs: list[PayRun],
+    *,
+    override_reason: str | None,
+    finalised_at: datetime,
+    hours_paid: bool = False,
 ) -> list[PostedEntry]:
+    """``hours_paid``: the runs' hours were written as paid when they were drafted, in this transaction."""
+    if not pay_runs:
+        return []
     allowances = await allowances_for_runs(
         session,
         [
@@ -248,7 +284,8 @@ async def _finalise(
             for run in pay_runs
         ],
     )
-    await _mark_paid(session, [run.run.id for run in pay_runs])
+    if not hours_paid:
+        await _mark_paid(session, [run.run.id for run in pay_runs])
     try:
         posted = await post_entries(session, [ledger_draft(run, allowances[run.run.id]) for run in pay_runs])
     except LedgerError as error:

@@ -41,7 +41,7 @@ from ledgers.errors import DomainError
 from payroll.drafting import PayRun, draft_pay_runs
 from payroll.errors import AlreadyPaidError
 from payroll.periods import PayFrequency
-from payroll.service import finalise_drafted_pay_runs
+from payroll.service import draft_and_finalise_pay_runs
 from payroll.tables import PersonalAssistantRow
 
 BATCH_EMPLOYERS = 100
@@ -181,31 +181,32 @@ async def _batch_in(
         if isinstance(refused, DomainError)
     }
     allowed = {account_id: access for account_id, access in accesses.items() if isinstance(access, AccountAccess)}
-    drafted = await draft_pay_runs(
-        session,
-        list(allowed),
-        frequency=period.frequency,
-        period_number=period.number,
-        period_start=period.start,
-        period_end=period.end,
-        paid_on=period.paid_on,
-    )
+    period_of = {
+        "frequency": period.frequency,
+        "period_number": period.number,
+        "period_start": period.start,
+        "period_end": period.end,
+        "paid_on": period.paid_on,
+    }
+    if finalise:
+        found = await draft_and_finalise_pay_runs(session, list(allowed), **period_of, finalised_at=utc_now())
+    else:
+        found = {
+            account_id: run if isinstance(run, DomainError) else (run, None)
+            for account_id, run in (await draft_pay_runs(session, list(allowed), **period_of)).items()
+        }
     events, runs = [], []
-    for account_id, pay_run in drafted.items():
-        if isinstance(pay_run, DomainError):
-            status = "skipped" if isinstance(pay_run, AlreadyPaidError) else "failed"
-            outcomes[account_id] = EmployerOutcome(account_id, references[account_id], status, detail=pay_run.detail)
+    for account_id, result in found.items():
+        if isinstance(result, DomainError):
+            status = "skipped" if isinstance(result, AlreadyPaidError) else "failed"
+            outcomes[account_id] = EmployerOutcome(account_id, references[account_id], status, detail=result.detail)
             continue
-        events.append(_event(allowed[account_id], "payrun.drafted", pay_run, drafted_details(pay_run)))
+        pay_run, entry = result
+        access = allowed[account_id]
+        events.append(_event(access, "payrun.drafted", pay_run, drafted_details(pay_run)))
+        if entry is not None:
+            events.append(_event(access, "payrun.finalised", pay_run, finalised_details(pay_run, entry)))
         runs.append(pay_run)
-    ready = [pay_run for pay_run in runs if finalise and not pay_run.findings]
-    posted = await finalise_drafted_pay_runs(session, ready, finalised_at=utc_now())
-    for pay_run, entry in zip(ready, posted, strict=True):
-        events.append(
-            _event(
-                allowed[pay_run.run.employer_account_id], "payrun.finalised", pay_run, finalised_details(pay_run, entry)
-            )
-        )
     await append_events(session, actor=actor, events=events)
     for pay_run in runs:
         account_id = pay_run.run.employer_account_id
