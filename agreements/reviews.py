@@ -14,6 +14,7 @@ from agreements.monitoring.schedule import return_periods
 from agreements.service import Agreement
 from agreements.tables import AgreementReturnRow, AgreementReviewRow
 from ledgers.columns import among
+from ledgers.constraints import unique_violated
 
 
 class ReviewError(AgreementError):
@@ -96,7 +97,9 @@ async def submit_return(
         async with session.begin_nested():
             session.add(row)
             await session.flush()
-    except IntegrityError:
+    except IntegrityError as error:
+        if unique_violated(error) != "uq_agreement_returns_agreement_id_period_from":
+            raise
         raise AgreementStateError(
             f"The return for {period.period_from.isoformat()} to {period.period_to.isoformat()} has been sent already.",
             field="period_from",

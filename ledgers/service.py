@@ -24,6 +24,7 @@ from ledgers.accounts import AccountCode
 from ledgers.balances import BALANCES_SQL, AccountBalance, balances_of
 from ledgers.chart import OPTION_1_CHART, ChartAccount
 from ledgers.columns import among, insert_by_columns, utc_now
+from ledgers.constraints import unique_violated
 from ledgers.entries import JournalEntryDraft, Posting, reversal_of
 from ledgers.errors import (
     AccountExistsError,
@@ -281,12 +282,15 @@ async def post_entries(session: AsyncSession, drafts: Sequence[JournalEntryDraft
         async with session.begin_nested():
             session.add_all(entries.values())
             await session.flush()
-    except IntegrityError:
+    except IntegrityError as error:
         # Another transaction posted one of these keys since we looked (answer as a replay), or the
         # entry an entry reverses was reversed meanwhile.
-        if len(await _replays(session, [draft for _, draft in new])) > 0:
+        broken = unique_violated(error)
+        if broken == "uq_ledger_journal_entries_book_id_idempotency_key":
             return await post_entries(session, drafts)
-        raise AlreadyReversedError("That entry has already been reversed.", field="entry_id") from None
+        if broken == "uq_ledger_journal_entries_reverses_entry_id":
+            raise AlreadyReversedError("That entry has already been reversed.", field="entry_id") from None
+        raise
     postings: dict[str, list[Any]] = {name: [] for name in _POSTING_COLUMNS}
     moved: dict[uuid.UUID, LedgerAccountRow] = {}
     posted = dict(replays)

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ledgers import LedgerError
 from ledgers.accounts import AccountCode
 from ledgers.columns import among
+from ledgers.constraints import unique_violated
 from ledgers.entries import JournalEntryDraft, Posting
 from ledgers.errors import DomainError
 from ledgers.keyset import Keyset
@@ -87,7 +88,9 @@ async def _mark_paid(session: AsyncSession, run_ids: list[uuid.UUID]) -> None:
             .values(finalised=True)
             .execution_options(synchronize_session=False)  # no hours row is held in the session
         )
-    except IntegrityError:  # the transaction is spent: say what happened without asking the database again
+    except IntegrityError as error:  # the transaction is spent: say what happened without asking the database again
+        if unique_violated(error) != "uq_payroll_pay_run_hours_paid_once":
+            raise
         raise AlreadyPaidError(
             "Some of these hours were paid by another pay run finalised at the same moment; nothing was "
             "finalised. Open the pay runs to see which, and draft this period again if it still needs paying.",

@@ -33,6 +33,7 @@ from ledgers.accounts import AccountCode
 from ledgers.categories.assistant import payee_key
 from ledgers.chart import ChartAccount
 from ledgers.client_money.tables import PoolAssignmentRow, PoolChargeRow, PoolMemberRow, PoolRow
+from ledgers.constraints import unique_violated
 from ledgers.entries import JournalEntryDraft, Posting
 from ledgers.errors import LedgerError
 from ledgers.ids import new_id
@@ -136,7 +137,12 @@ async def add_member(
         async with session.begin_nested():
             session.add(member)
             await session.flush()
-    except IntegrityError:
+    except IntegrityError as error:
+        if unique_violated(error) not in {
+            "uq_ledger_pool_members_pool_id_reference",
+            "uq_ledger_pool_members_pool_id_member_book_id",
+        }:
+            raise
         raise PoolError(
             f"The reference '{reference}' or this person is already in the client account.", field="reference"
         ) from None
@@ -460,7 +466,13 @@ async def _apply(session: AsyncSession, pool_id: uuid.UUID, choices: Sequence[_C
             for table, rows in ((StatementLineRow, member_lines), (PoolAssignmentRow, assignments)):
                 if rows:
                     await session.execute(insert(table), [_columns(row) for row in rows])
-    except IntegrityError:
+    except IntegrityError as error:
+        if unique_violated(error) not in {
+            "pk_ledger_pool_assignments",
+            "uq_ledger_statements_book_id_file_sha256",
+            "uq_ledger_statement_lines_book_id_fingerprint",
+        }:
+            raise
         raise PoolError("Another assignment of these lines ran at the same time; try again.") from None
     for day, amounts in sorted(moves.items()):
         postings = tuple(Posting(AccountCode(code), Money(pence)) for code, pence in sorted(amounts.items()) if pence)
@@ -539,7 +551,9 @@ async def charge(
                 )
             )
             await session.flush()
-    except IntegrityError:
+    except IntegrityError as error:
+        if unique_violated(error) != "uq_ledger_pool_charges_pool_id_key":
+            raise
         return None  # charged at the same moment by another request: once is enough
     await post_entry(
         session,

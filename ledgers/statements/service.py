@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
+import asyncpg
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ledgers.columns import among
+from ledgers.constraints import unique_violated
 from ledgers.errors import BookNotOpenError, StatementError, StatementNotFoundError
 from ledgers.ids import new_id
 from ledgers.keyset import Keyset
@@ -145,8 +147,8 @@ async def import_statement(
         batch = records[start : start + COPY_BATCH]
         try:
             await driver.copy_records_to_table("ledger_statement_lines", records=batch, columns=_LINE_COLUMNS)
-        except Exception as error:  # asyncpg's UniqueViolationError: another import stored a line meanwhile
-            if "unique" not in str(error).lower():
+        except asyncpg.UniqueViolationError as error:  # another import stored one of these lines meanwhile
+            if unique_violated(error) != "uq_ledger_statement_lines_book_id_fingerprint":
                 raise
             raise StatementError(
                 filename, "?", "file", "another import of the same lines ran at the same time; import this file again"

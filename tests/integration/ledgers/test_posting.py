@@ -266,3 +266,31 @@ async def test_a_batch_naming_one_key_twice_posts_nothing(sessions, book):
             await post_entries(session, [entry(book, "twice", 100), entry(book, "twice", 200)])
     async with sessions() as session:
         assert await session.scalar(select(func.count()).select_from(PostingRow)) == 0
+
+
+async def test_a_broken_unique_rule_is_told_by_its_name_and_other_integrity_errors_are_not(sessions, book):
+    from sqlalchemy.exc import IntegrityError
+
+    from ledgers.constraints import unique_violated
+
+    async with sessions() as session:
+        with pytest.raises(IntegrityError) as twice:
+            async with session.begin():
+                session.add(
+                    LedgerAccountRow(book_id=book, code=DP_BANK.value, name="again", opened_on=date(2025, 4, 1))
+                )
+        assert unique_violated(twice.value) == "uq_ledger_accounts_book_id_code"
+        with pytest.raises(IntegrityError) as orphan:
+            async with session.begin():
+                session.add(
+                    PostingRow(
+                        entry_id=uuid.uuid4(),
+                        account_id=uuid.uuid4(),
+                        book_id=book,
+                        occurred_on=date(2026, 4, 6),
+                        amount_pence=1,
+                        account_version=1,
+                        balance_after_pence=1,
+                    )
+                )
+        assert unique_violated(orphan.value) is None, "a missing parent is not a race"
