@@ -20,7 +20,7 @@ import pytest
 from playwright.async_api import Browser, Page, async_playwright
 
 from dp_platform.demo import DEMO_PASSWORD
-from dp_platform.demo_calendar import DemoCalendar
+from dp_platform.demo.calendar import DemoCalendar
 from tests.served import Served
 
 pytestmark = pytest.mark.browser

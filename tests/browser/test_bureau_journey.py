@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from dp_platform.demo_calendar import DemoCalendar
+from dp_platform.demo.calendar import DemoCalendar
 from dp_platform.web.formatting import day
 from tests.browser.conftest import Visitor
 from tests.statement_files import nationwide_csv

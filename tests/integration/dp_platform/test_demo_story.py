@@ -14,7 +14,7 @@ from agreements.service import account_agreements, load_agreement
 from dp_platform.db.engine import create_engine
 from dp_platform.db.migrate import upgrade_to_head
 from dp_platform.demo import seed_demo
-from dp_platform.demo_calendar import DemoCalendar, rates_known_until
+from dp_platform.demo.calendar import DemoCalendar, rates_known_until
 from dp_platform.tenancy.access import load_user_actor
 from dp_platform.tenancy.tables import DpAccountRow, UserRow
 from dp_platform.workflows.my_pay import my_jobs

@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agreements.monitoring.thresholds import LocalThreshold, Threshold
-from dp_platform.demo_calendar import WRITTEN_FOR, DemoCalendar
+from dp_platform.demo.calendar import WRITTEN_FOR, DemoCalendar
 from dp_platform.tenancy.access import load_user_actor
 from dp_platform.tenancy.tables import DpAccountRow, UserRow
 from dp_platform.workflows.exceptions import set_council_threshold

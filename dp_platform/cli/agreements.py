@@ -9,30 +9,14 @@ A refusal prints its reasons and exits 1; a setting or connection problem exits 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
-import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from dp_platform.cli.common import _refused, _run, _say, _uuid, account_argument
 from dp_platform.settings import ConfigurationError, Settings
 from ledgers.errors import DomainError
-
-
-def _say(message: str) -> None:
-    print(message, flush=True)
-
-
-def _refused(error: DomainError) -> int:
-    problems = getattr(error, "problems", None)
-    if problems:
-        _say(f"Refused: {len(problems)} problem(s).")
-        for problem in problems:
-            _say(f"  {problem['field']}: {problem['detail']}")
-    else:
-        _say(f"Refused: {error.detail}" + (f" (field: {error.field})" if error.field else ""))
-    return 1
 
 
 def _read_terms(path: Path) -> dict[str, Any]:
@@ -99,37 +83,6 @@ def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
         ]
     )
     return 0
-
-
-async def _as_user(url: str, email: str, work: Callable[[Any, Any], Awaitable[int]]) -> int:
-    from sqlalchemy import select
-    from sqlalchemy.ext.asyncio import async_sessionmaker
-
-    from dp_platform.db.engine import create_engine
-    from dp_platform.tenancy.access import load_user_actor
-    from dp_platform.tenancy.tables import UserRow
-
-    engine = create_engine(url, pool_size=1)
-    try:
-        async with async_sessionmaker(engine, expire_on_commit=False)() as session:
-            try:
-                async with session.begin():
-                    user = await session.scalar(select(UserRow).where(UserRow.email == email.strip().lower()))
-                    actor = await load_user_actor(session, user.id) if user else None
-                    if actor is None:
-                        raise ConfigurationError(f"{email} is not an active user.")
-                    return await work(session, actor)
-            except DomainError as error:
-                return _refused(error)
-    finally:
-        await engine.dispose()
-
-
-def _run(settings: Settings, args: argparse.Namespace, work: Callable[[Any, Any], Awaitable[int]]) -> int:
-    from dp_platform.cli import _connect
-
-    settings, _ = _connect(settings, migrate=False)
-    return asyncio.run(_as_user(settings.database_url, args.as_user, work))  # type: ignore[arg-type]
 
 
 def _describe(agreement: Any) -> None:
@@ -255,23 +208,6 @@ def cmd_pdf(settings: Settings, args: argparse.Namespace) -> int:
         return 0
 
     return _run(settings, args, work)
-
-
-def account_argument(raw: str) -> uuid.UUID | str:
-    """An account's id, or its reference (DP-0001), which ``dp-platform`` looks up before the command runs."""
-    try:
-        return uuid.UUID(raw)
-    except ValueError:
-        if not raw.strip():
-            raise argparse.ArgumentTypeError("give the account's reference (like DP-0001) or its id") from None
-        return raw.strip()
-
-
-def _uuid(raw: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(raw)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{raw}' is not an id (a UUID)") from None
 
 
 def add_agreement_commands(commands: Any, day: Callable[[str], Any]) -> None:

@@ -4,7 +4,7 @@ Everything here is fictional: Glenmore Council pays two Direct Payments; Morag h
 her own account and employs two PAs, Callum's mother Isla manages his as his
 representative and employs one; Thistle Payroll Services runs payroll. The story is
 written for April and May 2026 and told on the days ``DemoCalendar`` moves it to, so
-that on the day the demo is seeded its records are recent (``dp_platform.demo_calendar``).
+that on the day the demo is seeded its records are recent (``dp_platform.demo.calendar``).
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.auth.passwords import hash_password
-from dp_platform.demo_agreements import seed_demo_agreements
-from dp_platform.demo_calendar import DemoCalendar
-from dp_platform.demo_client_account import seed_demo_client_account
-from dp_platform.demo_mandates import grant_demo_mandate
-from dp_platform.demo_monitoring import seed_demo_monitoring
-from dp_platform.demo_statement import seed_demo_statement
+from dp_platform.demo.agreements import seed_demo_agreements
+from dp_platform.demo.calendar import DemoCalendar
+from dp_platform.demo.client_account import seed_demo_client_account
+from dp_platform.demo.mandates import grant_demo_mandate
+from dp_platform.demo.monitoring import seed_demo_monitoring
+from dp_platform.demo.statement import seed_demo_statement
 from dp_platform.tenancy.access import load_user_actor
 from dp_platform.tenancy.policy import SCOTTISH_TIME
 from dp_platform.tenancy.roles import AUTHORITY_ROLES, Role
@@ -252,7 +252,7 @@ async def _start_demo_ledgers(
 ) -> None:
     """Each account gets its ledger and an opening balance entered by its holder; Callum's, whose
     agreement is not yet in force, also the council's interim payment. (Morag's payments follow her
-    agreement: see ``dp_platform.demo_agreements``.)"""
+    agreement: see ``dp_platform.demo.agreements``.)"""
     for account, holder in holders:
         actor = await load_user_actor(session, holder.id)
         await open_account_book(session, actor, account)

@@ -11,9 +11,9 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dp_platform.demo_calendar import DemoCalendar
-from dp_platform.demo_mandates import grant_demo_mandate
-from dp_platform.demo_statement import pounds
+from dp_platform.demo.calendar import DemoCalendar
+from dp_platform.demo.mandates import grant_demo_mandate
+from dp_platform.demo.statement import pounds
 from dp_platform.tenancy.access import load_user_actor
 from dp_platform.tenancy.tables import DpAccountRow, OrganisationRow, UserRow
 from dp_platform.workflows.client_money import add_client, import_client_statement, open_client_account

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agreements.template import CURRENT
-from dp_platform.demo_calendar import DemoCalendar
+from dp_platform.demo.calendar import DemoCalendar
 from dp_platform.tenancy.access import load_user_actor
 from dp_platform.tenancy.tables import DpAccountRow, UserRow
 from dp_platform.workflows.agreements import draft_for_account, record_payment_for_account, sign_for_account

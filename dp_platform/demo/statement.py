@@ -9,7 +9,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dp_platform.demo_calendar import DemoCalendar
+from dp_platform.demo.calendar import DemoCalendar
 from dp_platform.tenancy.access import load_user_actor
 from dp_platform.tenancy.tables import DpAccountRow, UserRow
 from dp_platform.workflows.statements import import_account_statement

@@ -12,11 +12,8 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
+from dp_platform.cli.common import _say
 from dp_platform.settings import Settings
-
-
-def _say(message: str) -> None:
-    print(message, flush=True)
 
 
 async def _work(settings: Settings, concurrency: int) -> None:
@@ -48,7 +45,7 @@ async def _work(settings: Settings, concurrency: int) -> None:
 
 
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
-    from dp_platform.cli import _connect, _where
+    from dp_platform.cli.common import _connect, _where
     from dp_platform.observability import configure_logging
 
     if not 1 <= args.concurrency <= 32:
@@ -94,7 +91,7 @@ async def _jobs(url: str, limit: int) -> tuple[list[Any], Any]:
 
 
 def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
-    from dp_platform.cli import _connect
+    from dp_platform.cli.common import _connect
     from dp_platform.jobs.stale import is_stale
 
     settings, _ = _connect(settings, migrate=False)

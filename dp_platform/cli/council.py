@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from dp_platform.cli_agreements import _run, _say, account_argument
+from dp_platform.cli.common import _run, _say, account_argument
 from dp_platform.settings import Settings
 
 

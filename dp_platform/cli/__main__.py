@@ -1,0 +1,3 @@
+from dp_platform.cli.main import main
+
+raise SystemExit(main())
