@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import DateTime, String, Text, Uuid, any_, bindparam, func, text
@@ -45,6 +46,12 @@ def fk_field(target: str, **kwargs: Any) -> Any:
 
 
 __all__ = ["created_at_field", "fk_field", "id_field", "text_field", "utc_now"]
+
+
+def check_of(column: str, statuses: type[StrEnum]) -> str:
+    """A CHECK constraint's SQL allowing exactly these statuses (``status IN ('draft', ...)``): the enum the
+    code compares against and the rule the database keeps are one list."""
+    return f"{column} IN ({', '.join(repr(status.value) for status in statuses)})"
 
 
 def among(column: Any, ids: Iterable[uuid.UUID]) -> Any:

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ledgers.accounts import AccountCode
 from ledgers.tables import LedgerAccountRow, PostingRow
 from payroll.hmrc_summary import hmrc_month
+from payroll.statuses import PayRunStatus
 from payroll.tables import PayRunRow, PayslipRow, PersonalAssistantRow
 
 NET_WAGES_DUE = AccountCode("liabilities:wages:net_due")
@@ -58,7 +59,7 @@ async def payroll_dues(session: AsyncSession, employer_id: uuid.UUID, today: dat
             .join(PersonalAssistantRow, PersonalAssistantRow.id == PayslipRow.pa_id)
             .where(
                 PayRunRow.employer_account_id == employer_id,
-                PayRunRow.status == "finalised",
+                PayRunRow.status == PayRunStatus.FINALISED,
                 PayRunRow.paid_on >= since,
             )
             .order_by(PayRunRow.paid_on, PersonalAssistantRow.full_name)

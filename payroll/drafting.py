@@ -34,6 +34,7 @@ from payroll.pension import Arrangement
 from payroll.periods import PayFrequency, tax_year_start
 from payroll.rates import payslip_rates
 from payroll.sick_pay_service import absences_up_to, sick_pay_for_period
+from payroll.statuses import PayRunStatus
 from payroll.tables import PayRunHoursRow, PayRunRow, PayslipRow, PersonalAssistantRow, TimesheetEntryRow
 from payroll.tax_codes import parse_tax_code
 
@@ -60,7 +61,7 @@ async def _previous_to_date(
         .join(PayRunRow, PayRunRow.id == PayslipRow.pay_run_id)
         .where(
             among(PayslipRow.pa_id, pa_ids),
-            PayRunRow.status == "finalised",
+            PayRunRow.status == PayRunStatus.FINALISED,
             PayRunRow.tax_year_start == year_start,
             PayRunRow.paid_on < paid_on,
         )
@@ -239,7 +240,7 @@ async def draft_pay_runs(
         runs[found.employer_account_id].append(found)
     for employer, theirs in runs.items():
         theirs.sort(key=lambda run: run.version)
-        if theirs and theirs[-1].status == "finalised":
+        if theirs and theirs[-1].status == PayRunStatus.FINALISED:
             paid = theirs[-1]
             outcomes[employer] = AlreadyPaidError(
                 f"The period {paid.period_start.isoformat()} to {paid.period_end.isoformat()} is paid by a "
@@ -322,7 +323,9 @@ async def draft_pay_runs(
             outcomes[employer] = PayRunError("No PA on this payroll has hours in the period.", field="period_start")
             continue
         drafted[employer] = slips
-    redrafted = [runs[employer][-1] for employer in drafted if runs[employer] and runs[employer][-1].status == "draft"]
+    redrafted = [
+        runs[employer][-1] for employer in drafted if runs[employer] and runs[employer][-1].status == PayRunStatus.DRAFT
+    ]
     if redrafted:
         redrafted_ids = [run.id for run in redrafted]
         await session.execute(delete(PayslipRow).where(among(PayslipRow.pay_run_id, redrafted_ids)))
@@ -330,7 +333,7 @@ async def draft_pay_runs(
     new_runs, all_slips, hours, now = [], [], [], utc_now()
     for employer, slips in drafted.items():
         theirs = runs[employer]
-        if theirs and theirs[-1].status == "draft":
+        if theirs and theirs[-1].status == PayRunStatus.DRAFT:
             run = theirs[-1]
             run.period_start, run.period_end, run.paid_on = period_start, period_end, paid_on
         else:

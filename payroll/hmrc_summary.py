@@ -20,6 +20,7 @@ from ledgers.columns import among
 from payroll.errors import PayrollError
 from payroll.periods import tax_year_start
 from payroll.rates import series
+from payroll.statuses import PayRunStatus
 from payroll.tables import PayrollEmployerRow, PayRunRow, PayslipRow
 
 
@@ -56,7 +57,7 @@ async def _totals(
         .join(PayRunRow, PayRunRow.id == PayslipRow.pay_run_id)
         .where(
             among(PayRunRow.employer_account_id, account_ids),
-            PayRunRow.status == "finalised",
+            PayRunRow.status == PayRunStatus.FINALISED,
             PayRunRow.paid_on >= start,
             PayRunRow.paid_on <= end,
         )
@@ -77,7 +78,7 @@ async def _employer_ni_by_month(
         .join(PayslipRow, PayslipRow.pay_run_id == PayRunRow.id)
         .where(
             among(PayRunRow.employer_account_id, account_ids),
-            PayRunRow.status == "finalised",
+            PayRunRow.status == PayRunStatus.FINALISED,
             PayRunRow.paid_on >= year_start,
             PayRunRow.paid_on < before,
         )

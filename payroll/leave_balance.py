@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ledgers.columns import among
+from payroll.statuses import PayRunStatus
 from payroll.tables import ContractRateRow, PayRunRow, PayslipRow, PersonalAssistantRow
 
 
@@ -37,7 +38,7 @@ async def leave_balance(session: AsyncSession, pa_id: uuid.UUID) -> LeaveBalance
                 func.coalesce(func.sum(PayslipRow.holiday_hours_taken), 0),
             )
             .join(PayRunRow, PayRunRow.id == PayslipRow.pay_run_id)
-            .where(PayslipRow.pa_id == pa_id, PayRunRow.status == "finalised")
+            .where(PayslipRow.pa_id == pa_id, PayRunRow.status == PayRunStatus.FINALISED)
         )
     ).one()
     return LeaveBalance(Decimal(accrued), Decimal(taken))
@@ -60,7 +61,7 @@ async def holiday_pay_owed(session: AsyncSession, employer_id: uuid.UUID, on: da
                     func.sum(PayslipRow.holiday_hours_accrued) - func.sum(PayslipRow.holiday_hours_taken),
                 )
                 .join(PayRunRow, PayRunRow.id == PayslipRow.pay_run_id)
-                .where(PayslipRow.pa_id.in_(pas), PayRunRow.status == "finalised", PayRunRow.paid_on <= on)
+                .where(PayslipRow.pa_id.in_(pas), PayRunRow.status == PayRunStatus.FINALISED, PayRunRow.paid_on <= on)
                 .group_by(PayslipRow.pa_id)
             )
         ).all()
@@ -107,7 +108,7 @@ async def _standard_rate(session: AsyncSession, pa_id: uuid.UUID, on: date) -> i
     lines = await session.scalar(
         select(PayslipRow.lines)
         .join(PayRunRow, PayRunRow.id == PayslipRow.pay_run_id)
-        .where(PayslipRow.pa_id == pa_id, PayRunRow.status == "finalised", PayRunRow.paid_on <= on)
+        .where(PayslipRow.pa_id == pa_id, PayRunRow.status == PayRunStatus.FINALISED, PayRunRow.paid_on <= on)
         .order_by(PayRunRow.paid_on.desc())
         .limit(1)
     )

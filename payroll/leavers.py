@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from payroll.errors import PayrollError
 from payroll.periods import PayFrequency
 from payroll.rti import period_number_item
+from payroll.statuses import PayRunStatus
 from payroll.tables import PayrollEmployerRow, PayRunRow, PayslipRow, PersonalAssistantRow
 
 
@@ -24,7 +25,7 @@ async def p45_details(session: AsyncSession, pa: PersonalAssistantRow) -> dict[s
         await session.execute(
             select(PayslipRow, PayRunRow)
             .join(PayRunRow, PayRunRow.id == PayslipRow.pay_run_id)
-            .where(PayslipRow.pa_id == pa.id, PayRunRow.status == "finalised")
+            .where(PayslipRow.pa_id == pa.id, PayRunRow.status == PayRunStatus.FINALISED)
             .order_by(PayRunRow.paid_on.desc(), PayRunRow.version.desc())
             .limit(1)
         )

@@ -19,6 +19,7 @@ from ledgers.columns import among
 from payroll.fair_work import HOLIDAY
 from payroll.family import approval_on
 from payroll.family_service import approvals_of
+from payroll.statuses import PayRunStatus
 from payroll.tables import PayrollEmployerRow, PayRunRow, PayslipRow, PersonalAssistantRow, TimesheetEntryRow
 
 
@@ -117,7 +118,7 @@ async def underpaid_since(session: AsyncSession, employer_ids: list[uuid.UUID], 
         .join(PersonalAssistantRow, PersonalAssistantRow.id == PayslipRow.pa_id)
         .where(
             among(PayRunRow.employer_account_id, employer_ids),
-            PayRunRow.status == "finalised",
+            PayRunRow.status == PayRunStatus.FINALISED,
             PayRunRow.paid_on >= since,
             func.jsonb_array_length(PayslipRow.findings) > 0,
         )
@@ -156,7 +157,7 @@ async def hours_paid_since(session: AsyncSession, employer_ids: list[uuid.UUID],
         )
         .where(
             among(PayRunRow.employer_account_id, employer_ids),
-            PayRunRow.status == "finalised",
+            PayRunRow.status == PayRunStatus.FINALISED,
             PayRunRow.period_end >= since,
         )
         .group_by(PayRunRow.employer_account_id, PayRunRow.id)

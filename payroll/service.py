@@ -31,6 +31,7 @@ from payroll.hmrc_summary import RunToBook, allowances_for_runs
 from payroll.periods import PayFrequency
 from payroll.rates import series
 from payroll.rti import FREQUENCY_CODES, hours_band, ni_buckets, period_number_item
+from payroll.statuses import PayRunStatus
 from payroll.tables import (
     PayrollEmployerRow,
     PayRunHoursRow,
@@ -222,7 +223,7 @@ async def finalise_pay_run(
     else:
         pay_run = await get_pay_run(session, employer_account_id, run_id, lock=True)
     run = pay_run.run
-    if run.status == "finalised" and run.ledger_entry_id is not None:
+    if run.status == PayRunStatus.FINALISED and run.ledger_entry_id is not None:
         return pay_run, await get_entry(session, employer_account_id, run.ledger_entry_id), True
     _refuse_findings(pay_run, override_reason)
     if pay_run is not drafted:  # a run drafted earlier in this same transaction cannot have gone stale meanwhile
@@ -295,7 +296,7 @@ async def _finalise(
         raise PayRunError(f"The ledger refused the pay run: {error.detail}", field="ledger") from None
     for pay_run, entry in zip(pay_runs, posted, strict=True):
         run = pay_run.run
-        run.status, run.ledger_entry_id, run.finalised_at = "finalised", entry.entry.id, finalised_at
+        run.status, run.ledger_entry_id, run.finalised_at = PayRunStatus.FINALISED, entry.entry.id, finalised_at
         run.override_reason = override_reason if pay_run.findings else None
     session.add_all([run.run for run in pay_runs])
     await session.flush()
@@ -312,7 +313,7 @@ async def reverse_pay_run(
         raise PayRunError("Say why the run is corrected: the person and the council read it.", field="reason")
     pay_run = await get_pay_run(session, employer_account_id, run_id, lock=True)
     run = pay_run.run
-    if run.status != "finalised" or run.ledger_entry_id is None:
+    if run.status != PayRunStatus.FINALISED or run.ledger_entry_id is None:
         raise PayRunError("Only a finalised pay run is reversed; a draft is simply drafted again.", field="run_id")
     reversal = await reverse_entry(
         session,
@@ -322,7 +323,7 @@ async def reverse_pay_run(
         idempotency_key=f"payrun:{run.id}:v{run.version}:reversal",
         reason=reason.strip(),
     )
-    run.status, run.reversal_entry_id, run.reversal_reason = "reversed", reversal.entry.id, reason.strip()
+    run.status, run.reversal_entry_id, run.reversal_reason = PayRunStatus.REVERSED, reversal.entry.id, reason.strip()
     await session.execute(update(PayRunHoursRow).where(PayRunHoursRow.pay_run_id == run.id).values(finalised=False))
     session.add(run)
     await session.flush()
@@ -333,7 +334,7 @@ async def fps_record(session: AsyncSession, employer_account_id: uuid.UUID, run_
     """The items of a Full Payment Submission for a finalised run, with year-to-date figures."""
     pay_run = await get_pay_run(session, employer_account_id, run_id)
     run = pay_run.run
-    if run.status != "finalised":
+    if run.status != PayRunStatus.FINALISED:
         raise PayRunError("Finalise the pay run first: an FPS reports what was paid.", field="pay_run_id")
     frequency = PayFrequency(run.frequency)
     employer = await session.get(PayrollEmployerRow, employer_account_id)
@@ -353,7 +354,7 @@ async def fps_record(session: AsyncSession, employer_account_id: uuid.UUID, run_
                 .join(PayRunRow, PayRunRow.id == PayslipRow.pay_run_id)
                 .where(
                     PayslipRow.pa_id == slip.pa_id,
-                    PayRunRow.status == "finalised",
+                    PayRunRow.status == PayRunStatus.FINALISED,
                     PayRunRow.tax_year_start == run.tax_year_start,
                     PayRunRow.paid_on <= run.paid_on,
                 )
@@ -428,7 +429,7 @@ async def timesheet_lines(
     paid_periods = (
         await session.execute(
             select(PayRunRow.period_start, PayRunRow.period_end).where(
-                PayRunRow.employer_account_id == pa.employer_account_id, PayRunRow.status == "finalised"
+                PayRunRow.employer_account_id == pa.employer_account_id, PayRunRow.status == PayRunStatus.FINALISED
             )
         )
     ).all()
@@ -452,7 +453,7 @@ async def finalised_run_covering(session: AsyncSession, employer_account_id: uui
         select(PayRunRow)
         .where(
             PayRunRow.employer_account_id == employer_account_id,
-            PayRunRow.status == "finalised",
+            PayRunRow.status == PayRunStatus.FINALISED,
             PayRunRow.period_start <= day,
             PayRunRow.period_end >= day,
         )
@@ -489,7 +490,9 @@ async def payroll_states(
         (
             await session.execute(
                 select(PayRunRow.employer_account_id, func.max(PayRunRow.period_end))
-                .where(PayRunRow.employer_account_id.in_(employer_account_ids), PayRunRow.status == "finalised")
+                .where(
+                    PayRunRow.employer_account_id.in_(employer_account_ids), PayRunRow.status == PayRunStatus.FINALISED
+                )
                 .group_by(PayRunRow.employer_account_id)
             )
         ).all()
@@ -504,7 +507,7 @@ async def payroll_states(
                     func.sum(func.jsonb_array_length(PayslipRow.findings)),
                 )
                 .outerjoin(PayslipRow, PayslipRow.pay_run_id == PayRunRow.id)
-                .where(PayRunRow.employer_account_id.in_(employer_account_ids), PayRunRow.status == "draft")
+                .where(PayRunRow.employer_account_id.in_(employer_account_ids), PayRunRow.status == PayRunStatus.DRAFT)
                 .group_by(PayRunRow.employer_account_id)
             )
         ).all()

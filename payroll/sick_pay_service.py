@@ -21,6 +21,7 @@ from ledgers.keyset import Keyset
 from payroll.periods import PayFrequency
 from payroll.rates import series
 from payroll.ssp import Absence, SspResult, parse_qualifying_days, ssp_for_period
+from payroll.statuses import PayRunStatus
 from payroll.tables import PayRunRow, PayslipRow, PersonalAssistantRow, SicknessAbsenceRow
 
 RELEVANT_PERIOD = timedelta(weeks=8)
@@ -79,7 +80,11 @@ async def sick_pay_for_period(
             await session.execute(
                 select(PayRunRow.paid_on, PayslipRow.gross_pence, PayRunRow.frequency)
                 .join(PayRunRow, PayRunRow.id == PayslipRow.pay_run_id)
-                .where(PayslipRow.pa_id == pa.id, PayRunRow.status == "finalised", PayRunRow.paid_on <= period_end)
+                .where(
+                    PayslipRow.pa_id == pa.id,
+                    PayRunRow.status == PayRunStatus.FINALISED,
+                    PayRunRow.paid_on <= period_end,
+                )
             )
         ).all()
     ]

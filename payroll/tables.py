@@ -27,7 +27,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
-from ledgers.columns import created_at_field, id_field, text_field
+from ledgers.columns import check_of, created_at_field, id_field, text_field
+from payroll.statuses import PayRunStatus
 
 
 def _pence(**kwargs: Any) -> Any:
@@ -172,7 +173,7 @@ class TimesheetEntryRow(SQLModel, table=True):
 class PayRunRow(SQLModel, table=True):
     __tablename__ = "payroll_pay_runs"
     __table_args__ = (
-        CheckConstraint("status IN ('draft', 'finalised', 'reversed')", name="status"),
+        CheckConstraint(check_of("status", PayRunStatus), name="status"),
         CheckConstraint("period_end >= period_start", name="period"),
         UniqueConstraint("employer_account_id", "frequency", "tax_year_start", "period_number", "version"),
     )
@@ -187,7 +188,7 @@ class PayRunRow(SQLModel, table=True):
     period_start: date
     period_end: date
     paid_on: date
-    status: str = text_field(10, default="draft")
+    status: str = text_field(10, default=PayRunStatus.DRAFT.value)
     override_reason: str | None = text_field(None, default=None, nullable=True)
     """Why the run was finalised despite fair-work findings (required then, audited)."""
     ledger_entry_id: uuid.UUID | None = None

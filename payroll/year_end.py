@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from payroll.errors import PayrollError
+from payroll.statuses import PayRunStatus
 from payroll.tables import PayrollEmployerRow, PayRunRow, PayslipRow, PersonalAssistantRow
 
 
@@ -22,7 +23,7 @@ async def p60_years(session: AsyncSession, pa: PersonalAssistantRow, today: date
     starts = await session.scalars(
         select(PayRunRow.tax_year_start)
         .join(PayslipRow, PayslipRow.pay_run_id == PayRunRow.id)
-        .where(PayslipRow.pa_id == pa.id, PayRunRow.status == "finalised")
+        .where(PayslipRow.pa_id == pa.id, PayRunRow.status == PayRunStatus.FINALISED)
         .distinct()
         .order_by(PayRunRow.tax_year_start.desc())
     )
@@ -42,7 +43,11 @@ async def p60_details(
         await session.execute(
             select(PayslipRow, PayRunRow)
             .join(PayRunRow, PayRunRow.id == PayslipRow.pay_run_id)
-            .where(PayslipRow.pa_id == pa.id, PayRunRow.status == "finalised", PayRunRow.tax_year_start == year_start)
+            .where(
+                PayslipRow.pa_id == pa.id,
+                PayRunRow.status == PayRunStatus.FINALISED,
+                PayRunRow.tax_year_start == year_start,
+            )
             .order_by(PayRunRow.paid_on, PayRunRow.version)
         )
     ).all()

@@ -13,7 +13,7 @@ from dp_platform.api.schemas.bureau_runs import BureauPayRun, BureauPayRunIn, Em
 from dp_platform.jobs.bureau_payroll import job_of, organisation_jobs, start_bureau_payroll
 from dp_platform.jobs.in_app import work_after
 from dp_platform.jobs.stale import is_stale
-from dp_platform.jobs.tables import JobRow
+from dp_platform.jobs.tables import JobRow, JobStatus
 from dp_platform.tenancy.policy import Actor
 
 PATH = "/api/bureau/pay-runs"
@@ -34,7 +34,7 @@ def to_bureau_run(job: JobRow) -> BureauPayRun:
         started_at=job.created_at,
         finished_at=job.finished_at,
         stopped=is_stale(job),
-        outcomes=[EmployerRunOutcome(**row) for row in job.result] if job.status == "done" else [],
+        outcomes=[EmployerRunOutcome(**row) for row in job.result] if job.status == JobStatus.DONE else [],
         error=job.error,
     )
 

@@ -21,7 +21,7 @@ from dp_platform.jobs.council_report import (
 )
 from dp_platform.jobs.in_app import work_after
 from dp_platform.jobs.stale import is_stale
-from dp_platform.jobs.tables import JobRow
+from dp_platform.jobs.tables import JobRow, JobStatus
 from dp_platform.tenancy.errors import AccessDeniedError
 from dp_platform.tenancy.policy import Actor, today
 from dp_platform.workflows.reports import account_report, council_report
@@ -52,7 +52,7 @@ def to_council_report(job: JobRow) -> CouncilReport:
             ReportFileOut(name=file.name, label=file.label, href=f"{href}/files/{file.name}")  # type: ignore[arg-type]
             for file in FILES
         ]
-        if job.status == "done"
+        if job.status == JobStatus.DONE
         else [],
         error=job.error,
     )

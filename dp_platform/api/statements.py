@@ -33,7 +33,7 @@ from dp_platform.jobs.statement_import import (
     import_job_of,
     start_statement_import,
 )
-from dp_platform.jobs.tables import JobRow
+from dp_platform.jobs.tables import JobRow, JobStatus
 from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.workflows.bank_to_ledger import accept_suggestions
@@ -60,7 +60,7 @@ def to_import_job(job: JobRow) -> StatementImportJob:
         started_at=job.created_at,
         finished_at=job.finished_at,
         stopped=is_stale(job),
-        result=StatementImport(**job.result[0]) if job.status == "done" and job.result else None,
+        result=StatementImport(**job.result[0]) if job.status == JobStatus.DONE and job.result else None,
         error=job.error,
     )
 

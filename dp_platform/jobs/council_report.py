@@ -24,7 +24,7 @@ from agreements.monitoring.report import MonitoringReport, account_rows, excepti
 from dp_platform.audit.writer import authority_chain, record_event
 from dp_platform.jobs.queue import enqueue
 from dp_platform.jobs.runner import Progress, run_job
-from dp_platform.jobs.tables import JobFileRow, JobRow
+from dp_platform.jobs.tables import JobFileRow, JobRow, JobStatus
 from dp_platform.tenancy.access import load_user_actor
 from dp_platform.tenancy.errors import AccessDeniedError
 from dp_platform.tenancy.policy import Actor
@@ -127,7 +127,7 @@ async def report_job_file(session: AsyncSession, actor: Actor, job_id: uuid.UUID
     if kept is None:
         raise ReportJobNotFoundError(
             "That file is not ready: the report is still being prepared, or it stopped."
-            if job.status != "done"
+            if job.status != JobStatus.DONE
             else f"A report comes as {', '.join(file.name for file in FILES)}.",
             field="name",
         )

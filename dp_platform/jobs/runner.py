@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from dp_platform.jobs.tables import JobRow
+from dp_platform.jobs.tables import WAITING, JobRow, JobStatus
 from ledgers.columns import utc_now
 from ledgers.errors import DomainError
 
@@ -49,7 +49,7 @@ async def run_job(
     other error with a sentence asking them to start again. ``failed`` then records what happened."""
     async with sessions() as session:
         job = await session.get(JobRow, job_id)
-        if job is None or job.status not in ("queued", "running"):  # "running": its last worker stopped
+        if job is None or job.status not in WAITING:  # "running": its last worker stopped
             return
     counts = {"done": 0, "total": 0}
 
@@ -61,7 +61,7 @@ async def run_job(
             await asyncio.sleep(PROGRESS_EVERY_SECONDS)
             await write_job(sessions, job_id, done=counts["done"], total=counts["total"])
 
-    await write_job(sessions, job_id, status="running", attempts=job.attempts + 1, worker=WORKER)
+    await write_job(sessions, job_id, status=JobStatus.RUNNING, attempts=job.attempts + 1, worker=WORKER)
     reporter = asyncio.create_task(report())
     try:
         result = await work(job, progress)
@@ -70,13 +70,15 @@ async def run_job(
             logger.exception("job %s (%s) failed", job_id, job.kind)
         detail = getattr(error, "detail", None) or "The work stopped on an unexpected error; start it again."
         await _stop(reporter)
-        await write_job(sessions, job_id, status="failed", error=detail, finished_at=utc_now())
+        await write_job(sessions, job_id, status=JobStatus.FAILED, error=detail, finished_at=utc_now())
         if failed is not None:
             await failed(job, detail)
         return
     await _stop(reporter)
     done, total = (counts["done"], counts["total"]) if counts["total"] else (len(result), len(result))
-    await write_job(sessions, job_id, status="done", done=done, total=total, result=result, finished_at=utc_now())
+    await write_job(
+        sessions, job_id, status=JobStatus.DONE, done=done, total=total, result=result, finished_at=utc_now()
+    )
 
 
 async def _stop(reporter: asyncio.Task[None]) -> None:

@@ -7,10 +7,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from dp_platform.jobs.tables import WAITING
+
 STALE_AFTER = timedelta(minutes=30)
 """A job still running after this long was stopped with its server; the page says to start it again."""
 
 
 def is_stale(job: Any) -> bool:
     """``job``: anything with the job's ``status`` and ``created_at`` (a row, or a row read without the ORM)."""
-    return job.status in ("queued", "running") and datetime.now(UTC) - job.created_at > STALE_AFTER
+    return job.status in WAITING and datetime.now(UTC) - job.created_at > STALE_AFTER

@@ -8,20 +8,35 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import CheckConstraint, Column, DateTime, LargeBinary, String
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
-from ledgers.columns import created_at_field, id_field, text_field
+from ledgers.columns import check_of, created_at_field, id_field, text_field
+
+
+class JobStatus(StrEnum):
+    QUEUED = "queued"
+    """On the queue, waiting for a worker."""
+    RUNNING = "running"
+    """A worker has it (or had it, and stopped: another takes it up)."""
+    DONE = "done"
+    FAILED = "failed"
+
+
+WAITING = (JobStatus.QUEUED, JobStatus.RUNNING)
+"""Not finished: a page following the job keeps asking."""
+FINISHED = (JobStatus.DONE, JobStatus.FAILED)
 
 
 class JobRow(SQLModel, table=True):
     __tablename__ = "platform_jobs"
     __table_args__ = (
         CheckConstraint("kind IN ('bureau_payroll', 'statement_import', 'council_report')", name="kind"),
-        CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status"),
+        CheckConstraint(check_of("status", JobStatus), name="status"),
         CheckConstraint("num_nonnulls(requested_by_user_id, requested_by_api_key_id) = 1", name="requested_by"),
     )
 
@@ -35,7 +50,7 @@ class JobRow(SQLModel, table=True):
     requested_by_user_id: uuid.UUID | None = Field(default=None, foreign_key="platform_users.id")
     requested_by_api_key_id: uuid.UUID | None = Field(default=None, foreign_key="platform_api_keys.id")
     """A bureau's system may start a job through its API key; the job acts with the key's rights."""
-    status: str = text_field(10, default="queued")
+    status: str = text_field(10, default=JobStatus.QUEUED.value)
     attempts: int = 0
     """Times a worker has started it: more than one when a worker stopped mid-job and another took it up."""
     worker: str | None = text_field(120, default=None, nullable=True)

@@ -18,6 +18,7 @@ from dp_platform.audit.writer import note_unchanged
 from dp_platform.jobs.bureau_payroll import job_of, organisation_jobs, start_bureau_payroll
 from dp_platform.jobs.in_app import work_after
 from dp_platform.jobs.stale import is_stale
+from dp_platform.jobs.tables import FINISHED
 from dp_platform.tenancy.access import list_accounts
 from dp_platform.tenancy.errors import AccessDeniedError
 from dp_platform.tenancy.policy import Action, Actor
@@ -158,7 +159,7 @@ class BureauPages(Controller):
     async def progress(self, db_session: AsyncSession, actor: Actor, job_id: uuid.UUID) -> Template:
         """The progress fragment htmx polls; once the run is over it asks the browser for the whole page."""
         context = await self._job(db_session, actor, job_id)
-        headers = {"HX-Refresh": "true"} if context["job"].status in ("done", "failed") else {}
+        headers = {"HX-Refresh": "true"} if context["job"].status in FINISHED else {}
         return Template(template_name="bureau/_progress.html", context=context, headers=headers)
 
     @get("/pay-runs/{job_id:uuid}/payslips.zip")

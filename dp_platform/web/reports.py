@@ -23,6 +23,7 @@ from dp_platform.jobs.council_report import (
 )
 from dp_platform.jobs.in_app import work_after
 from dp_platform.jobs.stale import is_stale
+from dp_platform.jobs.tables import FINISHED
 from dp_platform.tenancy.errors import AccessDeniedError
 from dp_platform.tenancy.policy import Actor
 from dp_platform.tenancy.roles import AUTHORITY_ROLES
@@ -131,7 +132,7 @@ class ReportPages(Controller):
     async def progress(self, db_session: AsyncSession, actor: Actor, job_id: uuid.UUID) -> Template:
         """The progress fragment htmx polls; once the report is made it asks the browser for the whole page."""
         context = await self._prepared(db_session, actor, job_id)
-        headers = {"HX-Refresh": "true"} if context["job"].status in ("done", "failed") else {}
+        headers = {"HX-Refresh": "true"} if context["job"].status in FINISHED else {}
         return Template(template_name="exceptions/_report_progress.html", context=context, headers=headers)
 
     @get("/reports/prepared/{job_id:uuid}/{name:str}")

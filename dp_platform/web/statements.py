@@ -21,6 +21,7 @@ from dp_platform.jobs.statement_import import (
     import_job_of,
     start_statement_import,
 )
+from dp_platform.jobs.tables import FINISHED
 from dp_platform.tenancy.access import AccountAccess, authorize
 from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.web.pages import FormError, account_nav, form_errors, may, render, see_other
@@ -196,7 +197,7 @@ class StatementPages(Controller):
     ) -> Template:
         """The fragment htmx polls; once the import is over it asks the browser for the whole page."""
         context = await self._import(db_session, actor, account_id, job_id)
-        headers = {"HX-Refresh": "true"} if context["job"].status in ("done", "failed") else {}
+        headers = {"HX-Refresh": "true"} if context["job"].status in FINISHED else {}
         return Template(template_name="statements/_import_progress.html", context=context, headers=headers)
 
     @post("/layouts")

@@ -42,6 +42,7 @@ from payroll.drafting import PayRun, draft_pay_runs
 from payroll.errors import AlreadyPaidError
 from payroll.periods import PayFrequency
 from payroll.service import draft_and_finalise_pay_runs
+from payroll.statuses import PayRunStatus
 from payroll.tables import PersonalAssistantRow
 
 BATCH_EMPLOYERS = 100
@@ -223,7 +224,7 @@ def _event(access: AccountAccess, action: str, pay_run: PayRun, details: dict[st
 
 def _outcome(reference: str, pay_run: PayRun) -> EmployerOutcome:
     run = pay_run.run
-    status, detail = ("finalised" if run.status == "finalised" else "draft"), ""
+    status, detail = ("finalised" if run.status == PayRunStatus.FINALISED else "draft"), ""
     if pay_run.findings:
         detail = f"{len(pay_run.findings)} fair-work finding(s): left as a draft for a person to decide"
     return EmployerOutcome(

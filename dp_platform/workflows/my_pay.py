@@ -24,6 +24,7 @@ from payroll.errors import PayrollNotFoundError
 from payroll.leave_balance import LeaveBalance, leave_balance
 from payroll.leavers import p45_details
 from payroll.payslip_pdf import PayslipDocument
+from payroll.statuses import PayRunStatus
 from payroll.tables import ContractRateRow, PayRunRow, PayslipRow, PersonalAssistantRow
 from payroll.year_end import p60_details, p60_years
 
@@ -66,7 +67,7 @@ async def my_jobs(session: AsyncSession, actor: Actor) -> list[Job]:
             await session.execute(
                 select(PayRunRow, PayslipRow)
                 .join(PayslipRow, PayslipRow.pay_run_id == PayRunRow.id)
-                .where(PayslipRow.pa_id == pa.id, PayRunRow.status == "finalised")
+                .where(PayslipRow.pa_id == pa.id, PayRunRow.status == PayRunStatus.FINALISED)
                 .order_by(PayRunRow.paid_on.desc(), PayRunRow.version.desc())
             )
         ).all()
@@ -103,7 +104,7 @@ async def my_payslip(session: AsyncSession, actor: Actor, pa_id: uuid.UUID, run_
     pa, account = await my_job(session, actor, pa_id)
     run = await session.get(PayRunRow, run_id)
     slip = await session.scalar(select(PayslipRow.id).where(PayslipRow.pay_run_id == run_id, PayslipRow.pa_id == pa.id))
-    if run is None or slip is None or run.employer_account_id != account.id or run.status != "finalised":
+    if run is None or slip is None or run.employer_account_id != account.id or run.status != PayRunStatus.FINALISED:
         raise PayrollNotFoundError(f"There is no payslip of yours in pay run {run_id}.", field="run_id")
     return await document_of(session, account, run_id, pa.id)
 

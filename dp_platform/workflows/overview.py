@@ -30,6 +30,7 @@ from payroll.duties import duty_warnings
 from payroll.leave_balance import holiday_pay_owed
 from payroll.periods import four_weekly_period
 from payroll.service import HMRC_DUE, NET_WAGES_DUE, PENSION_DUE, account_pay_runs, payroll_states
+from payroll.statuses import PayRunStatus
 from payroll.tables import PersonalAssistantRow
 
 SURPLUS_DUE = SURPLUS_REPAYABLE
@@ -146,7 +147,7 @@ async def account_overview(session: AsyncSession, access: AccountAccess, today: 
                 "See your bank statements",
             )
         )
-    for run in await account_pay_runs(session, account_id, status="draft"):
+    for run in await account_pay_runs(session, account_id, status=PayRunStatus.DRAFT):
         found = f" with {_plural(len(run.findings), 'fair-work finding', 'fair-work findings')}" if run.findings else ""
         attention.append(
             Attention(
