@@ -12,6 +12,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 ACCRUAL_RATE = Decimal("0.1207")
+ROLLED_UP_LABEL = f"rolled-up holiday pay ({ACCRUAL_RATE * 100:.2f}%)"
+"""The payslip line of rolled-up holiday pay, which the law asks to be itemised on its own."""
+ROLLED_UP_MEANS = f"{ACCRUAL_RATE * 100:.2f}% of pay for work done, paid now instead of when leave is taken"
 
 
 class HolidayScheme(StrEnum):

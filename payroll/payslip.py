@@ -15,7 +15,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from payroll.fair_work import HOLIDAY, Finding, WorkedTime, Worker, assess_pay_run
-from payroll.holiday import HolidayScheme, accrued_hours, rolled_up_pay_pence
+from payroll.holiday import ROLLED_UP_LABEL, HolidayScheme, accrued_hours, rolled_up_pay_pence
 from payroll.ni import NiResult, calculate_ni
 from payroll.paye import PayeResult, calculate_paye
 from payroll.pension import Arrangement, PensionResult, assess_pension
@@ -110,7 +110,7 @@ def calculate_payslip(request: PayslipRequest, rates: PayslipRates) -> Payslip:
             hours_worked += hours
     rolled_up = rolled_up_pay_pence(request.holiday_scheme, pay_for_work)
     if rolled_up:
-        lines.append(PayLine("rolled-up holiday pay (12.07%)", None, None, rolled_up))
+        lines.append(PayLine(ROLLED_UP_LABEL, None, None, rolled_up))
     sick_pay = request.sick_pay
     if sick_pay is not None and sick_pay.amount_pence:
         days = f"{sick_pay.days_paid} day{'s' if sick_pay.days_paid != 1 else ''}"

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, Protocol
 
 from fpdf import FPDF
+
+from payroll.holiday import ROLLED_UP_LABEL, ROLLED_UP_MEANS
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +41,50 @@ class PayslipDocument:
     notes: tuple[str, ...] = field(default=())
     sources: tuple[tuple[str, str, str], ...] = field(default=())
     """(rate id, source title, url) for every rate the calculation used."""
+
+
+class SlipFigures(Protocol):
+    """What a payslip records (``payroll.tables.PayslipRow`` has it): read, never written, here."""
+
+    lines: list[dict[str, Any]]
+    tax_code: str
+    ni_category: str
+    tax_pence: int
+    employee_ni_pence: int
+    employee_pension_pence: int
+    employer_ni_pence: int
+    employer_pension_pence: int
+
+
+def _meaning(line: dict[str, Any]) -> str:
+    if line["hours"]:
+        return f"{line['hours']} h at {pounds(line['hourly_rate_pence'])} an hour"
+    if line["label"] == ROLLED_UP_LABEL:
+        return ROLLED_UP_MEANS
+    if line["label"].startswith("statutory sick pay"):
+        return "Statutory Sick Pay for qualifying days off sick"
+    return ""
+
+
+def explain(slip: SlipFigures) -> tuple[tuple[PayslipLine, ...], tuple[PayslipLine, ...], tuple[PayslipLine, ...]]:
+    """Every line of a payslip in words a PA reads: earnings, deductions, and what the employer pays on top."""
+    earnings = tuple(
+        PayslipLine(line["label"].capitalize(), _meaning(line), line["amount_pence"]) for line in slip.lines
+    )
+    deductions = (
+        PayslipLine("Income tax (PAYE)", f"code {slip.tax_code}, worked out on pay to date", slip.tax_pence),
+        PayslipLine(
+            "National Insurance",
+            f"category {slip.ni_category}, on pay above the primary threshold",
+            slip.employee_ni_pence,
+        ),
+        PayslipLine("Pension", "your workplace pension contribution", slip.employee_pension_pence),
+    )
+    employer = (
+        PayslipLine("Employer National Insurance", "on pay above the secondary threshold", slip.employer_ni_pence),
+        PayslipLine("Employer pension", "at least 3% of qualifying earnings", slip.employer_pension_pence),
+    )
+    return earnings, deductions, employer
 
 
 def pounds(pence: int) -> str:

@@ -22,7 +22,7 @@ from payroll.family import FamilyApproval
 from payroll.family_service import approval_rows, get_approval, record_approval, withdraw_approvals
 from payroll.holiday import HolidayScheme
 from payroll.pa_details import DETAILS, change_details, changes_of
-from payroll.payslip_pdf import PayslipDocument, PayslipLine, pounds
+from payroll.payslip_pdf import PayslipDocument, explain
 from payroll.periods import PayFrequency
 from payroll.rates import series
 from payroll.rti import employer_references
@@ -41,7 +41,6 @@ from payroll.tables import (
     FamilyApprovalRow,
     PaDetailChangeRow,
     PayrollEmployerRow,
-    PayslipRow,
     PersonalAssistantRow,
     SicknessAbsenceRow,
     TimesheetEntryRow,
@@ -671,33 +670,6 @@ async def reverse_account_pay_run(
     return pay_run
 
 
-def _explain(slip: PayslipRow) -> tuple[tuple[PayslipLine, ...], tuple[PayslipLine, ...], tuple[PayslipLine, ...]]:
-    earnings = tuple(
-        PayslipLine(
-            line["label"].capitalize(),
-            f"{line['hours']} h at {pounds(line['hourly_rate_pence'])} an hour"
-            if line["hours"]
-            else "12.07% of pay for work done, paid now instead of when leave is taken",
-            line["amount_pence"],
-        )
-        for line in slip.lines
-    )
-    deductions = (
-        PayslipLine("Income tax (PAYE)", f"code {slip.tax_code}, worked out on pay to date", slip.tax_pence),
-        PayslipLine(
-            "National Insurance",
-            f"category {slip.ni_category}, on pay above the primary threshold",
-            slip.employee_ni_pence,
-        ),
-        PayslipLine("Pension", "your workplace pension contribution", slip.employee_pension_pence),
-    )
-    employer = (
-        PayslipLine("Employer National Insurance", "on pay above the secondary threshold", slip.employer_ni_pence),
-        PayslipLine("Employer pension", "at least 3% of qualifying earnings", slip.employer_pension_pence),
-    )
-    return earnings, deductions, employer
-
-
 async def payslip_document(
     session: AsyncSession, actor: Actor, account_id: uuid.UUID, run_id: uuid.UUID, pa_id: uuid.UUID
 ) -> PayslipDocument:
@@ -715,7 +687,7 @@ async def document_of(
     pa = await session.get(PersonalAssistantRow, pa_id)
     if slip is None or pa is None:
         raise PayrollError(f"Pay run {run_id} has no payslip for PA {pa_id}.", field="pa_id")
-    earnings, deductions, employer = _explain(slip)
+    earnings, deductions, employer = explain(slip)
     sources = []
     for reference in slip.rates_used:
         series_id, _, effective = reference.partition("@")
