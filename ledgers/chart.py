@@ -3,7 +3,7 @@
 One DP bank account; income from the authority's 4-weekly payments and from the
 person's own contribution; spending by category; what is owed (net wages, HMRC,
 pension, surplus repayable to the authority). Sources for the categories:
-shared/reference/domain.md §2.3 (permitted spend) and §2.8 (employer duties).
+docs/reference/domain.md §2.3 (permitted spend) and §2.8 (employer duties).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 - The Scottish PA minimum applies to every hour worked by a PA funded through SDS Option 1
   or ILF Scotland, sleepovers included, at the rate in force on the day the hour was worked
-  (shared/reference/domain.md §3.1).
+  (docs/reference/domain.md §3.1).
 - The National Living Wage / Minimum Wage applies by the worker's age at the start of the pay
   reference period, at the rate for the period's start (payroll.md §8.1). Sleep-in hours, when
   the worker may sleep, are not time work for minimum wage purposes (Royal Mencap Society v

@@ -1,7 +1,7 @@
 """Class 1 National Insurance for one payment, by category letter. Pure: no I/O.
 
 HMRC's exact-percentage method with its published thresholds for the pay frequency
-(shared/reference/payroll.md §4): employee contributions between the primary threshold and
+(docs/reference/payroll.md §4): employee contributions between the primary threshold and
 the UEL and above it, employer contributions above the secondary threshold (due even when
 pay is below the LEL), each part rounded separately by HMRC's rule that a third decimal of 5
 or less is dropped.

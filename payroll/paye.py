@@ -1,7 +1,7 @@
 """PAYE income tax for one payment, by HMRC's exact cumulative method. Pure: no I/O.
 
 The method is the one that reproduces every row of HMRC's own payroll test data
-(shared/reference/payroll.md §3): free pay from the code split into 500-units; taxable pay
+(docs/reference/payroll.md §3): free pay from the code split into 500-units; taxable pay
 to date floored to whole pounds; band thresholds pro-rated to the period and truncated to
 4 dp, chosen against the unrounded pay using thresholds rounded up to the pound; threshold
 tax accumulated band by band for Scotland and pro-rated from the annual figure elsewhere;

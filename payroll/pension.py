@@ -1,7 +1,7 @@
 """Workplace pension automatic enrolment for one pay period. Pure: no I/O.
 
 Who must be enrolled is decided from age and the period's earnings against the Pensions
-Regulator's thresholds for that period length (shared/reference/payroll.md §5); minimum
+Regulator's thresholds for that period length (docs/reference/payroll.md §5); minimum
 contributions are a share of qualifying earnings (between the lower and upper levels):
 8% in all, at least 3% from the employer. Under relief at source the employee's share is
 taken from net pay at 80% (the scheme claims the 20% from HMRC); under a net pay

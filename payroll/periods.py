@@ -2,7 +2,7 @@
 
 PAYE tables are weekly (base 52) or monthly (base 12). Multi-week payrolls use the weekly
 tables at a multiple: the k-th fortnightly payment at week 2k, the k-th four-weekly payment
-at week 4k (shared/reference/payroll.md §3.1). Four-weekly is the norm for PAs.
+at week 4k (docs/reference/payroll.md §3.1). Four-weekly is the norm for PAs.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """What an RTI Full Payment Submission needs for a pay run, as a structured record.
 
 Pure helpers for the coded items (pay frequency, tax week or month, hours band, the NI
-earnings buckets) per shared/reference/payroll.md §9; ``payroll.service.fps_record`` gathers
+earnings buckets) per docs/reference/payroll.md §9; ``payroll.service.fps_record`` gathers
 the figures. The platform does not submit to HMRC; it gives the employer's (or bureau's)
 RTI software everything it needs, and says plainly which items it does not hold yet.
 """

@@ -3,7 +3,7 @@
 Average weekly earnings (AWE) come from the PA's finalised payslips: the relevant period ends
 with the last payday before the sickness and starts after the last payday at least 8 weeks
 before that; the gross paid in it over its length in weeks (for monthly pay, months x 12 / 52)
-(shared/reference/payroll.md §6.1). When the paydays held do not reach back 8 weeks (a new PA,
+(docs/reference/payroll.md §6.1). When the paydays held do not reach back 8 weeks (a new PA,
 or one whose earlier pay was run elsewhere) the pay held is averaged over the weeks its pay
 periods cover. A PA with no payday before the sickness needs the figure recorded on the absence.
 """

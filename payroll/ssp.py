@@ -6,7 +6,7 @@ falls across pay runs. Each day uses the rule in force on it (``hmrc.statutory_p
 to 5 April 2026 a period of incapacity for work (PIW) needs 4 days in a row, the first 3
 qualifying days are waiting days and average weekly earnings (AWE) must reach the lower
 earnings limit; from 6 April 2026 SSP is due from the first qualifying day at the lower of
-£123.25 and 80% of AWE (Employment Rights Act 2025; shared/reference/payroll.md §6.1).
+£123.25 and 80% of AWE (Employment Rights Act 2025; docs/reference/payroll.md §6.1).
 PIWs link when 8 weeks (56 days) or less separate them; a chain pays at most 28 weeks.
 A week's amount is its weekly rate x days paid / qualifying days in the week, rounded up to
 the penny as HMRC's daily rate tables are. Transitional protection for people already on SSP

@@ -1,6 +1,6 @@
 """Tax codes as HMRC issues them: S (Scotland) and C (Wales) prefixes, L/M/N/T allowance
 codes, K codes, BR/D0/D1 and SD0-SD3 flat-rate codes, NT, 0T, and the W1/M1/X suffix.
-shared/reference/payroll.md §2.
+docs/reference/payroll.md §2.
 """
 
 from __future__ import annotations

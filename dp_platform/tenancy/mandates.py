@@ -1,7 +1,7 @@
 """Granting, listing and revoking mandates: an organisation acting for an account holder.
 
 The Regulations allow a third party to be paid or to act only while the supported person
-keeps control (shared/reference/domain.md §1), so only the holder's side grants and
+keeps control (docs/reference/domain.md §1), so only the holder's side grants and
 revokes, revocation takes effect at once, and everything done under a mandate is
 recorded with the mandate's id in the holder's own audit chain.
 """

@@ -1,4 +1,4 @@
-"""Every row of HMRC's published payroll test data (shared/reference/hmrc_test_cases.csv, copied
+"""Every row of HMRC's published payroll test data (HMRC's test data, copied
 beside this file) reproduced to the penny: tax, employee NI and employer NI."""
 
 from __future__ import annotations
