@@ -1,5 +1,5 @@
-"""Every row of HMRC's published payroll test data (HMRC's test data, copied
-beside this file) reproduced to the penny: tax, employee NI and employer NI."""
+"""Every row of HMRC's published payroll test data (copied
+beside this file as hmrc_test_cases.csv) reproduced to the penny: tax, employee NI and employer NI."""
 
 from __future__ import annotations
 
