@@ -56,7 +56,9 @@ def _executor() -> ProcessPoolExecutor:
     with _lock:
         if _pool is None:
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["ledgers.statements.parse"])
+            context.set_forkserver_preload(
+                ["ledgers.statements.parse", "ledgers.statements.pdf_import", "ledgers.statements.ofx_import"]
+            )
             _pool = ProcessPoolExecutor(WORKERS, mp_context=context, initializer=_limit_memory)
         return _pool
 

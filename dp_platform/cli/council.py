@@ -16,7 +16,7 @@ from dp_platform.settings import Settings
 
 
 def cmd_portfolio(settings: Settings, args: argparse.Namespace) -> int:
-    from dp_platform.web.pages import today
+    from dp_platform.tenancy.policy import today
     from dp_platform.workflows.portfolio import authority_portfolio
     from ledgers.money import Money
 
@@ -36,7 +36,7 @@ def cmd_portfolio(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_exceptions(settings: Settings, args: argparse.Namespace) -> int:
-    from dp_platform.web.pages import today
+    from dp_platform.tenancy.policy import today
     from dp_platform.workflows.exceptions import council_queue
 
     async def work(session: Any, actor: Any) -> int:
@@ -62,7 +62,7 @@ def cmd_exceptions(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_resolve(settings: Settings, args: argparse.Namespace) -> int:
-    from dp_platform.web.pages import today
+    from dp_platform.tenancy.policy import today
     from dp_platform.workflows.exceptions import resolve_exception
 
     async def work(session: Any, actor: Any) -> int:
@@ -106,7 +106,7 @@ def cmd_set_threshold(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
     from agreements.monitoring.report import account_rows, exception_rows, render_report
-    from dp_platform.web.pages import today
+    from dp_platform.tenancy.policy import today
     from dp_platform.workflows.reports import council_report
 
     async def work(session: Any, actor: Any) -> int:

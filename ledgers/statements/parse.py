@@ -7,8 +7,6 @@ from collections.abc import Mapping
 from ledgers.errors import StatementError
 from ledgers.statements.csv_import import PROFILES, CsvProfile, parse_csv
 from ledgers.statements.model import FORMATS, ParsedStatement, check_balances
-from ledgers.statements.ofx_import import parse_ofx
-from ledgers.statements.pdf_import import parse_pdf
 from ledgers.statements.qif_import import parse_qif
 from ledgers.statements.santander_txt import looks_like_santander, parse_santander_txt
 
@@ -54,9 +52,14 @@ def parse_statement(
     profiles = {**PROFILES, **(saved or {})}
     if profile is not None and profile not in profiles:
         raise StatementError(file, 1, "profile", f"'{profile}' is not one of {', '.join(sorted(profiles))}")
+    # pdfminer and ofxtools take a third of a second to import: loaded for their own files only
     if format == "pdf":
+        from ledgers.statements.pdf_import import parse_pdf
+
         statement = parse_pdf(data, file)
     elif format == "ofx":
+        from ledgers.statements.ofx_import import parse_ofx
+
         statement = parse_ofx(data, file)
     elif format == "qif":
         statement = parse_qif(data, file)

@@ -51,6 +51,7 @@ async def _probe_health_until(api, finished) -> float:  # type: ignore[no-untype
 
 
 @pytest.mark.parametrize("name", list(FILES))
+@pytest.mark.slow
 async def test_a_hostile_file_is_a_4xx_or_a_failed_job_while_the_server_keeps_answering(api, world, monkeypatch, name):
     monkeypatch.setattr(parsing, "PARSE_SECONDS", 4)  # the drawing PDF would take a minute and a half
     data = FILES[name]()

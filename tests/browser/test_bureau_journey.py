@@ -17,7 +17,7 @@ from dp_platform.web.formatting import day
 from tests.browser.conftest import Visitor
 from tests.statement_files import nationwide_csv
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 async def _until_done(visitor: Visitor) -> None:

@@ -13,7 +13,7 @@ from tests.browser.conftest import Visitor
 from tests.served import Served
 from tests.stripe_fakes import authorisation_request, signed
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 
 from tests.browser.conftest import Visitor
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 async def test_a_council_worker_decides_a_spend_waiting_for_approval(visitor: Visitor) -> None:

@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.async_api import Browser, Route
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 async def test_the_api_docs_render_without_the_internet(browser: Browser, site: str) -> None:

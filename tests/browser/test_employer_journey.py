@@ -14,7 +14,7 @@ from dp_platform.web.formatting import day
 from tests.browser.conftest import Visitor
 from tests.statement_files import nationwide_csv
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CARD_PAYMENTS = [  # the story's dates as written (May 2026), told on the days they fall now
     (date(2026, 5, 5), "CITY CABS TAXI GLASGOW", -1_480),

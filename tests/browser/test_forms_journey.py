@@ -10,7 +10,7 @@ import pytest
 
 from tests.browser.conftest import Visitor
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CREDIT_UNION = (
     "Posted,Details,Amount,Running total\n2026-05-02,CORNER SHOP,-12.50,987.50\n2026-05-06,SWIM,-4.00,983.50\n"

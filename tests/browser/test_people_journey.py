@@ -9,7 +9,7 @@ import pytest
 
 from tests.browser.conftest import Visitor
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 EWANS_PASSWORD = "three blue boats sailing"
 

@@ -9,7 +9,7 @@ import pytest
 
 from tests.browser.conftest import Visitor
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 async def test_a_provider_balances_its_client_account(visitor: Visitor) -> None:

@@ -14,7 +14,7 @@ from tests.cli.test_commands import run_cli
 from tests.unit.agreements.terms_example import MORAG
 from tests.world import email_of
 
-pytestmark = pytest.mark.cli
+pytestmark = [pytest.mark.cli, pytest.mark.slow]
 
 
 def test_check_prints_every_problem_or_the_schedule(tmp_path):

@@ -18,7 +18,7 @@ import pytest
 from dp_platform.db.connect import asyncpg_dsn
 from dp_platform.db.embedded import start_embedded
 
-pytestmark = pytest.mark.cli
+pytestmark = [pytest.mark.cli, pytest.mark.slow]
 
 
 def _environ(**overrides: str) -> dict[str, str]:

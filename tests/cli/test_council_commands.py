@@ -14,7 +14,7 @@ from tests.api.test_statements_api import upload
 from tests.cli.test_commands import run_cli
 from tests.world import email_of
 
-pytestmark = pytest.mark.cli
+pytestmark = [pytest.mark.cli, pytest.mark.slow]
 
 
 async def test_a_council_works_its_queue_from_the_command_line(api, database_url, db, world, tmp_path):

@@ -22,7 +22,7 @@ import pytest
 from dp_platform.demo import DEMO_PASSWORD
 from tests.served import Served, demo_ids
 
-pytestmark = pytest.mark.fuzz
+pytestmark = [pytest.mark.fuzz, pytest.mark.slow]
 
 ROLES = {
     "employer": ("morag@example.org", "DP-0001"),

@@ -82,6 +82,7 @@ async def test_an_event_rolled_back_with_its_change_leaves_no_gap(db):
     assert later[0].seq == 2
 
 
+@pytest.mark.slow
 async def test_a_thousand_concurrent_writers_leave_a_gap_free_verifying_chain(db):
     account_id = uuid.uuid4()
     sessions = async_sessionmaker(db, expire_on_commit=False)
@@ -148,6 +149,7 @@ TAMPERING = {
 
 
 @pytest.mark.parametrize("how", list(TAMPERING))
+@pytest.mark.slow
 async def test_changing_one_stored_byte_makes_verify_fail_and_name_the_event(db, database_url, how):
     account_id = uuid.uuid4()
     events = await _write(db, account_id, 4)
@@ -216,6 +218,7 @@ async def test_the_checkpointed_event_itself_is_checked_again(db, how):
         assert report.first_break.event_id == events[-1].id
 
 
+@pytest.mark.slow
 async def test_verifying_from_checkpoints_reads_each_chain_by_index_not_every_event(db, database_url):
     """The plan, not a timing: one index range per chain from its checkpoint, never a scan of every event."""
     from sqlalchemy.dialects import postgresql

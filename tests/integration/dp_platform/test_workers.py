@@ -26,7 +26,7 @@ from dp_platform.db.migrate import upgrade_to_head
 from tests.served import free_port
 from tests.world import set_password
 
-pytestmark = pytest.mark.cli
+pytestmark = [pytest.mark.cli, pytest.mark.slow]
 
 PAS, PER_EMPLOYER = 600, 2
 EMPLOYERS = PAS // PER_EMPLOYER

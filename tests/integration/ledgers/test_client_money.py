@@ -83,6 +83,7 @@ def test_a_reference_is_matched_as_a_whole_whatever_its_punctuation():
     assert matcher.match("DP-0001 AND DP-00010") is None, "two people named: nobody guessed"
 
 
+@pytest.mark.slow
 async def test_a_pooled_statement_of_5000_lines_for_200_people_balances_to_the_penny(db):
     transactions, totals, unknown = _pooled_month()
     assert len(transactions) == PEOPLE * 25 == 5_000

@@ -23,7 +23,7 @@ from ledgers.money import Money
 from ledgers.service import open_book, post_entry, reverse_entry
 from ledgers.tables import JournalEntryRow, LedgerAccountRow, PostingRow
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 CODES = [item.code for item in OPTION_1_CHART][:8]
 

@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql
 
 from ledgers.reconcile_service import Period, lines_query, postings_query
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 OTHERS = 300_000
 OWN = 40

@@ -109,6 +109,7 @@ async def test_a_refused_import_leaves_the_ledger_byte_for_byte_as_it_was(db, bo
     assert await ledger_snapshot(db) == before
 
 
+@pytest.mark.slow
 async def test_the_command_line_imports_with_a_clear_result_and_clear_errors(db, database_url, book, tmp_path: Path):
     from tests.cli.test_commands import _environ
 
