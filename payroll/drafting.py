@@ -18,9 +18,11 @@ from typing import NamedTuple
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by, distinct_on
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ledgers.columns import among, insert_by_columns, utc_now
+from ledgers.constraints import unique_violated
 from ledgers.errors import DomainError
 from ledgers.ids import new_id
 from payroll.errors import AlreadyPaidError, PayRunError
@@ -137,6 +139,20 @@ async def paid_by(session: AsyncSession, entry_ids: list[uuid.UUID]) -> dict[uui
         .where(PayRunHoursRow.finalised.is_(True), among(PayRunHoursRow.timesheet_entry_id, entry_ids))
     )
     return {entry_id: run for entry_id, run in rows}
+
+
+PAID_ONCE = "uq_payroll_pay_run_hours_paid_once"
+"""The unique index that lets a timesheet line be paid by one finalised run only."""
+
+
+def paid_meanwhile() -> AlreadyPaidError:
+    """The database refused to mark a line paid that another run, finalised at the same moment, paid:
+    the transaction is spent, so this says what happened without asking the database again."""
+    return AlreadyPaidError(
+        "Some of these hours were paid by another pay run finalised at the same moment; nothing was "
+        "finalised. Open the pay runs to see which, and draft this period again if it still needs paying.",
+        field="run_id",
+    )
 
 
 def paid_hours_error(run: PayRunRow) -> AlreadyPaidError:
@@ -369,15 +385,20 @@ async def draft_pay_runs(
     session.add_all(all_slips)
     await session.flush()
     if hours:
-        await session.execute(
-            insert_by_columns(
-                PayRunHoursRow.__table__,
-                {
-                    "id": [new_id() for _ in hours],
-                    "pay_run_id": [run_id for run_id, _, _ in hours],
-                    "timesheet_entry_id": [entry_id for _, entry_id, _ in hours],
-                    "finalised": [paying for _, _, paying in hours],
-                },
+        try:
+            await session.execute(
+                insert_by_columns(
+                    PayRunHoursRow.__table__,
+                    {
+                        "id": [new_id() for _ in hours],
+                        "pay_run_id": [run_id for run_id, _, _ in hours],
+                        "timesheet_entry_id": [entry_id for _, entry_id, _ in hours],
+                        "finalised": [paying for _, _, paying in hours],
+                    },
+                )
             )
-        )
+        except IntegrityError as error:  # hours written as paid, and another run paid one meanwhile
+            if unique_violated(error) != PAID_ONCE:
+                raise
+            raise paid_meanwhile() from None
     return {employer: outcomes[employer] for employer in employer_account_ids}

@@ -25,7 +25,7 @@ from ledgers.errors import DomainError
 from ledgers.keyset import Keyset
 from ledgers.money import Money
 from ledgers.service import PostedEntry, get_entry, post_entries, reverse_entry
-from payroll.drafting import PayRun, draft_pay_runs, paid_by, paid_hours_error
+from payroll.drafting import PAID_ONCE, PayRun, draft_pay_runs, paid_by, paid_hours_error, paid_meanwhile
 from payroll.errors import AlreadyPaidError, PayRunError, PayRunHasFindingsError, PayRunNotFoundError
 from payroll.hmrc_summary import RunToBook, allowances_for_runs
 from payroll.periods import PayFrequency
@@ -90,13 +90,9 @@ async def _mark_paid(session: AsyncSession, run_ids: list[uuid.UUID]) -> None:
             .execution_options(synchronize_session=False)  # no hours row is held in the session
         )
     except IntegrityError as error:  # the transaction is spent: say what happened without asking the database again
-        if unique_violated(error) != "uq_payroll_pay_run_hours_paid_once":
+        if unique_violated(error) != PAID_ONCE:
             raise
-        raise AlreadyPaidError(
-            "Some of these hours were paid by another pay run finalised at the same moment; nothing was "
-            "finalised. Open the pay runs to see which, and draft this period again if it still needs paying.",
-            field="run_id",
-        ) from None
+        raise paid_meanwhile() from None
 
 
 async def draft_pay_run(

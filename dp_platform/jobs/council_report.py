@@ -27,7 +27,7 @@ from dp_platform.jobs.runner import Progress, run_job
 from dp_platform.jobs.tables import JobFileRow, JobRow, JobStatus
 from dp_platform.tenancy.access import load_user_actor
 from dp_platform.tenancy.errors import AccessDeniedError
-from dp_platform.tenancy.policy import Actor
+from dp_platform.tenancy.policy import SCOTTISH_TIME, Actor
 from dp_platform.tenancy.roles import AUTHORITY_ROLES
 from dp_platform.workflows.reports import ReportPeriodError, check_period, council_report
 from ledgers.errors import DomainError
@@ -152,7 +152,8 @@ async def run_council_report_job(
                 raise AccessDeniedError("The person who asked for this report can no longer read the council's.")
             period_from = date.fromisoformat(job.parameters["period_from"])
             period_to = date.fromisoformat(job.parameters["period_to"])
-            report = await council_report(reading, actor, period_from, period_to, job.created_at.date())
+            asked_on = job.created_at.astimezone(SCOTTISH_TIME).date()  # the day the period was checked against
+            report = await council_report(reading, actor, period_from, period_to, asked_on)
         progress(1, len(FILES) + 1)
         files = []
         for done, file in enumerate(FILES, start=2):

@@ -173,3 +173,51 @@ async def test_deciding_many_accounts_at_once_decides_each_as_one_at_a_time(db, 
                     assert got.mandate_id == one.mandate_id and got.decision == one.decision
                 else:
                     assert got.detail == one.detail
+
+
+async def test_hours_another_run_pays_while_the_batch_runs_send_it_one_employer_at_a_time(db):
+    """A run finalised elsewhere pays one of this period's lines after the batch read them: writing the
+    batch's hours as paid meets the database's rule that a line is paid once, and the batch goes again
+    one employer a transaction, where that employer is seen to be paid."""
+    import asyncio
+
+    sessions, actor, accounts = await _bureau(db, 3)
+    raced = accounts[1].id
+    async with sessions() as session:
+        entry = await session.scalar(
+            select(TimesheetEntryRow)
+            .join(PersonalAssistantRow, PersonalAssistantRow.id == TimesheetEntryRow.pa_id)
+            .where(PersonalAssistantRow.employer_account_id == raced)
+            .limit(1)
+        )
+    elsewhere = sessions()
+    await elsewhere.begin()
+    other = PayRunRow(
+        employer_account_id=raced,
+        frequency="four_weekly",
+        tax_year_start=date(2026, 4, 6),
+        period_number=13,
+        version=1,
+        period_start=START,
+        period_end=START,
+        paid_on=START,
+        status="finalised",
+    )
+    elsewhere.add(other)
+    await elsewhere.flush()
+    elsewhere.add(PayRunHoursRow(pay_run_id=other.id, timesheet_entry_id=entry.id, finalised=True))
+    await elsewhere.flush()  # not committed: the batch reads the line as unpaid, then waits on it
+    running = asyncio.create_task(run_bureau_payroll(sessions, actor, **PERIOD))
+    await asyncio.sleep(1.0)
+    await elsewhere.commit()
+    await elsewhere.close()
+    outcomes = {outcome.account_id: outcome for outcome in await running}
+    assert outcomes[raced].status == "skipped" and "were paid by the pay run" in outcomes[raced].detail
+    assert [outcomes[account.id].status for account in accounts if account.id != raced] == ["finalised"] * 2
+    async with sessions() as session:
+        paid_twice = await session.scalar(
+            select(func.count())
+            .select_from(PayRunHoursRow)
+            .where(PayRunHoursRow.timesheet_entry_id == entry.id, PayRunHoursRow.finalised.is_(True))
+        )
+    assert paid_twice == 1
