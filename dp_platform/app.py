@@ -121,6 +121,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             settings.database_url,  # type: ignore[arg-type]
             sessions,
             report_reads=async_sessionmaker(replica, expire_on_commit=False) if replica else None,
+            bureau_batch=settings.bureau_batch_employers,
         )
     app = Litestar(
         route_handlers=[

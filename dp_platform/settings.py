@@ -58,6 +58,9 @@ class Settings:
     to false where ``dp-platform worker`` processes do the work, so web requests never wait on a job."""
     job_heartbeat_seconds: int = 10
     """How often a worker tells the queue it is alive (``DP_JOB_HEARTBEAT_SECONDS``)."""
+    bureau_batch_employers: int = 100
+    """Employers a bureau's run writes in one transaction (``DP_BUREAU_BATCH_EMPLOYERS``): fewer hold locks
+    for less time and show progress in smaller steps; more take fewer round trips."""
     job_stalled_after_seconds: int = 60
     """A worker silent this long is taken as stopped and its job queued again (``DP_JOB_STALLED_AFTER_SECONDS``)."""
     embedded_database: bool = False
@@ -164,6 +167,7 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         worker_in_app=_flag(environ, "DP_WORKER_IN_APP", True),
         job_heartbeat_seconds=heartbeat,
         job_stalled_after_seconds=stalled_after,
+        bureau_batch_employers=_int(environ, "DP_BUREAU_BATCH_EMPLOYERS", 100, low=1, high=1000),
         database_url=database_url,
         reports_database_url=reports_url,
         data_dir=Path(data_dir).expanduser() if data_dir else _default_data_dir(environ),

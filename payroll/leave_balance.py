@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from ledgers.columns import among
 from payroll.statuses import PayRunStatus
@@ -92,7 +93,7 @@ async def _contract_rates(session: AsyncSession, pa_ids: list[uuid.UUID], on: da
             ContractRateRow.effective_from <= on,
         )
         .order_by(ContractRateRow.pa_id, ContractRateRow.effective_from.desc())
-        .ext(distinct_on(ContractRateRow.pa_id))
+        .ext(distinct_on(col(ContractRateRow.pa_id)))
     )
     return {pa_id: int(rate) for pa_id, rate in rows.all()}
 

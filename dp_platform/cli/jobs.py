@@ -29,6 +29,7 @@ async def _work(settings: Settings, concurrency: int) -> None:
         async_sessionmaker(engine, expire_on_commit=False),
         pool_size=3,
         report_reads=async_sessionmaker(replica, expire_on_commit=False) if replica else None,
+        bureau_batch=settings.bureau_batch_employers,
     )
     try:
         async with queue.open_async():

@@ -10,7 +10,7 @@ from dp_platform.cli.common import _connect, _say
 from dp_platform.settings import ConfigurationError, Settings
 
 
-async def _bureau_run(url: str, args: argparse.Namespace):  # type: ignore[no-untyped-def]
+async def _bureau_run(url: str, args: argparse.Namespace, batch: int):  # type: ignore[no-untyped-def]
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
     from sqlalchemy import select
     from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -43,6 +43,7 @@ async def _bureau_run(url: str, args: argparse.Namespace):  # type: ignore[no-un
                 paid_on=args.paid_on,
                 finalise=args.finalise,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
+                batch_employers=batch,
             )
     finally:
         await engine.dispose()
@@ -52,7 +53,7 @@ def cmd_bureau_run(settings: Settings, args: argparse.Namespace) -> int:
     from ledgers.money import Money
 
     settings, _ = _connect(settings, migrate=False)
-    outcomes = asyncio.run(_bureau_run(settings.database_url, args))  # type: ignore[arg-type]
+    outcomes = asyncio.run(_bureau_run(settings.database_url, args, settings.bureau_batch_employers))  # type: ignore[arg-type]
     for outcome in outcomes:
         _say(
             f"  {outcome.reference:<14} {outcome.status:<10} {outcome.payslips:>3} payslip(s) "

@@ -26,7 +26,7 @@ from dp_platform.tenancy.access import load_user_actor
 from dp_platform.tenancy.errors import AccessDeniedError
 from dp_platform.tenancy.policy import Actor
 from dp_platform.tenancy.roles import Role
-from dp_platform.workflows.bureau import EmployerOutcome, run_bureau_payroll
+from dp_platform.workflows.bureau import BATCH_EMPLOYERS, EmployerOutcome, run_bureau_payroll
 from ledgers.errors import DomainError
 from payroll.errors import PayRunError
 from payroll.periods import PayFrequency
@@ -141,7 +141,9 @@ class JobJournal:
             )
 
 
-async def run_bureau_job(sessions: async_sessionmaker[AsyncSession], job_id: uuid.UUID) -> None:
+async def run_bureau_job(
+    sessions: async_sessionmaker[AsyncSession], job_id: uuid.UUID, *, batch_employers: int = BATCH_EMPLOYERS
+) -> None:
     async def work(job: JobRow, progress: Progress) -> list[dict[str, Any]]:
         async with sessions() as session:
             actor = await load_user_actor(session, job.requested_by_user_id)
@@ -159,6 +161,7 @@ async def run_bureau_job(sessions: async_sessionmaker[AsyncSession], job_id: uui
             finalise=bool(params["finalise"]),
             progress=progress,
             journal=JobJournal(job.id),
+            batch_employers=batch_employers,
         )
         return [outcome_row(outcome) for outcome in outcomes]
 

@@ -59,6 +59,7 @@ def queue_app(
     *,
     pool_size: int = 2,
     report_reads: async_sessionmaker[AsyncSession] | None = None,
+    bureau_batch: int = 100,
 ) -> procrastinate.App:
     """The queue, with the platform's kinds of long work registered against ``sessions``; council reports
     read on ``report_reads`` (a replica) when given."""
@@ -73,7 +74,7 @@ def queue_app(
 
     @app.task(name="bureau_payroll", queue=QUEUE)
     async def bureau_payroll(job_id: str) -> None:
-        await run_bureau_job(sessions, uuid.UUID(job_id))
+        await run_bureau_job(sessions, uuid.UUID(job_id), batch_employers=bureau_batch)
 
     @app.task(name="statement_import", queue=QUEUE)
     async def statement_import(job_id: str) -> None:

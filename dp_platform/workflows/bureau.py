@@ -97,6 +97,7 @@ async def run_bureau_payroll(
     finalise: bool,
     progress: Callable[[int, int], None] | None = None,
     journal: Journal | None = None,
+    batch_employers: int = BATCH_EMPLOYERS,
 ) -> list[EmployerOutcome]:
     async with sessions() as session:
         accounts = [(account.id, account.reference) for account in await bureau_accounts(session, actor, frequency)]
@@ -131,7 +132,7 @@ async def run_bureau_payroll(
             progress(done, len(accounts))
 
     await asyncio.gather(
-        *(one(waiting[start : start + BATCH_EMPLOYERS]) for start in range(0, len(waiting), BATCH_EMPLOYERS))
+        *(one(waiting[start : start + batch_employers]) for start in range(0, len(waiting), batch_employers))
     )
     return [outcome for outcome in outcomes if outcome is not None]
 

@@ -41,6 +41,7 @@ def _start(url: str, *args: str, **environ: str) -> subprocess.Popen[bytes]:
         "DP_WORKER_IN_APP": "false",
         "DP_JOB_HEARTBEAT_SECONDS": "1",
         "DP_JOB_STALLED_AFTER_SECONDS": "3",
+        "DP_BUREAU_BATCH_EMPLOYERS": "10",  # progress in steps of 10, so the run is seen part done
         **environ,
     }
     return subprocess.Popen(
