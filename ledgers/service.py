@@ -19,6 +19,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import col
 
 from ledgers.accounts import AccountCode
 from ledgers.balances import BALANCES_SQL, AccountBalance, balances_of
@@ -425,6 +426,38 @@ async def list_entries(
     entries = list(await session.scalars(page.apply(query, JournalEntryRow.occurred_on, JournalEntryRow.id)))
     lines = await _lines_of(session, [entry.id for entry in entries])
     return [PostedEntry(entry=entry, lines=lines[entry.id]) for entry in entries]
+
+
+POSTING_EXPORT_COLUMNS = (
+    "occurred_on",
+    "entry_id",
+    "narration",
+    "account",
+    "amount_pence",
+    "account_version",
+    "balance_after_pence",
+)
+
+
+async def posting_export(session: AsyncSession, book_id: uuid.UUID) -> list[tuple[object, ...]]:
+    """Every posting of the book, oldest first, one row each in ``POSTING_EXPORT_COLUMNS`` order: the
+    flat file an accountant or the authority imports."""
+    rows = await session.execute(
+        select(
+            col(PostingRow.occurred_on),
+            col(JournalEntryRow.id),
+            col(JournalEntryRow.narration),
+            col(LedgerAccountRow.code),
+            col(PostingRow.amount_pence),
+            col(PostingRow.account_version),
+            col(PostingRow.balance_after_pence),
+        )
+        .join(JournalEntryRow, col(JournalEntryRow.id) == col(PostingRow.entry_id))
+        .join(LedgerAccountRow, col(LedgerAccountRow.id) == col(PostingRow.account_id))
+        .where(col(PostingRow.book_id) == book_id)
+        .order_by(col(PostingRow.occurred_on), col(PostingRow.id))
+    )
+    return [tuple(row) for row in rows]
 
 
 async def flows(

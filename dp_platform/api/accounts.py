@@ -7,19 +7,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from litestar import Controller, Request, Response, get
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.api.paging import keyset, page_of
 from dp_platform.api.schemas.accounts import Account, AccountMoney
-from dp_platform.tenancy.access import account_ref, actors_for, authorize, list_accounts
-from dp_platform.tenancy.policy import Action, Actor, can, today
-from dp_platform.tenancy.tables import DpAccountRow
-from dp_platform.workflows.overview import account_overview
-from ledgers.columns import utc_now
+from dp_platform.db.sessions import DbSession
+from dp_platform.tenancy.policy import Actor
+from dp_platform.workflows.accounts import VisibleAccount, account_money, visible_account, visible_accounts
 
 
-def to_account(row: DpAccountRow, actor: Actor) -> Account:
-    now, ref = utc_now(), account_ref(row)
+def to_account(visible: VisibleAccount) -> Account:
+    row = visible.account
     return Account(
         id=row.id,
         authority_id=row.authority_id,
@@ -27,7 +24,7 @@ def to_account(row: DpAccountRow, actor: Actor) -> Account:
         holder_name=row.holder_name,
         opened_on=row.opened_on,
         closed_on=row.closed_on,
-        allowed_actions=[action.value for action in Action if can(actor, action, ref, now=now)],
+        allowed_actions=[action.value for action in visible.allowed],
     )
 
 
@@ -39,30 +36,25 @@ class AccountController(Controller):
     async def list_accounts(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         limit: int | None = None,
         after: str | None = None,
     ) -> Response[Sequence[Account]]:
         """In reference order, in pages of at most 1,000 (a Link header names the next)."""
         page = keyset(limit, after, str, uuid.UUID)
-        rows = await list_accounts(db_session, actor, page=page)
-        on_each = await actors_for(db_session, actor, rows)
-        return page_of(
-            request, page, rows, lambda row: (row.reference, row.id), lambda row: to_account(row, on_each[row.id])
-        )
+        accounts = await visible_accounts(db_session, actor, page=page)
+        return page_of(request, page, accounts, lambda seen: (seen.account.reference, seen.account.id), to_account)
 
     @get("/{account_id:uuid}", operation_id="GetAccount")
-    async def get_account(self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID) -> Account:
-        access = await authorize(db_session, actor, account_id, Action.VIEW)
-        return to_account(access.account, access.actor or actor)
+    async def get_account(self, db_session: DbSession, actor: Actor, account_id: uuid.UUID) -> Account:
+        return to_account(await visible_account(db_session, actor, account_id))
 
     @get("/{account_id:uuid}/money", operation_id="GetAccountMoney")
-    async def money(self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID) -> AccountMoney:
+    async def money(self, db_session: DbSession, actor: Actor, account_id: uuid.UUID) -> AccountMoney:
         """The free balance: the bank's balance less wages, HMRC and pension owed, holiday earned and not
         taken, and any surplus due back to the council."""
-        access = await authorize(db_session, actor, account_id, Action.VIEW)
-        overview = await account_overview(db_session, access, today())
+        overview = await account_money(db_session, actor, account_id)
         return AccountMoney(
             on=overview.today,
             bank_pence=overview.bank_pence,

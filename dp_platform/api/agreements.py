@@ -10,7 +10,6 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post, put
 from litestar.params import Body
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from agreements.content import ClauseChange, TermChange
 from agreements.defaults import DEFAULTS
@@ -18,7 +17,7 @@ from agreements.errors import AgreementInvalidError
 from agreements.payments import PaymentState, payment_states
 from agreements.render_html import render_html
 from agreements.render_pdf import render_pdf
-from agreements.service import Agreement, account_agreements, changes_of
+from agreements.service import Agreement, changes_of
 from agreements.template import Template, template, templates
 from agreements.validation import check_terms
 from dp_platform.api.paging import keyset, page_of
@@ -42,10 +41,10 @@ from dp_platform.api.schemas.agreements import (
     WithdrawIn,
     WordingIn,
 )
-from dp_platform.tenancy.access import authorize
-from dp_platform.tenancy.policy import Action, Actor, today
+from dp_platform.db.sessions import DbSession
+from dp_platform.tenancy.policy import Actor, today
 from dp_platform.workflows.agreements import (
-    agreement_for,
+    agreements_of,
     draft_for_account,
     pa_minimum_floors,
     record_payment_for_account,
@@ -54,6 +53,7 @@ from dp_platform.workflows.agreements import (
     sign_for_account,
     terminate_for_account,
     vary_for_account,
+    viewable_agreement,
     withdraw_for_account,
 )
 
@@ -175,7 +175,7 @@ class AgreementTemplateController(Controller):
     )
     async def set_wording(
         self,
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         authority_id: uuid.UUID,
         template_key: str,
@@ -197,19 +197,18 @@ class AgreementController(Controller):
     async def list_agreements(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         limit: int | None = None,
         after: str | None = None,
     ) -> Response[Sequence[AgreementSummary]]:
         """Oldest first, in pages of at most 1,000 (a Link header names the next)."""
-        await authorize(db_session, actor, account_id, Action.VIEW)
         page = keyset(limit, after, datetime, uuid.UUID)
         return page_of(
             request,
             page,
-            await account_agreements(db_session, account_id, page=page),
+            await agreements_of(db_session, actor, account_id, page=page),
             lambda row: (row.created_at, row.id),
             lambda row: AgreementSummary(
                 id=row.id,
@@ -222,7 +221,7 @@ class AgreementController(Controller):
 
     @post("/", operation_id="DraftAgreement")
     async def draft(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, data: Annotated[AgreementCreate, Body()]
+        self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, data: Annotated[AgreementCreate, Body()]
     ) -> AgreementOut:
         """Draft an agreement from a template and terms; refused with every problem named (422)."""
         return to_agreement(
@@ -231,15 +230,14 @@ class AgreementController(Controller):
 
     @get("/{agreement_id:uuid}", operation_id="GetAgreement")
     async def get_agreement(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, agreement_id: uuid.UUID
+        self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, agreement_id: uuid.UUID
     ) -> AgreementOut:
-        access = await authorize(db_session, actor, account_id, Action.VIEW)
-        return to_agreement(await agreement_for(db_session, access, agreement_id))
+        return to_agreement(await viewable_agreement(db_session, actor, account_id, agreement_id))
 
     @put("/{agreement_id:uuid}/draft", operation_id="RedraftAgreement")
     async def redraft(
         self,
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         agreement_id: uuid.UUID,
@@ -250,11 +248,10 @@ class AgreementController(Controller):
 
     @get("/{agreement_id:uuid}/validation", operation_id="ValidateAgreement")
     async def validation(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, agreement_id: uuid.UUID
+        self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, agreement_id: uuid.UUID
     ) -> ValidationOut:
         """The latest version checked again against today's rate data (a rate published since may add a problem)."""
-        access = await authorize(db_session, actor, account_id, Action.VIEW)
-        agreement = await agreement_for(db_session, access, agreement_id)
+        agreement = await viewable_agreement(db_session, actor, account_id, agreement_id)
         try:
             warnings = check_terms(agreement.terms(), pa_minimum_floors())
             problems: list[dict[str, object]] = []
@@ -265,7 +262,7 @@ class AgreementController(Controller):
     @post("/{agreement_id:uuid}/versions/{number:int}/sign", operation_id="SignAgreement", status_code=200)
     async def sign(
         self,
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         agreement_id: uuid.UUID,
@@ -281,7 +278,7 @@ class AgreementController(Controller):
     @post("/{agreement_id:uuid}/variations", operation_id="VaryAgreement")
     async def vary(
         self,
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         agreement_id: uuid.UUID,
@@ -297,7 +294,7 @@ class AgreementController(Controller):
     )
     async def withdraw(
         self,
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         agreement_id: uuid.UUID,
@@ -312,7 +309,7 @@ class AgreementController(Controller):
     @post("/{agreement_id:uuid}/terminate", operation_id="TerminateAgreement", status_code=200)
     async def terminate(
         self,
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         agreement_id: uuid.UUID,
@@ -336,7 +333,7 @@ class AgreementController(Controller):
     async def schedule(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         agreement_id: uuid.UUID,
@@ -345,8 +342,7 @@ class AgreementController(Controller):
     ) -> Response[Sequence[ScheduledPaymentOut]]:
         """Every scheduled payment with its status: expected, received (in the ledger) or missed; in date
         order, in pages of at most 1,000 (a Link header names the next)."""
-        access = await authorize(db_session, actor, account_id, Action.VIEW)
-        agreement = await agreement_for(db_session, access, agreement_id)
+        agreement = await viewable_agreement(db_session, actor, account_id, agreement_id)
         page = keyset(limit, after, date)
 
         def key(state: PaymentState) -> tuple[date]:
@@ -358,7 +354,7 @@ class AgreementController(Controller):
     @post("/{agreement_id:uuid}/payments/{due_on:date}/received", operation_id="RecordAgreementPayment")
     async def received(
         self,
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         agreement_id: uuid.UUID,
@@ -378,10 +374,9 @@ class AgreementController(Controller):
 
     @get("/{agreement_id:uuid}/versions/{number:int}/pdf", operation_id="GetAgreementPdf", media_type="application/pdf")
     async def pdf(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, agreement_id: uuid.UUID, number: int
+        self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, agreement_id: uuid.UUID, number: int
     ) -> Response[bytes]:
-        access = await authorize(db_session, actor, account_id, Action.VIEW)
-        agreement = await agreement_for(db_session, access, agreement_id)
+        agreement = await viewable_agreement(db_session, actor, account_id, agreement_id)
         version = agreement.version(number)
         return Response(
             render_pdf(agreement, version),
@@ -391,8 +386,7 @@ class AgreementController(Controller):
 
     @get("/{agreement_id:uuid}/versions/{number:int}/html", operation_id="GetAgreementHtml", media_type="text/html")
     async def html(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, agreement_id: uuid.UUID, number: int
+        self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, agreement_id: uuid.UUID, number: int
     ) -> Response[str]:
-        access = await authorize(db_session, actor, account_id, Action.VIEW)
-        agreement = await agreement_for(db_session, access, agreement_id)
+        agreement = await viewable_agreement(db_session, actor, account_id, agreement_id)
         return Response(render_html(agreement, agreement.version(number)), media_type="text/html")

@@ -8,13 +8,13 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.params import Body
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.api.paging import keyset, page_of
 from dp_platform.api.schemas.api_keys import ApiKey, ApiKeyCreate, NewApiKey
 from dp_platform.auth.api_keys import create_api_key, list_api_keys, revoke_api_key
-from dp_platform.auth.tables import ApiKeyRow
+from dp_platform.db.sessions import DbSession
 from dp_platform.tenancy.policy import Actor
+from dp_platform.workflows.records import ApiKeyRow
 
 
 def _fields(row: ApiKeyRow) -> dict[str, object]:
@@ -37,7 +37,7 @@ class ApiKeyController(Controller):
     async def list_keys(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         organisation_id: uuid.UUID,
         limit: int | None = None,
@@ -51,7 +51,7 @@ class ApiKeyController(Controller):
     @post("", operation_id="CreateApiKey")
     async def create(
         self,
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         organisation_id: uuid.UUID,
         data: Annotated[ApiKeyCreate, Body()],
@@ -61,6 +61,6 @@ class ApiKeyController(Controller):
 
     @post("/{key_id:uuid}/revoke", operation_id="RevokeApiKey", status_code=200)
     async def revoke(
-        self, db_session: AsyncSession, actor: Actor, organisation_id: uuid.UUID, key_id: uuid.UUID
+        self, db_session: DbSession, actor: Actor, organisation_id: uuid.UUID, key_id: uuid.UUID
     ) -> ApiKey:
         return ApiKey(**_fields(await revoke_api_key(db_session, actor, organisation_id, key_id)))  # type: ignore[arg-type]

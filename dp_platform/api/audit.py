@@ -9,19 +9,15 @@ from typing import Any, Literal
 
 from litestar import Controller, Request, Response, get
 from litestar.response import Stream
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.api.media_types import answered_as
 from dp_platform.api.schemas.audit import AuditEvent, AuditEventPage, AuditVerification, ChainBreakOut
 from dp_platform.audit.chain import ChainBreak
 from dp_platform.audit.queries import AuditFilter, csv_header, csv_row, jsonl_row, list_events, stream_events
-from dp_platform.audit.tables import AuditEventRow
-from dp_platform.audit.verify import verify_audit_trail
-from dp_platform.audit.writer import account_chain
-from dp_platform.tenancy.access import authorize, list_accounts
-from dp_platform.tenancy.errors import AccessDeniedError
-from dp_platform.tenancy.policy import Action, Actor
-from dp_platform.tenancy.roles import Role
+from dp_platform.db.sessions import DbSession
+from dp_platform.tenancy.policy import Actor
+from dp_platform.workflows.audit_trail import check_trail_readable, verify_trail
+from dp_platform.workflows.records import AuditEventRow
 
 
 def to_event(row: AuditEventRow) -> AuditEvent:
@@ -45,7 +41,7 @@ class AuditController(Controller):
     @get("", operation_id="ListAuditEvents")
     async def list_events(
         self,
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID | None = None,
         actor_user_id: uuid.UUID | None = None,
@@ -68,7 +64,7 @@ class AuditController(Controller):
     async def export(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         format: Literal["csv", "jsonl"] = "csv",
         account_id: uuid.UUID | None = None,
@@ -80,7 +76,7 @@ class AuditController(Controller):
         """Oldest first, with both hashes, so an auditor can recompute the chain independently."""
         wanted = AuditFilter(account_id, actor_user_id, action, occurred_from, occurred_to)
         if account_id is not None:  # refuse before the response starts, not halfway through it
-            await authorize(db_session, actor, account_id, Action.VIEW)
+            await check_trail_readable(db_session, actor, account_id)
         sessions = request.app.state.auth_sessions
 
         async def lines() -> AsyncIterator[str]:
@@ -99,20 +95,11 @@ class AuditController(Controller):
 
     @get("/verify", operation_id="VerifyAuditTrail")
     async def verify(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID | None = None, full: bool = False
+        self, db_session: DbSession, actor: Actor, account_id: uuid.UUID | None = None, full: bool = False
     ) -> Response[AuditVerification]:
         """Recompute the chains: one account's, or (authority finance, admins) every account in reach. Each
         chain is checked from where the last verification found it intact; ``full=true`` from its first event."""
-        if account_id is not None:
-            await authorize(db_session, actor, account_id, Action.VIEW)
-            report = await verify_audit_trail(db_session, account_id=account_id, full=full)
-        elif actor.role is Role.PLATFORM_ADMIN:
-            report = await verify_audit_trail(db_session, full=full)
-        elif actor.role is Role.AUTHORITY_FINANCE:
-            chains = [account_chain(account.id) for account in await list_accounts(db_session, actor)]
-            report = await verify_audit_trail(db_session, chains=chains, full=full)
-        else:
-            raise AccessDeniedError("Name the account to verify (account_id).", field="account_id")
+        report = await verify_trail(db_session, actor, account_id, full=full)
         body = AuditVerification(
             ok=report.ok,
             full=report.full,

@@ -7,17 +7,17 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
 from litestar.params import Body
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.api.schemas.auth import LoginRequest, LoginResponse, Me
 from dp_platform.auth.login import log_in, log_out
 from dp_platform.auth.middleware import PUBLIC
-from dp_platform.tenancy.access import list_accounts
+from dp_platform.db.sessions import DbSession
 from dp_platform.tenancy.policy import Actor
+from dp_platform.workflows.accounts import account_ids_in_reach
 from ledgers.columns import utc_now
 
 
-async def describe_actor(session: AsyncSession, actor: Actor) -> Me:
+async def describe_actor(session: DbSession, actor: Actor) -> Me:
     return Me(
         user_id=actor.user_id,
         display_name=actor.display_name,
@@ -26,7 +26,7 @@ async def describe_actor(session: AsyncSession, actor: Actor) -> Me:
         organisation_id=actor.organisation_id,
         via="api_key" if actor.api_key_id else "token",
         api_key_id=actor.api_key_id,
-        account_ids=[account.id for account in await list_accounts(session, actor)],
+        account_ids=await account_ids_in_reach(session, actor),
     )
 
 
@@ -36,7 +36,7 @@ class AuthController(Controller):
 
     @post("/auth/login", operation_id="LogIn", opt={PUBLIC: True}, status_code=200)
     async def login(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, data: Annotated[LoginRequest, Body()]
+        self, request: Request[Any, Any, Any], db_session: DbSession, data: Annotated[LoginRequest, Body()]
     ) -> LoginResponse:
         client = request.client.host if request.client else "unknown"
         token, actor = await log_in(
@@ -55,11 +55,11 @@ class AuthController(Controller):
         )
 
     @post("/auth/logout", operation_id="LogOut", status_code=204)
-    async def logout(self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor) -> None:
+    async def logout(self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor) -> None:
         token = request.auth
         expires_at = token.exp if token is not None else datetime.now(UTC)
         await log_out(db_session, actor, expires_at=expires_at)
 
     @get("/me", operation_id="GetMe")
-    async def me(self, db_session: AsyncSession, actor: Actor) -> Me:
+    async def me(self, db_session: DbSession, actor: Actor) -> Me:
         return await describe_actor(db_session, actor)

@@ -7,14 +7,15 @@ from datetime import date
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.api.schemas.bureau_runs import BureauPayRun, BureauPayRunIn, EmployerRunOutcome
+from dp_platform.db.sessions import DbSession
 from dp_platform.jobs.bureau_payroll import job_of, organisation_jobs, start_bureau_payroll
 from dp_platform.jobs.in_app import work_after
 from dp_platform.jobs.stale import is_stale
-from dp_platform.jobs.tables import JobRow, JobStatus
+from dp_platform.jobs.statuses import JobStatus
 from dp_platform.tenancy.policy import Actor
+from dp_platform.workflows.records import JobRow
 
 PATH = "/api/bureau/pay-runs"
 
@@ -45,7 +46,7 @@ class BureauRunController(Controller):
 
     @post("", operation_id="StartBureauPayRun", status_code=202)
     async def start(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, data: BureauPayRunIn
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, data: BureauPayRunIn
     ) -> Response[BureauPayRun]:
         """Queue one period's payroll for every client the bureau holds a payroll mandate for; workers run
         it, one employer at a time in its own transaction. ``GET`` the Location to follow it."""
@@ -66,13 +67,13 @@ class BureauRunController(Controller):
         )
 
     @get("", operation_id="ListBureauPayRuns")
-    async def list_runs(self, db_session: AsyncSession, actor: Actor) -> list[BureauPayRun]:
+    async def list_runs(self, db_session: DbSession, actor: Actor) -> list[BureauPayRun]:
         """The organisation's last 20 runs, newest first."""
         if actor.organisation_id is None:
             return []
         return [to_bureau_run(job) for job in await organisation_jobs(db_session, actor.organisation_id)]
 
     @get("/{job_id:uuid}", operation_id="GetBureauPayRun")
-    async def get_run(self, db_session: AsyncSession, actor: Actor, job_id: uuid.UUID) -> BureauPayRun:
+    async def get_run(self, db_session: DbSession, actor: Actor, job_id: uuid.UUID) -> BureauPayRun:
         """How many employers are done, and each one's outcome once the run is."""
         return to_bureau_run(await job_of(db_session, actor, job_id))

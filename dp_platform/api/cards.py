@@ -9,7 +9,6 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post, put
 from litestar.params import Body
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.api.paging import keyset, page_of
 from dp_platform.api.schemas.cards import (
@@ -25,7 +24,7 @@ from dp_platform.api.schemas.cards import (
 )
 from dp_platform.auth.middleware import PUBLIC
 from dp_platform.cards.gateway import API_VERSION, StripeGateway, gateway_of
-from dp_platform.cards.tables import CardAuthorisationRow, CardPaymentRow, CardRow, CardTransactionRow, StripePayerRow
+from dp_platform.db.sessions import DbSession
 from dp_platform.tenancy.policy import Actor, today
 from dp_platform.workflows.card_payments import account_card_payments, ask_for_payment, payer_of, set_payer
 from dp_platform.workflows.cards import (
@@ -35,6 +34,13 @@ from dp_platform.workflows.cards import (
     card_transactions,
     change_card,
     issue_card,
+)
+from dp_platform.workflows.records import (
+    CardAuthorisationRow,
+    CardPaymentRow,
+    CardRow,
+    CardTransactionRow,
+    StripePayerRow,
 )
 from dp_platform.workflows.stripe_events import receive_webhook
 
@@ -108,14 +114,14 @@ class CardController(Controller):
     tags = ["Cards and card payments"]
 
     @get("/cards", operation_id="ListCards")
-    async def cards(self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID) -> list[Card]:
+    async def cards(self, db_session: DbSession, actor: Actor, account_id: uuid.UUID) -> list[Card]:
         return [to_card(row) for row in await account_cards(db_session, actor, account_id)]
 
     @post("/cards", operation_id="IssueCard", status_code=201)
     async def issue(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         data: Annotated[CardIssue, Body()],
@@ -140,7 +146,7 @@ class CardController(Controller):
     async def _change(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         card_id: uuid.UUID,
@@ -163,7 +169,7 @@ class CardController(Controller):
     async def freeze(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         card_id: uuid.UUID,
@@ -176,7 +182,7 @@ class CardController(Controller):
     async def unfreeze(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         card_id: uuid.UUID,
@@ -188,7 +194,7 @@ class CardController(Controller):
     async def cancel(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         card_id: uuid.UUID,
@@ -201,7 +207,7 @@ class CardController(Controller):
     async def authorisations(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         limit: int | None = None,
@@ -216,7 +222,7 @@ class CardController(Controller):
     async def transactions(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         limit: int | None = None,
@@ -228,7 +234,7 @@ class CardController(Controller):
         return page_of(request, page, rows, lambda row: (row.occurred_on, row.id), to_transaction)
 
     @get("/payer", operation_id="GetPayer")
-    async def payer(self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID) -> Payer | None:
+    async def payer(self, db_session: DbSession, actor: Actor, account_id: uuid.UUID) -> Payer | None:
         """Who pays money in by card or Direct Debit on this account, if anyone is recorded."""
         row = await payer_of(db_session, actor, account_id)
         return to_payer(row) if row else None
@@ -237,7 +243,7 @@ class CardController(Controller):
     async def set_payer(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         data: Annotated[PayerIn, Body()],
@@ -258,7 +264,7 @@ class CardController(Controller):
     async def payments(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         limit: int | None = None,
@@ -272,7 +278,7 @@ class CardController(Controller):
     async def ask(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         data: Annotated[CardPaymentIn, Body()],
@@ -297,7 +303,7 @@ class StripeWebhookController(Controller):
     tags = ["Cards and card payments"]
 
     @post("/webhooks", operation_id="ReceiveStripeWebhook", status_code=200, opt={PUBLIC: True})
-    async def webhook(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Response[dict[str, Any]]:
+    async def webhook(self, request: Request[Any, Any, Any], db_session: DbSession) -> Response[dict[str, Any]]:
         """Stripe's events, signed with the endpoint's secret (``Stripe-Signature``). An Issuing
         authorisation request is answered ``{"approved": ...}`` at once; other events are acted on once
         each, however often delivered. A bad or stale signature is a 400 and nothing is written."""

@@ -11,7 +11,6 @@ from typing import Annotated, Any
 from litestar import Controller, Request, Response, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.api.paging import keyset, page_of
 from dp_platform.api.schemas.client_accounts import (
@@ -32,6 +31,7 @@ from dp_platform.api.schemas.client_accounts import (
 )
 from dp_platform.api.schemas.statements import StatementUpload
 from dp_platform.api.statements import MAX_STATEMENT_BYTES
+from dp_platform.db.sessions import DbSession
 from dp_platform.tenancy.policy import Actor
 from dp_platform.workflows.client_fees import charge_agreed_fees
 from dp_platform.workflows.client_money import (
@@ -47,8 +47,8 @@ from dp_platform.workflows.client_money import (
     open_client_account,
     organisation_client_accounts,
 )
+from dp_platform.workflows.records import PoolMemberRow, PoolRow
 from ledgers.client_money.service import Assigned, waiting_lines
-from ledgers.client_money.tables import PoolMemberRow, PoolRow
 from ledgers.errors import DomainError
 
 
@@ -86,7 +86,7 @@ class OrganisationClientAccountController(Controller):
 
     @get("", operation_id="ListClientAccounts")
     async def list_accounts(
-        self, db_session: AsyncSession, actor: Actor, organisation_id: uuid.UUID
+        self, db_session: DbSession, actor: Actor, organisation_id: uuid.UUID
     ) -> list[ClientAccountOut]:
         """The provider's pooled client accounts (its own staff only)."""
         return [_account(pool) for pool in await organisation_client_accounts(db_session, actor, organisation_id)]
@@ -94,7 +94,7 @@ class OrganisationClientAccountController(Controller):
     @post("", operation_id="OpenClientAccount")
     async def open(
         self,
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         organisation_id: uuid.UUID,
         data: Annotated[ClientAccountIn, Body()],
@@ -109,17 +109,17 @@ class ClientAccountController(Controller):
     tags = ["Client accounts"]
 
     @get("", operation_id="GetClientAccount")
-    async def get_account(self, db_session: AsyncSession, actor: Actor, pool_id: uuid.UUID) -> ClientAccountOut:
+    async def get_account(self, db_session: DbSession, actor: Actor, pool_id: uuid.UUID) -> ClientAccountOut:
         return _account((await client_account(db_session, actor, pool_id)).pool)
 
     @get("/clients", operation_id="ListClients")
-    async def list_clients(self, db_session: AsyncSession, actor: Actor, pool_id: uuid.UUID) -> list[ClientOut]:
+    async def list_clients(self, db_session: DbSession, actor: Actor, pool_id: uuid.UUID) -> list[ClientOut]:
         """The people whose money the account holds, by reference."""
         return [_client(member) for member in await clients(db_session, actor, pool_id)]
 
     @post("/clients", operation_id="AddClient")
     async def add(
-        self, db_session: AsyncSession, actor: Actor, pool_id: uuid.UUID, data: Annotated[ClientIn, Body()]
+        self, db_session: DbSession, actor: Actor, pool_id: uuid.UUID, data: Annotated[ClientIn, Body()]
     ) -> ClientOut:
         """A person's money joins the account: the provider must hold their ``manage_money`` mandate."""
         member = await add_client(
@@ -130,7 +130,7 @@ class ClientAccountController(Controller):
     @post("/clients/{account_id:uuid}/leave", operation_id="EndClient", status_code=200)
     async def leave(
         self,
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         pool_id: uuid.UUID,
         account_id: uuid.UUID,
@@ -143,7 +143,7 @@ class ClientAccountController(Controller):
     @post("/statements", operation_id="ImportClientAccountStatement", request_max_body_size=MAX_STATEMENT_BYTES)
     async def import_statement(
         self,
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         pool_id: uuid.UUID,
         data: Annotated[StatementUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
@@ -176,7 +176,7 @@ class ClientAccountController(Controller):
     async def waiting(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         pool_id: uuid.UUID,
         limit: int | None = None,
@@ -201,14 +201,14 @@ class ClientAccountController(Controller):
         )
 
     @post("/assign-waiting", operation_id="AssignWaitingClientLines", status_code=200)
-    async def assign_waiting(self, db_session: AsyncSession, actor: Actor, pool_id: uuid.UUID) -> AssignmentsOut:
+    async def assign_waiting(self, db_session: DbSession, actor: Actor, pool_id: uuid.UUID) -> AssignmentsOut:
         """Try the waiting lines again: a client joined since, or a payee became known."""
         return _assignments(await assign_waiting_lines(db_session, actor, pool_id))
 
     @post("/lines/{line_id:uuid}/assign", operation_id="AssignClientLine", status_code=200)
     async def assign(
         self,
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         pool_id: uuid.UUID,
         line_id: uuid.UUID,
@@ -219,7 +219,7 @@ class ClientAccountController(Controller):
 
     @post("/fees", operation_id="ChargeClientFees", status_code=200)
     async def fees(
-        self, db_session: AsyncSession, actor: Actor, pool_id: uuid.UUID, data: Annotated[ChargeFeesIn, Body()]
+        self, db_session: DbSession, actor: Actor, pool_id: uuid.UUID, data: Annotated[ChargeFeesIn, Body()]
     ) -> FeesChargedOut:
         """Charge each client the fees their agreement sets (set-up, and for each payment) due by a day,
         each once however often this runs; each shows in their statement, records and audit trail."""
@@ -228,7 +228,7 @@ class ClientAccountController(Controller):
 
     @get("/check", operation_id="CheckClientMoney")
     async def check(
-        self, db_session: AsyncSession, actor: Actor, pool_id: uuid.UUID, on: date | None = None
+        self, db_session: DbSession, actor: Actor, pool_id: uuid.UUID, on: date | None = None
     ) -> ClientMoneyCheckOut:
         """The client-money check: the bank's balance against the clients' money, the provider's own
         money and the lines not yet given, and each client's sub-ledger against their own records."""
@@ -264,7 +264,7 @@ class HeldByController(Controller):
     tags = ["Client accounts"]
 
     @get("", operation_id="GetAccountClientAccount")
-    async def held_by(self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID) -> HeldByOut:
+    async def held_by(self, db_session: DbSession, actor: Actor, account_id: uuid.UUID) -> HeldByOut:
         """Which provider holds this person's money in its client account, how much, and whether the
         provider's client-money check balances (to the person, their council and the provider); 404
         when the money is in the person's own account."""

@@ -7,7 +7,6 @@ from typing import Annotated
 
 from litestar import Controller, get, post
 from litestar.params import Body
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from agreements.monitoring.thresholds import LocalThreshold, Threshold, threshold_named
 from dp_platform.api.schemas.exceptions import (
@@ -23,8 +22,9 @@ from dp_platform.api.schemas.exceptions import (
     ThresholdIn,
     ThresholdOut,
 )
-from dp_platform.tenancy.errors import AccessDeniedError
+from dp_platform.db.sessions import DbSession
 from dp_platform.tenancy.policy import Actor, today
+from dp_platform.workflows.councils import council_exceptions
 from dp_platform.workflows.exceptions import (
     STATUSES,
     ExceptionError,
@@ -33,7 +33,6 @@ from dp_platform.workflows.exceptions import (
     account_exceptions,
     assign_exception,
     comment_on_exception,
-    council_queue,
     council_thresholds,
     exception_view,
     resolve_exception,
@@ -89,7 +88,7 @@ def _queue_out(queue: Queue, status: str, check: str | None) -> ExceptionQueueOu
     return ExceptionQueueOut(items=items, not_run=[check.value for check in queue.not_run])
 
 
-async def _detail(db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, key: str) -> ExceptionDetailOut:
+async def _detail(db_session: DbSession, actor: Actor, account_id: uuid.UUID, key: str) -> ExceptionDetailOut:
     view = await exception_view(db_session, actor, account_id, key, today())
     return ExceptionDetailOut(
         **_fields(view.item),  # type: ignore[arg-type]
@@ -105,7 +104,7 @@ class CouncilExceptionController(Controller):
     @get("/exceptions", operation_id="ListCouncilExceptions")
     async def queue(
         self,
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         authority_id: uuid.UUID,
         status: str = "open",
@@ -113,19 +112,17 @@ class CouncilExceptionController(Controller):
     ) -> ExceptionQueueOut:
         """Every exception the checks find across the council's accounts, each with its evidence, the
         rule it breaks and what staff have done about it. Only the council's own staff."""
-        if actor.authority_id != authority_id:
-            raise AccessDeniedError("A council's exceptions are read by its own staff.")
-        return _queue_out(await council_queue(db_session, actor, today()), status, check)
+        return _queue_out(await council_exceptions(db_session, actor, authority_id, today()), status, check)
 
     @get("/thresholds", operation_id="ListMonitoringThresholds")
-    async def thresholds(self, db_session: AsyncSession, actor: Actor, authority_id: uuid.UUID) -> list[ThresholdOut]:
+    async def thresholds(self, db_session: DbSession, actor: Actor, authority_id: uuid.UUID) -> list[ThresholdOut]:
         """Every dated version of every threshold the council has set, with its source."""
         local = await council_thresholds(db_session, actor, authority_id)
         return [threshold_out(version) for name in Threshold for version in local.versions(name)]
 
     @post("/thresholds", operation_id="SetMonitoringThreshold", status_code=201)
     async def set_threshold(
-        self, db_session: AsyncSession, actor: Actor, authority_id: uuid.UUID, data: Annotated[ThresholdIn, Body()]
+        self, db_session: DbSession, actor: Actor, authority_id: uuid.UUID, data: Annotated[ThresholdIn, Body()]
     ) -> ThresholdOut:
         """A new value of a threshold from a day, with the council policy it comes from."""
         threshold = LocalThreshold(
@@ -141,19 +138,19 @@ class AccountExceptionController(Controller):
 
     @get("", operation_id="ListAccountExceptions")
     async def list(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, status: str = "open"
+        self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, status: str = "open"
     ) -> ExceptionQueueOut:
         """The account's exceptions: the person and the council read the same."""
         return _queue_out(await account_exceptions(db_session, actor, account_id, today()), status, None)
 
     @get("/{key:str}", operation_id="GetException")
-    async def show(self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, key: str) -> ExceptionDetailOut:
+    async def show(self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, key: str) -> ExceptionDetailOut:
         """One exception with its evidence, the rule, the comments and who resolved it."""
         return await _detail(db_session, actor, account_id, key)
 
     @post("/{key:str}/assign", operation_id="AssignException", status_code=200)
     async def assign(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, key: str, data: Annotated[AssignIn, Body()]
+        self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, key: str, data: Annotated[AssignIn, Body()]
     ) -> ExceptionDetailOut:
         await assign_exception(db_session, actor, account_id, key, data.user_id, today())
         return await _detail(db_session, actor, account_id, key)
@@ -161,7 +158,7 @@ class AccountExceptionController(Controller):
     @post("/{key:str}/comments", operation_id="CommentOnException", status_code=201)
     async def comment(
         self,
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         key: str,
@@ -173,7 +170,7 @@ class AccountExceptionController(Controller):
     @post("/{key:str}/resolve", operation_id="ResolveException", status_code=200)
     async def resolve(
         self,
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         key: str,

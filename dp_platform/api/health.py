@@ -6,13 +6,12 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
-from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from dp_platform.api.schemas.health import DatabaseHealth, Health
 from dp_platform.auth.middleware import PUBLIC
+from dp_platform.db.health import ask_database
 from dp_platform.db.migrate import head_revision
+from dp_platform.db.sessions import DbEngine
 from dp_platform.errors import problem_response
 from dp_platform.settings import Settings
 
@@ -22,23 +21,18 @@ class HealthController(Controller):
     tags = ["Platform"]
 
     @get("", operation_id="GetHealth", summary="Check the database and schema", opt={PUBLIC: True})
-    async def get_health(
-        self, request: Request[Any, Any, Any], db_engine: NamedDependency[AsyncEngine]
-    ) -> Response[Any]:
+    async def get_health(self, request: Request[Any, Any, Any], db_engine: NamedDependency[DbEngine]) -> Response[Any]:
         settings: Settings = request.app.state.settings
-        try:
-            async with db_engine.connect() as connection:
-                version = await connection.scalar(text("SELECT version()"))
-                revision = await connection.scalar(text("SELECT version_num FROM alembic_version LIMIT 1"))
-        except (OSError, DBAPIError, SQLAlchemyError):
+        answer = await ask_database(db_engine)
+        if answer is None:
             return problem_response(
                 request, status=503, detail="The database is not answering or has never been migrated."
             )
-        head = head_revision()
+        head, revision = head_revision(), answer.revision
         health = Health(
             status="ok" if revision == head else "migrations_pending",
             database=DatabaseHealth(
-                server_version=str(version),
+                server_version=answer.server_version,
                 embedded=settings.embedded_database,
                 schema_revision=revision,
                 schema_head=head,

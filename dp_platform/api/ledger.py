@@ -12,8 +12,6 @@ from typing import Annotated, Any
 from litestar import Controller, Request, Response, get, post
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Body
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.api.paging import keyset, paged
 from dp_platform.api.schemas.ledger import (
@@ -30,11 +28,22 @@ from dp_platform.api.schemas.ledger import (
     SpendLine,
     TrialBalance,
 )
-from dp_platform.tenancy.access import authorize
-from dp_platform.tenancy.policy import Action, Actor
-from dp_platform.workflows.ledger import close_account, open_account, record_entry, reverse_recorded_entry
-from ledgers.service import AccountBalance, PostedEntry, balances, get_entry, list_entries, spend_by_account
-from ledgers.tables import JournalEntryRow, LedgerAccountRow, PostingRow
+from dp_platform.db.sessions import DbSession
+from dp_platform.tenancy.policy import Actor
+from dp_platform.workflows.ledger import (
+    close_account,
+    ledger_balances,
+    ledger_entries,
+    ledger_entry,
+    ledger_postings,
+    ledger_spend,
+    open_account,
+    record_entry,
+    reverse_recorded_entry,
+)
+from dp_platform.workflows.records import LedgerAccountRow
+from ledgers.balances import AccountBalance
+from ledgers.service import POSTING_EXPORT_COLUMNS, PostedEntry
 
 
 def to_entry(posted: PostedEntry) -> Entry:
@@ -92,17 +101,17 @@ class LedgerController(Controller):
 
     @get("", operation_id="GetLedger", summary="Every ledger account with its balance, now or at a date")
     async def get_ledger(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, on: date | None = None
+        self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, on: date | None = None
     ) -> Ledger:
-        await authorize(db_session, actor, account_id, Action.VIEW)
-        return Ledger(on=on, accounts=[to_account(row) for row in await balances(db_session, account_id, on=on)])
+        return Ledger(
+            on=on, accounts=[to_account(row) for row in await ledger_balances(db_session, actor, account_id, on=on)]
+        )
 
     @get("/trial-balance", operation_id="GetTrialBalance")
     async def trial_balance(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, on: date | None = None
+        self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, on: date | None = None
     ) -> TrialBalance:
-        await authorize(db_session, actor, account_id, Action.VIEW)
-        rows = [row for row in await balances(db_session, account_id, on=on) if row.balance_pence]
+        rows = [row for row in await ledger_balances(db_session, actor, account_id, on=on) if row.balance_pence]
         debits = sum(row.balance_pence for row in rows if row.balance_pence > 0)
         credits = -sum(row.balance_pence for row in rows if row.balance_pence < 0)
         return TrialBalance(
@@ -115,10 +124,9 @@ class LedgerController(Controller):
 
     @get("/spend", operation_id="GetSpend", summary="Net spending per category over a period")
     async def spend(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, occurred_from: date, occurred_to: date
+        self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, occurred_from: date, occurred_to: date
     ) -> Spend:
-        await authorize(db_session, actor, account_id, Action.VIEW)
-        rows = await spend_by_account(db_session, account_id, occurred_from=occurred_from, occurred_to=occurred_to)
+        rows = await ledger_spend(db_session, actor, account_id, occurred_from=occurred_from, occurred_to=occurred_to)
         return Spend(
             occurred_from=occurred_from,
             occurred_to=occurred_to,
@@ -130,7 +138,7 @@ class LedgerController(Controller):
     async def entries(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         occurred_from: date | None = None,
@@ -140,18 +148,16 @@ class LedgerController(Controller):
     ) -> Response[Sequence[Entry]]:
         """Entries in date order, 100 to a page unless ``limit`` says (at most 1,000); a Link header names
         the next page."""
-        await authorize(db_session, actor, account_id, Action.VIEW)
         page = keyset(limit, after, date, uuid.UUID)
-        found = await list_entries(
-            db_session, account_id, occurred_from=occurred_from, occurred_to=occurred_to, page=page
+        found = await ledger_entries(
+            db_session, actor, account_id, occurred_from=occurred_from, occurred_to=occurred_to, page=page
         )
         last = (found[-1].entry.occurred_on, found[-1].entry.id) if found else None
         return paged(request, [to_entry(posted) for posted in found], page, last)
 
     @get("/entries/{entry_id:uuid}", operation_id="GetEntry")
-    async def entry(self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, entry_id: uuid.UUID) -> Entry:
-        await authorize(db_session, actor, account_id, Action.VIEW)
-        return to_entry(await get_entry(db_session, account_id, entry_id))
+    async def entry(self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, entry_id: uuid.UUID) -> Entry:
+        return to_entry(await ledger_entry(db_session, actor, account_id, entry_id))
 
     @post(
         "/entries",
@@ -160,7 +166,7 @@ class LedgerController(Controller):
         responses=REPLAYED,
     )
     async def post_entry(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, data: Annotated[EntryCreate, Body()]
+        self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, data: Annotated[EntryCreate, Body()]
     ) -> Response[Entry]:
         posted = await record_entry(
             db_session,
@@ -176,7 +182,7 @@ class LedgerController(Controller):
     @post("/entries/{entry_id:uuid}/reverse", operation_id="ReverseEntry", responses=REPLAYED)
     async def reverse(
         self,
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         entry_id: uuid.UUID,
@@ -196,7 +202,7 @@ class LedgerController(Controller):
     @post("/accounts", operation_id="OpenLedgerAccount")
     async def open_account(
         self,
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         data: Annotated[LedgerAccountOpen, Body()],
@@ -209,7 +215,7 @@ class LedgerController(Controller):
     @post("/accounts/close", operation_id="CloseLedgerAccount", status_code=200)
     async def close_account(
         self,
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         data: Annotated[LedgerAccountClose, Body()],
@@ -217,38 +223,12 @@ class LedgerController(Controller):
         return _state(await close_account(db_session, actor, account_id, code=data.code, closed_on=data.closed_on))
 
     @get("/export.csv", operation_id="ExportPostings", media_type="text/csv")
-    async def export(self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID) -> Response[str]:
+    async def export(self, db_session: DbSession, actor: Actor, account_id: uuid.UUID) -> Response[str]:
         """Every posting, oldest first, one line each: what an accountant or the authority imports."""
-        await authorize(db_session, actor, account_id, Action.VIEW)
-        rows = await db_session.execute(
-            select(
-                PostingRow.occurred_on,
-                JournalEntryRow.id,
-                JournalEntryRow.narration,
-                LedgerAccountRow.code,
-                PostingRow.amount_pence,
-                PostingRow.account_version,
-                PostingRow.balance_after_pence,
-            )
-            .join(JournalEntryRow, JournalEntryRow.id == PostingRow.entry_id)
-            .join(LedgerAccountRow, LedgerAccountRow.id == PostingRow.account_id)
-            .where(PostingRow.book_id == account_id)
-            .order_by(PostingRow.occurred_on, PostingRow.id)
-        )
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(
-            [
-                "occurred_on",
-                "entry_id",
-                "narration",
-                "account",
-                "amount_pence",
-                "account_version",
-                "balance_after_pence",
-            ]
-        )
-        writer.writerows(rows)
+        writer.writerow(POSTING_EXPORT_COLUMNS)
+        writer.writerows(await ledger_postings(db_session, actor, account_id))
         return Response(
             buffer.getvalue(),
             media_type="text/csv; charset=utf-8",

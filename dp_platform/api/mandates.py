@@ -8,13 +8,13 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.params import Body
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.api.paging import keyset, page_of
 from dp_platform.api.schemas.mandates import Mandate, MandateCreate, MandateRevoke
+from dp_platform.db.sessions import DbSession
 from dp_platform.tenancy.mandates import grant_mandate, list_mandates, mandate_status, revoke_mandate
 from dp_platform.tenancy.policy import Actor
-from dp_platform.tenancy.tables import MandateRow
+from dp_platform.workflows.records import MandateRow
 from ledgers.columns import utc_now
 
 
@@ -43,7 +43,7 @@ class MandateController(Controller):
     async def list_mandates(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID | None = None,
         limit: int | None = None,
@@ -55,7 +55,7 @@ class MandateController(Controller):
         return page_of(request, page, rows, lambda row: (row.id,), to_mandate)
 
     @post("", operation_id="GrantMandate")
-    async def grant(self, db_session: AsyncSession, actor: Actor, data: Annotated[MandateCreate, Body()]) -> Mandate:
+    async def grant(self, db_session: DbSession, actor: Actor, data: Annotated[MandateCreate, Body()]) -> Mandate:
         row = await grant_mandate(
             db_session,
             actor,
@@ -69,6 +69,6 @@ class MandateController(Controller):
 
     @post("/{mandate_id:uuid}/revoke", operation_id="RevokeMandate", status_code=200)
     async def revoke(
-        self, db_session: AsyncSession, actor: Actor, mandate_id: uuid.UUID, data: Annotated[MandateRevoke, Body()]
+        self, db_session: DbSession, actor: Actor, mandate_id: uuid.UUID, data: Annotated[MandateRevoke, Body()]
     ) -> Mandate:
         return to_mandate(await revoke_mandate(db_session, actor, mandate_id, reason=data.reason))

@@ -9,8 +9,6 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.params import Body
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.api.paging import keyset, page_of
 from dp_platform.api.schemas.payroll import (
@@ -38,17 +36,15 @@ from dp_platform.api.schemas.payroll import (
     TimesheetEntryOut,
     TimesheetIn,
 )
-from dp_platform.tenancy.access import authorize
-from dp_platform.tenancy.policy import SCOTTISH_TIME, Action, Actor
+from dp_platform.db.sessions import DbSession
+from dp_platform.tenancy.policy import SCOTTISH_TIME, Actor
 from dp_platform.workflows.payroll import (
     add_pa,
     approve_family_pa,
     change_pa_details,
-    contract_rates,
     draft_account_pay_run,
     family_approvals,
     finalise_account_pay_run,
-    own_pa,
     pa_detail_history,
     payslip_document,
     record_leaver,
@@ -61,27 +57,33 @@ from dp_platform.workflows.payroll import (
     set_pa_checks,
     withdraw_family_approval,
 )
-from ledgers.bounds import check_day
-from payroll.duties import duty_warnings
-from payroll.errors import PayrollError, PayrollNotFoundError
-from payroll.family import FamilyApproval, Ground
-from payroll.family_service import approval_of
-from payroll.hmrc_summary import hmrc_month
-from payroll.leave_balance import leave_balance
-from payroll.leavers import p45_details
-from payroll.pa_details import masked
-from payroll.payslip_pdf import render_payslip
-from payroll.periods import PayFrequency
-from payroll.service import PayRun as PayRunResult
-from payroll.service import account_pay_runs, fps_record, get_pay_run, timesheet_lines
-from payroll.sick_pay_service import absences_of
-from payroll.tables import (
+from dp_platform.workflows.payroll_reads import (
+    full_payment_submission,
+    hmrc_month_of,
+    pa_absences,
+    pa_contract_rates,
+    pa_holiday,
+    pa_p45,
+    pa_timesheet,
+    pay_run,
+    pay_runs,
+    payroll_employer,
+    personal_assistants,
+)
+from dp_platform.workflows.records import (
     ContractRateRow,
     FamilyApprovalRow,
     PayrollEmployerRow,
     PersonalAssistantRow,
     SicknessAbsenceRow,
 )
+from payroll.drafting import PayRun as PayRunResult
+from payroll.duties import duty_warnings
+from payroll.family import FamilyApproval, Ground
+from payroll.family_service import approval_of
+from payroll.pa_details import masked
+from payroll.payslip_pdf import render_payslip
+from payroll.periods import PayFrequency
 
 TOTALS = (
     "gross_pence",
@@ -181,19 +183,13 @@ class PayrollController(Controller):
     tags = ["Payroll"]
 
     @get("/pas", operation_id="ListPersonalAssistants")
-    async def list_pas(self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID) -> list[PersonalAssistant]:
-        await authorize(db_session, actor, account_id, Action.VIEW)
-        rows = await db_session.scalars(
-            select(PersonalAssistantRow)
-            .where(PersonalAssistantRow.employer_account_id == account_id)
-            .order_by(PersonalAssistantRow.full_name)
-        )
-        return [to_pa(row) for row in rows]
+    async def list_pas(self, db_session: DbSession, actor: Actor, account_id: uuid.UUID) -> list[PersonalAssistant]:
+        return [to_pa(row) for row in await personal_assistants(db_session, actor, account_id)]
 
     @post("/pas", operation_id="AddPersonalAssistant")
     async def add_pa(
         self,
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         data: Annotated[PersonalAssistantCreate, Body()],
@@ -204,7 +200,7 @@ class PayrollController(Controller):
     @post("/pas/{pa_id:uuid}/timesheet", operation_id="RecordTimesheet")
     async def timesheet(
         self,
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         pa_id: uuid.UUID,
@@ -223,7 +219,7 @@ class PayrollController(Controller):
     async def list_timesheet(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         pa_id: uuid.UUID,
@@ -232,13 +228,11 @@ class PayrollController(Controller):
     ) -> Response[Sequence[TimesheetEntryOut]]:
         """The PA's timesheet lines, newest day first, each saying whether a finalised run has paid it, in
         pages of at most 1,000 (a Link header names the next)."""
-        await authorize(db_session, actor, account_id, Action.VIEW)
-        pa = await own_pa(db_session, account_id, pa_id)
         page = keyset(limit, after, date, datetime, uuid.UUID)
         return page_of(
             request,
             page,
-            await timesheet_lines(db_session, pa, page=page),
+            await pa_timesheet(db_session, actor, account_id, pa_id, page=page),
             lambda line: (line.entry.worked_on, line.entry.created_at, line.entry.id),
             lambda line: TimesheetEntryOut(
                 id=line.entry.id,
@@ -252,23 +246,21 @@ class PayrollController(Controller):
 
     @delete("/pas/{pa_id:uuid}/timesheet/{entry_id:uuid}", operation_id="RemoveTimesheetLine")
     async def remove_timesheet_line(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, pa_id: uuid.UUID, entry_id: uuid.UUID
+        self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, pa_id: uuid.UUID, entry_id: uuid.UUID
     ) -> None:
         """Take a wrongly entered line off before a finalised run pays it (409 after); then add the right one."""
         await remove_timesheet_line(db_session, actor, account_id, pa_id, entry_id)
 
     @get("/pas/{pa_id:uuid}/contract-rates", operation_id="ListContractRates")
     async def list_contract_rates(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, pa_id: uuid.UUID
+        self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, pa_id: uuid.UUID
     ) -> list[ContractRateOut]:
-        await authorize(db_session, actor, account_id, Action.VIEW)
-        await own_pa(db_session, account_id, pa_id)
-        return [to_contract_rate(row) for row in await contract_rates(db_session, pa_id)]
+        return [to_contract_rate(row) for row in await pa_contract_rates(db_session, actor, account_id, pa_id)]
 
     @post("/pas/{pa_id:uuid}/contract-rates", operation_id="AddContractRates")
     async def add_contract_rates(
         self,
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         pa_id: uuid.UUID,
@@ -279,17 +271,13 @@ class PayrollController(Controller):
         return [to_contract_rate(row) for row in await set_contract_rates(db_session, actor, account_id, pa_id, rates)]
 
     @get("/payroll-employer", operation_id="GetPayrollEmployer")
-    async def get_employer(self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID) -> PayrollEmployer:
-        await authorize(db_session, actor, account_id, Action.VIEW)
-        employer = await db_session.get(PayrollEmployerRow, account_id)
-        if employer is None:
-            raise PayrollNotFoundError("No HMRC employer references are recorded for this account.", field="account_id")
-        return to_employer(employer)
+    async def get_employer(self, db_session: DbSession, actor: Actor, account_id: uuid.UUID) -> PayrollEmployer:
+        return to_employer(await payroll_employer(db_session, actor, account_id))
 
     @put("/payroll-employer", operation_id="SetPayrollEmployer")
     async def put_employer(
         self,
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         data: Annotated[PayrollEmployerIn, Body()],
@@ -310,7 +298,7 @@ class PayrollController(Controller):
     @put("/pas/{pa_id:uuid}/checks", operation_id="SetPaChecks")
     async def put_checks(
         self,
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         pa_id: uuid.UUID,
@@ -324,7 +312,7 @@ class PayrollController(Controller):
     @post("/pas/{pa_id:uuid}/details", operation_id="ChangePaDetails", status_code=200)
     async def change_details(
         self,
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         pa_id: uuid.UUID,
@@ -345,7 +333,7 @@ class PayrollController(Controller):
 
     @get("/pas/{pa_id:uuid}/details-history", operation_id="ListPaDetailChanges")
     async def details_history(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, pa_id: uuid.UUID
+        self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, pa_id: uuid.UUID
     ) -> list[PaDetailChange]:
         """Every change to the PA's details, oldest first: what it was, what it became, from when, and why."""
         return [
@@ -363,7 +351,7 @@ class PayrollController(Controller):
     @post("/pas/{pa_id:uuid}/family-approval", operation_id="RecordFamilyApproval", status_code=201)
     async def family_approval(
         self,
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         pa_id: uuid.UUID,
@@ -387,7 +375,7 @@ class PayrollController(Controller):
 
     @get("/pas/{pa_id:uuid}/family-approvals", operation_id="ListFamilyApprovals")
     async def list_family_approvals(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, pa_id: uuid.UUID
+        self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, pa_id: uuid.UUID
     ) -> list[FamilyApprovalOut]:
         """Every agreement recorded for this PA, withdrawn ones too, oldest first."""
         return [to_family_approval(row) for row in await family_approvals(db_session, actor, account_id, pa_id)]
@@ -399,7 +387,7 @@ class PayrollController(Controller):
     )
     async def withdraw_approval(
         self,
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         pa_id: uuid.UUID,
@@ -416,7 +404,7 @@ class PayrollController(Controller):
     @post("/pas/{pa_id:uuid}/leave", operation_id="RecordLeaver", status_code=200)
     async def leave(
         self,
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         pa_id: uuid.UUID,
@@ -427,20 +415,18 @@ class PayrollController(Controller):
 
     @get("/pas/{pa_id:uuid}/p45", operation_id="GetP45")
     async def p45(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, pa_id: uuid.UUID
+        self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, pa_id: uuid.UUID
     ) -> dict[str, object]:
         """The figures for a leaver's P45: leaving date, tax code, last period paid, pay and tax to date."""
-        await authorize(db_session, actor, account_id, Action.VIEW)
-        return await p45_details(db_session, await own_pa(db_session, account_id, pa_id))
+        return await pa_p45(db_session, actor, account_id, pa_id)
 
     @get("/pas/{pa_id:uuid}/holiday", operation_id="GetHolidayBalance")
     async def holiday(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, pa_id: uuid.UUID
+        self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, pa_id: uuid.UUID
     ) -> HolidayBalance:
         """Leave earned and taken on finalised payslips, in hours."""
-        await authorize(db_session, actor, account_id, Action.VIEW)
-        pa = await own_pa(db_session, account_id, pa_id)
-        balance = await leave_balance(db_session, pa_id)
+        holiday = await pa_holiday(db_session, actor, account_id, pa_id)
+        pa, balance = holiday.pa, holiday.balance
         return HolidayBalance(
             scheme=pa.holiday_scheme,
             accrued_hours=balance.accrued_hours,
@@ -452,7 +438,7 @@ class PayrollController(Controller):
     async def list_sickness(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         pa_id: uuid.UUID,
@@ -460,16 +446,14 @@ class PayrollController(Controller):
         after: str | None = None,
     ) -> Response[Sequence[SicknessOut]]:
         """Earliest first, in pages of at most 1,000 (a Link header names the next)."""
-        await authorize(db_session, actor, account_id, Action.VIEW)
-        await own_pa(db_session, account_id, pa_id)
         page = keyset(limit, after, date, uuid.UUID)
-        rows = await absences_of(db_session, pa_id, page=page)
+        rows = await pa_absences(db_session, actor, account_id, pa_id, page=page)
         return page_of(request, page, rows, lambda row: (row.first_day, row.id), to_sickness)
 
     @post("/pas/{pa_id:uuid}/sickness", operation_id="RecordSickness")
     async def sickness(
         self,
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         pa_id: uuid.UUID,
@@ -489,7 +473,7 @@ class PayrollController(Controller):
 
     @post("/pay-runs", operation_id="DraftPayRun")
     async def draft(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, data: Annotated[PayRunCreate, Body()]
+        self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, data: Annotated[PayRunCreate, Body()]
     ) -> PayRun:
         return to_pay_run(
             await draft_account_pay_run(
@@ -508,7 +492,7 @@ class PayrollController(Controller):
     async def list_runs(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         status: str | None = None,
@@ -517,23 +501,19 @@ class PayrollController(Controller):
     ) -> Response[Sequence[PayRun]]:
         """The account's pay runs, newest period first (a correction above what it corrects); ``status``
         narrows to ``draft`` or ``finalised``. In pages of at most 1,000 (a Link header names the next)."""
-        await authorize(db_session, actor, account_id, Action.VIEW)
-        if status not in (None, "draft", "finalised"):
-            raise PayrollError("status is draft or finalised.", field="status")
         page = keyset(limit, after, date, int, uuid.UUID)
-        runs = await account_pay_runs(db_session, account_id, status=status, page=page)
+        runs = await pay_runs(db_session, actor, account_id, status=status, page=page)
         return page_of(request, page, runs, lambda run: (run.run.period_start, run.run.version, run.run.id), to_pay_run)
 
     @get("/pay-runs/{run_id:uuid}", operation_id="GetPayRun")
-    async def get_run(self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, run_id: uuid.UUID) -> PayRun:
-        await authorize(db_session, actor, account_id, Action.VIEW)
-        return to_pay_run(await get_pay_run(db_session, account_id, run_id))
+    async def get_run(self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, run_id: uuid.UUID) -> PayRun:
+        return to_pay_run(await pay_run(db_session, actor, account_id, run_id))
 
     @get(
         "/pay-runs/{run_id:uuid}/payslips/{pa_id:uuid}/pdf", operation_id="GetPayslipPdf", media_type="application/pdf"
     )
     async def payslip_pdf(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, run_id: uuid.UUID, pa_id: uuid.UUID
+        self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, run_id: uuid.UUID, pa_id: uuid.UUID
     ) -> Response[bytes]:
         document = await payslip_document(db_session, actor, account_id, run_id, pa_id)
         return Response(
@@ -544,26 +524,24 @@ class PayrollController(Controller):
 
     @get("/pay-runs/{run_id:uuid}/fps", operation_id="GetFullPaymentSubmission")
     async def fps(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, run_id: uuid.UUID
+        self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, run_id: uuid.UUID
     ) -> dict[str, object]:
         """The items of the RTI Full Payment Submission for a finalised run, with year-to-date figures,
         and a list of what the platform does not hold yet (HMRC references, starters' addresses)."""
-        await authorize(db_session, actor, account_id, Action.VIEW)
-        return await fps_record(db_session, account_id, run_id)
+        return await full_payment_submission(db_session, actor, account_id, run_id)
 
     @get("/hmrc-summary", operation_id="GetHmrcSummary")
     async def hmrc_summary(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, on: date
+        self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, on: date
     ) -> dict[str, object]:
         """PAYE and NI for the tax month containing ``on``, less the Employment Allowance, and the date it is due."""
-        await authorize(db_session, actor, account_id, Action.VIEW)
-        month = await hmrc_month(db_session, account_id, check_day(on, "on"))
+        month = await hmrc_month_of(db_session, actor, account_id, on)
         return {name: getattr(month, name) for name in month.__dataclass_fields__}
 
     @post("/pay-runs/{run_id:uuid}/reverse", operation_id="ReversePayRun", status_code=200)
     async def reverse(
         self,
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         run_id: uuid.UUID,
@@ -576,7 +554,7 @@ class PayrollController(Controller):
     @post("/pay-runs/{run_id:uuid}/finalise", operation_id="FinalisePayRun", status_code=200)
     async def finalise(
         self,
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         run_id: uuid.UUID,

@@ -9,7 +9,6 @@ from typing import Annotated
 
 from litestar import Controller, Response, get, post, put
 from litestar.params import Body
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.api.schemas.payroll import ContractRateOut, HolidayBalance
 from dp_platform.api.schemas.people import (
@@ -24,6 +23,7 @@ from dp_platform.api.schemas.people import (
     PersonIn,
 )
 from dp_platform.auth.middleware import PUBLIC
+from dp_platform.db.sessions import DbSession
 from dp_platform.tenancy.policy import Actor
 from dp_platform.workflows.my_pay import my_jobs, my_p45, my_p60, my_payslip
 from dp_platform.workflows.people import (
@@ -53,7 +53,7 @@ class PeopleController(Controller):
     tags = ["People"]
 
     @get("", operation_id="ListPeople")
-    async def list_people(self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID) -> PeopleOut:
+    async def list_people(self, db_session: DbSession, actor: Actor, account_id: uuid.UUID) -> PeopleOut:
         """Who signs in to the account and as what, and which PAs can read their own pay."""
         people = await account_people(db_session, actor, account_id)
         return PeopleOut(
@@ -71,7 +71,7 @@ class PeopleController(Controller):
 
     @post("", operation_id="InvitePerson", status_code=201)
     async def invite_person(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, data: Annotated[PersonIn, Body()]
+        self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, data: Annotated[PersonIn, Body()]
     ) -> InvitationOut:
         """A sign-in for the person supported, their representative, or a PA: the answer carries a one-time
         link to hand over, with which they choose their own password. The holder's side or the council's
@@ -95,7 +95,7 @@ class PeopleController(Controller):
     @put("/{user_id:uuid}/legal-power", operation_id="RecordLegalPower")
     async def legal_power(
         self,
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         user_id: uuid.UUID,
@@ -112,7 +112,7 @@ class InvitationController(Controller):
     tags = ["People"]
 
     @post("/{token:str}/password", operation_id="ChoosePassword", status_code=204, opt={PUBLIC: True})
-    async def choose_password(self, db_session: AsyncSession, token: str, data: Annotated[PasswordIn, Body()]) -> None:
+    async def choose_password(self, db_session: DbSession, token: str, data: Annotated[PasswordIn, Body()]) -> None:
         """With the one-time link's token, the person chooses their password; the link then stops working."""
         await accept_invitation(db_session, token, data.password, data.repeated)
 
@@ -122,7 +122,7 @@ class MyPayController(Controller):
     tags = ["My pay"]
 
     @get("", operation_id="ListMyJobs")
-    async def jobs(self, db_session: AsyncSession, actor: Actor) -> list[MyJobOut]:
+    async def jobs(self, db_session: DbSession, actor: Actor) -> list[MyJobOut]:
         """A PA's own records at each employer: finalised payslips, holiday, contract rates, P60 years."""
         return [
             MyJobOut(
@@ -160,7 +160,7 @@ class MyPayController(Controller):
 
     @get("/{pa_id:uuid}/payslips/{run_id:uuid}/pdf", operation_id="GetMyPayslipPdf", media_type="application/pdf")
     async def payslip(
-        self, db_session: AsyncSession, actor: Actor, pa_id: uuid.UUID, run_id: uuid.UUID
+        self, db_session: DbSession, actor: Actor, pa_id: uuid.UUID, run_id: uuid.UUID
     ) -> Response[bytes]:
         document = await my_payslip(db_session, actor, pa_id, run_id)
         return Response(
@@ -170,11 +170,11 @@ class MyPayController(Controller):
         )
 
     @get("/{pa_id:uuid}/p45", operation_id="GetMyP45")
-    async def p45(self, db_session: AsyncSession, actor: Actor, pa_id: uuid.UUID) -> dict[str, object]:
+    async def p45(self, db_session: DbSession, actor: Actor, pa_id: uuid.UUID) -> dict[str, object]:
         """The figures of the PA's P45, once they have left and their last pay is finalised."""
         return await my_p45(db_session, actor, pa_id)
 
     @get("/{pa_id:uuid}/p60", operation_id="GetMyP60")
-    async def p60(self, db_session: AsyncSession, actor: Actor, pa_id: uuid.UUID, tax_year: date) -> dict[str, object]:
+    async def p60(self, db_session: DbSession, actor: Actor, pa_id: uuid.UUID, tax_year: date) -> dict[str, object]:
         """The figures of the PA's P60 for the tax year starting on ``tax_year`` (a 6 April), once it has ended."""
         return await my_p60(db_session, actor, pa_id, tax_year)

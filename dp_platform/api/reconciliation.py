@@ -8,16 +8,21 @@ from typing import Annotated
 
 from litestar import Controller, get, post
 from litestar.params import Body
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.api.ledger import to_entry
 from dp_platform.api.schemas.ledger import Entry
 from dp_platform.api.schemas.reconciliation import LinePost, MatchIn, MatchOut, PeriodIn, ProblemOut, Reconciliation
-from dp_platform.tenancy.access import authorize
-from dp_platform.tenancy.policy import Action, Actor
-from dp_platform.workflows.reconciliation import auto_reconcile_account, match_line, post_line, unmatch_line
-from ledgers.reconcile_service import Period, reconciliation_report
-from ledgers.tables import MatchRow
+from dp_platform.db.sessions import DbSession
+from dp_platform.tenancy.policy import Actor
+from dp_platform.workflows.reconciliation import (
+    account_reconciliation,
+    auto_reconcile_account,
+    match_line,
+    post_line,
+    unmatch_line,
+)
+from dp_platform.workflows.records import MatchRow
+from ledgers.reconcile_service import Period
 
 
 def to_match(row: MatchRow) -> MatchOut:
@@ -36,11 +41,10 @@ class ReconciliationController(Controller):
 
     @get("/reconciliation", operation_id="GetReconciliation")
     async def report(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, occurred_from: date, occurred_to: date
+        self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, occurred_from: date, occurred_to: date
     ) -> Reconciliation:
         """Everything that does not add up in the period: unmatched lines either side, balances, duplicates."""
-        await authorize(db_session, actor, account_id, Action.VIEW)
-        report = await reconciliation_report(db_session, account_id, Period(occurred_from, occurred_to))
+        report = await account_reconciliation(db_session, actor, account_id, Period(occurred_from, occurred_to))
         return Reconciliation(
             occurred_from=occurred_from,
             occurred_to=occurred_to,
@@ -56,7 +60,7 @@ class ReconciliationController(Controller):
 
     @post("/reconciliation/auto", operation_id="AutoReconcile", status_code=200)
     async def auto(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, data: Annotated[PeriodIn, Body()]
+        self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, data: Annotated[PeriodIn, Body()]
     ) -> list[MatchOut]:
         matches = await auto_reconcile_account(
             db_session, actor, account_id, Period(data.occurred_from, data.occurred_to)
@@ -74,20 +78,18 @@ class ReconciliationController(Controller):
 
     @post("/reconciliation/matches", operation_id="MatchStatementLine")
     async def match(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, data: Annotated[MatchIn, Body()]
+        self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, data: Annotated[MatchIn, Body()]
     ) -> MatchOut:
         return to_match(await match_line(db_session, actor, account_id, data.statement_line_id, data.entry_id))
 
     @post("/reconciliation/matches/{line_id:uuid}/unmatch", operation_id="UnmatchStatementLine", status_code=200)
-    async def unmatch(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, line_id: uuid.UUID
-    ) -> MatchOut:
+    async def unmatch(self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, line_id: uuid.UUID) -> MatchOut:
         return to_match(await unmatch_line(db_session, actor, account_id, line_id))
 
     @post("/statements/lines/{line_id:uuid}/post", operation_id="PostStatementLine")
     async def post_line(
         self,
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         line_id: uuid.UUID,

@@ -7,9 +7,7 @@ from typing import Annotated
 
 from litestar import Controller, get, post
 from litestar.params import Body
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from agreements.tables import AgreementConversationRow, AgreementRecoveryRow
 from dp_platform.api.schemas.recovery import (
     ConversationIn,
     ConversationOut,
@@ -19,7 +17,9 @@ from dp_platform.api.schemas.recovery import (
     SurplusOut,
     UpcomingPaymentOut,
 )
+from dp_platform.db.sessions import DbSession
 from dp_platform.tenancy.policy import Actor, today
+from dp_platform.workflows.records import AgreementConversationRow, AgreementRecoveryRow
 from dp_platform.workflows.recovery import (
     record_recovery_paid,
     record_surplus_conversation,
@@ -58,7 +58,7 @@ class RecoveryController(Controller):
 
     @get("/surplus", operation_id="GetSurplus")
     async def surplus(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, agreement_id: uuid.UUID
+        self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, agreement_id: uuid.UUID
     ) -> SurplusOut:
         """The surplus above the threshold today, the conversations held about it, the recoveries
         raised, and the payments still to come that a recovery could be netted from."""
@@ -73,7 +73,7 @@ class RecoveryController(Controller):
     @post("/conversations", operation_id="RecordSurplusConversation", status_code=201)
     async def conversation(
         self,
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         agreement_id: uuid.UUID,
@@ -97,7 +97,7 @@ class RecoveryController(Controller):
     @post("/recoveries", operation_id="RecoverSurplus", status_code=201)
     async def recover(
         self,
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         agreement_id: uuid.UUID,
@@ -121,7 +121,7 @@ class RecoveryController(Controller):
     @post("/recoveries/{recovery_id:uuid}/paid", operation_id="RecordRecoveryPaid", status_code=200)
     async def paid(
         self,
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         agreement_id: uuid.UUID,

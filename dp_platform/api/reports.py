@@ -7,24 +7,27 @@ from datetime import date
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from agreements.monitoring.report import MonitoringReport
 from dp_platform.api.schemas.reports import CouncilReport, CouncilReportIn, ReportFileOut
+from dp_platform.db.sessions import DbSession
 from dp_platform.jobs.council_report import (
     FILES,
     report_file,
-    report_job_file,
-    report_job_of,
-    report_jobs,
-    start_council_report,
 )
 from dp_platform.jobs.in_app import work_after
 from dp_platform.jobs.stale import is_stale
-from dp_platform.jobs.tables import JobRow, JobStatus
-from dp_platform.tenancy.errors import AccessDeniedError
+from dp_platform.jobs.statuses import JobStatus
 from dp_platform.tenancy.policy import Actor, today
-from dp_platform.workflows.reports import account_report, council_report
+from dp_platform.workflows.councils import (
+    ask_for_council_report,
+    council_report_file,
+    council_report_job,
+    council_report_now,
+    council_reports,
+)
+from dp_platform.workflows.records import JobRow
+from dp_platform.workflows.reports import account_report
 
 
 def report_download(report: MonitoringReport, name: str, kind: str) -> Response[bytes]:
@@ -58,11 +61,6 @@ def to_council_report(job: JobRow) -> CouncilReport:
     )
 
 
-def _own_council(actor: Actor, authority_id: uuid.UUID) -> None:
-    if actor.authority_id != authority_id:
-        raise AccessDeniedError("A council's reports are read by its own staff.")
-
-
 class ReportController(Controller):
     path = "/api"
     tags = ["Monitoring"]
@@ -74,7 +72,7 @@ class ReportController(Controller):
     )
     async def council(
         self,
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         authority_id: uuid.UUID,
         kind: str,
@@ -83,23 +81,21 @@ class ReportController(Controller):
     ) -> Response[bytes]:
         """The council's monitoring report over a period: ``report/pdf``, ``report/accounts.csv`` (a row an
         account, with totals) or ``report/exceptions.csv``. Only the council's own staff."""
-        _own_council(actor, authority_id)
-        report = await council_report(db_session, actor, period_from, period_to, today())
+        report = await council_report_now(db_session, actor, authority_id, period_from, period_to, today())
         return report_download(report, "direct-payments-report", kind)
 
     @post("/authorities/{authority_id:uuid}/reports", operation_id="AskForCouncilReport", status_code=202)
     async def ask(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         authority_id: uuid.UUID,
         data: CouncilReportIn,
     ) -> Response[CouncilReport]:
         """Prepare the council's monitoring report for a period in the background (a large council's takes
         seconds to make); ``GET`` the Location to follow it, then download its files as often as wanted."""
-        _own_council(actor, authority_id)
-        job = await start_council_report(db_session, actor, data.period_from, data.period_to, today())
+        job = await ask_for_council_report(db_session, actor, authority_id, data.period_from, data.period_to, today())
         return Response(
             to_council_report(job),
             status_code=202,
@@ -108,17 +104,15 @@ class ReportController(Controller):
         )
 
     @get("/authorities/{authority_id:uuid}/reports", operation_id="ListCouncilReports")
-    async def reports(self, db_session: AsyncSession, actor: Actor, authority_id: uuid.UUID) -> list[CouncilReport]:
+    async def reports(self, db_session: DbSession, actor: Actor, authority_id: uuid.UUID) -> list[CouncilReport]:
         """The council's last 10 reports asked for, newest first."""
-        _own_council(actor, authority_id)
-        return [to_council_report(job) for job in await report_jobs(db_session, actor)]
+        return [to_council_report(job) for job in await council_reports(db_session, actor, authority_id)]
 
     @get("/authorities/{authority_id:uuid}/reports/{job_id:uuid}", operation_id="GetCouncilReportJob")
     async def report(
-        self, db_session: AsyncSession, actor: Actor, authority_id: uuid.UUID, job_id: uuid.UUID
+        self, db_session: DbSession, actor: Actor, authority_id: uuid.UUID, job_id: uuid.UUID
     ) -> CouncilReport:
-        _own_council(actor, authority_id)
-        return to_council_report(await report_job_of(db_session, actor, job_id))
+        return to_council_report(await council_report_job(db_session, actor, authority_id, job_id))
 
     @get(
         "/authorities/{authority_id:uuid}/reports/{job_id:uuid}/files/{name:str}",
@@ -126,11 +120,10 @@ class ReportController(Controller):
         media_type="application/octet-stream",
     )
     async def prepared_file(
-        self, db_session: AsyncSession, actor: Actor, authority_id: uuid.UUID, job_id: uuid.UUID, name: str
+        self, db_session: DbSession, actor: Actor, authority_id: uuid.UUID, job_id: uuid.UUID, name: str
     ) -> Response[bytes]:
         """One of a prepared report's files: ``pdf``, ``accounts.csv`` or ``exceptions.csv``."""
-        _own_council(actor, authority_id)
-        kept = await report_job_file(db_session, actor, job_id, name)
+        kept = await council_report_file(db_session, actor, authority_id, job_id, name)
         return attachment(kept.data, kept.media_type, kept.filename)
 
     @get(
@@ -140,7 +133,7 @@ class ReportController(Controller):
     )
     async def account(
         self,
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         kind: str,

@@ -10,7 +10,6 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post, put
 from litestar.params import Body
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.api.paging import keyset, page_of, paged
 from dp_platform.api.schemas.spending import (
@@ -34,21 +33,22 @@ from dp_platform.api.schemas.spending import (
     SpendReviewOut,
     TaxonomyOut,
 )
-from dp_platform.tenancy.access import authorize
-from dp_platform.tenancy.errors import AccessDeniedError
-from dp_platform.tenancy.policy import Action, Actor, today
+from dp_platform.db.sessions import DbSession
+from dp_platform.tenancy.policy import Actor, today
 from dp_platform.workflows.bank_to_ledger import confirm_line
 from dp_platform.workflows.care_home_stays import account_stays, add_stay, take_off_stay
+from dp_platform.workflows.councils import council_spend_rules
+from dp_platform.workflows.records import CareHomeStayRow, SpendReviewRow
 from dp_platform.workflows.spend_rules import AllowedSpending, allowed_spending
 from dp_platform.workflows.spending import (
     check_proposed_spend,
     decide_account_review,
     decide_account_reviews,
     set_authority_rule,
+    spend_lines_of,
+    spend_reviews_of,
 )
 from ledgers.categories.engine import Spend, SpendDecision
-from ledgers.categories.service import account_reviews, local_rules, spend_lines
-from ledgers.categories.tables import CareHomeStayRow, SpendReviewRow
 from ledgers.categories.taxonomy import Rule, national
 
 
@@ -135,15 +135,13 @@ class SpendTaxonomyController(Controller):
         )
 
     @get("/authorities/{authority_id:uuid}/spend-rules", operation_id="ListAuthoritySpendRules")
-    async def authority_rules(self, db_session: AsyncSession, actor: Actor, authority_id: uuid.UUID) -> list[RuleOut]:
-        if actor.authority_id != authority_id:
-            raise AccessDeniedError("An authority's local rules are read by its own staff.")
-        return [to_rule(rule) for rule in await local_rules(db_session, authority_id, national())]
+    async def authority_rules(self, db_session: DbSession, actor: Actor, authority_id: uuid.UUID) -> list[RuleOut]:
+        return [to_rule(rule) for rule in await council_spend_rules(db_session, actor, authority_id)]
 
     @put("/authorities/{authority_id:uuid}/spend-rules/{rule_id:str}", operation_id="SetAuthoritySpendRule")
     async def set_rule(
         self,
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         authority_id: uuid.UUID,
         rule_id: str,
@@ -214,14 +212,14 @@ class SpendingController(Controller):
     tags = ["Spending"]
 
     @get("/care-home-stays", operation_id="ListCareHomeStays")
-    async def stays(self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID) -> list[CareHomeStayOut]:
+    async def stays(self, db_session: DbSession, actor: Actor, account_id: uuid.UUID) -> list[CareHomeStayOut]:
         """The care home stays recorded, by their nights: a payment to a care home is decided by the nights
         in the 12 months up to it (28 by default), and one with no stay recorded goes to the council."""
         return [to_stay(row) for row in await account_stays(db_session, actor, account_id)]
 
     @post("/care-home-stays", operation_id="RecordCareHomeStay", status_code=201)
     async def record_stay(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, data: Annotated[CareHomeStayIn, Body()]
+        self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, data: Annotated[CareHomeStayIn, Body()]
     ) -> CareHomeStayOut:
         row = await add_stay(
             db_session, actor, account_id, first_night=data.first_night, last_night=data.last_night, place=data.place
@@ -230,14 +228,14 @@ class SpendingController(Controller):
 
     @post("/care-home-stays/{stay_id:uuid}/remove", operation_id="RemoveCareHomeStay", status_code=200)
     async def take_off(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, stay_id: uuid.UUID
+        self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, stay_id: uuid.UUID
     ) -> CareHomeStayOut:
         """A stay recorded by mistake stops counting; its record stays, with who took it off."""
         return to_stay(await take_off_stay(db_session, actor, account_id, stay_id))
 
     @get("/spend-rules", operation_id="GetAllowedSpending")
     async def allowed(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, on: date | None = None
+        self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, on: date | None = None
     ) -> AllowedSpendingOut:
         """What this Direct Payment may and may not pay for on a day (today unless ``on``): every
         category with its decision for an ordinary payee, the national, council and agreement rules
@@ -248,7 +246,7 @@ class SpendingController(Controller):
     @get("/spend-check", operation_id="CheckSpend")
     async def check(
         self,
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         on: date,
@@ -275,7 +273,7 @@ class SpendingController(Controller):
     async def reviews(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         status: str | None = None,
@@ -284,15 +282,14 @@ class SpendingController(Controller):
     ) -> Response[Sequence[SpendReviewOut]]:
         """Approval requests and exceptions: the same list for the person, their bureau and the council,
         oldest spending first, in pages of at most 1,000 (a Link header names the next)."""
-        await authorize(db_session, actor, account_id, Action.VIEW)
         page = keyset(limit, after, date, uuid.UUID)
-        rows = await account_reviews(db_session, account_id, status, page=page)
+        rows = await spend_reviews_of(db_session, actor, account_id, status, page=page)
         return page_of(request, page, rows, lambda row: (row.occurred_on, row.id), to_review)
 
     @post("/spend-reviews/{review_id:uuid}/decide", operation_id="DecideSpendReview", status_code=200)
     async def decide(
         self,
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         review_id: uuid.UUID,
@@ -307,7 +304,7 @@ class SpendingController(Controller):
     @post("/spend-reviews/decide", operation_id="DecideSpendReviews", status_code=200)
     async def decide_many(
         self,
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         data: Annotated[ReviewDecisionsIn, Body()],
@@ -322,7 +319,7 @@ class SpendingController(Controller):
     async def lines(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         unconfirmed: bool = False,
@@ -331,9 +328,8 @@ class SpendingController(Controller):
     ) -> Response[Sequence[SpendLineOut]]:
         """Money-out bank lines with their suggested or confirmed category and any review, in pages of at
         most 1,000 (a Link header names the next)."""
-        await authorize(db_session, actor, account_id, Action.VIEW)
         page = keyset(limit, after, date, uuid.UUID)
-        found = await spend_lines(db_session, account_id, unconfirmed=unconfirmed, page=page)
+        found = await spend_lines_of(db_session, actor, account_id, unconfirmed=unconfirmed, page=page)
         last = (found[-1].line.value_on, found[-1].line.id) if found else None
         return paged(
             request,
@@ -359,7 +355,7 @@ class SpendingController(Controller):
     @post("/statements/lines/{line_id:uuid}/category", operation_id="ConfirmLineCategory", status_code=200)
     async def confirm(
         self,
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         line_id: uuid.UUID,

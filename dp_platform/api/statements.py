@@ -11,8 +11,6 @@ from litestar import Controller, Request, Response, get, post, put
 from litestar.enums import RequestEncodingType
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Body
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.api.paging import keyset, page_of, paged
 from dp_platform.api.schemas.statements import (
@@ -26,6 +24,7 @@ from dp_platform.api.schemas.statements import (
     SuggestionsAccepted,
 )
 from dp_platform.audit.writer import note_unchanged
+from dp_platform.db.sessions import DbSession
 from dp_platform.jobs.in_app import work_after
 from dp_platform.jobs.stale import is_stale
 from dp_platform.jobs.statement_import import (
@@ -33,13 +32,17 @@ from dp_platform.jobs.statement_import import (
     import_job_of,
     start_statement_import,
 )
-from dp_platform.jobs.tables import JobRow, JobStatus
-from dp_platform.tenancy.access import authorize
-from dp_platform.tenancy.policy import Action, Actor
+from dp_platform.jobs.statuses import JobStatus
+from dp_platform.tenancy.policy import Actor
 from dp_platform.workflows.bank_to_ledger import accept_suggestions
-from dp_platform.workflows.statements import bank_layouts, describe_bank_layout, import_account_statement
-from ledgers.statements.service import account_statements
-from ledgers.tables import StatementLineRow
+from dp_platform.workflows.records import JobRow
+from dp_platform.workflows.statements import (
+    bank_layouts,
+    describe_bank_layout,
+    import_account_statement,
+    statement_lines_of,
+    statements_of,
+)
 
 MAX_STATEMENT_BYTES = 64 * 1024 * 1024
 
@@ -87,7 +90,7 @@ class StatementController(Controller):
     async def import_statement(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         data: Annotated[StatementUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
@@ -136,7 +139,7 @@ class StatementController(Controller):
 
     @get("/imports/{job_id:uuid}", operation_id="GetStatementImport")
     async def import_job(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, job_id: uuid.UUID
+        self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, job_id: uuid.UUID
     ) -> StatementImportJob:
         """How far a large statement's import has got, and its result or why it was refused."""
         return to_import_job(await import_job_of(db_session, actor, account_id, job_id))
@@ -145,16 +148,15 @@ class StatementController(Controller):
     async def list_statements(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         limit: int | None = None,
         after: str | None = None,
     ) -> Response[Sequence[Statement]]:
         """Oldest first, in pages of at most 1,000 (a Link header names the next)."""
-        await authorize(db_session, actor, account_id, Action.VIEW)
         page = keyset(limit, after, date, uuid.UUID)
-        rows = await account_statements(db_session, account_id, page=page, newest_first=False)
+        rows = await statements_of(db_session, actor, account_id, page=page)
         return page_of(
             request,
             page,
@@ -165,7 +167,7 @@ class StatementController(Controller):
 
     @post("/{statement_id:uuid}/accept-suggestions", operation_id="AcceptStatementSuggestions", status_code=200)
     async def accept(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, statement_id: uuid.UUID
+        self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, statement_id: uuid.UUID
     ) -> SuggestionsAccepted:
         """Record every line of the statement the ledger does not hold yet as its suggestion says, each
         checked against the spend rules as if chosen by hand; lines with no suggestion keep waiting."""
@@ -180,7 +182,7 @@ class StatementController(Controller):
         )
 
     @get("/layouts", operation_id="ListBankLayouts")
-    async def layouts(self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID) -> list[BankLayout]:
+    async def layouts(self, db_session: DbSession, actor: Actor, account_id: uuid.UUID) -> list[BankLayout]:
         """The bank CSV layouts a file of this account is recognised in: built in, and described for it."""
         return [
             BankLayout(name=name, bank=bank, built_in=definition is None, definition=definition)
@@ -190,7 +192,7 @@ class StatementController(Controller):
     @put("/layouts/{name:str}", operation_id="DescribeBankLayout")
     async def describe(
         self,
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         name: str,
@@ -207,7 +209,7 @@ class StatementController(Controller):
     async def lines(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         value_from: date | None = None,
@@ -216,14 +218,10 @@ class StatementController(Controller):
         after: str | None = None,
     ) -> Response[Sequence[StatementLine]]:
         """The account's bank lines in date order, in pages of at most 1,000 (a Link header names the next)."""
-        await authorize(db_session, actor, account_id, Action.VIEW)
         page = keyset(limit, after, date, uuid.UUID)
-        query = select(StatementLineRow).where(StatementLineRow.book_id == account_id)
-        if value_from is not None:
-            query = query.where(StatementLineRow.value_on >= value_from)
-        if value_to is not None:
-            query = query.where(StatementLineRow.value_on <= value_to)
-        rows = list(await db_session.scalars(page.apply(query, StatementLineRow.value_on, StatementLineRow.id)))
+        rows = await statement_lines_of(
+            db_session, actor, account_id, value_from=value_from, value_to=value_to, page=page
+        )
         items = [
             StatementLine(**{name: getattr(row, name) for name in StatementLine.__struct_fields__}) for row in rows
         ]

@@ -24,7 +24,8 @@ from agreements.monitoring.report import MonitoringReport, account_rows, excepti
 from dp_platform.audit.writer import authority_chain, record_event
 from dp_platform.jobs.queue import enqueue
 from dp_platform.jobs.runner import Progress, run_job
-from dp_platform.jobs.tables import JobFileRow, JobRow, JobStatus
+from dp_platform.jobs.statuses import JobStatus
+from dp_platform.jobs.tables import JobFileRow, JobRow
 from dp_platform.tenancy.access import load_user_actor
 from dp_platform.tenancy.errors import AccessDeniedError
 from dp_platform.tenancy.policy import SCOTTISH_TIME, Actor

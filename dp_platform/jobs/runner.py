@@ -20,7 +20,8 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from dp_platform.jobs.tables import WAITING, JobRow, JobStatus
+from dp_platform.jobs.statuses import WAITING, JobStatus
+from dp_platform.jobs.tables import JobRow
 from ledgers.columns import utc_now
 from ledgers.errors import DomainError
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from dp_platform.jobs.tables import WAITING
+from dp_platform.jobs.statuses import WAITING
 
 STALE_AFTER = timedelta(minutes=30)
 """A job still running after this long was stopped with its server; the page says to start it again."""

@@ -8,28 +8,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import CheckConstraint, Column, DateTime, LargeBinary, String
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
+from dp_platform.jobs.statuses import JobStatus
 from ledgers.columns import check_of, created_at_field, id_field, text_field
-
-
-class JobStatus(StrEnum):
-    QUEUED = "queued"
-    """On the queue, waiting for a worker."""
-    RUNNING = "running"
-    """A worker has it (or had it, and stopped: another takes it up)."""
-    DONE = "done"
-    FAILED = "failed"
-
-
-WAITING = (JobStatus.QUEUED, JobStatus.RUNNING)
-"""Not finished: a page following the job keeps asking."""
-FINISHED = (JobStatus.DONE, JobStatus.FAILED)
 
 
 class JobRow(SQLModel, table=True):

@@ -18,7 +18,7 @@ from dp_platform.audit.writer import note_unchanged
 from dp_platform.jobs.bureau_payroll import job_of, organisation_jobs, start_bureau_payroll
 from dp_platform.jobs.in_app import work_after
 from dp_platform.jobs.stale import is_stale
-from dp_platform.jobs.tables import FINISHED
+from dp_platform.jobs.statuses import FINISHED
 from dp_platform.tenancy.access import list_accounts
 from dp_platform.tenancy.errors import AccessDeniedError
 from dp_platform.tenancy.policy import Action, Actor

@@ -10,7 +10,6 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.response import Redirect, Template
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.tenancy.access import AccountAccess, authorize
@@ -42,6 +41,7 @@ from dp_platform.workflows.payroll import (
     set_pa_checks,
     withdraw_family_approval,
 )
+from dp_platform.workflows.payroll_reads import employer_pas
 from ledgers.errors import DomainError
 from payroll.duties import duty_warnings
 from payroll.family import GROUNDS, FamilyApproval, Ground
@@ -65,16 +65,6 @@ KINDS = (
 KIND_NAMES = {"standard": "Standard", **dict(KINDS[2:])}
 PAYDAY_BEFORE_END = timedelta(days=2)
 """The form's suggested payday: the Friday of a period that ends on a Sunday, as PA employers commonly pay."""
-
-
-async def _pas(session: AsyncSession, account_id: uuid.UUID) -> list[PersonalAssistantRow]:
-    return list(
-        await session.scalars(
-            select(PersonalAssistantRow)
-            .where(PersonalAssistantRow.employer_account_id == account_id)
-            .order_by(PersonalAssistantRow.full_name)
-        )
-    )
 
 
 def _next_period(runs: list[PayRun]) -> dict[str, Any]:
@@ -158,7 +148,7 @@ class PayrollPages(Controller):
         self, request: Request[Any, Any, Any], session: AsyncSession, actor: Actor, access: AccountAccess, **form: Any
     ) -> Template:
         today_ = today()
-        pas = [(pa, duty_warnings(pa, today_)) for pa in await _pas(session, access.account.id)]
+        pas = [(pa, duty_warnings(pa, today_)) for pa in await employer_pas(session, access.account.id)]
         return render(
             request,
             "payroll/pas.html",
@@ -551,7 +541,7 @@ class PayrollPages(Controller):
         errors: list[FormError] | None = None,
         status: int = 200,
     ) -> Template:
-        names = {pa.id: pa.full_name for pa in await _pas(session, access.account.id)}
+        names = {pa.id: pa.full_name for pa in await employer_pas(session, access.account.id)}
         return render(
             request,
             "payroll/pay_run.html",

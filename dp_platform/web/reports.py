@@ -23,7 +23,7 @@ from dp_platform.jobs.council_report import (
 )
 from dp_platform.jobs.in_app import work_after
 from dp_platform.jobs.stale import is_stale
-from dp_platform.jobs.tables import FINISHED
+from dp_platform.jobs.statuses import FINISHED
 from dp_platform.tenancy.errors import AccessDeniedError
 from dp_platform.tenancy.policy import Actor
 from dp_platform.tenancy.roles import AUTHORITY_ROLES

@@ -21,7 +21,7 @@ from dp_platform.jobs.statement_import import (
     import_job_of,
     start_statement_import,
 )
-from dp_platform.jobs.tables import FINISHED
+from dp_platform.jobs.statuses import FINISHED
 from dp_platform.tenancy.access import AccountAccess, authorize
 from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.web.pages import FormError, account_nav, form_errors, may, render, see_other

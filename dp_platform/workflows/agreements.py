@@ -40,6 +40,7 @@ from dp_platform.tenancy.policy import SCOTTISH_TIME, Action, Actor
 from dp_platform.tenancy.roles import Role
 from dp_platform.tenancy.tables import AccountMemberRow
 from ledgers.columns import utc_now
+from ledgers.keyset import Keyset
 from ledgers.tables import StatementLineRow
 from payroll.rates import series
 
@@ -59,6 +60,20 @@ async def agreement_for(
     if agreement.agreement.account_id != access.account.id:
         raise AgreementNotFoundError(f"There is no agreement {agreement_id}.", field="agreement_id")
     return agreement
+
+
+async def viewable_agreement(
+    session: AsyncSession, actor: Actor, account_id: uuid.UUID, agreement_id: uuid.UUID
+) -> Agreement:
+    """The agreement, when the caller may see the account it belongs to."""
+    return await agreement_for(session, await authorize(session, actor, account_id, Action.VIEW), agreement_id)
+
+
+async def agreements_of(
+    session: AsyncSession, actor: Actor, account_id: uuid.UUID, *, page: Keyset
+) -> list[AgreementRow]:
+    await authorize(session, actor, account_id, Action.VIEW)
+    return await account_agreements(session, account_id, page=page)
 
 
 def _version_details(agreement: Agreement) -> dict[str, Any]:

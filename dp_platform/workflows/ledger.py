@@ -1,4 +1,5 @@
-"""Recording and reversing entries by hand, with the access check and the audit event."""
+"""An account's ledger as a person reads and changes it by hand: each read checks the caller may see the
+account, each change that they may make it, and writes its audit event."""
 
 from __future__ import annotations
 
@@ -13,15 +14,22 @@ from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.tenancy.tables import DpAccountRow
 from dp_platform.workflows.spending import decide_entry_spend, record_entry_review
 from ledgers.accounts import AccountCode
+from ledgers.balances import AccountBalance
 from ledgers.entries import JournalEntryDraft, Posting
+from ledgers.keyset import Keyset
 from ledgers.money import Money
 from ledgers.service import (
     PostedEntry,
+    balances,
     close_ledger_account,
+    get_entry,
+    list_entries,
     open_book,
     open_ledger_account,
     post_entry,
+    posting_export,
     reverse_entry,
+    spend_by_account,
 )
 from ledgers.tables import LedgerAccountRow
 
@@ -148,3 +156,40 @@ async def close_account(
         details={"code": code, "closed_on": closed_on.isoformat()},
     )
     return row
+
+
+async def ledger_balances(
+    session: AsyncSession, actor: Actor, account_id: uuid.UUID, *, on: date | None = None
+) -> list[AccountBalance]:
+    await authorize(session, actor, account_id, Action.VIEW)
+    return await balances(session, account_id, on=on)
+
+
+async def ledger_spend(
+    session: AsyncSession, actor: Actor, account_id: uuid.UUID, *, occurred_from: date, occurred_to: date
+) -> list[AccountBalance]:
+    await authorize(session, actor, account_id, Action.VIEW)
+    return await spend_by_account(session, account_id, occurred_from=occurred_from, occurred_to=occurred_to)
+
+
+async def ledger_entries(
+    session: AsyncSession,
+    actor: Actor,
+    account_id: uuid.UUID,
+    *,
+    occurred_from: date | None,
+    occurred_to: date | None,
+    page: Keyset,
+) -> list[PostedEntry]:
+    await authorize(session, actor, account_id, Action.VIEW)
+    return await list_entries(session, account_id, occurred_from=occurred_from, occurred_to=occurred_to, page=page)
+
+
+async def ledger_entry(session: AsyncSession, actor: Actor, account_id: uuid.UUID, entry_id: uuid.UUID) -> PostedEntry:
+    await authorize(session, actor, account_id, Action.VIEW)
+    return await get_entry(session, account_id, entry_id)
+
+
+async def ledger_postings(session: AsyncSession, actor: Actor, account_id: uuid.UUID) -> list[tuple[object, ...]]:
+    await authorize(session, actor, account_id, Action.VIEW)
+    return await posting_export(session, account_id)

@@ -15,7 +15,16 @@ from ledgers.categories.tables import LineCategoryRow
 from ledgers.chart import spend_category_of
 from ledgers.money import Money
 from ledgers.reconcile import Match
-from ledgers.reconcile_service import MatchError, Period, auto_reconcile, match_manually, post_bank_line, unmatch
+from ledgers.reconcile_service import (
+    MatchError,
+    Period,
+    ReconciliationReport,
+    auto_reconcile,
+    match_manually,
+    post_bank_line,
+    reconciliation_report,
+    unmatch,
+)
 from ledgers.service import PostedEntry
 from ledgers.tables import MatchRow, StatementLineRow
 from payroll.bank_payments import match_payment, payroll_dues
@@ -178,3 +187,10 @@ async def post_line(
             relationship=current.relationship if current else "none",
         )
     return posted
+
+
+async def account_reconciliation(
+    session: AsyncSession, actor: Actor, account_id: uuid.UUID, period: Period
+) -> ReconciliationReport:
+    await authorize(session, actor, account_id, Action.VIEW)
+    return await reconciliation_report(session, account_id, period)

@@ -22,17 +22,21 @@ from dp_platform.tenancy.tables import DpAccountRow
 from dp_platform.workflows.spend_context_cache import spend_context
 from ledgers.categories.engine import Spend, SpendDecision, SpendRuleError
 from ledgers.categories.service import (
+    SpendLine,
+    account_reviews,
     categorise_statement,
     confirm_category,
     decide_review,
     line_category,
     record_review,
     set_local_rule,
+    spend_lines,
 )
 from ledgers.categories.tables import SpendReviewRow
 from ledgers.categories.taxonomy import Rule, national
 from ledgers.chart import spend_category_of
 from ledgers.columns import utc_now
+from ledgers.keyset import Keyset
 from ledgers.tables import JournalEntryRow
 
 
@@ -327,3 +331,18 @@ async def set_authority_rule(
         details={"rule": rule.id, "versions": len(rule.versions), "replaces": rule.replaces},
     )
     return rule
+
+
+async def spend_reviews_of(
+    session: AsyncSession, actor: Actor, account_id: uuid.UUID, status: str | None, *, page: Keyset
+) -> list[SpendReviewRow]:
+    """Approval requests and exceptions: the same list for the person, their bureau and the council."""
+    await authorize(session, actor, account_id, Action.VIEW)
+    return await account_reviews(session, account_id, status, page=page)
+
+
+async def spend_lines_of(
+    session: AsyncSession, actor: Actor, account_id: uuid.UUID, *, unconfirmed: bool, page: Keyset
+) -> list[SpendLine]:
+    await authorize(session, actor, account_id, Action.VIEW)
+    return await spend_lines(session, account_id, unconfirmed=unconfirmed, page=page)

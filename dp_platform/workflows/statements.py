@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,11 +19,12 @@ from dp_platform.workflows.payroll_payments import pay_payroll_from_statement
 from dp_platform.workflows.reconciliation import post_statement_line
 from dp_platform.workflows.spending import check_imported_statement
 from ledgers.client_money.transfers import IN_TRANSIT, transfer_pairs
+from ledgers.keyset import Keyset
 from ledgers.service import ensure_account
 from ledgers.statements.csv_import import PROFILES
 from ledgers.statements.profiles import definition_of, describe, save_profile, saved_profiles
-from ledgers.statements.service import ImportResult, import_statement
-from ledgers.tables import CsvProfileRow
+from ledgers.statements.service import ImportResult, account_statements, book_lines, import_statement
+from ledgers.tables import CsvProfileRow, StatementLineRow, StatementRow
 
 
 async def import_account_statement(
@@ -150,3 +152,24 @@ async def record_transfers(
                 said={"because": "the same amount left one of the person's accounts and reached another"},
             )
     return len(pairs)
+
+
+async def statements_of(
+    session: AsyncSession, actor: Actor, account_id: uuid.UUID, *, page: Keyset
+) -> list[StatementRow]:
+    """Oldest first."""
+    await authorize(session, actor, account_id, Action.VIEW)
+    return await account_statements(session, account_id, page=page, newest_first=False)
+
+
+async def statement_lines_of(
+    session: AsyncSession,
+    actor: Actor,
+    account_id: uuid.UUID,
+    *,
+    value_from: date | None,
+    value_to: date | None,
+    page: Keyset,
+) -> list[StatementLineRow]:
+    await authorize(session, actor, account_id, Action.VIEW)
+    return await book_lines(session, account_id, value_from=value_from, value_to=value_to, page=page)

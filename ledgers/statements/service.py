@@ -17,6 +17,7 @@ from typing import Protocol
 import asyncpg
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from ledgers.columns import among
 from ledgers.constraints import unique_violated
@@ -168,6 +169,18 @@ async def account_statements(
     if page is not None:
         query = page.apply(query, StatementRow.start_on, StatementRow.id, descending=newest_first)
     return list(await session.scalars(query))
+
+
+async def book_lines(
+    session: AsyncSession, book_id: uuid.UUID, *, value_from: date | None, value_to: date | None, page: Keyset
+) -> list[StatementLineRow]:
+    """The book's bank lines in (value day, id) order, a ``page`` at a time."""
+    query = select(StatementLineRow).where(col(StatementLineRow.book_id) == book_id)
+    if value_from is not None:
+        query = query.where(col(StatementLineRow.value_on) >= value_from)
+    if value_to is not None:
+        query = query.where(col(StatementLineRow.value_on) <= value_to)
+    return list(await session.scalars(page.apply(query, StatementLineRow.value_on, StatementLineRow.id)))
 
 
 async def statement_of(session: AsyncSession, book_id: uuid.UUID, statement_id: uuid.UUID) -> StatementRow:
