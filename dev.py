@@ -78,6 +78,14 @@ def _ensure_chromium() -> None:
         print("dev.py: Chromium could not be installed; the browser tests will be skipped", flush=True)
 
 
+def _in_parallel(args: list[str]) -> list[str]:
+    """A worker a core (pytest-xdist), each with its own scratch database on the same server, unless the
+    arguments already say how many (``-n 0`` runs in this process, for a debugger)."""
+    if any(arg == "-n" or arg.startswith(("-n", "--numprocesses", "--dist")) for arg in args):
+        return []
+    return ["-n", "auto", "--dist", "worksteal"]
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] in {"-h", "--help", "help"}:
         print(__doc__)
@@ -86,7 +94,7 @@ def main(argv: list[str]) -> int:
     command, rest = argv[0], argv[1:]
     if command == "test":
         _ensure_chromium()
-        args = [str(BIN / "python"), "-m", "pytest", *rest]
+        args = [str(BIN / "python"), "-m", "pytest", *_in_parallel(rest), *rest]
     else:
         args = [str(BIN / "dp-platform"), command, *rest]
     os.chdir(ROOT)
