@@ -9,6 +9,8 @@ RTI software everything it needs, and says plainly which items it does not hold 
 from __future__ import annotations
 
 import re
+import uuid
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -78,3 +80,66 @@ def ni_buckets(gross_pence: int, frequency: PayFrequency, thresholds: RateValue)
         min(gross_pence, limits["pt"]) - limits["lel"],
         max(0, min(gross_pence, limits["uel"]) - limits["pt"]),
     )
+
+
+# The record's items carry HMRC's own names (RTI FPS schema), so a bureau's RTI software, or a
+# reader holding HMRC's specification, finds each figure under the name it knows; money is pence.
+
+
+@dataclass(frozen=True, slots=True)
+class FpsPayment:
+    PayFreq: str
+    PmtDate: date
+    PeriodsCovered: int
+    HoursWorked: str
+    TaxCode: str
+    TaxablePay_pence: int
+    TaxDeductedOrRefunded_pence: int
+    TaxablePayYTD_pence: int
+    TotalTaxYTD_pence: int
+    EmployeePensionContributions_pence: int
+    WeekNo: int | None = None
+    """The tax week, for weekly, fortnightly and four-weekly payrolls (``MonthNo`` is None then)."""
+    MonthNo: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FpsNi:
+    NIletter: str
+    GrossEarningsForNICsInPd_pence: int
+    GrossEarningsForNICsYTD_pence: int
+    AtLELYTD_pence: int
+    LELtoPTYTD_pence: int
+    PTtoUELYTD_pence: int
+    TotalEmpNICInPd_pence: int
+    TotalEmpNICYTD_pence: int
+    EmpeeContribnsInPd_pence: int
+    EmpeeContribnsYTD_pence: int
+
+
+@dataclass(frozen=True, slots=True)
+class FpsEmployee:
+    payroll_id: uuid.UUID
+    name: str
+    nino: str | None
+    birth_date: date | None
+    start_date: date
+    leaving_date: date | None
+    payment: FpsPayment
+    ni: FpsNi
+
+
+@dataclass(frozen=True, slots=True)
+class FpsEmployer:
+    EmpRefs_OfficeNo_and_Ref: str | None
+    AORef: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class FpsRecord:
+    pay_run_id: uuid.UUID
+    payment_date: date
+    employer: FpsEmployer
+    employees: tuple[FpsEmployee, ...]
+    not_held_by_the_platform: tuple[str, ...]
+    """What the employer's RTI software must add: the platform does not hold it (yet)."""

@@ -15,6 +15,7 @@ from decimal import Decimal
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from ledgers import LedgerError
 from ledgers.accounts import AccountCode
@@ -30,7 +31,17 @@ from payroll.errors import AlreadyPaidError, PayRunError, PayRunHasFindingsError
 from payroll.hmrc_summary import RunToBook, allowances_for_runs
 from payroll.periods import PayFrequency
 from payroll.rates import series
-from payroll.rti import FREQUENCY_CODES, hours_band, ni_buckets, period_number_item
+from payroll.rti import (
+    FREQUENCY_CODES,
+    FpsEmployee,
+    FpsEmployer,
+    FpsNi,
+    FpsPayment,
+    FpsRecord,
+    hours_band,
+    ni_buckets,
+    period_number_item,
+)
 from payroll.statuses import PayRunStatus
 from payroll.tables import (
     PayrollEmployerRow,
@@ -326,7 +337,7 @@ async def reverse_pay_run(
     return pay_run, reversal
 
 
-async def fps_record(session: AsyncSession, employer_account_id: uuid.UUID, run_id: uuid.UUID) -> dict[str, object]:
+async def fps_record(session: AsyncSession, employer_account_id: uuid.UUID, run_id: uuid.UUID) -> FpsRecord:
     """The items of a Full Payment Submission for a finalised run, with year-to-date figures."""
     pay_run = await get_pay_run(session, employer_account_id, run_id)
     run = pay_run.run
@@ -338,21 +349,22 @@ async def fps_record(session: AsyncSession, employer_account_id: uuid.UUID, run_
     employees = []
     for slip in pay_run.payslips:
         pa = await session.get(PersonalAssistantRow, slip.pa_id)
+        assert pa is not None, "a payslip's PA is kept (foreign key)"
         year = (
             await session.execute(
                 select(
-                    PayslipRow.gross_pence,
-                    PayslipRow.employee_ni_pence,
-                    PayslipRow.employer_ni_pence,
-                    PayRunRow.paid_on,
-                    PayRunRow.frequency,
+                    col(PayslipRow.gross_pence),
+                    col(PayslipRow.employee_ni_pence),
+                    col(PayslipRow.employer_ni_pence),
+                    col(PayRunRow.paid_on),
+                    col(PayRunRow.frequency),
                 )
-                .join(PayRunRow, PayRunRow.id == PayslipRow.pay_run_id)
+                .join(PayRunRow, col(PayRunRow.id) == col(PayslipRow.pay_run_id))
                 .where(
-                    PayslipRow.pa_id == slip.pa_id,
-                    PayRunRow.status == PayRunStatus.FINALISED,
-                    PayRunRow.tax_year_start == run.tax_year_start,
-                    PayRunRow.paid_on <= run.paid_on,
+                    col(PayslipRow.pa_id) == slip.pa_id,
+                    col(PayRunRow.status) == PayRunStatus.FINALISED,
+                    col(PayRunRow.tax_year_start) == run.tax_year_start,
+                    col(PayRunRow.paid_on) <= run.paid_on,
                 )
             )
         ).all()
@@ -361,54 +373,56 @@ async def fps_record(session: AsyncSession, employer_account_id: uuid.UUID, run_
             for gross, _, _, paid, freq in year
         ]
         hours = sum((Decimal(line["hours"]) for line in slip.lines if line["hours"]), Decimal(0))
-        if not pa.ni_number:  # type: ignore[union-attr]
-            missing.append(f"NI number of {pa.full_name}")  # type: ignore[union-attr]
+        if not pa.ni_number:
+            missing.append(f"NI number of {pa.full_name}")
+        period = period_number_item(frequency, run.paid_on)
         employees.append(
-            {
-                "payroll_id": str(slip.pa_id),
-                "name": pa.full_name,  # type: ignore[union-attr]
-                "nino": pa.ni_number,  # type: ignore[union-attr]
-                "birth_date": pa.date_of_birth.isoformat() if pa.date_of_birth else None,  # type: ignore[union-attr]
-                "start_date": pa.started_on.isoformat(),  # type: ignore[union-attr]
-                "leaving_date": pa.left_on.isoformat() if pa.left_on else None,  # type: ignore[union-attr]
-                "payment": {
-                    "PayFreq": FREQUENCY_CODES[frequency],
-                    "PmtDate": run.paid_on.isoformat(),
-                    **period_number_item(frequency, run.paid_on),
-                    "PeriodsCovered": 1,
-                    "HoursWorked": hours_band(hours, frequency),
-                    "TaxCode": slip.tax_code,
-                    "TaxablePay_pence": slip.taxable_pence,
-                    "TaxDeductedOrRefunded_pence": slip.tax_pence,
-                    "TaxablePayYTD_pence": slip.taxable_to_date_pence,
-                    "TotalTaxYTD_pence": slip.tax_to_date_pence,
-                    "EmployeePensionContributions_pence": slip.employee_pension_pence,
-                },
-                "ni": {
-                    "NIletter": slip.ni_category,
-                    "GrossEarningsForNICsInPd_pence": slip.gross_pence,
-                    "GrossEarningsForNICsYTD_pence": sum(row[0] for row in year),
-                    "AtLELYTD_pence": sum(b[0] for b in buckets),
-                    "LELtoPTYTD_pence": sum(b[1] for b in buckets),
-                    "PTtoUELYTD_pence": sum(b[2] for b in buckets),
-                    "TotalEmpNICInPd_pence": slip.employee_ni_pence + slip.employer_ni_pence,
-                    "TotalEmpNICYTD_pence": sum(row[1] + row[2] for row in year),
-                    "EmpeeContribnsInPd_pence": slip.employee_ni_pence,
-                    "EmpeeContribnsYTD_pence": sum(row[1] for row in year),
-                },
-            }
+            FpsEmployee(
+                payroll_id=slip.pa_id,
+                name=pa.full_name,
+                nino=pa.ni_number,
+                birth_date=pa.date_of_birth,
+                start_date=pa.started_on,
+                leaving_date=pa.left_on,
+                payment=FpsPayment(
+                    PayFreq=FREQUENCY_CODES[frequency],
+                    PmtDate=run.paid_on,
+                    WeekNo=period.get("WeekNo"),
+                    MonthNo=period.get("MonthNo"),
+                    PeriodsCovered=1,
+                    HoursWorked=hours_band(hours, frequency),
+                    TaxCode=slip.tax_code,
+                    TaxablePay_pence=slip.taxable_pence,
+                    TaxDeductedOrRefunded_pence=slip.tax_pence,
+                    TaxablePayYTD_pence=slip.taxable_to_date_pence,
+                    TotalTaxYTD_pence=slip.tax_to_date_pence,
+                    EmployeePensionContributions_pence=slip.employee_pension_pence,
+                ),
+                ni=FpsNi(
+                    NIletter=slip.ni_category,
+                    GrossEarningsForNICsInPd_pence=slip.gross_pence,
+                    GrossEarningsForNICsYTD_pence=sum(row[0] for row in year),
+                    AtLELYTD_pence=sum(b[0] for b in buckets),
+                    LELtoPTYTD_pence=sum(b[1] for b in buckets),
+                    PTtoUELYTD_pence=sum(b[2] for b in buckets),
+                    TotalEmpNICInPd_pence=slip.employee_ni_pence + slip.employer_ni_pence,
+                    TotalEmpNICYTD_pence=sum(row[1] + row[2] for row in year),
+                    EmpeeContribnsInPd_pence=slip.employee_ni_pence,
+                    EmpeeContribnsYTD_pence=sum(row[1] for row in year),
+                ),
+            )
         )
     missing += ["gender and address of each new starter"]
-    return {
-        "pay_run_id": str(run.id),
-        "payment_date": run.paid_on.isoformat(),
-        "employer": {
-            "EmpRefs_OfficeNo_and_Ref": employer.paye_reference if employer else None,
-            "AORef": employer.accounts_office_reference if employer else None,
-        },
-        "employees": employees,
-        "not_held_by_the_platform": missing,
-    }
+    return FpsRecord(
+        pay_run_id=run.id,
+        payment_date=run.paid_on,
+        employer=FpsEmployer(
+            EmpRefs_OfficeNo_and_Ref=employer.paye_reference if employer else None,
+            AORef=employer.accounts_office_reference if employer else None,
+        ),
+        employees=tuple(employees),
+        not_held_by_the_platform=tuple(missing),
+    )
 
 
 @dataclass(frozen=True, slots=True)

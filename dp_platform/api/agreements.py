@@ -22,15 +22,15 @@ from agreements.template import Template, template, templates
 from agreements.validation import check_terms
 from dp_platform.api.paging import keyset, page_of
 from dp_platform.api.schemas.agreements import (
-    AgreementCreate,
+    AgreementIn,
     AgreementOut,
-    AgreementSummary,
+    AgreementSummaryOut,
     ClauseChangeOut,
     ClauseOut,
     DefaultOut,
     ScheduledPaymentOut,
+    SignatureIn,
     SignatureOut,
-    SignIn,
     TemplateOut,
     TermChangeOut,
     TerminateIn,
@@ -202,7 +202,7 @@ class AgreementController(Controller):
         account_id: uuid.UUID,
         limit: int | None = None,
         after: str | None = None,
-    ) -> Response[Sequence[AgreementSummary]]:
+    ) -> Response[Sequence[AgreementSummaryOut]]:
         """Oldest first, in pages of at most 1,000 (a Link header names the next)."""
         page = keyset(limit, after, datetime, uuid.UUID)
         return page_of(
@@ -210,7 +210,7 @@ class AgreementController(Controller):
             page,
             await agreements_of(db_session, actor, account_id, page=page),
             lambda row: (row.created_at, row.id),
-            lambda row: AgreementSummary(
+            lambda row: AgreementSummaryOut(
                 id=row.id,
                 reference=row.reference,
                 template=row.template_key,
@@ -221,7 +221,7 @@ class AgreementController(Controller):
 
     @post("/", operation_id="DraftAgreement")
     async def draft(
-        self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, data: Annotated[AgreementCreate, Body()]
+        self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, data: Annotated[AgreementIn, Body()]
     ) -> AgreementOut:
         """Draft an agreement from a template and terms; refused with every problem named (422)."""
         return to_agreement(
@@ -267,7 +267,7 @@ class AgreementController(Controller):
         account_id: uuid.UUID,
         agreement_id: uuid.UUID,
         number: int,
-        data: Annotated[SignIn, Body()],
+        data: Annotated[SignatureIn, Body()],
     ) -> AgreementOut:
         """Sign a version: the person or their representative first, then the authority. The hash must be
         the one of the words the signer read; a superseded, altered or already-signed version is refused."""

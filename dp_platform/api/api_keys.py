@@ -10,7 +10,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import Body
 
 from dp_platform.api.paging import keyset, page_of
-from dp_platform.api.schemas.api_keys import ApiKey, ApiKeyCreate, NewApiKey
+from dp_platform.api.schemas.api_keys import ApiKeyIn, ApiKeyOut, NewApiKeyOut
 from dp_platform.auth.api_keys import create_api_key, list_api_keys, revoke_api_key
 from dp_platform.db.sessions import DbSession
 from dp_platform.tenancy.policy import Actor
@@ -42,11 +42,11 @@ class ApiKeyController(Controller):
         organisation_id: uuid.UUID,
         limit: int | None = None,
         after: str | None = None,
-    ) -> Response[Sequence[ApiKey]]:
+    ) -> Response[Sequence[ApiKeyOut]]:
         """Oldest first, revoked ones included, in pages of at most 1,000 (a Link header names the next)."""
         page = keyset(limit, after, uuid.UUID)
         rows = await list_api_keys(db_session, actor, organisation_id, page=page)
-        return page_of(request, page, rows, lambda row: (row.id,), lambda row: ApiKey(**_fields(row)))  # type: ignore[arg-type]
+        return page_of(request, page, rows, lambda row: (row.id,), lambda row: ApiKeyOut(**_fields(row)))  # type: ignore[arg-type]
 
     @post("", operation_id="CreateApiKey")
     async def create(
@@ -54,13 +54,13 @@ class ApiKeyController(Controller):
         db_session: DbSession,
         actor: Actor,
         organisation_id: uuid.UUID,
-        data: Annotated[ApiKeyCreate, Body()],
-    ) -> NewApiKey:
+        data: Annotated[ApiKeyIn, Body()],
+    ) -> NewApiKeyOut:
         made = await create_api_key(db_session, actor, organisation_id, name=data.name, scopes=data.scopes)
-        return NewApiKey(**_fields(made.row), key=made.key)  # type: ignore[arg-type]
+        return NewApiKeyOut(**_fields(made.row), key=made.key)  # type: ignore[arg-type]
 
     @post("/{key_id:uuid}/revoke", operation_id="RevokeApiKey", status_code=200)
     async def revoke(
         self, db_session: DbSession, actor: Actor, organisation_id: uuid.UUID, key_id: uuid.UUID
-    ) -> ApiKey:
-        return ApiKey(**_fields(await revoke_api_key(db_session, actor, organisation_id, key_id)))  # type: ignore[arg-type]
+    ) -> ApiKeyOut:
+        return ApiKeyOut(**_fields(await revoke_api_key(db_session, actor, organisation_id, key_id)))  # type: ignore[arg-type]

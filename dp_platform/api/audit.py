@@ -11,7 +11,7 @@ from litestar import Controller, Request, Response, get
 from litestar.response import Stream
 
 from dp_platform.api.media_types import answered_as
-from dp_platform.api.schemas.audit import AuditEvent, AuditEventPage, AuditVerification, ChainBreakOut
+from dp_platform.api.schemas.audit import AuditEventOut, AuditEventPageOut, AuditVerificationOut, ChainBreakOut
 from dp_platform.audit.chain import ChainBreak
 from dp_platform.audit.queries import AuditFilter, csv_header, csv_row, jsonl_row, list_events, stream_events
 from dp_platform.db.sessions import DbSession
@@ -20,8 +20,8 @@ from dp_platform.workflows.audit_trail import check_trail_readable, verify_trail
 from dp_platform.workflows.records import AuditEventRow
 
 
-def to_event(row: AuditEventRow) -> AuditEvent:
-    return AuditEvent(**{name: getattr(row, name) for name in AuditEvent.__struct_fields__})
+def to_event(row: AuditEventRow) -> AuditEventOut:
+    return AuditEventOut(**{name: getattr(row, name) for name in AuditEventOut.__struct_fields__})
 
 
 def to_break(broken: ChainBreak) -> ChainBreakOut:
@@ -50,10 +50,10 @@ class AuditController(Controller):
         occurred_to: datetime | None = None,
         before: uuid.UUID | None = None,
         limit: int = 100,
-    ) -> AuditEventPage:
+    ) -> AuditEventPageOut:
         wanted = AuditFilter(account_id, actor_user_id, action, occurred_from, occurred_to)
         rows, next_before = await list_events(db_session, actor, wanted, before=before, limit=limit)
-        return AuditEventPage(items=[to_event(row) for row in rows], next_before=next_before)
+        return AuditEventPageOut(items=[to_event(row) for row in rows], next_before=next_before)
 
     @get(
         "/export",
@@ -96,11 +96,11 @@ class AuditController(Controller):
     @get("/verify", operation_id="VerifyAuditTrail")
     async def verify(
         self, db_session: DbSession, actor: Actor, account_id: uuid.UUID | None = None, full: bool = False
-    ) -> Response[AuditVerification]:
+    ) -> Response[AuditVerificationOut]:
         """Recompute the chains: one account's, or (authority finance, admins) every account in reach. Each
         chain is checked from where the last verification found it intact; ``full=true`` from its first event."""
         report = await verify_trail(db_session, actor, account_id, full=full)
-        body = AuditVerification(
+        body = AuditVerificationOut(
             ok=report.ok,
             full=report.full,
             chains_checked=report.chains_checked,

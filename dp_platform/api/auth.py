@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from litestar import Controller, Request, get, post
 from litestar.params import Body
 
-from dp_platform.api.schemas.auth import LoginRequest, LoginResponse, Me
+from dp_platform.api.schemas.auth import LoginIn, LoginOut, MeOut
 from dp_platform.auth.login import log_in, log_out
 from dp_platform.auth.middleware import PUBLIC
 from dp_platform.db.sessions import DbSession
@@ -17,8 +17,8 @@ from dp_platform.workflows.accounts import account_ids_in_reach
 from ledgers.columns import utc_now
 
 
-async def describe_actor(session: DbSession, actor: Actor) -> Me:
-    return Me(
+async def describe_actor(session: DbSession, actor: Actor) -> MeOut:
+    return MeOut(
         user_id=actor.user_id,
         display_name=actor.display_name,
         role=actor.role.value,
@@ -36,8 +36,8 @@ class AuthController(Controller):
 
     @post("/auth/login", operation_id="LogIn", opt={PUBLIC: True}, status_code=200)
     async def login(
-        self, request: Request[Any, Any, Any], db_session: DbSession, data: Annotated[LoginRequest, Body()]
-    ) -> LoginResponse:
+        self, request: Request[Any, Any, Any], db_session: DbSession, data: Annotated[LoginIn, Body()]
+    ) -> LoginOut:
         client = request.client.host if request.client else "unknown"
         token, actor = await log_in(
             request.app.state.auth_sessions,
@@ -47,7 +47,7 @@ class AuthController(Controller):
             client=client[:64],
             now=utc_now(),
         )
-        return LoginResponse(
+        return LoginOut(
             access_token=token.access_token,
             token_type="bearer",  # noqa: S106 - the OAuth token type, not a secret
             expires_at=token.expires_at,
@@ -61,5 +61,5 @@ class AuthController(Controller):
         await log_out(db_session, actor, expires_at=expires_at)
 
     @get("/me", operation_id="GetMe")
-    async def me(self, db_session: DbSession, actor: Actor) -> Me:
+    async def me(self, db_session: DbSession, actor: Actor) -> MeOut:
         return await describe_actor(db_session, actor)

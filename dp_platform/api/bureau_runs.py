@@ -8,7 +8,7 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 
-from dp_platform.api.schemas.bureau_runs import BureauPayRun, BureauPayRunIn, EmployerRunOutcome
+from dp_platform.api.schemas.bureau_runs import BureauPayRunIn, BureauPayRunOut, EmployerRunOutcomeOut
 from dp_platform.db.sessions import DbSession
 from dp_platform.jobs.bureau_payroll import job_of, organisation_jobs, start_bureau_payroll
 from dp_platform.jobs.in_app import work_after
@@ -20,9 +20,9 @@ from dp_platform.workflows.records import JobRow
 PATH = "/api/bureau/pay-runs"
 
 
-def to_bureau_run(job: JobRow) -> BureauPayRun:
+def to_bureau_run(job: JobRow) -> BureauPayRunOut:
     params = job.parameters
-    return BureauPayRun(
+    return BureauPayRunOut(
         id=job.id,
         href=f"{PATH}/{job.id}",
         status=job.status,  # type: ignore[arg-type]
@@ -35,7 +35,7 @@ def to_bureau_run(job: JobRow) -> BureauPayRun:
         started_at=job.created_at,
         finished_at=job.finished_at,
         stopped=is_stale(job),
-        outcomes=[EmployerRunOutcome(**row) for row in job.result] if job.status == JobStatus.DONE else [],
+        outcomes=[EmployerRunOutcomeOut(**row) for row in job.result] if job.status == JobStatus.DONE else [],
         error=job.error,
     )
 
@@ -47,7 +47,7 @@ class BureauRunController(Controller):
     @post("", operation_id="StartBureauPayRun", status_code=202)
     async def start(
         self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, data: BureauPayRunIn
-    ) -> Response[BureauPayRun]:
+    ) -> Response[BureauPayRunOut]:
         """Queue one period's payroll for every client the bureau holds a payroll mandate for; workers run
         it, one employer at a time in its own transaction. ``GET`` the Location to follow it."""
         job = await start_bureau_payroll(
@@ -67,13 +67,13 @@ class BureauRunController(Controller):
         )
 
     @get("", operation_id="ListBureauPayRuns")
-    async def list_runs(self, db_session: DbSession, actor: Actor) -> list[BureauPayRun]:
+    async def list_runs(self, db_session: DbSession, actor: Actor) -> list[BureauPayRunOut]:
         """The organisation's last 20 runs, newest first."""
         if actor.organisation_id is None:
             return []
         return [to_bureau_run(job) for job in await organisation_jobs(db_session, actor.organisation_id)]
 
     @get("/{job_id:uuid}", operation_id="GetBureauPayRun")
-    async def get_run(self, db_session: DbSession, actor: Actor, job_id: uuid.UUID) -> BureauPayRun:
+    async def get_run(self, db_session: DbSession, actor: Actor, job_id: uuid.UUID) -> BureauPayRunOut:
         """How many employers are done, and each one's outcome once the run is."""
         return to_bureau_run(await job_of(db_session, actor, job_id))

@@ -12,15 +12,15 @@ from litestar.params import Body
 
 from dp_platform.api.paging import keyset, page_of
 from dp_platform.api.schemas.cards import (
-    Card,
-    CardAuthorisation,
-    CardChange,
-    CardIssue,
-    CardPayment,
+    CardAuthorisationOut,
+    CardChangeIn,
+    CardIssueIn,
+    CardOut,
     CardPaymentIn,
-    CardTransaction,
-    Payer,
+    CardPaymentOut,
+    CardTransactionOut,
     PayerIn,
+    PayerOut,
 )
 from dp_platform.auth.middleware import PUBLIC
 from dp_platform.cards.gateway import API_VERSION, StripeGateway, gateway_of
@@ -49,8 +49,8 @@ def stripe_gateway(request: Request[Any, Any, Any]) -> StripeGateway:
     return gateway_of(request.app.state)
 
 
-def to_card(row: CardRow) -> Card:
-    return Card(
+def to_card(row: CardRow) -> CardOut:
+    return CardOut(
         id=row.id,
         cardholder_name=row.cardholder_name,
         card_type=row.card_type,
@@ -61,8 +61,8 @@ def to_card(row: CardRow) -> Card:
     )
 
 
-def to_authorisation(row: CardAuthorisationRow) -> CardAuthorisation:
-    return CardAuthorisation(
+def to_authorisation(row: CardAuthorisationRow) -> CardAuthorisationOut:
+    return CardAuthorisationOut(
         id=row.id,
         card_id=row.card_id,
         requested_at=row.requested_at,
@@ -77,8 +77,8 @@ def to_authorisation(row: CardAuthorisationRow) -> CardAuthorisation:
     )
 
 
-def to_transaction(row: CardTransactionRow) -> CardTransaction:
-    return CardTransaction(
+def to_transaction(row: CardTransactionRow) -> CardTransactionOut:
+    return CardTransactionOut(
         id=row.id,
         card_id=row.card_id,
         kind=row.kind,
@@ -90,8 +90,8 @@ def to_transaction(row: CardTransactionRow) -> CardTransaction:
     )
 
 
-def to_payment(row: CardPaymentRow) -> CardPayment:
-    return CardPayment(
+def to_payment(row: CardPaymentRow) -> CardPaymentOut:
+    return CardPaymentOut(
         id=row.id,
         purpose=row.purpose,
         amount_pence=row.amount_pence,
@@ -103,8 +103,8 @@ def to_payment(row: CardPaymentRow) -> CardPayment:
     )
 
 
-def to_payer(row: StripePayerRow) -> Payer:
-    return Payer(
+def to_payer(row: StripePayerRow) -> PayerOut:
+    return PayerOut(
         customer=row.stripe_customer_id, payment_method=row.stripe_payment_method_id, description=row.description
     )
 
@@ -114,7 +114,7 @@ class CardController(Controller):
     tags = ["Cards and card payments"]
 
     @get("/cards", operation_id="ListCards")
-    async def cards(self, db_session: DbSession, actor: Actor, account_id: uuid.UUID) -> list[Card]:
+    async def cards(self, db_session: DbSession, actor: Actor, account_id: uuid.UUID) -> list[CardOut]:
         return [to_card(row) for row in await account_cards(db_session, actor, account_id)]
 
     @post("/cards", operation_id="IssueCard", status_code=201)
@@ -124,8 +124,8 @@ class CardController(Controller):
         db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
-        data: Annotated[CardIssue, Body()],
-    ) -> Card:
+        data: Annotated[CardIssueIn, Body()],
+    ) -> CardOut:
         """Issue a Direct Payment card through Stripe Issuing: council finance, or a provider holding the
         money. Every spend on it is then decided at the till by the account's rules. Retrying with the
         same idempotency key returns the same card."""
@@ -151,8 +151,8 @@ class CardController(Controller):
         account_id: uuid.UUID,
         card_id: uuid.UUID,
         to: str,
-        data: CardChange,
-    ) -> Card:
+        data: CardChangeIn,
+    ) -> CardOut:
         row = await change_card(
             db_session,
             actor,
@@ -173,8 +173,8 @@ class CardController(Controller):
         actor: Actor,
         account_id: uuid.UUID,
         card_id: uuid.UUID,
-        data: Annotated[CardChange, Body()],
-    ) -> Card:
+        data: Annotated[CardChangeIn, Body()],
+    ) -> CardOut:
         """Stop the card paying until it is unfrozen: the holder may, as may whoever issued it."""
         return await self._change(request, db_session, actor, account_id, card_id, "frozen", data)
 
@@ -186,8 +186,8 @@ class CardController(Controller):
         actor: Actor,
         account_id: uuid.UUID,
         card_id: uuid.UUID,
-        data: Annotated[CardChange, Body()],
-    ) -> Card:
+        data: Annotated[CardChangeIn, Body()],
+    ) -> CardOut:
         return await self._change(request, db_session, actor, account_id, card_id, "active", data)
 
     @post("/cards/{card_id:uuid}/cancel", operation_id="CancelCard", status_code=200)
@@ -198,8 +198,8 @@ class CardController(Controller):
         actor: Actor,
         account_id: uuid.UUID,
         card_id: uuid.UUID,
-        data: Annotated[CardChange, Body()],
-    ) -> Card:
+        data: Annotated[CardChangeIn, Body()],
+    ) -> CardOut:
         """Cancel the card for good (lost, stolen, or no longer wanted): whoever issued it."""
         return await self._change(request, db_session, actor, account_id, card_id, "cancelled", data)
 
@@ -212,7 +212,7 @@ class CardController(Controller):
         account_id: uuid.UUID,
         limit: int | None = None,
         after: str | None = None,
-    ) -> Response[Sequence[CardAuthorisation]]:
+    ) -> Response[Sequence[CardAuthorisationOut]]:
         """Every answer given at the till, newest first, with the rule that made it."""
         page = keyset(limit, after, datetime, uuid.UUID)
         rows = await card_authorisations(db_session, actor, account_id, page)
@@ -227,14 +227,14 @@ class CardController(Controller):
         account_id: uuid.UUID,
         limit: int | None = None,
         after: str | None = None,
-    ) -> Response[Sequence[CardTransaction]]:
+    ) -> Response[Sequence[CardTransactionOut]]:
         """What the cards spent and got back, newest first, each with the ledger entry it was posted as."""
         page = keyset(limit, after, date, uuid.UUID)
         rows = await card_transactions(db_session, actor, account_id, page)
         return page_of(request, page, rows, lambda row: (row.occurred_on, row.id), to_transaction)
 
     @get("/payer", operation_id="GetPayer")
-    async def payer(self, db_session: DbSession, actor: Actor, account_id: uuid.UUID) -> Payer | None:
+    async def payer(self, db_session: DbSession, actor: Actor, account_id: uuid.UUID) -> PayerOut | None:
         """Who pays money in by card or Direct Debit on this account, if anyone is recorded."""
         row = await payer_of(db_session, actor, account_id)
         return to_payer(row) if row else None
@@ -247,7 +247,7 @@ class CardController(Controller):
         actor: Actor,
         account_id: uuid.UUID,
         data: Annotated[PayerIn, Body()],
-    ) -> Payer:
+    ) -> PayerOut:
         """Record the Stripe customer and the card or Direct Debit they set up with the council (checked
         with Stripe): council finance."""
         row = await set_payer(
@@ -269,7 +269,7 @@ class CardController(Controller):
         account_id: uuid.UUID,
         limit: int | None = None,
         after: str | None = None,
-    ) -> Response[Sequence[CardPayment]]:
+    ) -> Response[Sequence[CardPaymentOut]]:
         page = keyset(limit, after, datetime, uuid.UUID)
         rows = await account_card_payments(db_session, actor, account_id, page)
         return page_of(request, page, rows, lambda row: (row.created_at, row.id), to_payment)
@@ -282,7 +282,7 @@ class CardController(Controller):
         actor: Actor,
         account_id: uuid.UUID,
         data: Annotated[CardPaymentIn, Body()],
-    ) -> CardPayment:
+    ) -> CardPaymentOut:
         """Charge the payer's card or Direct Debit for the person's contribution or a surplus invoice.
         The ledger moves only when Stripe reports the payment made, through the webhook."""
         row = await ask_for_payment(

@@ -24,12 +24,12 @@ from dp_platform.api.schemas.client_accounts import (
     ClientLeaveIn,
     ClientMoneyCheckOut,
     ClientOut,
-    ClientStatementImport,
+    ClientStatementImportOut,
     FeesChargedOut,
     HeldByOut,
     WaitingLineOut,
 )
-from dp_platform.api.schemas.statements import StatementUpload
+from dp_platform.api.schemas.statements import StatementUploadIn
 from dp_platform.api.statements import MAX_STATEMENT_BYTES
 from dp_platform.db.sessions import DbSession
 from dp_platform.tenancy.policy import Actor
@@ -146,8 +146,8 @@ class ClientAccountController(Controller):
         db_session: DbSession,
         actor: Actor,
         pool_id: uuid.UUID,
-        data: Annotated[StatementUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
-    ) -> ClientStatementImport:
+        data: Annotated[StatementUploadIn, Body(media_type=RequestEncodingType.MULTI_PART)],
+    ) -> ClientStatementImportOut:
         """The pooled statement, all or nothing, each line once; every line given to the client its
         reference names or whose payee it was last time, the rest listed as waiting. Each client's
         records follow their share."""
@@ -161,7 +161,7 @@ class ClientAccountController(Controller):
             profile=data.profile or None,
         )
         result = imported.statement
-        return ClientStatementImport(
+        return ClientStatementImportOut(
             statement_id=result.statement_id,
             format=result.format,
             lines_in_file=result.lines_in_file,

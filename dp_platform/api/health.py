@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
 
-from dp_platform.api.schemas.health import DatabaseHealth, Health
+from dp_platform.api.schemas.health import DatabaseHealthOut, HealthOut
 from dp_platform.auth.middleware import PUBLIC
 from dp_platform.db.health import ask_database
 from dp_platform.db.migrate import head_revision
@@ -29,9 +29,9 @@ class HealthController(Controller):
                 request, status=503, detail="The database is not answering or has never been migrated."
             )
         head, revision = head_revision(), answer.revision
-        health = Health(
+        health = HealthOut(
             status="ok" if revision == head else "migrations_pending",
-            database=DatabaseHealth(
+            database=DatabaseHealthOut(
                 server_version=answer.server_version,
                 embedded=settings.embedded_database,
                 schema_revision=revision,

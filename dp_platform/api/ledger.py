@@ -15,18 +15,18 @@ from litestar.params import Body
 
 from dp_platform.api.paging import keyset, paged
 from dp_platform.api.schemas.ledger import (
-    Entry,
-    EntryCreate,
-    EntryReverse,
-    Ledger,
-    LedgerAccount,
-    LedgerAccountClose,
-    LedgerAccountOpen,
-    LedgerAccountState,
+    EntryIn,
+    EntryOut,
+    EntryReverseIn,
+    LedgerAccountCloseIn,
+    LedgerAccountOpenIn,
+    LedgerAccountOut,
+    LedgerAccountStateOut,
+    LedgerOut,
     PostingOut,
-    Spend,
-    SpendLine,
-    TrialBalance,
+    SpendOut,
+    SpendTotalOut,
+    TrialBalanceOut,
 )
 from dp_platform.db.sessions import DbSession
 from dp_platform.tenancy.policy import Actor
@@ -46,9 +46,9 @@ from ledgers.balances import AccountBalance
 from ledgers.service import POSTING_EXPORT_COLUMNS, PostedEntry
 
 
-def to_entry(posted: PostedEntry) -> Entry:
+def to_entry(posted: PostedEntry) -> EntryOut:
     entry = posted.entry
-    return Entry(
+    return EntryOut(
         id=entry.id,
         occurred_on=entry.occurred_on,
         recorded_at=entry.recorded_at,
@@ -68,8 +68,8 @@ def to_entry(posted: PostedEntry) -> Entry:
     )
 
 
-def to_account(balance: AccountBalance) -> LedgerAccount:
-    return LedgerAccount(
+def to_account(balance: AccountBalance) -> LedgerAccountOut:
+    return LedgerAccountOut(
         code=balance.code.value,
         name=balance.name,
         type=balance.code.type.value,
@@ -78,20 +78,20 @@ def to_account(balance: AccountBalance) -> LedgerAccount:
     )
 
 
-def _state(row: LedgerAccountRow) -> LedgerAccountState:
-    return LedgerAccountState(
+def _state(row: LedgerAccountRow) -> LedgerAccountStateOut:
+    return LedgerAccountStateOut(
         code=row.code, name=row.name, opened_on=row.opened_on, closed_on=row.closed_on, balance_pence=row.balance_pence
     )
 
 
 REPLAYED = {
     200: ResponseSpec(
-        Entry, description="The idempotency key was seen before with this request: its entry, not posted again"
+        EntryOut, description="The idempotency key was seen before with this request: its entry, not posted again"
     )
 }
 
 
-def _entry_response(posted: PostedEntry) -> Response[Entry]:
+def _entry_response(posted: PostedEntry) -> Response[EntryOut]:
     return Response(to_entry(posted), status_code=200 if posted.replayed else 201)
 
 
@@ -102,19 +102,19 @@ class LedgerController(Controller):
     @get("", operation_id="GetLedger", summary="Every ledger account with its balance, now or at a date")
     async def get_ledger(
         self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, on: date | None = None
-    ) -> Ledger:
-        return Ledger(
+    ) -> LedgerOut:
+        return LedgerOut(
             on=on, accounts=[to_account(row) for row in await ledger_balances(db_session, actor, account_id, on=on)]
         )
 
     @get("/trial-balance", operation_id="GetTrialBalance")
     async def trial_balance(
         self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, on: date | None = None
-    ) -> TrialBalance:
+    ) -> TrialBalanceOut:
         rows = [row for row in await ledger_balances(db_session, actor, account_id, on=on) if row.balance_pence]
         debits = sum(row.balance_pence for row in rows if row.balance_pence > 0)
         credits = -sum(row.balance_pence for row in rows if row.balance_pence < 0)
-        return TrialBalance(
+        return TrialBalanceOut(
             on=on,
             accounts=[to_account(row) for row in rows],
             total_debit_pence=debits,
@@ -125,12 +125,12 @@ class LedgerController(Controller):
     @get("/spend", operation_id="GetSpend", summary="Net spending per category over a period")
     async def spend(
         self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, occurred_from: date, occurred_to: date
-    ) -> Spend:
+    ) -> SpendOut:
         rows = await ledger_spend(db_session, actor, account_id, occurred_from=occurred_from, occurred_to=occurred_to)
-        return Spend(
+        return SpendOut(
             occurred_from=occurred_from,
             occurred_to=occurred_to,
-            lines=[SpendLine(account=row.code.value, name=row.name, spent_pence=row.balance_pence) for row in rows],
+            lines=[SpendTotalOut(account=row.code.value, name=row.name, spent_pence=row.balance_pence) for row in rows],
             total_pence=sum(row.balance_pence for row in rows),
         )
 
@@ -145,7 +145,7 @@ class LedgerController(Controller):
         occurred_to: date | None = None,
         limit: int = 100,
         after: str | None = None,
-    ) -> Response[Sequence[Entry]]:
+    ) -> Response[Sequence[EntryOut]]:
         """Entries in date order, 100 to a page unless ``limit`` says (at most 1,000); a Link header names
         the next page."""
         page = keyset(limit, after, date, uuid.UUID)
@@ -156,7 +156,7 @@ class LedgerController(Controller):
         return paged(request, [to_entry(posted) for posted in found], page, last)
 
     @get("/entries/{entry_id:uuid}", operation_id="GetEntry")
-    async def entry(self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, entry_id: uuid.UUID) -> Entry:
+    async def entry(self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, entry_id: uuid.UUID) -> EntryOut:
         return to_entry(await ledger_entry(db_session, actor, account_id, entry_id))
 
     @post(
@@ -166,8 +166,8 @@ class LedgerController(Controller):
         responses=REPLAYED,
     )
     async def post_entry(
-        self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, data: Annotated[EntryCreate, Body()]
-    ) -> Response[Entry]:
+        self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, data: Annotated[EntryIn, Body()]
+    ) -> Response[EntryOut]:
         posted = await record_entry(
             db_session,
             actor,
@@ -186,8 +186,8 @@ class LedgerController(Controller):
         actor: Actor,
         account_id: uuid.UUID,
         entry_id: uuid.UUID,
-        data: Annotated[EntryReverse, Body()],
-    ) -> Response[Entry]:
+        data: Annotated[EntryReverseIn, Body()],
+    ) -> Response[EntryOut]:
         posted = await reverse_recorded_entry(
             db_session,
             actor,
@@ -205,8 +205,8 @@ class LedgerController(Controller):
         db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
-        data: Annotated[LedgerAccountOpen, Body()],
-    ) -> LedgerAccountState:
+        data: Annotated[LedgerAccountOpenIn, Body()],
+    ) -> LedgerAccountStateOut:
         row = await open_account(
             db_session, actor, account_id, code=data.code, name=data.name, opened_on=data.opened_on
         )
@@ -218,8 +218,8 @@ class LedgerController(Controller):
         db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
-        data: Annotated[LedgerAccountClose, Body()],
-    ) -> LedgerAccountState:
+        data: Annotated[LedgerAccountCloseIn, Body()],
+    ) -> LedgerAccountStateOut:
         return _state(await close_account(db_session, actor, account_id, code=data.code, closed_on=data.closed_on))
 
     @get("/export.csv", operation_id="ExportPostings", media_type="text/csv")

@@ -10,7 +10,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import Body
 
 from dp_platform.api.paging import keyset, page_of
-from dp_platform.api.schemas.mandates import Mandate, MandateCreate, MandateRevoke
+from dp_platform.api.schemas.mandates import MandateIn, MandateOut, MandateRevokeIn
 from dp_platform.db.sessions import DbSession
 from dp_platform.tenancy.mandates import grant_mandate, list_mandates, mandate_status, revoke_mandate
 from dp_platform.tenancy.policy import Actor
@@ -18,8 +18,8 @@ from dp_platform.workflows.records import MandateRow
 from ledgers.columns import utc_now
 
 
-def to_mandate(row: MandateRow) -> Mandate:
-    return Mandate(
+def to_mandate(row: MandateRow) -> MandateOut:
+    return MandateOut(
         id=row.id,
         account_id=row.account_id,
         organisation_id=row.organisation_id,
@@ -48,14 +48,14 @@ class MandateController(Controller):
         account_id: uuid.UUID | None = None,
         limit: int | None = None,
         after: str | None = None,
-    ) -> Response[Sequence[Mandate]]:
+    ) -> Response[Sequence[MandateOut]]:
         """Oldest first, in pages of at most 1,000 (a Link header names the next)."""
         page = keyset(limit, after, uuid.UUID)
         rows = await list_mandates(db_session, actor, account_id=account_id, page=page)
         return page_of(request, page, rows, lambda row: (row.id,), to_mandate)
 
     @post("", operation_id="GrantMandate")
-    async def grant(self, db_session: DbSession, actor: Actor, data: Annotated[MandateCreate, Body()]) -> Mandate:
+    async def grant(self, db_session: DbSession, actor: Actor, data: Annotated[MandateIn, Body()]) -> MandateOut:
         row = await grant_mandate(
             db_session,
             actor,
@@ -69,6 +69,6 @@ class MandateController(Controller):
 
     @post("/{mandate_id:uuid}/revoke", operation_id="RevokeMandate", status_code=200)
     async def revoke(
-        self, db_session: DbSession, actor: Actor, mandate_id: uuid.UUID, data: Annotated[MandateRevoke, Body()]
-    ) -> Mandate:
+        self, db_session: DbSession, actor: Actor, mandate_id: uuid.UUID, data: Annotated[MandateRevokeIn, Body()]
+    ) -> MandateOut:
         return to_mandate(await revoke_mandate(db_session, actor, mandate_id, reason=data.reason))

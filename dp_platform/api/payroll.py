@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Annotated, Any
 
+import msgspec
 from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.params import Body
 
@@ -17,20 +18,21 @@ from dp_platform.api.schemas.payroll import (
     FamilyApprovalIn,
     FamilyApprovalOut,
     FamilyApprovalWithdrawIn,
-    HolidayBalance,
+    FpsRecordOut,
+    HolidayBalanceOut,
     LeaverIn,
     PaChecksIn,
-    PaDetailChange,
+    PaDetailChangeOut,
     PaDetailsIn,
-    PayrollEmployer,
     PayrollEmployerIn,
-    PayRun,
-    PayRunCreate,
-    PayRunFinalise,
-    PayRunReverse,
+    PayrollEmployerOut,
+    PayRunFinaliseIn,
+    PayRunIn,
+    PayRunOut,
+    PayRunReverseIn,
     PayslipOut,
-    PersonalAssistant,
-    PersonalAssistantCreate,
+    PersonalAssistantIn,
+    PersonalAssistantOut,
     SicknessIn,
     SicknessOut,
     TimesheetEntryOut,
@@ -77,7 +79,7 @@ from dp_platform.workflows.records import (
     PersonalAssistantRow,
     SicknessAbsenceRow,
 )
-from payroll.drafting import PayRun as PayRunResult
+from payroll.drafting import PayRun
 from payroll.duties import duty_warnings
 from payroll.family import FamilyApproval, Ground
 from payroll.family_service import approval_of
@@ -96,8 +98,8 @@ TOTALS = (
 )
 
 
-def to_employer(row: PayrollEmployerRow) -> PayrollEmployer:
-    return PayrollEmployer(
+def to_employer(row: PayrollEmployerRow) -> PayrollEmployerOut:
+    return PayrollEmployerOut(
         paye_reference=row.paye_reference,
         accounts_office_reference=row.accounts_office_reference,
         claims_employment_allowance=row.claims_employment_allowance,
@@ -119,8 +121,8 @@ def to_sickness(row: SicknessAbsenceRow) -> SicknessOut:
     )
 
 
-def to_pa(pa: PersonalAssistantRow) -> PersonalAssistant:
-    return PersonalAssistant(
+def to_pa(pa: PersonalAssistantRow) -> PersonalAssistantOut:
+    return PersonalAssistantOut(
         id=pa.id,
         full_name=pa.full_name,
         started_on=pa.started_on,
@@ -156,9 +158,9 @@ def to_family_approval(row: FamilyApprovalRow) -> FamilyApprovalOut:
     )
 
 
-def to_pay_run(result: PayRunResult) -> PayRun:
+def to_pay_run(result: PayRun) -> PayRunOut:
     run = result.run
-    return PayRun(
+    return PayRunOut(
         id=run.id,
         frequency=run.frequency,
         tax_year_start=run.tax_year_start,
@@ -183,7 +185,7 @@ class PayrollController(Controller):
     tags = ["Payroll"]
 
     @get("/pas", operation_id="ListPersonalAssistants")
-    async def list_pas(self, db_session: DbSession, actor: Actor, account_id: uuid.UUID) -> list[PersonalAssistant]:
+    async def list_pas(self, db_session: DbSession, actor: Actor, account_id: uuid.UUID) -> list[PersonalAssistantOut]:
         return [to_pa(row) for row in await personal_assistants(db_session, actor, account_id)]
 
     @post("/pas", operation_id="AddPersonalAssistant")
@@ -192,8 +194,8 @@ class PayrollController(Controller):
         db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
-        data: Annotated[PersonalAssistantCreate, Body()],
-    ) -> PersonalAssistant:
+        data: Annotated[PersonalAssistantIn, Body()],
+    ) -> PersonalAssistantOut:
         fields = {name: getattr(data, name) for name in data.__struct_fields__}
         return to_pa(await add_pa(db_session, actor, account_id, fields))
 
@@ -271,7 +273,7 @@ class PayrollController(Controller):
         return [to_contract_rate(row) for row in await set_contract_rates(db_session, actor, account_id, pa_id, rates)]
 
     @get("/payroll-employer", operation_id="GetPayrollEmployer")
-    async def get_employer(self, db_session: DbSession, actor: Actor, account_id: uuid.UUID) -> PayrollEmployer:
+    async def get_employer(self, db_session: DbSession, actor: Actor, account_id: uuid.UUID) -> PayrollEmployerOut:
         return to_employer(await payroll_employer(db_session, actor, account_id))
 
     @put("/payroll-employer", operation_id="SetPayrollEmployer")
@@ -281,7 +283,7 @@ class PayrollController(Controller):
         actor: Actor,
         account_id: uuid.UUID,
         data: Annotated[PayrollEmployerIn, Body()],
-    ) -> PayrollEmployer:
+    ) -> PayrollEmployerOut:
         """The account holder's HMRC references (for RTI) and whether they claim the Employment Allowance."""
         employer = await set_employer(
             db_session,
@@ -303,7 +305,7 @@ class PayrollController(Controller):
         account_id: uuid.UUID,
         pa_id: uuid.UUID,
         data: Annotated[PaChecksIn, Body()],
-    ) -> PersonalAssistant:
+    ) -> PersonalAssistantOut:
         """The employer's checks of a PA as they stand: PVG membership and its expiry, right to work, and
         the PA's relationship to the person."""
         fields = {name: getattr(data, name) for name in data.__struct_fields__}
@@ -317,7 +319,7 @@ class PayrollController(Controller):
         account_id: uuid.UUID,
         pa_id: uuid.UUID,
         data: Annotated[PaDetailsIn, Body()],
-    ) -> PersonalAssistant:
+    ) -> PersonalAssistantOut:
         """A new tax code (with the date HMRC's notice takes effect), NI category or number, or bank
         details; each change is kept with what it replaced, and a pay run paid before the date keeps the
         old one."""
@@ -334,10 +336,10 @@ class PayrollController(Controller):
     @get("/pas/{pa_id:uuid}/details-history", operation_id="ListPaDetailChanges")
     async def details_history(
         self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, pa_id: uuid.UUID
-    ) -> list[PaDetailChange]:
+    ) -> list[PaDetailChangeOut]:
         """Every change to the PA's details, oldest first: what it was, what it became, from when, and why."""
         return [
-            PaDetailChange(
+            PaDetailChangeOut(
                 field=row.field,
                 old_value=masked(row.field, row.old_value),
                 new_value=masked(row.field, row.new_value),
@@ -409,7 +411,7 @@ class PayrollController(Controller):
         account_id: uuid.UUID,
         pa_id: uuid.UUID,
         data: Annotated[LeaverIn, Body()],
-    ) -> PersonalAssistant:
+    ) -> PersonalAssistantOut:
         """Record the PA's last day; their final pay run reports it to HMRC, and the P45 follows."""
         return to_pa(await record_leaver(db_session, actor, account_id, pa_id, data.left_on))
 
@@ -423,11 +425,11 @@ class PayrollController(Controller):
     @get("/pas/{pa_id:uuid}/holiday", operation_id="GetHolidayBalance")
     async def holiday(
         self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, pa_id: uuid.UUID
-    ) -> HolidayBalance:
+    ) -> HolidayBalanceOut:
         """Leave earned and taken on finalised payslips, in hours."""
         holiday = await pa_holiday(db_session, actor, account_id, pa_id)
         pa, balance = holiday.pa, holiday.balance
-        return HolidayBalance(
+        return HolidayBalanceOut(
             scheme=pa.holiday_scheme,
             accrued_hours=balance.accrued_hours,
             taken_hours=balance.taken_hours,
@@ -473,8 +475,8 @@ class PayrollController(Controller):
 
     @post("/pay-runs", operation_id="DraftPayRun")
     async def draft(
-        self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, data: Annotated[PayRunCreate, Body()]
-    ) -> PayRun:
+        self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, data: Annotated[PayRunIn, Body()]
+    ) -> PayRunOut:
         return to_pay_run(
             await draft_account_pay_run(
                 db_session,
@@ -498,7 +500,7 @@ class PayrollController(Controller):
         status: str | None = None,
         limit: int | None = None,
         after: str | None = None,
-    ) -> Response[Sequence[PayRun]]:
+    ) -> Response[Sequence[PayRunOut]]:
         """The account's pay runs, newest period first (a correction above what it corrects); ``status``
         narrows to ``draft`` or ``finalised``. In pages of at most 1,000 (a Link header names the next)."""
         page = keyset(limit, after, date, int, uuid.UUID)
@@ -506,7 +508,7 @@ class PayrollController(Controller):
         return page_of(request, page, runs, lambda run: (run.run.period_start, run.run.version, run.run.id), to_pay_run)
 
     @get("/pay-runs/{run_id:uuid}", operation_id="GetPayRun")
-    async def get_run(self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, run_id: uuid.UUID) -> PayRun:
+    async def get_run(self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, run_id: uuid.UUID) -> PayRunOut:
         return to_pay_run(await pay_run(db_session, actor, account_id, run_id))
 
     @get(
@@ -523,12 +525,11 @@ class PayrollController(Controller):
         )
 
     @get("/pay-runs/{run_id:uuid}/fps", operation_id="GetFullPaymentSubmission")
-    async def fps(
-        self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, run_id: uuid.UUID
-    ) -> dict[str, object]:
+    async def fps(self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, run_id: uuid.UUID) -> FpsRecordOut:
         """The items of the RTI Full Payment Submission for a finalised run, with year-to-date figures,
         and a list of what the platform does not hold yet (HMRC references, starters' addresses)."""
-        return await full_payment_submission(db_session, actor, account_id, run_id)
+        record = await full_payment_submission(db_session, actor, account_id, run_id)
+        return msgspec.convert(record, FpsRecordOut, from_attributes=True)
 
     @get("/hmrc-summary", operation_id="GetHmrcSummary")
     async def hmrc_summary(
@@ -545,8 +546,8 @@ class PayrollController(Controller):
         actor: Actor,
         account_id: uuid.UUID,
         run_id: uuid.UUID,
-        data: Annotated[PayRunReverse, Body()],
-    ) -> PayRun:
+        data: Annotated[PayRunReverseIn, Body()],
+    ) -> PayRunOut:
         """Correct a finalised run: its ledger entry is reversed and its hours are unpaid again; put the
         timesheets right and draft the period again (a new version), then finalise that."""
         return to_pay_run(await reverse_account_pay_run(db_session, actor, account_id, run_id, reason=data.reason))
@@ -558,8 +559,8 @@ class PayrollController(Controller):
         actor: Actor,
         account_id: uuid.UUID,
         run_id: uuid.UUID,
-        data: Annotated[PayRunFinalise, Body()],
-    ) -> PayRun:
+        data: Annotated[PayRunFinaliseIn, Body()],
+    ) -> PayRunOut:
         """Post wages, employer NI and pension to the ledger.
 
         Refused while the run has fair-work findings, unless a reason for going ahead is given.

@@ -10,7 +10,7 @@ from typing import Annotated
 from litestar import Controller, Response, get, post, put
 from litestar.params import Body
 
-from dp_platform.api.schemas.payroll import ContractRateOut, HolidayBalance
+from dp_platform.api.schemas.payroll import ContractRateOut, HolidayBalanceOut
 from dp_platform.api.schemas.people import (
     AssistantSignInOut,
     InvitationOut,
@@ -141,7 +141,7 @@ class MyPayController(Controller):
                     )
                     for paid in job.payslips
                 ],
-                holiday=HolidayBalance(
+                holiday=HolidayBalanceOut(
                     scheme=job.pa.holiday_scheme,
                     accrued_hours=job.holiday.accrued_hours,
                     taken_hours=job.holiday.taken_hours,

@@ -10,8 +10,15 @@ from litestar import Controller, get, post
 from litestar.params import Body
 
 from dp_platform.api.ledger import to_entry
-from dp_platform.api.schemas.ledger import Entry
-from dp_platform.api.schemas.reconciliation import LinePost, MatchIn, MatchOut, PeriodIn, ProblemOut, Reconciliation
+from dp_platform.api.schemas.ledger import EntryOut
+from dp_platform.api.schemas.reconciliation import (
+    LinePostIn,
+    MatchIn,
+    MatchOut,
+    PeriodIn,
+    ProblemOut,
+    ReconciliationOut,
+)
 from dp_platform.db.sessions import DbSession
 from dp_platform.tenancy.policy import Actor
 from dp_platform.workflows.reconciliation import (
@@ -42,10 +49,10 @@ class ReconciliationController(Controller):
     @get("/reconciliation", operation_id="GetReconciliation")
     async def report(
         self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, occurred_from: date, occurred_to: date
-    ) -> Reconciliation:
+    ) -> ReconciliationOut:
         """Everything that does not add up in the period: unmatched lines either side, balances, duplicates."""
         report = await account_reconciliation(db_session, actor, account_id, Period(occurred_from, occurred_to))
-        return Reconciliation(
+        return ReconciliationOut(
             occurred_from=occurred_from,
             occurred_to=occurred_to,
             reconciled=report.reconciled,
@@ -93,8 +100,8 @@ class ReconciliationController(Controller):
         actor: Actor,
         account_id: uuid.UUID,
         line_id: uuid.UUID,
-        data: Annotated[LinePost, Body()],
-    ) -> Entry:
+        data: Annotated[LinePostIn, Body()],
+    ) -> EntryOut:
         """Make the ledger entry for a bank line nobody recorded yet, and match the two."""
         return to_entry(
             await post_line(db_session, actor, account_id, line_id, account=data.account, narration=data.narration)

@@ -9,7 +9,7 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 
 from agreements.monitoring.report import MonitoringReport
-from dp_platform.api.schemas.reports import CouncilReport, CouncilReportIn, ReportFileOut
+from dp_platform.api.schemas.reports import CouncilReportIn, CouncilReportOut, ReportFileOut
 from dp_platform.db.sessions import DbSession
 from dp_platform.jobs.council_report import (
     FILES,
@@ -40,9 +40,9 @@ def attachment(data: bytes, media_type: str, filename: str) -> Response[bytes]:
     return Response(data, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-def to_council_report(job: JobRow) -> CouncilReport:
+def to_council_report(job: JobRow) -> CouncilReportOut:
     href = f"/api/authorities/{job.authority_id}/reports/{job.id}"
-    return CouncilReport(
+    return CouncilReportOut(
         id=job.id,
         href=href,
         status=job.status,  # type: ignore[arg-type]
@@ -92,7 +92,7 @@ class ReportController(Controller):
         actor: Actor,
         authority_id: uuid.UUID,
         data: CouncilReportIn,
-    ) -> Response[CouncilReport]:
+    ) -> Response[CouncilReportOut]:
         """Prepare the council's monitoring report for a period in the background (a large council's takes
         seconds to make); ``GET`` the Location to follow it, then download its files as often as wanted."""
         job = await ask_for_council_report(db_session, actor, authority_id, data.period_from, data.period_to, today())
@@ -104,14 +104,14 @@ class ReportController(Controller):
         )
 
     @get("/authorities/{authority_id:uuid}/reports", operation_id="ListCouncilReports")
-    async def reports(self, db_session: DbSession, actor: Actor, authority_id: uuid.UUID) -> list[CouncilReport]:
+    async def reports(self, db_session: DbSession, actor: Actor, authority_id: uuid.UUID) -> list[CouncilReportOut]:
         """The council's last 10 reports asked for, newest first."""
         return [to_council_report(job) for job in await council_reports(db_session, actor, authority_id)]
 
     @get("/authorities/{authority_id:uuid}/reports/{job_id:uuid}", operation_id="GetCouncilReportJob")
     async def report(
         self, db_session: DbSession, actor: Actor, authority_id: uuid.UUID, job_id: uuid.UUID
-    ) -> CouncilReport:
+    ) -> CouncilReportOut:
         return to_council_report(await council_report_job(db_session, actor, authority_id, job_id))
 
     @get(

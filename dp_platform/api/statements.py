@@ -14,14 +14,14 @@ from litestar.params import Body
 
 from dp_platform.api.paging import keyset, page_of, paged
 from dp_platform.api.schemas.statements import (
-    BankLayout,
     BankLayoutIn,
-    Statement,
-    StatementImport,
-    StatementImportJob,
-    StatementLine,
-    StatementUpload,
-    SuggestionsAccepted,
+    BankLayoutOut,
+    StatementImportJobOut,
+    StatementImportOut,
+    StatementLineOut,
+    StatementOut,
+    StatementUploadIn,
+    SuggestionsAcceptedOut,
 )
 from dp_platform.audit.writer import note_unchanged
 from dp_platform.db.sessions import DbSession
@@ -51,9 +51,9 @@ def _job_href(account_id: uuid.UUID, job_id: uuid.UUID) -> str:
     return f"/api/accounts/{account_id}/statements/imports/{job_id}"
 
 
-def to_import_job(job: JobRow) -> StatementImportJob:
+def to_import_job(job: JobRow) -> StatementImportJobOut:
     assert job.account_id is not None
-    return StatementImportJob(
+    return StatementImportJobOut(
         id=job.id,
         href=_job_href(job.account_id, job.id),
         status=job.status,
@@ -63,7 +63,7 @@ def to_import_job(job: JobRow) -> StatementImportJob:
         started_at=job.created_at,
         finished_at=job.finished_at,
         stopped=is_stale(job),
-        result=StatementImport(**job.result[0]) if job.status == JobStatus.DONE and job.result else None,
+        result=StatementImportOut(**job.result[0]) if job.status == JobStatus.DONE and job.result else None,
         error=job.error,
     )
 
@@ -78,10 +78,11 @@ class StatementController(Controller):
         request_max_body_size=MAX_STATEMENT_BYTES,
         responses={
             200: ResponseSpec(
-                StatementImport, description="The same file was imported before: nothing new stored, the first import"
+                StatementImportOut,
+                description="The same file was imported before: nothing new stored, the first import",
             ),
             202: ResponseSpec(
-                StatementImportJob,
+                StatementImportJobOut,
                 description=f"A file over {LARGE_STATEMENT_BYTES // 1_048_576} MB, or asked for with 'Prefer: "
                 "respond-async': kept and imported after this answer; follow the Location header",
             ),
@@ -93,8 +94,8 @@ class StatementController(Controller):
         db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
-        data: Annotated[StatementUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
-    ) -> Response[StatementImport | StatementImportJob]:
+        data: Annotated[StatementUploadIn, Body(media_type=RequestEncodingType.MULTI_PART)],
+    ) -> Response[StatementImportOut | StatementImportJobOut]:
         """All or nothing: a bad file is refused naming its line and field, and stores nothing. A large file
         (or any, with ``Prefer: respond-async``) is answered 202 at once and imported after, all or nothing
         the same; ``GET`` the Location to follow it."""
@@ -125,7 +126,7 @@ class StatementController(Controller):
             format=data.format or None,
             profile=data.profile or None,
         )
-        body = StatementImport(
+        body = StatementImportOut(
             statement_id=result.statement_id,
             format=result.format,
             lines_in_file=result.lines_in_file,
@@ -140,7 +141,7 @@ class StatementController(Controller):
     @get("/imports/{job_id:uuid}", operation_id="GetStatementImport")
     async def import_job(
         self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, job_id: uuid.UUID
-    ) -> StatementImportJob:
+    ) -> StatementImportJobOut:
         """How far a large statement's import has got, and its result or why it was refused."""
         return to_import_job(await import_job_of(db_session, actor, account_id, job_id))
 
@@ -153,7 +154,7 @@ class StatementController(Controller):
         account_id: uuid.UUID,
         limit: int | None = None,
         after: str | None = None,
-    ) -> Response[Sequence[Statement]]:
+    ) -> Response[Sequence[StatementOut]]:
         """Oldest first, in pages of at most 1,000 (a Link header names the next)."""
         page = keyset(limit, after, date, uuid.UUID)
         rows = await statements_of(db_session, actor, account_id, page=page)
@@ -162,19 +163,19 @@ class StatementController(Controller):
             page,
             rows,
             lambda row: (row.start_on, row.id),
-            lambda row: Statement(**{name: getattr(row, name) for name in Statement.__struct_fields__}),
+            lambda row: StatementOut(**{name: getattr(row, name) for name in StatementOut.__struct_fields__}),
         )
 
     @post("/{statement_id:uuid}/accept-suggestions", operation_id="AcceptStatementSuggestions", status_code=200)
     async def accept(
         self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, statement_id: uuid.UUID
-    ) -> SuggestionsAccepted:
+    ) -> SuggestionsAcceptedOut:
         """Record every line of the statement the ledger does not hold yet as its suggestion says, each
         checked against the spend rules as if chosen by hand; lines with no suggestion keep waiting."""
         followed = await accept_suggestions(db_session, actor, account_id, statement_id)
         if not (followed.posted or followed.matched):
             note_unchanged()
-        return SuggestionsAccepted(
+        return SuggestionsAcceptedOut(
             matched=followed.matched,
             posted=followed.posted,
             waiting=followed.waiting,
@@ -182,10 +183,10 @@ class StatementController(Controller):
         )
 
     @get("/layouts", operation_id="ListBankLayouts")
-    async def layouts(self, db_session: DbSession, actor: Actor, account_id: uuid.UUID) -> list[BankLayout]:
+    async def layouts(self, db_session: DbSession, actor: Actor, account_id: uuid.UUID) -> list[BankLayoutOut]:
         """The bank CSV layouts a file of this account is recognised in: built in, and described for it."""
         return [
-            BankLayout(name=name, bank=bank, built_in=definition is None, definition=definition)
+            BankLayoutOut(name=name, bank=bank, built_in=definition is None, definition=definition)
             for name, bank, definition in await bank_layouts(db_session, actor, account_id)
         ]
 
@@ -197,13 +198,13 @@ class StatementController(Controller):
         account_id: uuid.UUID,
         name: str,
         data: Annotated[BankLayoutIn, Body()],
-    ) -> BankLayout:
+    ) -> BankLayoutOut:
         """Describe the columns of a bank's CSV file once; the next file in that layout is recognised by
         its headings (or, with no heading row, its shape) and read the same way."""
         row = await describe_bank_layout(
             db_session, actor, account_id, name, **{field: getattr(data, field) for field in data.__struct_fields__}
         )
-        return BankLayout(name=row.name, bank=f"your layout '{row.name}'", built_in=False, definition=row.definition)
+        return BankLayoutOut(name=row.name, bank=f"your layout '{row.name}'", built_in=False, definition=row.definition)
 
     @get("/lines", operation_id="ListStatementLines")
     async def lines(
@@ -216,13 +217,14 @@ class StatementController(Controller):
         value_to: date | None = None,
         limit: int | None = None,
         after: str | None = None,
-    ) -> Response[Sequence[StatementLine]]:
+    ) -> Response[Sequence[StatementLineOut]]:
         """The account's bank lines in date order, in pages of at most 1,000 (a Link header names the next)."""
         page = keyset(limit, after, date, uuid.UUID)
         rows = await statement_lines_of(
             db_session, actor, account_id, value_from=value_from, value_to=value_to, page=page
         )
         items = [
-            StatementLine(**{name: getattr(row, name) for name in StatementLine.__struct_fields__}) for row in rows
+            StatementLineOut(**{name: getattr(row, name) for name in StatementLineOut.__struct_fields__})
+            for row in rows
         ]
         return paged(request, items, page, (rows[-1].value_on, rows[-1].id) if rows else None)

@@ -8,12 +8,12 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.response import Redirect, Template
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from agreements.payments import payment_states
 from agreements.render_html import render_html
 from agreements.render_pdf import render_pdf
 from agreements.service import Agreement, account_agreements, load_agreement
+from dp_platform.db.sessions import DbSession
 from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.web.pages import account_nav, form_of, may, render, see_other, today
@@ -40,7 +40,7 @@ class AgreementPages(Controller):
 
     @get("")
     async def agreement(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, account_id: uuid.UUID
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template:
         access = await authorize(db_session, actor, account_id, Action.VIEW)
         rows = await account_agreements(db_session, account_id)
@@ -64,7 +64,7 @@ class AgreementPages(Controller):
 
     @get("/{agreement_id:uuid}/versions/{number:int}/agreement.html")
     async def words(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, agreement_id: uuid.UUID, number: int
+        self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, agreement_id: uuid.UUID, number: int
     ) -> Response[str]:
         access = await authorize(db_session, actor, account_id, Action.VIEW)
         agreement = await agreement_for(db_session, access, agreement_id)
@@ -72,7 +72,7 @@ class AgreementPages(Controller):
 
     @get("/{agreement_id:uuid}/versions/{number:int}/agreement.pdf")
     async def pdf(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, agreement_id: uuid.UUID, number: int
+        self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, agreement_id: uuid.UUID, number: int
     ) -> Response[bytes]:
         access = await authorize(db_session, actor, account_id, Action.VIEW)
         agreement = await agreement_for(db_session, access, agreement_id)
@@ -86,7 +86,7 @@ class AgreementPages(Controller):
     async def sign(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         agreement_id: uuid.UUID,

@@ -8,10 +8,10 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.audit.queries import AuditFilter, list_events, names_in
 from dp_platform.audit.sentences import sentence, who
+from dp_platform.db.sessions import DbSession
 from dp_platform.tenancy.access import AccountAccess, authorize
 from dp_platform.tenancy.mandates import (
     grant_mandate,
@@ -62,7 +62,7 @@ class AuditPages(Controller):
     async def audit(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         before: str | None = None,
@@ -94,7 +94,7 @@ class AuditPages(Controller):
     async def _mandates_page(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         access: AccountAccess,
         errors: list[FormError] | None = None,
@@ -126,14 +126,14 @@ class AuditPages(Controller):
 
     @get("/mandates")
     async def mandates(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, account_id: uuid.UUID
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template:
         access = await authorize(db_session, actor, account_id, Action.VIEW)
         return await self._mandates_page(request, db_session, actor, access)
 
     @post("/mandates")
     async def grant(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, account_id: uuid.UUID
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template | Redirect:
         """The holder lets an organisation act for them, for what they tick, from a day they choose."""
         access = await authorize(db_session, actor, account_id, Action.VIEW)
@@ -167,7 +167,7 @@ class AuditPages(Controller):
     async def revoke(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         mandate_id: uuid.UUID,

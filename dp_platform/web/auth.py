@@ -6,11 +6,11 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.auth.browser import cleared_session_cookie, session_cookie
 from dp_platform.auth.login import log_in, log_out
 from dp_platform.auth.middleware import PUBLIC
+from dp_platform.db.sessions import DbSession
 from dp_platform.tenancy.errors import NotAuthenticatedError, TooManyAttemptsError
 from dp_platform.tenancy.policy import Actor
 from dp_platform.web.pages import FormError, form_of, render
@@ -62,7 +62,7 @@ class WebAuthController(Controller):
         )
 
     @post("/logout")
-    async def logout(self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor) -> Redirect:
+    async def logout(self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor) -> Redirect:
         await log_out(db_session, actor, expires_at=request.auth.exp if request.auth is not None else utc_now())
         return Redirect(
             "/login?signed_out=1", status_code=303, cookies=[cleared_session_cookie(request.app.state.settings)]

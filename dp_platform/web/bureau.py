@@ -11,10 +11,10 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.response import Redirect, Template
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.api.statements import MAX_STATEMENT_BYTES
 from dp_platform.audit.writer import note_unchanged
+from dp_platform.db.sessions import DbSession
 from dp_platform.jobs.bureau_payroll import job_of, organisation_jobs, start_bureau_payroll
 from dp_platform.jobs.in_app import work_after
 from dp_platform.jobs.stale import is_stale
@@ -53,7 +53,7 @@ class BureauPages(Controller):
     include_in_schema = False
 
     @get("")
-    async def clients(self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor) -> Template:
+    async def clients(self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor) -> Template:
         _bureau(actor)
         return render(
             request,
@@ -67,7 +67,7 @@ class BureauPages(Controller):
     async def _runs_page(
         self,
         request: Request[Any, Any, Any],
-        session: AsyncSession,
+        session: DbSession,
         actor: Actor,
         errors: list[FormError] | None = None,
         values: dict[str, Any] | None = None,
@@ -96,13 +96,11 @@ class BureauPages(Controller):
         )
 
     @get("/pay-runs")
-    async def pay_runs(self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor) -> Template:
+    async def pay_runs(self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor) -> Template:
         return await self._runs_page(request, db_session, _bureau(actor))
 
     @post("/pay-runs")
-    async def start(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor
-    ) -> Template | Redirect:
+    async def start(self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor) -> Template | Redirect:
         _bureau(actor)
         form = await form_of(request)
         number, dates, errors = read_period(form)
@@ -118,7 +116,7 @@ class BureauPages(Controller):
         )
 
     @get("/returns")
-    async def returns(self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor) -> Template:
+    async def returns(self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor) -> Template:
         """Every client whose returns the organisation sends, with each period ended and not yet sent."""
         _bureau(actor)
         due = []
@@ -136,14 +134,14 @@ class BureauPages(Controller):
             today=today(),
         )
 
-    async def _job(self, session: AsyncSession, actor: Actor, job_id: uuid.UUID) -> dict[str, Any]:
+    async def _job(self, session: DbSession, actor: Actor, job_id: uuid.UUID) -> dict[str, Any]:
         job = await job_of(session, _bureau(actor), job_id)
         names = {account.id: account.holder_name for account in await list_accounts(session, actor)}
         return {"job": job, "names": names, "outcomes": OUTCOMES, "stale": is_stale(job)}
 
     @get("/pay-runs/{job_id:uuid}")
     async def job(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, job_id: uuid.UUID
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, job_id: uuid.UUID
     ) -> Template:
         context = await self._job(db_session, actor, job_id)
         return render(
@@ -156,14 +154,14 @@ class BureauPages(Controller):
         )
 
     @get("/pay-runs/{job_id:uuid}/progress")
-    async def progress(self, db_session: AsyncSession, actor: Actor, job_id: uuid.UUID) -> Template:
+    async def progress(self, db_session: DbSession, actor: Actor, job_id: uuid.UUID) -> Template:
         """The progress fragment htmx polls; once the run is over it asks the browser for the whole page."""
         context = await self._job(db_session, actor, job_id)
         headers = {"HX-Refresh": "true"} if context["job"].status in FINISHED else {}
         return Template(template_name="bureau/_progress.html", context=context, headers=headers)
 
     @get("/pay-runs/{job_id:uuid}/payslips.zip")
-    async def payslips(self, db_session: AsyncSession, actor: Actor, job_id: uuid.UUID) -> Response[bytes]:
+    async def payslips(self, db_session: DbSession, actor: Actor, job_id: uuid.UUID) -> Response[bytes]:
         """Every payslip of the run's finalised client runs, one PDF each, checked against each mandate."""
         job = (await self._job(db_session, actor, job_id))["job"]
         buffer = io.BytesIO()
@@ -196,15 +194,13 @@ class BureauPages(Controller):
         )
 
     @get("/statements")
-    async def statements_form(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor
-    ) -> Template:
+    async def statements_form(self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor) -> Template:
         _bureau(actor)
         accounts = await list_accounts(db_session, actor, action=Action.IMPORT_STATEMENTS)
         return await self._statements_page(request, actor, accounts)
 
     @post("/statements", request_max_body_size=MAX_STATEMENT_BYTES * 4)
-    async def statements(self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor) -> Template:
+    async def statements(self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor) -> Template:
         """Each client's file is imported on its own: one refused file leaves that client as it was and
         the others go ahead."""
         _bureau(actor)

@@ -12,11 +12,11 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from agreements.recovery import recoveries_of
 from agreements.service import account_agreements
 from dp_platform.cards.gateway import gateway_of
+from dp_platform.db.sessions import DbSession
 from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.policy import SCOTTISH_TIME, Action, Actor
 from dp_platform.web.formatting import day
@@ -80,7 +80,7 @@ class CardPages(Controller):
     async def _cards_page(
         self,
         request: Request[Any, Any, Any],
-        session: AsyncSession,
+        session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         errors: list[FormError] | None = None,
@@ -118,13 +118,13 @@ class CardPages(Controller):
 
     @get("/cards")
     async def cards(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, account_id: uuid.UUID
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template:
         return await self._cards_page(request, db_session, actor, account_id)
 
     @post("/cards")
     async def issue(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, account_id: uuid.UUID
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template | Redirect:
         form = await form_of(request)
         try:
@@ -152,7 +152,7 @@ class CardPages(Controller):
     async def _change(
         self,
         request: Request[Any, Any, Any],
-        session: AsyncSession,
+        session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         card_id: uuid.UUID,
@@ -182,7 +182,7 @@ class CardPages(Controller):
     async def freeze(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         card_id: uuid.UUID,
@@ -193,7 +193,7 @@ class CardPages(Controller):
     async def unfreeze(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         card_id: uuid.UUID,
@@ -204,7 +204,7 @@ class CardPages(Controller):
     async def cancel(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         card_id: uuid.UUID,
@@ -214,7 +214,7 @@ class CardPages(Controller):
     async def _payments_page(
         self,
         request: Request[Any, Any, Any],
-        session: AsyncSession,
+        session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         errors: list[FormError] | None = None,
@@ -250,13 +250,13 @@ class CardPages(Controller):
 
     @get("/card-payments")
     async def payments(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, account_id: uuid.UUID
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template:
         return await self._payments_page(request, db_session, actor, account_id)
 
     @post("/card-payments/payer")
     async def payer(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, account_id: uuid.UUID
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template | Redirect:
         form = await form_of(request)
         try:
@@ -276,7 +276,7 @@ class CardPages(Controller):
 
     @post("/card-payments")
     async def ask(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, account_id: uuid.UUID
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template | Redirect:
         form = await form_of(request)
         purpose = str(form.get("purpose", ""))

@@ -9,9 +9,9 @@ from typing import Any
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.response import Redirect, Template
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.api.statements import MAX_STATEMENT_BYTES
+from dp_platform.db.sessions import DbSession
 from dp_platform.tenancy.access import list_accounts
 from dp_platform.tenancy.errors import AccessDeniedError
 from dp_platform.tenancy.policy import Action, Actor
@@ -74,7 +74,7 @@ class ClientAccountPages(Controller):
     async def _list(
         self,
         request: Request[Any, Any, Any],
-        session: AsyncSession,
+        session: DbSession,
         actor: Actor,
         errors: list[FormError] | None = None,
         values: dict[str, Any] | None = None,
@@ -94,13 +94,11 @@ class ClientAccountPages(Controller):
         )
 
     @get("")
-    async def index(self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor) -> Template:
+    async def index(self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor) -> Template:
         return await self._list(request, db_session, actor)
 
     @post("")
-    async def open(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor
-    ) -> Template | Redirect:
+    async def open(self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor) -> Template | Redirect:
         organisation_id = _staff(actor)
         form = await form_of(request)
         name = str(form.get("name") or "").strip()
@@ -119,7 +117,7 @@ class ClientAccountPages(Controller):
     async def _page(
         self,
         request: Request[Any, Any, Any],
-        session: AsyncSession,
+        session: DbSession,
         actor: Actor,
         pool_id: uuid.UUID,
         errors: list[FormError] | None = None,
@@ -163,14 +161,14 @@ class ClientAccountPages(Controller):
 
     @get("/{pool_id:uuid}")
     async def account(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, pool_id: uuid.UUID
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, pool_id: uuid.UUID
     ) -> Template:
         _staff(actor)
         return await self._page(request, db_session, actor, pool_id)
 
     @post("/{pool_id:uuid}/clients")
     async def join(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, pool_id: uuid.UUID
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, pool_id: uuid.UUID
     ) -> Template | Redirect:
         _staff(actor)
         form = await form_of(request)
@@ -192,7 +190,7 @@ class ClientAccountPages(Controller):
 
     @post("/{pool_id:uuid}/leave")
     async def leave(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, pool_id: uuid.UUID
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, pool_id: uuid.UUID
     ) -> Template | Redirect:
         _staff(actor)
         form = await form_of(request)
@@ -210,7 +208,7 @@ class ClientAccountPages(Controller):
 
     @post("/{pool_id:uuid}/fees")
     async def fees(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, pool_id: uuid.UUID
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, pool_id: uuid.UUID
     ) -> Template | Redirect:
         _staff(actor)
         form = await form_of(request)
@@ -230,7 +228,7 @@ class ClientAccountPages(Controller):
 
     @post("/{pool_id:uuid}/statements", request_max_body_size=MAX_STATEMENT_BYTES)
     async def upload(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, pool_id: uuid.UUID
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, pool_id: uuid.UUID
     ) -> Template | Redirect:
         _staff(actor)
         form = await request.form()
@@ -254,7 +252,7 @@ class ClientAccountPages(Controller):
 
     @post("/{pool_id:uuid}/assign-waiting")
     async def again(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, pool_id: uuid.UUID
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, pool_id: uuid.UUID
     ) -> Redirect:
         _staff(actor)
         return see_other(f"/client-accounts/{pool_id}", _given(await assign_waiting_lines(db_session, actor, pool_id)))
@@ -263,7 +261,7 @@ class ClientAccountPages(Controller):
     async def give(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         pool_id: uuid.UUID,
         line_id: uuid.UUID,

@@ -10,10 +10,10 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from agreements.monitoring.catalogue import CHECKS, Check
 from agreements.monitoring.thresholds import LocalThreshold, Threshold, ThresholdError
+from dp_platform.db.sessions import DbSession
 from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.errors import AccessDeniedError
 from dp_platform.tenancy.policy import Action, Actor
@@ -74,7 +74,7 @@ class ExceptionPages(Controller):
     async def queue(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         show: str = "open",
         check: str = "",
@@ -102,7 +102,7 @@ class ExceptionPages(Controller):
 
     @get("/accounts/{account_id:uuid}/exceptions")
     async def account(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, account_id: uuid.UUID
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template:
         queue = await account_exceptions(db_session, actor, account_id, today())
         access = await authorize(db_session, actor, account_id, Action.VIEW)
@@ -123,7 +123,7 @@ class ExceptionPages(Controller):
     async def _detail(
         self,
         request: Request[Any, Any, Any],
-        session: AsyncSession,
+        session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         key: str,
@@ -156,13 +156,13 @@ class ExceptionPages(Controller):
 
     @get("/accounts/{account_id:uuid}/exceptions/{key:str}")
     async def detail(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, key: str
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID, key: str
     ) -> Template:
         return await self._detail(request, db_session, actor, account_id, key)
 
     @post("/accounts/{account_id:uuid}/exceptions/{key:str}/assign")
     async def assign(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, key: str
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID, key: str
     ) -> Template | Redirect:
         form = await form_of(request)
         chosen = str(form.get("user_id", "")).strip()
@@ -178,7 +178,7 @@ class ExceptionPages(Controller):
 
     @post("/accounts/{account_id:uuid}/exceptions/{key:str}/comments")
     async def comment(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, key: str
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID, key: str
     ) -> Template | Redirect:
         form = await form_of(request)
         try:
@@ -190,7 +190,7 @@ class ExceptionPages(Controller):
 
     @post("/accounts/{account_id:uuid}/exceptions/{key:str}/resolve")
     async def resolve(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, key: str
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID, key: str
     ) -> Template | Redirect:
         form = await form_of(request)
         try:
@@ -203,7 +203,7 @@ class ExceptionPages(Controller):
     async def _thresholds(
         self,
         request: Request[Any, Any, Any],
-        session: AsyncSession,
+        session: DbSession,
         actor: Actor,
         errors: list[FormError] | None = None,
         status: int = 200,
@@ -230,12 +230,12 @@ class ExceptionPages(Controller):
         )
 
     @get("/thresholds")
-    async def thresholds(self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor) -> Template:
+    async def thresholds(self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor) -> Template:
         return await self._thresholds(request, db_session, actor)
 
     @post("/thresholds")
     async def set_threshold(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor
     ) -> Template | Redirect:
         form = await form_of(request)
         if actor.authority_id is None:

@@ -7,10 +7,10 @@ from typing import Any
 
 from litestar import Controller, Request, get
 from litestar.response import Redirect, Template
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.auth.browser import SESSION_COOKIE
 from dp_platform.auth.middleware import PUBLIC
+from dp_platform.db.sessions import DbSession
 from dp_platform.tenancy.access import authorize, list_accounts
 from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.tenancy.roles import AUTHORITY_ROLES, Role
@@ -33,7 +33,7 @@ class HomeController(Controller):
         return render(request, "accessibility.html", title="Accessibility", actor=None)
 
     @get("/home")
-    async def home(self, db_session: AsyncSession, actor: Actor) -> Redirect:
+    async def home(self, db_session: DbSession, actor: Actor) -> Redirect:
         """Each person lands where their work is: a holder on their account, a bureau on its clients, the
         council on its portfolio."""
         if actor.role is Role.BUREAU_STAFF:
@@ -48,7 +48,7 @@ class HomeController(Controller):
         return Redirect("/accounts", status_code=303)
 
     @get("/accounts")
-    async def accounts(self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor) -> Template:
+    async def accounts(self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor) -> Template:
         rows = await list_accounts(db_session, actor)
         return render(
             request,
@@ -61,7 +61,7 @@ class HomeController(Controller):
 
     @get("/accounts/{account_id:uuid}")
     async def overview(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, account_id: uuid.UUID
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template:
         access = await authorize(db_session, actor, account_id, Action.VIEW)
         overview = await account_overview(db_session, access, today())

@@ -8,8 +8,8 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from dp_platform.db.sessions import DbSession
 from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.web.pages import (
@@ -40,7 +40,7 @@ class MonitoringPages(Controller):
     async def _page(
         self,
         request: Request[Any, Any, Any],
-        session: AsyncSession,
+        session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         errors: list[FormError] | None = None,
@@ -66,13 +66,13 @@ class MonitoringPages(Controller):
 
     @get("/accounts/{account_id:uuid}/monitoring")
     async def account(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, account_id: uuid.UUID
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template:
         return await self._page(request, db_session, actor, account_id)
 
     @post("/accounts/{account_id:uuid}/monitoring/reviews")
     async def review(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, account_id: uuid.UUID
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template | Redirect:
         form = await form_of(request)
         held_on, error = parse_date(form.get("held_on"), "held_on", "the day the review was held")
@@ -98,7 +98,7 @@ class MonitoringPages(Controller):
 
     @post("/accounts/{account_id:uuid}/monitoring/returns")
     async def send_return(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, account_id: uuid.UUID
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template | Redirect:
         form = await form_of(request)
         period_from, error = parse_date(form.get("period_from"), "period_from", "the period")
@@ -129,7 +129,7 @@ class MonitoringPages(Controller):
         return await self._page(request, db_session, actor, account_id, errors, 400, form)
 
     @get("/due")
-    async def due(self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor) -> Template:
+    async def due(self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor) -> Template:
         return render(
             request,
             "monitoring/due.html",

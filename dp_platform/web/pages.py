@@ -18,7 +18,7 @@ from dp_platform.tenancy.access import AccountAccess, account_ref
 from dp_platform.tenancy.policy import Action, Actor, can
 from dp_platform.tenancy.policy import today as today  # pages read the day from here
 from dp_platform.tenancy.roles import AUTHORITY_ROLES, Role
-from dp_platform.tenancy.tables import DpAccountRow
+from dp_platform.workflows.records import DpAccountRow
 from ledgers.columns import utc_now
 from ledgers.errors import DomainError
 from ledgers.money import Money

@@ -10,8 +10,8 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.response import Redirect, Template
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from dp_platform.db.sessions import DbSession
 from dp_platform.tenancy.access import AccountAccess, authorize
 from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.web.pages import (
@@ -41,7 +41,8 @@ from dp_platform.workflows.payroll import (
     set_pa_checks,
     withdraw_family_approval,
 )
-from dp_platform.workflows.payroll_reads import employer_pas
+from dp_platform.workflows.payroll_reads import employer_of, employer_pas
+from dp_platform.workflows.records import PersonalAssistantRow
 from ledgers.errors import DomainError
 from payroll.duties import duty_warnings
 from payroll.family import GROUNDS, FamilyApproval, Ground
@@ -51,7 +52,6 @@ from payroll.pa_details import NI_CATEGORIES, changes_of, masked
 from payroll.payslip_pdf import payslip_filename, render_payslip
 from payroll.periods import PayFrequency, four_weekly_period
 from payroll.service import PayRun, account_pay_runs, get_pay_run, timesheet_lines
-from payroll.tables import PayrollEmployerRow, PersonalAssistantRow
 
 KINDS = (
     ("", "Let the day decide (weekday, weekend or bank holiday)"),
@@ -145,7 +145,7 @@ class PayrollPages(Controller):
     include_in_schema = False
 
     async def _pa_list(
-        self, request: Request[Any, Any, Any], session: AsyncSession, actor: Actor, access: AccountAccess, **form: Any
+        self, request: Request[Any, Any, Any], session: DbSession, actor: Actor, access: AccountAccess, **form: Any
     ) -> Template:
         today_ = today()
         pas = [(pa, duty_warnings(pa, today_)) for pa in await employer_pas(session, access.account.id)]
@@ -157,7 +157,7 @@ class PayrollPages(Controller):
             nav=account_nav(access.account, "pas"),
             account=access.account,
             pas=pas,
-            employer=await session.get(PayrollEmployerRow, access.account.id),
+            employer=await employer_of(session, access.account.id),
             may_run_payroll=may(actor, access, Action.RUN_PAYROLL),
             holiday_schemes=HOLIDAY_SCHEMES,
             errors=form.pop("errors", []),
@@ -167,14 +167,14 @@ class PayrollPages(Controller):
 
     @get("/pas")
     async def pas(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, account_id: uuid.UUID
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template:
         access = await authorize(db_session, actor, account_id, Action.VIEW)
         return await self._pa_list(request, db_session, actor, access)
 
     @post("/pas")
     async def add(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, account_id: uuid.UUID
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template | Redirect:
         access = await authorize(db_session, actor, account_id, Action.RUN_PAYROLL)
         form = await form_of(request)
@@ -218,7 +218,7 @@ class PayrollPages(Controller):
     async def _pa_page(
         self,
         request: Request[Any, Any, Any],
-        session: AsyncSession,
+        session: DbSession,
         actor: Actor,
         access: AccountAccess,
         pa: PersonalAssistantRow,
@@ -260,7 +260,7 @@ class PayrollPages(Controller):
     async def _pa_form(
         self,
         request: Request[Any, Any, Any],
-        session: AsyncSession,
+        session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         pa_id: uuid.UUID,
@@ -273,7 +273,7 @@ class PayrollPages(Controller):
     async def pa(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         pa_id: uuid.UUID,
@@ -285,7 +285,7 @@ class PayrollPages(Controller):
     async def add_line(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         pa_id: uuid.UUID,
@@ -314,7 +314,7 @@ class PayrollPages(Controller):
     async def record_checks(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         pa_id: uuid.UUID,
@@ -341,7 +341,7 @@ class PayrollPages(Controller):
     async def change_details(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         pa_id: uuid.UUID,
@@ -376,7 +376,7 @@ class PayrollPages(Controller):
     async def family_approval(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         pa_id: uuid.UUID,
@@ -412,7 +412,7 @@ class PayrollPages(Controller):
     async def withdraw_approval(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         pa_id: uuid.UUID,
@@ -440,7 +440,7 @@ class PayrollPages(Controller):
 
     @post("/employer")
     async def employer(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, account_id: uuid.UUID
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template | Redirect:
         access = await authorize(db_session, actor, account_id, Action.VIEW)
         form = await form_of(request)
@@ -471,7 +471,7 @@ class PayrollPages(Controller):
 
     @post("/pas/{pa_id:uuid}/timesheet/{entry_id:uuid}/remove")
     async def remove_line(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, pa_id: uuid.UUID, entry_id: uuid.UUID
+        self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, pa_id: uuid.UUID, entry_id: uuid.UUID
     ) -> Redirect:
         entry = await remove_timesheet_line(db_session, actor, account_id, pa_id, entry_id)
         message = (
@@ -482,7 +482,7 @@ class PayrollPages(Controller):
     async def _runs_page(
         self,
         request: Request[Any, Any, Any],
-        session: AsyncSession,
+        session: DbSession,
         actor: Actor,
         access: AccountAccess,
         errors: list[FormError] | None = None,
@@ -506,14 +506,14 @@ class PayrollPages(Controller):
 
     @get("/pay-runs")
     async def pay_runs(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, account_id: uuid.UUID
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template:
         access = await authorize(db_session, actor, account_id, Action.VIEW)
         return await self._runs_page(request, db_session, actor, access)
 
     @post("/pay-runs")
     async def draft(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, account_id: uuid.UUID
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template | Redirect:
         access = await authorize(db_session, actor, account_id, Action.RUN_PAYROLL)
         form = await form_of(request)
@@ -534,7 +534,7 @@ class PayrollPages(Controller):
     async def _run_page(
         self,
         request: Request[Any, Any, Any],
-        session: AsyncSession,
+        session: DbSession,
         actor: Actor,
         access: AccountAccess,
         run: PayRun,
@@ -560,7 +560,7 @@ class PayrollPages(Controller):
     async def pay_run(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         run_id: uuid.UUID,
@@ -574,7 +574,7 @@ class PayrollPages(Controller):
     async def reverse(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         run_id: uuid.UUID,
@@ -596,7 +596,7 @@ class PayrollPages(Controller):
     async def finalise(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         run_id: uuid.UUID,
@@ -624,7 +624,7 @@ class PayrollPages(Controller):
 
     @get("/pay-runs/{run_id:uuid}/payslips/{pa_id:uuid}/payslip.pdf")
     async def payslip(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, run_id: uuid.UUID, pa_id: uuid.UUID
+        self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, run_id: uuid.UUID, pa_id: uuid.UUID
     ) -> Response[bytes]:
         document = await payslip_document(db_session, actor, account_id, run_id, pa_id)
         filename = payslip_filename(document)

@@ -9,9 +9,9 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.response import Redirect, Template
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.auth.middleware import PUBLIC
+from dp_platform.db.sessions import DbSession
 from dp_platform.tenancy.access import AccountAccess, authorize
 from dp_platform.tenancy.errors import InvitationNotFoundError
 from dp_platform.tenancy.policy import Action, Actor
@@ -45,7 +45,7 @@ class PeoplePages(Controller):
     async def _page(
         self,
         request: Request[Any, Any, Any],
-        session: AsyncSession,
+        session: DbSession,
         actor: Actor,
         access: AccountAccess,
         *,
@@ -81,14 +81,14 @@ class PeoplePages(Controller):
 
     @get("")
     async def people(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, account_id: uuid.UUID
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template:
         access = await authorize(db_session, actor, account_id, Action.VIEW)
         return await self._page(request, db_session, actor, access)
 
     @post("")
     async def invite_person(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, account_id: uuid.UUID
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template:
         """The link is shown on the answer to this form, once, and never stored where it can be read again."""
         access = await authorize(db_session, actor, account_id, Action.VIEW)
@@ -121,7 +121,7 @@ class PeoplePages(Controller):
     async def legal_power(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         user_id: uuid.UUID,
@@ -144,7 +144,7 @@ class WelcomePages(Controller):
     include_in_schema = False
 
     @get("/{token:str}", opt={PUBLIC: True})
-    async def welcome(self, request: Request[Any, Any, Any], db_session: AsyncSession, token: str) -> Template:
+    async def welcome(self, request: Request[Any, Any, Any], db_session: DbSession, token: str) -> Template:
         try:
             _, user = await invitation_for(db_session, token)
         except InvitationNotFoundError as refused:
@@ -155,9 +155,7 @@ class WelcomePages(Controller):
         )
 
     @post("/{token:str}", opt={PUBLIC: True})
-    async def choose(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, token: str
-    ) -> Template | Redirect:
+    async def choose(self, request: Request[Any, Any, Any], db_session: DbSession, token: str) -> Template | Redirect:
         form = await form_of(request)
         try:
             await accept_invitation(db_session, token, str(form.get("password") or ""), str(form.get("repeated") or ""))
@@ -178,7 +176,7 @@ class MyPayPages(Controller):
     include_in_schema = False
 
     @get("")
-    async def my_pay(self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor) -> Template:
+    async def my_pay(self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor) -> Template:
         jobs = await my_jobs(db_session, actor)
         leavers = {
             job.pa.id: await my_p45(db_session, actor, job.pa.id) for job in jobs if job.pa.left_on and job.payslips
@@ -192,7 +190,7 @@ class MyPayPages(Controller):
 
     @get("/{pa_id:uuid}/payslips/{run_id:uuid}/payslip.pdf")
     async def payslip(
-        self, db_session: AsyncSession, actor: Actor, pa_id: uuid.UUID, run_id: uuid.UUID
+        self, db_session: DbSession, actor: Actor, pa_id: uuid.UUID, run_id: uuid.UUID
     ) -> Response[bytes]:
         document = await my_payslip(db_session, actor, pa_id, run_id)
         return Response(

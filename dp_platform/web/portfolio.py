@@ -9,8 +9,8 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get
 from litestar.response import Template
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from dp_platform.db.sessions import DbSession
 from dp_platform.tenancy.policy import Actor
 from dp_platform.web.pages import home_nav, render, today
 from dp_platform.workflows.portfolio import PortfolioLine, authority_portfolio
@@ -34,7 +34,7 @@ class PortfolioPages(Controller):
     path = "/portfolio"
     include_in_schema = False
 
-    async def _lines(self, session: AsyncSession, actor: Actor, sort: str, needs: str) -> list[PortfolioLine]:
+    async def _lines(self, session: DbSession, actor: Actor, sort: str, needs: str) -> list[PortfolioLine]:
         lines = await authority_portfolio(session, actor, today())
         if needs == "attention":
             lines = [line for line in lines if line.needs_attention(today())]
@@ -44,7 +44,7 @@ class PortfolioPages(Controller):
     async def portfolio(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         sort: str = "person",
         needs: str = "",
@@ -63,9 +63,7 @@ class PortfolioPages(Controller):
         )
 
     @get("/export.csv")
-    async def export(
-        self, db_session: AsyncSession, actor: Actor, sort: str = "person", needs: str = ""
-    ) -> Response[str]:
+    async def export(self, db_session: DbSession, actor: Actor, sort: str = "person", needs: str = "") -> Response[str]:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(

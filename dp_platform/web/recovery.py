@@ -9,10 +9,10 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from agreements.errors import AgreementNotFoundError
 from agreements.payments import agreements_in_force
+from dp_platform.db.sessions import DbSession
 from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.tenancy.roles import AUTHORITY_ROLES
@@ -61,7 +61,7 @@ class RecoveryPages(Controller):
     async def _page(
         self,
         request: Request[Any, Any, Any],
-        session: AsyncSession,
+        session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         errors: list[FormError] | None = None,
@@ -97,7 +97,7 @@ class RecoveryPages(Controller):
             today=today(),
         )
 
-    async def _agreement_id(self, session: AsyncSession, account_id: uuid.UUID) -> uuid.UUID:
+    async def _agreement_id(self, session: DbSession, account_id: uuid.UUID) -> uuid.UUID:
         in_force = (await agreements_in_force(session, [account_id], today())).get(account_id, [])
         if not in_force:
             raise AgreementNotFoundError("There is no agreement in force on this account.", field="agreement_id")
@@ -105,13 +105,13 @@ class RecoveryPages(Controller):
 
     @get("")
     async def surplus(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, account_id: uuid.UUID
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template:
         return await self._page(request, db_session, actor, account_id)
 
     @post("/conversations")
     async def conversation(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, account_id: uuid.UUID
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template | Redirect:
         form = await form_of(request)
         held_on, error = parse_date(form.get("held_on"), "held_on", "the day of the conversation")
@@ -140,7 +140,7 @@ class RecoveryPages(Controller):
 
     @post("/recoveries")
     async def recover(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, account_id: uuid.UUID
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template | Redirect:
         form = await form_of(request)
         errors: list[FormError] = []
@@ -177,7 +177,7 @@ class RecoveryPages(Controller):
     async def paid(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         recovery_id: uuid.UUID,

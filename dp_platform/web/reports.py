@@ -11,9 +11,9 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from litestar import Controller, Request, Response, get, post
 from litestar.response import Redirect, Template
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.api.reports import attachment, report_download
+from dp_platform.db.sessions import DbSession
 from dp_platform.jobs.council_report import (
     FILES,
     report_job_file,
@@ -58,7 +58,7 @@ class ReportPages(Controller):
     async def _reports_page(
         self,
         request: Request[Any, Any, Any],
-        session: AsyncSession,
+        session: DbSession,
         actor: Actor,
         first: date,
         last: date,
@@ -83,7 +83,7 @@ class ReportPages(Controller):
     async def reports(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         period_from: str = "",
         period_to: str = "",
@@ -94,7 +94,7 @@ class ReportPages(Controller):
         return await self._reports_page(request, db_session, actor, first, last, errors)
 
     @post("/reports")
-    async def ask(self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor) -> Template | Redirect:
+    async def ask(self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor) -> Template | Redirect:
         """Prepare the report in the background and follow it on its own page."""
         if actor.role not in AUTHORITY_ROLES:
             raise AccessDeniedError("Council reports are for the council's own staff.")
@@ -109,7 +109,7 @@ class ReportPages(Controller):
                 return Redirect(f"/reports/prepared/{job.id}", status_code=303, background=work_after(request))
         return await self._reports_page(request, db_session, actor, first, last, errors)
 
-    async def _prepared(self, session: AsyncSession, actor: Actor, job_id: uuid.UUID) -> dict[str, Any]:
+    async def _prepared(self, session: DbSession, actor: Actor, job_id: uuid.UUID) -> dict[str, Any]:
         job = await report_job_of(session, actor, job_id)
         return {
             "job": job,
@@ -121,7 +121,7 @@ class ReportPages(Controller):
 
     @get("/reports/prepared/{job_id:uuid}")
     async def prepared(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, job_id: uuid.UUID
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, job_id: uuid.UUID
     ) -> Template:
         context = await self._prepared(db_session, actor, job_id)
         return render(
@@ -129,23 +129,21 @@ class ReportPages(Controller):
         )
 
     @get("/reports/prepared/{job_id:uuid}/progress")
-    async def progress(self, db_session: AsyncSession, actor: Actor, job_id: uuid.UUID) -> Template:
+    async def progress(self, db_session: DbSession, actor: Actor, job_id: uuid.UUID) -> Template:
         """The progress fragment htmx polls; once the report is made it asks the browser for the whole page."""
         context = await self._prepared(db_session, actor, job_id)
         headers = {"HX-Refresh": "true"} if context["job"].status in FINISHED else {}
         return Template(template_name="exceptions/_report_progress.html", context=context, headers=headers)
 
     @get("/reports/prepared/{job_id:uuid}/{name:str}")
-    async def prepared_file(
-        self, db_session: AsyncSession, actor: Actor, job_id: uuid.UUID, name: str
-    ) -> Response[bytes]:
+    async def prepared_file(self, db_session: DbSession, actor: Actor, job_id: uuid.UUID, name: str) -> Response[bytes]:
         kept = await report_job_file(db_session, actor, job_id, name)
         return attachment(kept.data, kept.media_type, kept.filename)
 
     @get("/accounts/{account_id:uuid}/report/{kind:str}")
     async def account(
         self,
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         kind: str,

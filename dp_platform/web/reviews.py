@@ -9,8 +9,8 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from dp_platform.db.sessions import DbSession
 from dp_platform.tenancy.access import AccountAccess, authorize
 from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.web.pages import FormError, account_nav, form_errors, form_of, may, render, see_other
@@ -35,7 +35,7 @@ class ReviewPages(Controller):
     async def _page(
         self,
         request: Request[Any, Any, Any],
-        session: AsyncSession,
+        session: DbSession,
         actor: Actor,
         access: AccountAccess,
         errors: list[FormError] | None = None,
@@ -60,14 +60,14 @@ class ReviewPages(Controller):
 
     @get("")
     async def reviews(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, account_id: uuid.UUID
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template:
         access = await authorize(db_session, actor, account_id, Action.VIEW)
         return await self._page(request, db_session, actor, access)
 
     @post("/decide")
     async def decide_many(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, account_id: uuid.UUID
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template | Redirect:
         """The ticked reviews decided alike, with one reason the person reads on each."""
         access = await authorize(db_session, actor, account_id, Action.VIEW)
@@ -98,7 +98,7 @@ class ReviewPages(Controller):
     async def decide(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         review_id: uuid.UUID,

@@ -8,8 +8,8 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from dp_platform.db.sessions import DbSession
 from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.web.pages import (
@@ -44,7 +44,7 @@ class SpendRulePages(Controller):
     async def _page(
         self,
         request: Request[Any, Any, Any],
-        session: AsyncSession,
+        session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         *,
@@ -75,13 +75,13 @@ class SpendRulePages(Controller):
 
     @get("")
     async def rules(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, account_id: uuid.UUID
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template:
         return await self._page(request, db_session, actor, account_id)
 
     @post("/stays")
     async def record_stay(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, account_id: uuid.UUID
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template | Redirect:
         await authorize(db_session, actor, account_id, Action.VIEW)
         form = await form_of(request)
@@ -112,7 +112,7 @@ class SpendRulePages(Controller):
     async def remove_stay(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         stay_id: uuid.UUID,

@@ -10,10 +10,10 @@ from typing import Any
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.response import Redirect, Template
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from dp_platform.api.statements import MAX_STATEMENT_BYTES
 from dp_platform.audit.writer import note_unchanged
+from dp_platform.db.sessions import DbSession
 from dp_platform.jobs.in_app import work_after
 from dp_platform.jobs.stale import is_stale
 from dp_platform.jobs.statement_import import (
@@ -27,6 +27,7 @@ from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.web.pages import FormError, account_nav, form_errors, may, render, see_other
 from dp_platform.workflows.bank_to_ledger import accept_suggestions, confirm_line
 from dp_platform.workflows.payroll_payments import PA_WAGES
+from dp_platform.workflows.records import MatchRow, StatementLineRow
 from dp_platform.workflows.statements import bank_layouts, describe_bank_layout, import_account_statement
 from ledgers.categories.assistant import MoneyInSuggestion, suggest_money_in
 from ledgers.categories.service import SpendLine, spend_lines
@@ -36,7 +37,6 @@ from ledgers.errors import DomainError
 from ledgers.reconcile_service import matches_of_statement, money_in_history
 from ledgers.statements.profiles import DATE_FORMATS
 from ledgers.statements.service import account_statements, lines_of_statement, statement_of
-from ledgers.tables import MatchRow, StatementLineRow
 
 FORMATS = (
     ("", "Work it out from the file"),
@@ -77,7 +77,7 @@ class LineView:
         return category is not None and not (category.category == PA_WAGES and not category.confirmed)
 
 
-async def _line_views(session: AsyncSession, account_id: uuid.UUID, statement_id: uuid.UUID) -> list[LineView]:
+async def _line_views(session: DbSession, account_id: uuid.UUID, statement_id: uuid.UUID) -> list[LineView]:
     known = {found.line.id: found for found in await spend_lines(session, account_id, statement_id=statement_id)}
     matches = await matches_of_statement(session, statement_id)
     history = await money_in_history(session, account_id)
@@ -99,7 +99,7 @@ class StatementPages(Controller):
     async def _list(
         self,
         request: Request[Any, Any, Any],
-        session: AsyncSession,
+        session: DbSession,
         actor: Actor,
         access: AccountAccess,
         errors: list[FormError],
@@ -126,14 +126,14 @@ class StatementPages(Controller):
 
     @get("")
     async def statements(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, account_id: uuid.UUID
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template:
         access = await authorize(db_session, actor, account_id, Action.VIEW)
         return await self._list(request, db_session, actor, access, [])
 
     @post("", request_max_body_size=MAX_STATEMENT_BYTES)
     async def upload(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, account_id: uuid.UUID
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template | Redirect:
         access = await authorize(db_session, actor, account_id, Action.IMPORT_STATEMENTS)
         form = await request.form()
@@ -165,7 +165,7 @@ class StatementPages(Controller):
         return see_other(f"/accounts/{account_id}/statements/{result.statement_id}", message)
 
     async def _import(
-        self, session: AsyncSession, actor: Actor, account_id: uuid.UUID, job_id: uuid.UUID
+        self, session: DbSession, actor: Actor, account_id: uuid.UUID, job_id: uuid.UUID
     ) -> dict[str, Any]:
         job = await import_job_of(session, actor, account_id, job_id)
         access = await authorize(session, actor, account_id, Action.VIEW)
@@ -175,7 +175,7 @@ class StatementPages(Controller):
     async def import_page(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         job_id: uuid.UUID,
@@ -193,7 +193,7 @@ class StatementPages(Controller):
 
     @get("/imports/{job_id:uuid}/progress")
     async def import_progress(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, job_id: uuid.UUID
+        self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, job_id: uuid.UUID
     ) -> Template:
         """The fragment htmx polls; once the import is over it asks the browser for the whole page."""
         context = await self._import(db_session, actor, account_id, job_id)
@@ -202,7 +202,7 @@ class StatementPages(Controller):
 
     @post("/layouts")
     async def describe_layout(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor, account_id: uuid.UUID
+        self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template | Redirect:
         access = await authorize(db_session, actor, account_id, Action.IMPORT_STATEMENTS)
         form = {key: str(value) for key, value in (await request.form()).items() if isinstance(value, str)}
@@ -237,7 +237,7 @@ class StatementPages(Controller):
     async def statement(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         statement_id: uuid.UUID,
@@ -266,7 +266,7 @@ class StatementPages(Controller):
     async def decide_line(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         actor: Actor,
         account_id: uuid.UUID,
         statement_id: uuid.UUID,
@@ -312,7 +312,7 @@ class StatementPages(Controller):
 
     @post("/{statement_id:uuid}/accept-all")
     async def accept_all(
-        self, db_session: AsyncSession, actor: Actor, account_id: uuid.UUID, statement_id: uuid.UUID
+        self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, statement_id: uuid.UUID
     ) -> Redirect:
         await statement_of(db_session, account_id, statement_id)
         followed = await accept_suggestions(db_session, actor, account_id, statement_id)

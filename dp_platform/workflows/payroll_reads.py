@@ -24,6 +24,7 @@ from payroll.errors import PayrollError, PayrollNotFoundError
 from payroll.hmrc_summary import HmrcMonth, hmrc_month
 from payroll.leave_balance import LeaveBalance, leave_balance
 from payroll.leavers import p45_details
+from payroll.rti import FpsRecord
 from payroll.service import TimesheetLine, account_pay_runs, fps_record, get_pay_run, timesheet_lines
 from payroll.sick_pay_service import absences_of
 from payroll.statuses import PayRunStatus
@@ -54,9 +55,14 @@ async def viewable_pa(
     return await own_pa(session, account_id, pa_id)
 
 
+async def employer_of(session: AsyncSession, account_id: uuid.UUID) -> PayrollEmployerRow | None:
+    """The account holder's HMRC references, if recorded, for a caller that has already checked access."""
+    return await session.get(PayrollEmployerRow, account_id)
+
+
 async def payroll_employer(session: AsyncSession, actor: Actor, account_id: uuid.UUID) -> PayrollEmployerRow:
     await authorize(session, actor, account_id, Action.VIEW)
-    employer = await session.get(PayrollEmployerRow, account_id)
+    employer = await employer_of(session, account_id)
     if employer is None:
         raise PayrollNotFoundError("No HMRC employer references are recorded for this account.", field="account_id")
     return employer
@@ -112,7 +118,7 @@ async def pay_run(session: AsyncSession, actor: Actor, account_id: uuid.UUID, ru
 
 async def full_payment_submission(
     session: AsyncSession, actor: Actor, account_id: uuid.UUID, run_id: uuid.UUID
-) -> dict[str, object]:
+) -> FpsRecord:
     await authorize(session, actor, account_id, Action.VIEW)
     return await fps_record(session, account_id, run_id)
 

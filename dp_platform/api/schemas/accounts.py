@@ -6,7 +6,7 @@ from datetime import date
 from dp_platform.api.schemas.base import Schema
 
 
-class Account(Schema):
+class AccountOut(Schema):
     id: uuid.UUID
     authority_id: uuid.UUID
     reference: str
@@ -17,7 +17,7 @@ class Account(Schema):
     """What the caller may do on this account now (``view``, ``run_payroll``, ...)."""
 
 
-class AccountMoney(Schema):
+class AccountMoneyOut(Schema):
     """What the account holds, what it owes, and what is free to spend, as the home page shows it."""
 
     on: date

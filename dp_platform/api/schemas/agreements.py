@@ -44,7 +44,7 @@ class TemplateOut(Schema):
     defaults: list[DefaultOut]
 
 
-class AgreementCreate(Schema):
+class AgreementIn(Schema):
     terms: dict[str, Any]
     template: str = CURRENT
 
@@ -62,7 +62,7 @@ class WithdrawIn(Schema):
     reason: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
 
 
-class SignIn(Schema):
+class SignatureIn(Schema):
     content_hash: Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{64}$")]
     """The hash of the version as it was shown to the signer (from GET of the agreement or on its PDF)."""
 
@@ -129,7 +129,7 @@ class AgreementOut(Schema):
     versions: list[VersionOut]
 
 
-class AgreementSummary(Schema):
+class AgreementSummaryOut(Schema):
     id: uuid.UUID
     reference: str
     template: str

@@ -9,12 +9,12 @@ import msgspec
 from dp_platform.api.schemas.base import Schema
 
 
-class ApiKeyCreate(Schema):
+class ApiKeyIn(Schema):
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
     scopes: Annotated[list[str], msgspec.Meta(min_length=1, max_length=6)]
 
 
-class ApiKey(Schema):
+class ApiKeyOut(Schema):
     id: uuid.UUID
     organisation_id: uuid.UUID
     name: str
@@ -24,6 +24,6 @@ class ApiKey(Schema):
     last_used_at: datetime | None
 
 
-class NewApiKey(ApiKey):
+class NewApiKeyOut(ApiKeyOut):
     key: str
     """The whole key. It is shown this once; store it in the bureau system's secrets."""

@@ -7,7 +7,7 @@ from typing import Any
 from dp_platform.api.schemas.base import Schema
 
 
-class AuditEvent(Schema):
+class AuditEventOut(Schema):
     id: uuid.UUID
     chain: str
     seq: int
@@ -27,8 +27,8 @@ class AuditEvent(Schema):
     hash: str
 
 
-class AuditEventPage(Schema):
-    items: list[AuditEvent]
+class AuditEventPageOut(Schema):
+    items: list[AuditEventOut]
     next_before: uuid.UUID | None
     """Pass as ``before`` for the next (older) page; null on the last page."""
 
@@ -41,7 +41,7 @@ class ChainBreakOut(Schema):
     sentence: str
 
 
-class AuditVerification(Schema):
+class AuditVerificationOut(Schema):
     ok: bool
     full: bool
     """Every event from each chain's first; otherwise each chain from where the last verification found it

@@ -9,12 +9,12 @@ import msgspec
 from dp_platform.api.schemas.base import Schema
 
 
-class LoginRequest(Schema):
+class LoginIn(Schema):
     email: Annotated[str, msgspec.Meta(min_length=3, max_length=254)]
     password: Annotated[str, msgspec.Meta(min_length=1, max_length=1024)]
 
 
-class Me(Schema):
+class MeOut(Schema):
     user_id: uuid.UUID | None
     display_name: str
     role: str
@@ -27,8 +27,8 @@ class Me(Schema):
     """Accounts this actor can see."""
 
 
-class LoginResponse(Schema):
+class LoginOut(Schema):
     access_token: str
     token_type: str
     expires_at: datetime
-    me: Me
+    me: MeOut

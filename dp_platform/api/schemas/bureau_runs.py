@@ -21,7 +21,7 @@ class BureauPayRunIn(Schema):
     """Finalise each employer's run that has no fair-work findings; otherwise leave drafts to be checked."""
 
 
-class EmployerRunOutcome(Schema):
+class EmployerRunOutcomeOut(Schema):
     account_id: uuid.UUID
     reference: str
     status: Literal["finalised", "draft", "skipped", "failed"]
@@ -31,7 +31,7 @@ class EmployerRunOutcome(Schema):
     run_id: uuid.UUID | None
 
 
-class BureauPayRun(Schema):
+class BureauPayRunOut(Schema):
     """Where the run has got; any app server answers the same, while workers do the work."""
 
     id: uuid.UUID
@@ -49,6 +49,6 @@ class BureauPayRun(Schema):
     finished_at: datetime | None
     stopped: bool
     """Not finished long after it started, with no worker taking it up: start it again."""
-    outcomes: list[EmployerRunOutcome]
+    outcomes: list[EmployerRunOutcomeOut]
     """Each employer's outcome once the run is done."""
     error: str | None

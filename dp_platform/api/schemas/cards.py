@@ -18,7 +18,7 @@ class CardAddressIn(Schema):
     postal_code: Annotated[str, msgspec.Meta(min_length=2, max_length=10)]
 
 
-class CardIssue(Schema):
+class CardIssueIn(Schema):
     cardholder_name: Line
     """Who uses the card: the person, or their representative for them."""
     address: CardAddressIn
@@ -28,13 +28,13 @@ class CardIssue(Schema):
     email: Annotated[str, msgspec.Meta(max_length=200)] | None = None
 
 
-class CardChange(Schema):
+class CardChangeIn(Schema):
     reason: Annotated[str, msgspec.Meta(max_length=300)] = ""
     lost_or_stolen: Literal["lost", "stolen"] | None = None
     """Only when cancelling."""
 
 
-class Card(Schema):
+class CardOut(Schema):
     id: uuid.UUID
     cardholder_name: str
     card_type: str
@@ -45,7 +45,7 @@ class Card(Schema):
     status_reason: str | None
 
 
-class CardAuthorisation(Schema):
+class CardAuthorisationOut(Schema):
     id: uuid.UUID
     card_id: uuid.UUID
     requested_at: datetime
@@ -61,7 +61,7 @@ class CardAuthorisation(Schema):
     """Still held out of the free balance, until the spend is taken."""
 
 
-class CardTransaction(Schema):
+class CardTransactionOut(Schema):
     id: uuid.UUID
     card_id: uuid.UUID
     kind: str
@@ -81,7 +81,7 @@ class PayerIn(Schema):
     """Their saved card or Direct Debit mandate in Stripe (``pm_...``)."""
 
 
-class Payer(Schema):
+class PayerOut(Schema):
     customer: str
     payment_method: str
     description: str
@@ -95,7 +95,7 @@ class CardPaymentIn(Schema):
     """For a recovery: the surplus invoice it pays."""
 
 
-class CardPayment(Schema):
+class CardPaymentOut(Schema):
     id: uuid.UUID
     purpose: str
     amount_pence: int

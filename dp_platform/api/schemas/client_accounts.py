@@ -48,7 +48,7 @@ class AssignmentsOut(Schema):
     """Lines of the client account still given to nobody."""
 
 
-class ClientStatementImport(Schema):
+class ClientStatementImportOut(Schema):
     statement_id: uuid.UUID
     format: str
     lines_in_file: int

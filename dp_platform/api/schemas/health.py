@@ -3,7 +3,7 @@ from __future__ import annotations
 from dp_platform.api.schemas.base import Schema
 
 
-class DatabaseHealth(Schema):
+class DatabaseHealthOut(Schema):
     server_version: str
     """What ``SELECT version()`` answered, e.g. ``PostgreSQL 16.2 on x86_64-pc-linux-gnu``."""
     embedded: bool
@@ -12,6 +12,6 @@ class DatabaseHealth(Schema):
     schema_current: bool
 
 
-class Health(Schema):
+class HealthOut(Schema):
     status: str
-    database: DatabaseHealth
+    database: DatabaseHealthOut

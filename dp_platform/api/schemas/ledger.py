@@ -18,7 +18,7 @@ class PostingIn(Schema):
     """Debit positive, credit negative; the postings of an entry sum to zero."""
 
 
-class EntryCreate(Schema):
+class EntryIn(Schema):
     occurred_on: date
     narration: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
     postings: Annotated[list[PostingIn], msgspec.Meta(min_length=2, max_length=100)]
@@ -26,7 +26,7 @@ class EntryCreate(Schema):
     """Retrying with the same key and body returns the first result; another body is a 409."""
 
 
-class EntryReverse(Schema):
+class EntryReverseIn(Schema):
     reason: Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
     idempotency_key: Key
     occurred_on: date | None = None
@@ -40,7 +40,7 @@ class PostingOut(Schema):
     balance_after_pence: int
 
 
-class Entry(Schema):
+class EntryOut(Schema):
     id: uuid.UUID
     occurred_on: date
     recorded_at: datetime
@@ -51,7 +51,7 @@ class Entry(Schema):
     postings: list[PostingOut]
 
 
-class LedgerAccount(Schema):
+class LedgerAccountOut(Schema):
     code: str
     name: str
     type: str
@@ -61,44 +61,44 @@ class LedgerAccount(Schema):
     """As a person reads it: money in the bank, money owed, money spent."""
 
 
-class Ledger(Schema):
+class LedgerOut(Schema):
     on: date | None
-    accounts: list[LedgerAccount]
+    accounts: list[LedgerAccountOut]
 
 
-class TrialBalance(Schema):
+class TrialBalanceOut(Schema):
     on: date | None
-    accounts: list[LedgerAccount]
+    accounts: list[LedgerAccountOut]
     total_debit_pence: int
     total_credit_pence: int
     balanced: bool
 
 
-class SpendLine(Schema):
+class SpendTotalOut(Schema):
     account: str
     name: str
     spent_pence: int
 
 
-class Spend(Schema):
+class SpendOut(Schema):
     occurred_from: date
     occurred_to: date
-    lines: list[SpendLine]
+    lines: list[SpendTotalOut]
     total_pence: int
 
 
-class LedgerAccountOpen(Schema):
+class LedgerAccountOpenIn(Schema):
     code: Annotated[str, msgspec.Meta(min_length=3, max_length=120)]
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
     opened_on: date
 
 
-class LedgerAccountClose(Schema):
+class LedgerAccountCloseIn(Schema):
     code: Annotated[str, msgspec.Meta(min_length=3, max_length=120)]
     closed_on: date
 
 
-class LedgerAccountState(Schema):
+class LedgerAccountStateOut(Schema):
     code: str
     name: str
     opened_on: date

@@ -9,7 +9,7 @@ import msgspec
 from dp_platform.api.schemas.base import Schema
 
 
-class MandateCreate(Schema):
+class MandateIn(Schema):
     account_id: uuid.UUID
     organisation_id: uuid.UUID
     scopes: Annotated[list[str], msgspec.Meta(min_length=1, max_length=6)]
@@ -20,11 +20,11 @@ class MandateCreate(Schema):
     """Inclusive; none means until revoked."""
 
 
-class MandateRevoke(Schema):
+class MandateRevokeIn(Schema):
     reason: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
 
 
-class Mandate(Schema):
+class MandateOut(Schema):
     id: uuid.UUID
     account_id: uuid.UUID
     organisation_id: uuid.UUID

@@ -18,7 +18,7 @@ Kind = Literal["standard", "night", "weekend", "bank_holiday", "sleepover", "hol
 Relationship = Literal["none", "family_member", "guardian", "continuing_attorney", "welfare_attorney"]
 
 
-class PersonalAssistantCreate(Schema):
+class PersonalAssistantIn(Schema):
     full_name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
     started_on: date
     date_of_birth: date
@@ -72,7 +72,7 @@ class PaDetailsIn(Schema):
     bank_account_number: Annotated[str, msgspec.Meta(pattern=r"^\d{8}$")] | None = None
 
 
-class PaDetailChange(Schema):
+class PaDetailChangeOut(Schema):
     field: str
     old_value: str | None
     new_value: str | None
@@ -133,7 +133,7 @@ class FamilyApprovalWithdrawIn(Schema):
     reason: Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
 
 
-class PersonalAssistant(Schema):
+class PersonalAssistantOut(Schema):
     id: uuid.UUID
     full_name: str
     started_on: date
@@ -204,7 +204,7 @@ class PayrollEmployerIn(Schema):
     """The day the employer's liability insurance runs to."""
 
 
-class PayrollEmployer(Schema):
+class PayrollEmployerOut(Schema):
     paye_reference: str
     accounts_office_reference: str
     claims_employment_allowance: bool
@@ -217,7 +217,7 @@ class LeaverIn(Schema):
     """The last day of employment."""
 
 
-class HolidayBalance(Schema):
+class HolidayBalanceOut(Schema):
     scheme: str
     accrued_hours: Decimal
     taken_hours: Decimal
@@ -238,7 +238,7 @@ class SicknessOut(Schema):
     average_weekly_earnings_pence: int | None
 
 
-class PayRunCreate(Schema):
+class PayRunIn(Schema):
     frequency: Literal["weekly", "fortnightly", "four_weekly", "monthly"]
     period_number: Annotated[int, msgspec.Meta(ge=1, le=53)]
     """The period of the tax year; 53 (weekly), 27 (fortnightly) or 14 (four-weekly) for an extra payday."""
@@ -247,11 +247,11 @@ class PayRunCreate(Schema):
     paid_on: date
 
 
-class PayRunFinalise(Schema):
+class PayRunFinaliseIn(Schema):
     override_reason: Annotated[str, msgspec.Meta(min_length=1, max_length=1000)] | None = None
 
 
-class PayRunReverse(Schema):
+class PayRunReverseIn(Schema):
     reason: Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
     """Why the run is corrected: the person and the council read it."""
 
@@ -277,7 +277,7 @@ class PayslipOut(Schema):
     rates_used: list[str]
 
 
-class PayRun(Schema):
+class PayRunOut(Schema):
     id: uuid.UUID
     frequency: str
     tax_year_start: date
@@ -291,3 +291,60 @@ class PayRun(Schema):
     ledger_entry_id: uuid.UUID | None
     payslips: list[PayslipOut]
     totals: dict[str, int]
+
+
+class FpsPaymentOut(Schema, omit_defaults=True):
+    """HMRC's item names (RTI FPS); ``WeekNo`` or ``MonthNo``, whichever the pay frequency uses."""
+
+    PayFreq: str
+    PmtDate: date
+    PeriodsCovered: int
+    HoursWorked: str
+    TaxCode: str
+    TaxablePay_pence: int
+    TaxDeductedOrRefunded_pence: int
+    TaxablePayYTD_pence: int
+    TotalTaxYTD_pence: int
+    EmployeePensionContributions_pence: int
+    WeekNo: int | None = None
+    MonthNo: int | None = None
+
+
+class FpsNiOut(Schema):
+    NIletter: str
+    GrossEarningsForNICsInPd_pence: int
+    GrossEarningsForNICsYTD_pence: int
+    AtLELYTD_pence: int
+    LELtoPTYTD_pence: int
+    PTtoUELYTD_pence: int
+    TotalEmpNICInPd_pence: int
+    TotalEmpNICYTD_pence: int
+    EmpeeContribnsInPd_pence: int
+    EmpeeContribnsYTD_pence: int
+
+
+class FpsEmployeeOut(Schema):
+    payroll_id: uuid.UUID
+    name: str
+    nino: str | None
+    birth_date: date | None
+    start_date: date
+    leaving_date: date | None
+    payment: FpsPaymentOut
+    ni: FpsNiOut
+
+
+class FpsEmployerOut(Schema):
+    EmpRefs_OfficeNo_and_Ref: str | None
+    AORef: str | None
+
+
+class FpsRecordOut(Schema):
+    """What an RTI Full Payment Submission needs for a finalised run; the platform does not submit it."""
+
+    pay_run_id: uuid.UUID
+    payment_date: date
+    employer: FpsEmployerOut
+    employees: list[FpsEmployeeOut]
+    not_held_by_the_platform: list[str]
+    """What the employer's RTI software must add: the platform does not hold it (yet)."""

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from dp_platform.api.schemas.base import Schema
-from dp_platform.api.schemas.payroll import ContractRateOut, HolidayBalance
+from dp_platform.api.schemas.payroll import ContractRateOut, HolidayBalanceOut
 
 LegalPower = Literal["none", "guardian", "continuing_attorney", "welfare_attorney"]
 
@@ -77,7 +77,7 @@ class MyJobOut(Schema):
     started_on: date
     left_on: date | None
     payslips: list[MyPayslipOut]
-    holiday: HolidayBalance
+    holiday: HolidayBalanceOut
     contract_rates: list[ContractRateOut]
     p60_tax_years: list[date]
     """The starts (6 April) of ended tax years with pay: ask for each one's P60 figures."""

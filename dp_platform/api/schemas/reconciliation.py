@@ -19,7 +19,7 @@ class MatchIn(Schema):
     entry_id: uuid.UUID
 
 
-class LinePost(Schema):
+class LinePostIn(Schema):
     account: Annotated[str, msgspec.Meta(min_length=3, max_length=120)]
     """What the money was for, e.g. ``expenses:equipment``."""
     narration: Annotated[str, msgspec.Meta(min_length=1, max_length=500)] | None = None
@@ -41,7 +41,7 @@ class ProblemOut(Schema):
     ids: list[uuid.UUID]
 
 
-class Reconciliation(Schema):
+class ReconciliationOut(Schema):
     occurred_from: date
     occurred_to: date
     reconciled: bool

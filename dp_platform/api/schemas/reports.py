@@ -21,7 +21,7 @@ class ReportFileOut(Schema):
     href: str
 
 
-class CouncilReport(Schema):
+class CouncilReportOut(Schema):
     """Where the report has got; its files once it is done. Any app server answers the same."""
 
     id: uuid.UUID

@@ -10,7 +10,7 @@ from dp_platform.api.schemas.base import Schema
 
 
 @dataclass
-class StatementUpload:
+class StatementUploadIn:
     """A multipart form: the statement file, and optionally its format and CSV profile."""
 
     file: UploadFile
@@ -21,7 +21,7 @@ class StatementUpload:
     from the headings when left out."""
 
 
-class StatementImport(Schema):
+class StatementImportOut(Schema):
     statement_id: uuid.UUID
     format: str
     lines_in_file: int
@@ -33,7 +33,7 @@ class StatementImport(Schema):
     duplicate_file: bool
 
 
-class StatementImportJob(Schema):
+class StatementImportJobOut(Schema):
     """A large statement being imported after the upload was answered (202); follow ``href``."""
 
     id: uuid.UUID
@@ -49,11 +49,11 @@ class StatementImportJob(Schema):
     stopped: bool
     """Still not finished long after it started: its server stopped; upload the file again (nothing is
     stored twice)."""
-    result: StatementImport | None
+    result: StatementImportOut | None
     error: str | None
 
 
-class Statement(Schema):
+class StatementOut(Schema):
     id: uuid.UUID
     filename: str
     format: str
@@ -66,7 +66,7 @@ class Statement(Schema):
     imported_at: datetime
 
 
-class StatementLine(Schema):
+class StatementLineOut(Schema):
     id: uuid.UUID
     statement_id: uuid.UUID
     value_on: date
@@ -76,7 +76,7 @@ class StatementLine(Schema):
     reference: str | None
 
 
-class SuggestionsAccepted(Schema):
+class SuggestionsAcceptedOut(Schema):
     matched: int
     """Lines matched to entries already in the ledger."""
     posted: int
@@ -107,7 +107,7 @@ class BankLayoutIn(Schema):
     """With no heading row: the rows above the first transaction."""
 
 
-class BankLayout(Schema):
+class BankLayoutOut(Schema):
     name: str
     bank: str
     built_in: bool
