@@ -143,10 +143,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "sentence",
         "status",
     ),
-    "payroll_employers": ("employer_account_id", "paye_reference", "accounts_office_reference", "insurance_expires_on"),
+    "payroll_employers": ("account_id", "paye_reference", "accounts_office_reference", "insurance_expires_on"),
     "payroll_personal_assistants": (
         "id",
-        "employer_account_id",
+        "account_id",
         "full_name",
         "started_on",
         "date_of_birth",
@@ -157,7 +157,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "payroll_pay_runs": (
         "id",
-        "employer_account_id",
+        "account_id",
         "frequency",
         "tax_year_start",
         "period_number",

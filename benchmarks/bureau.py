@@ -98,7 +98,7 @@ async def populate_bureau(sessions, pas: int, per_employer: int) -> uuid.UUID:  
             pa_rows.append(
                 {
                     "id": pa_id,
-                    "employer_account_id": accounts[index % employers]["id"],
+                    "account_id": accounts[index % employers]["id"],
                     "full_name": f"PA {index}",
                     "started_on": date(2025, 4, 7),
                     "date_of_birth": date(1970 + index % 35, 1 + index % 12, 1 + index % 28),

@@ -58,7 +58,7 @@ async def payroll_dues(session: AsyncSession, employer_id: uuid.UUID, today: dat
             .join(PayslipRow, PayslipRow.pay_run_id == PayRunRow.id)
             .join(PersonalAssistantRow, PersonalAssistantRow.id == PayslipRow.pa_id)
             .where(
-                PayRunRow.employer_account_id == employer_id,
+                PayRunRow.account_id == employer_id,
                 PayRunRow.status == PayRunStatus.FINALISED,
                 PayRunRow.paid_on >= since,
             )

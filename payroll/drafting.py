@@ -223,7 +223,7 @@ async def _paid_in(
 
 async def draft_pay_runs(
     session: AsyncSession,
-    employer_account_ids: list[uuid.UUID],
+    account_ids: list[uuid.UUID],
     *,
     frequency: PayFrequency,
     period_number: int,
@@ -241,11 +241,11 @@ async def draft_pay_runs(
         raise PayRunError("The period ends before it starts.", field="period_end")
     year_start = tax_year_start(paid_on)
     outcomes: dict[uuid.UUID, PayRun | DomainError] = {}
-    runs: dict[uuid.UUID, list[PayRunRow]] = {employer: [] for employer in employer_account_ids}
+    runs: dict[uuid.UUID, list[PayRunRow]] = {employer: [] for employer in account_ids}
     for found in await session.scalars(
         select(PayRunRow)
         .where(
-            among(PayRunRow.employer_account_id, employer_account_ids),
+            among(PayRunRow.account_id, account_ids),
             PayRunRow.frequency == frequency.value,
             PayRunRow.tax_year_start == year_start,
             PayRunRow.period_number == period_number,
@@ -253,7 +253,7 @@ async def draft_pay_runs(
         .order_by(PayRunRow.id)
         .with_for_update()
     ):
-        runs[found.employer_account_id].append(found)
+        runs[found.account_id].append(found)
     for employer, theirs in runs.items():
         theirs.sort(key=lambda run: run.version)
         if theirs and theirs[-1].status == PayRunStatus.FINALISED:
@@ -263,19 +263,19 @@ async def draft_pay_runs(
                 "finalised run; to correct it, reverse that run first, then draft the period again.",
                 field="period_number",
             )
-    drafting = [employer for employer in employer_account_ids if employer not in outcomes]
+    drafting = [employer for employer in account_ids if employer not in outcomes]
     pas: dict[uuid.UUID, list[PersonalAssistantRow]] = {employer: [] for employer in drafting}
     for pa in await session.scalars(
         select(PersonalAssistantRow)
         .where(
-            among(PersonalAssistantRow.employer_account_id, drafting),
+            among(PersonalAssistantRow.account_id, drafting),
             PersonalAssistantRow.pay_frequency == frequency.value,
             PersonalAssistantRow.started_on <= period_end,
             (PersonalAssistantRow.left_on.is_(None)) | (PersonalAssistantRow.left_on >= period_start),
         )
         .order_by(PersonalAssistantRow.full_name)
     ):
-        pas[pa.employer_account_id].append(pa)
+        pas[pa.account_id].append(pa)
     pa_ids = [pa.id for theirs in pas.values() for pa in theirs]
     timesheets = await _lines_in(session, pa_ids, period_start, period_end)
     paid = await _paid_in(session, pa_ids, period_start, period_end)
@@ -356,7 +356,7 @@ async def draft_pay_runs(
             run = PayRunRow(
                 id=new_id(),
                 created_at=now,
-                employer_account_id=employer,
+                account_id=employer,
                 frequency=frequency.value,
                 tax_year_start=year_start,
                 period_number=period_number,
@@ -401,4 +401,4 @@ async def draft_pay_runs(
             if unique_violated(error) != PAID_ONCE:
                 raise
             raise paid_meanwhile() from None
-    return {employer: outcomes[employer] for employer in employer_account_ids}
+    return {employer: outcomes[employer] for employer in account_ids}

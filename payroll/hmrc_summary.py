@@ -49,19 +49,19 @@ async def _totals(
 ) -> dict[uuid.UUID, tuple[int, int, int]]:
     query = (
         select(
-            PayRunRow.employer_account_id,
+            PayRunRow.account_id,
             func.coalesce(func.sum(PayslipRow.tax_pence), 0),
             func.coalesce(func.sum(PayslipRow.employee_ni_pence), 0),
             func.coalesce(func.sum(PayslipRow.employer_ni_pence), 0),
         )
         .join(PayRunRow, PayRunRow.id == PayslipRow.pay_run_id)
         .where(
-            among(PayRunRow.employer_account_id, account_ids),
+            among(PayRunRow.account_id, account_ids),
             PayRunRow.status == PayRunStatus.FINALISED,
             PayRunRow.paid_on >= start,
             PayRunRow.paid_on <= end,
         )
-        .group_by(PayRunRow.employer_account_id)
+        .group_by(PayRunRow.account_id)
     )
     return {
         account_id: (int(tax), int(employee), int(employer))
@@ -74,15 +74,15 @@ async def _employer_ni_by_month(
 ) -> dict[uuid.UUID, dict[int, int]]:
     """Employer NI of the finalised runs paid in each earlier tax month of the year, each account's: one query."""
     query = (
-        select(PayRunRow.employer_account_id, PayRunRow.paid_on, func.sum(PayslipRow.employer_ni_pence))
+        select(PayRunRow.account_id, PayRunRow.paid_on, func.sum(PayslipRow.employer_ni_pence))
         .join(PayslipRow, PayslipRow.pay_run_id == PayRunRow.id)
         .where(
-            among(PayRunRow.employer_account_id, account_ids),
+            among(PayRunRow.account_id, account_ids),
             PayRunRow.status == PayRunStatus.FINALISED,
             PayRunRow.paid_on >= year_start,
             PayRunRow.paid_on < before,
         )
-        .group_by(PayRunRow.employer_account_id, PayRunRow.paid_on)
+        .group_by(PayRunRow.account_id, PayRunRow.paid_on)
     )
     found: dict[uuid.UUID, dict[int, int]] = {}
     for account_id, paid_on, pence in await session.execute(_without(query, without)):
@@ -134,8 +134,8 @@ async def hmrc_months(
             (
                 await session.execute(
                     select(
-                        PayrollEmployerRow.employer_account_id, PayrollEmployerRow.claims_employment_allowance
-                    ).where(among(PayrollEmployerRow.employer_account_id, account_ids))
+                        PayrollEmployerRow.account_id, PayrollEmployerRow.claims_employment_allowance
+                    ).where(among(PayrollEmployerRow.account_id, account_ids))
                 )
             ).all()
         )

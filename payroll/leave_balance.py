@@ -52,7 +52,7 @@ async def holiday_pay_owed(session: AsyncSession, employer_id: uuid.UUID, on: da
     the account will pay out when the leave is taken, so it is not free to spend. Rounded half up to
     the penny per PA, as a payslip line is."""
     pas = select(PersonalAssistantRow.id).where(
-        PersonalAssistantRow.employer_account_id == employer_id,
+        PersonalAssistantRow.account_id == employer_id,
         (PersonalAssistantRow.left_on.is_(None)) | (PersonalAssistantRow.left_on > on),
     )
     balances = dict(

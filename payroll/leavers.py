@@ -36,7 +36,7 @@ async def p45_details(session: AsyncSession, pa: PersonalAssistantRow) -> dict[s
             field="pay_run",
         )
     slip, run = last
-    employer = await session.get(PayrollEmployerRow, pa.employer_account_id)
+    employer = await session.get(PayrollEmployerRow, pa.account_id)
     return {
         "employer_paye_reference": employer.paye_reference if employer else None,
         "employee": pa.full_name,

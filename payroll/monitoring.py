@@ -28,7 +28,7 @@ class AssistantChecks(NamedTuple):
     the checks recorded."""
 
     id: uuid.UUID
-    employer_account_id: uuid.UUID
+    account_id: uuid.UUID
     full_name: str
     started_on: date
     left_on: date | None
@@ -47,7 +47,7 @@ async def assistants_of(session: AsyncSession, employer_ids: list[uuid.UUID], on
         await session.execute(
             select(
                 pa.id,
-                pa.employer_account_id,
+                pa.account_id,
                 pa.full_name,
                 pa.started_on,
                 pa.left_on,
@@ -57,7 +57,7 @@ async def assistants_of(session: AsyncSession, employer_ids: list[uuid.UUID], on
                 pa.right_to_work_checked_on,
                 pa.right_to_work_expires_on,
             )
-            .where(among(pa.employer_account_id, employer_ids))
+            .where(among(pa.account_id, employer_ids))
             .order_by(pa.full_name)
         )
     ).all()
@@ -82,10 +82,10 @@ async def employers_of(session: AsyncSession, employer_ids: list[uuid.UUID]) -> 
     """How each employer pays HMRC and how long their insurance runs."""
     rows = await session.execute(
         select(
-            PayrollEmployerRow.employer_account_id,
+            PayrollEmployerRow.account_id,
             PayrollEmployerRow.pays_hmrc_quarterly,
             PayrollEmployerRow.insurance_expires_on,
-        ).where(among(PayrollEmployerRow.employer_account_id, employer_ids))
+        ).where(among(PayrollEmployerRow.account_id, employer_ids))
     )
     return {account_id: EmployerChecks(quarterly, insured_to) for account_id, quarterly, insured_to in rows.all()}
 
@@ -108,7 +108,7 @@ async def underpaid_since(session: AsyncSession, employer_ids: list[uuid.UUID], 
     with the employer's reason recorded when the run was finalised)."""
     rows = await session.execute(
         select(
-            PayRunRow.employer_account_id,
+            PayRunRow.account_id,
             PayslipRow.id,
             PersonalAssistantRow.full_name,
             PayRunRow.paid_on,
@@ -117,7 +117,7 @@ async def underpaid_since(session: AsyncSession, employer_ids: list[uuid.UUID], 
         .join(PayslipRow, PayslipRow.pay_run_id == PayRunRow.id)
         .join(PersonalAssistantRow, PersonalAssistantRow.id == PayslipRow.pa_id)
         .where(
-            among(PayRunRow.employer_account_id, employer_ids),
+            among(PayRunRow.account_id, employer_ids),
             PayRunRow.status == PayRunStatus.FINALISED,
             PayRunRow.paid_on >= since,
             func.jsonb_array_length(PayslipRow.findings) > 0,
@@ -140,14 +140,14 @@ async def hours_paid_since(session: AsyncSession, employer_ids: list[uuid.UUID],
     a period paid again by a later run version counts once, under the latest."""
     rows = await session.execute(
         select(
-            PayRunRow.employer_account_id,
+            PayRunRow.account_id,
             PayRunRow.id,
             PayRunRow.period_start,
             PayRunRow.period_end,
             func.coalesce(func.sum(TimesheetEntryRow.hours), 0),
             PayRunRow.version,
         )
-        .join(PersonalAssistantRow, PersonalAssistantRow.employer_account_id == PayRunRow.employer_account_id)
+        .join(PersonalAssistantRow, PersonalAssistantRow.account_id == PayRunRow.account_id)
         .join(
             TimesheetEntryRow,
             (TimesheetEntryRow.pa_id == PersonalAssistantRow.id)
@@ -156,11 +156,11 @@ async def hours_paid_since(session: AsyncSession, employer_ids: list[uuid.UUID],
             & (TimesheetEntryRow.kind != HOLIDAY),
         )
         .where(
-            among(PayRunRow.employer_account_id, employer_ids),
+            among(PayRunRow.account_id, employer_ids),
             PayRunRow.status == PayRunStatus.FINALISED,
             PayRunRow.period_end >= since,
         )
-        .group_by(PayRunRow.employer_account_id, PayRunRow.id)
+        .group_by(PayRunRow.account_id, PayRunRow.id)
         .order_by(PayRunRow.version)
     )
     latest: dict[tuple[uuid.UUID, date, date], RunHours] = {}

@@ -108,7 +108,7 @@ async def _mark_paid(session: AsyncSession, run_ids: list[uuid.UUID]) -> None:
 
 async def draft_pay_run(
     session: AsyncSession,
-    employer_account_id: uuid.UUID,
+    account_id: uuid.UUID,
     *,
     frequency: PayFrequency,
     period_number: int,
@@ -118,36 +118,36 @@ async def draft_pay_run(
 ) -> PayRun:
     drafted = await draft_pay_runs(
         session,
-        [employer_account_id],
+        [account_id],
         frequency=frequency,
         period_number=period_number,
         period_start=period_start,
         period_end=period_end,
         paid_on=paid_on,
     )
-    outcome = drafted[employer_account_id]
+    outcome = drafted[account_id]
     if isinstance(outcome, DomainError):
         raise outcome
     return outcome
 
 
 async def get_pay_run(
-    session: AsyncSession, employer_account_id: uuid.UUID, run_id: uuid.UUID, *, lock: bool = False
+    session: AsyncSession, account_id: uuid.UUID, run_id: uuid.UUID, *, lock: bool = False
 ) -> PayRun:
     query = select(PayRunRow).where(PayRunRow.id == run_id)
     run = await session.scalar(query.with_for_update() if lock else query)
-    if run is None or run.employer_account_id != employer_account_id:
+    if run is None or run.account_id != account_id:
         raise PayRunNotFoundError(f"There is no pay run {run_id} for this account.", field="pay_run_id")
     slips = await session.scalars(select(PayslipRow).where(PayslipRow.pay_run_id == run.id).order_by(PayslipRow.id))
     return PayRun(run, tuple(slips))
 
 
 async def account_pay_runs(
-    session: AsyncSession, employer_account_id: uuid.UUID, *, status: str | None = None, page: Keyset | None = None
+    session: AsyncSession, account_id: uuid.UUID, *, status: str | None = None, page: Keyset | None = None
 ) -> list[PayRun]:
     """The employer's pay runs (all, or those in one status) with their payslips, newest period first
     (a correction above what it corrects)."""
-    query = select(PayRunRow).where(PayRunRow.employer_account_id == employer_account_id)
+    query = select(PayRunRow).where(PayRunRow.account_id == account_id)
     if status is not None:
         query = query.where(PayRunRow.status == status)
     if page is None:
@@ -185,7 +185,7 @@ def ledger_draft(pay_run: PayRun, allowance_pence: int = 0) -> JournalEntryDraft
     ]
     run = pay_run.run
     return JournalEntryDraft(
-        book_id=run.employer_account_id,
+        book_id=run.account_id,
         occurred_on=run.paid_on,
         narration=f"Payroll {run.frequency.replace('_', '-')} period {run.period_number} "
         f"({run.period_start.isoformat()} to {run.period_end.isoformat()})",
@@ -214,7 +214,7 @@ def _refuse_findings(pay_run: PayRun, override_reason: str | None) -> None:
 
 async def finalise_pay_run(
     session: AsyncSession,
-    employer_account_id: uuid.UUID,
+    account_id: uuid.UUID,
     run_id: uuid.UUID,
     *,
     override_reason: str | None,
@@ -225,13 +225,13 @@ async def finalise_pay_run(
 
     ``drafted`` is the run as ``draft_pay_run`` returned it earlier in the same transaction (which
     holds its lock), sparing the reload."""
-    if drafted is not None and drafted.run.id == run_id and drafted.run.employer_account_id == employer_account_id:
+    if drafted is not None and drafted.run.id == run_id and drafted.run.account_id == account_id:
         pay_run = drafted
     else:
-        pay_run = await get_pay_run(session, employer_account_id, run_id, lock=True)
+        pay_run = await get_pay_run(session, account_id, run_id, lock=True)
     run = pay_run.run
     if run.status == PayRunStatus.FINALISED and run.ledger_entry_id is not None:
-        return pay_run, await get_entry(session, employer_account_id, run.ledger_entry_id), True
+        return pay_run, await get_entry(session, account_id, run.ledger_entry_id), True
     _refuse_findings(pay_run, override_reason)
     if pay_run is not drafted:  # a run drafted earlier in this same transaction cannot have gone stale meanwhile
         await _check_timesheets(session, run)
@@ -241,7 +241,7 @@ async def finalise_pay_run(
 
 async def draft_and_finalise_pay_runs(
     session: AsyncSession,
-    employer_account_ids: list[uuid.UUID],
+    account_ids: list[uuid.UUID],
     *,
     frequency: PayFrequency,
     period_number: int,
@@ -255,7 +255,7 @@ async def draft_and_finalise_pay_runs(
     employers: their allowances, their ledger entries, their hours written once, as paid."""
     drafted = await draft_pay_runs(
         session,
-        employer_account_ids,
+        account_ids,
         frequency=frequency,
         period_number=period_number,
         period_start=period_start,
@@ -291,7 +291,7 @@ async def _finalise(
     allowances = await allowances_for_runs(
         session,
         [
-            RunToBook(run.run.employer_account_id, run.run.id, run.run.paid_on, run.total("employer_ni_pence"))
+            RunToBook(run.run.account_id, run.run.id, run.run.paid_on, run.total("employer_ni_pence"))
             for run in pay_runs
         ],
     )
@@ -311,20 +311,20 @@ async def _finalise(
 
 
 async def reverse_pay_run(
-    session: AsyncSession, employer_account_id: uuid.UUID, run_id: uuid.UUID, *, reason: str
+    session: AsyncSession, account_id: uuid.UUID, run_id: uuid.UUID, *, reason: str
 ) -> tuple[PayRun, PostedEntry]:
     """Undo a finalised run to correct it: its entry is reversed in the ledger (never edited) and its
     hours become unpaid again, so the timesheets can be put right and the period drafted again as a
     new version. The two entries and the new run's together are the difference."""
     if not reason.strip():
         raise PayRunError("Say why the run is corrected: the person and the council read it.", field="reason")
-    pay_run = await get_pay_run(session, employer_account_id, run_id, lock=True)
+    pay_run = await get_pay_run(session, account_id, run_id, lock=True)
     run = pay_run.run
     if run.status != PayRunStatus.FINALISED or run.ledger_entry_id is None:
         raise PayRunError("Only a finalised pay run is reversed; a draft is simply drafted again.", field="run_id")
     reversal = await reverse_entry(
         session,
-        employer_account_id,
+        account_id,
         run.ledger_entry_id,
         occurred_on=None,
         idempotency_key=f"payrun:{run.id}:v{run.version}:reversal",
@@ -337,14 +337,14 @@ async def reverse_pay_run(
     return pay_run, reversal
 
 
-async def fps_record(session: AsyncSession, employer_account_id: uuid.UUID, run_id: uuid.UUID) -> FpsRecord:
+async def fps_record(session: AsyncSession, account_id: uuid.UUID, run_id: uuid.UUID) -> FpsRecord:
     """The items of a Full Payment Submission for a finalised run, with year-to-date figures."""
-    pay_run = await get_pay_run(session, employer_account_id, run_id)
+    pay_run = await get_pay_run(session, account_id, run_id)
     run = pay_run.run
     if run.status != PayRunStatus.FINALISED:
         raise PayRunError("Finalise the pay run first: an FPS reports what was paid.", field="pay_run_id")
     frequency = PayFrequency(run.frequency)
-    employer = await session.get(PayrollEmployerRow, employer_account_id)
+    employer = await session.get(PayrollEmployerRow, account_id)
     missing = [] if employer else ["employer PAYE reference", "Accounts Office reference"]
     employees = []
     for slip in pay_run.payslips:
@@ -439,7 +439,7 @@ async def timesheet_lines(
     paid_periods = (
         await session.execute(
             select(PayRunRow.period_start, PayRunRow.period_end).where(
-                PayRunRow.employer_account_id == pa.employer_account_id, PayRunRow.status == PayRunStatus.FINALISED
+                PayRunRow.account_id == pa.account_id, PayRunRow.status == PayRunStatus.FINALISED
             )
         )
     ).all()
@@ -457,12 +457,12 @@ async def timesheet_lines(
     ]
 
 
-async def finalised_run_covering(session: AsyncSession, employer_account_id: uuid.UUID, day: date) -> PayRunRow | None:
+async def finalised_run_covering(session: AsyncSession, account_id: uuid.UUID, day: date) -> PayRunRow | None:
     """The finalised pay run whose period holds ``day``: its hours are paid and can no longer change."""
     return await session.scalar(
         select(PayRunRow)
         .where(
-            PayRunRow.employer_account_id == employer_account_id,
+            PayRunRow.account_id == account_id,
             PayRunRow.status == PayRunStatus.FINALISED,
             PayRunRow.period_start <= day,
             PayRunRow.period_end >= day,
@@ -478,7 +478,7 @@ async def remove_timesheet_entry(
     entry = await session.get(TimesheetEntryRow, entry_id)
     if entry is None or entry.pa_id != pa.id:
         raise PayRunNotFoundError(f"{pa.full_name}'s timesheet has no such line.", field="entry_id")
-    paid = await finalised_run_covering(session, pa.employer_account_id, entry.worked_on)
+    paid = await finalised_run_covering(session, pa.account_id, entry.worked_on)
     if paid is not None:
         raise AlreadyPaidError(
             f"The hours of {entry.worked_on.day} {entry.worked_on:%B %Y} were paid in the pay run finalised for "
@@ -492,18 +492,18 @@ async def remove_timesheet_entry(
 
 
 async def payroll_states(
-    session: AsyncSession, employer_account_ids: list[uuid.UUID]
+    session: AsyncSession, account_ids: list[uuid.UUID]
 ) -> dict[uuid.UUID, tuple[date | None, int, int]]:
     """For many employers at once (a bureau's client list): the end of the last period paid, the draft
     runs waiting, and the fair-work findings on them."""
     paid = dict(
         (
             await session.execute(
-                select(PayRunRow.employer_account_id, func.max(PayRunRow.period_end))
+                select(PayRunRow.account_id, func.max(PayRunRow.period_end))
                 .where(
-                    PayRunRow.employer_account_id.in_(employer_account_ids), PayRunRow.status == PayRunStatus.FINALISED
+                    PayRunRow.account_id.in_(account_ids), PayRunRow.status == PayRunStatus.FINALISED
                 )
-                .group_by(PayRunRow.employer_account_id)
+                .group_by(PayRunRow.account_id)
             )
         ).all()
     )
@@ -512,14 +512,14 @@ async def payroll_states(
         for account_id, runs, findings in (
             await session.execute(
                 select(
-                    PayRunRow.employer_account_id,
+                    PayRunRow.account_id,
                     func.count(func.distinct(PayRunRow.id)),
                     func.sum(func.jsonb_array_length(PayslipRow.findings)),
                 )
                 .outerjoin(PayslipRow, PayslipRow.pay_run_id == PayRunRow.id)
-                .where(PayRunRow.employer_account_id.in_(employer_account_ids), PayRunRow.status == PayRunStatus.DRAFT)
-                .group_by(PayRunRow.employer_account_id)
+                .where(PayRunRow.account_id.in_(account_ids), PayRunRow.status == PayRunStatus.DRAFT)
+                .group_by(PayRunRow.account_id)
             )
         ).all()
     }
-    return {account_id: (paid.get(account_id), *drafts.get(account_id, (0, 0))) for account_id in employer_account_ids}
+    return {account_id: (paid.get(account_id), *drafts.get(account_id, (0, 0))) for account_id in account_ids}

@@ -1,6 +1,6 @@
 """Payroll tables.
 
-``employer_account_id`` is the DP account that employs the PA. It is stored without a
+``account_id`` is the DP account that employs the PA. It is stored without a
 foreign key because the account table belongs to the platform layer above this one.
 Payslips of a finalised pay run are never changed: a correction is a new run.
 """
@@ -44,7 +44,7 @@ class PayrollEmployerRow(SQLModel, table=True):
         CheckConstraint(r"accounts_office_reference ~ '^[0-9]{3}P[A-Z][0-9]{7}[0-9X]$'", name="accounts_office"),
     )
 
-    employer_account_id: uuid.UUID = Field(primary_key=True)
+    account_id: uuid.UUID = Field(primary_key=True)
     paye_reference: str = text_field(14)
     """Employer PAYE reference: tax office number / reference, e.g. 123/AB45678."""
     accounts_office_reference: str = text_field(13)
@@ -71,7 +71,7 @@ class PersonalAssistantRow(SQLModel, table=True):
     )
 
     id: uuid.UUID = id_field()
-    employer_account_id: uuid.UUID = Field(index=True)
+    account_id: uuid.UUID = Field(index=True)
     full_name: str = text_field(200)
     started_on: date
     left_on: date | None = None
@@ -175,11 +175,11 @@ class PayRunRow(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint(check_of("status", PayRunStatus), name="status"),
         CheckConstraint("period_end >= period_start", name="period"),
-        UniqueConstraint("employer_account_id", "frequency", "tax_year_start", "period_number", "version"),
+        UniqueConstraint("account_id", "frequency", "tax_year_start", "period_number", "version"),
     )
 
     id: uuid.UUID = id_field()
-    employer_account_id: uuid.UUID = Field(index=True)
+    account_id: uuid.UUID = Field(index=True)
     frequency: str = text_field(12)
     tax_year_start: date
     period_number: int

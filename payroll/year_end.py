@@ -54,7 +54,7 @@ async def p60_details(
     if not rows:
         raise PayrollError(f"{pa.full_name} had no finalised pay in that tax year.", field="tax_year")
     last_slip, _ = rows[-1]
-    employer = await session.get(PayrollEmployerRow, pa.employer_account_id)
+    employer = await session.get(PayrollEmployerRow, pa.account_id)
     return {
         "employer_paye_reference": employer.paye_reference if employer else None,
         "employee": pa.full_name,

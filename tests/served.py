@@ -127,8 +127,8 @@ async def served_with_cards(  # type: ignore[no-untyped-def]
 _IDS = {
     "agreement_id": "SELECT id FROM agreement_agreements WHERE account_id = $1 ORDER BY created_at",
     "template_key": "SELECT template_key FROM agreement_agreements WHERE account_id = $1",
-    "pa_id": "SELECT id FROM payroll_personal_assistants WHERE employer_account_id = $1 ORDER BY full_name",
-    "run_id": "SELECT id FROM payroll_pay_runs WHERE employer_account_id = $1 ORDER BY period_number",
+    "pa_id": "SELECT id FROM payroll_personal_assistants WHERE account_id = $1 ORDER BY full_name",
+    "run_id": "SELECT id FROM payroll_pay_runs WHERE account_id = $1 ORDER BY period_number",
     "statement_id": "SELECT id FROM ledger_statements WHERE book_id = $1 ORDER BY end_on DESC",
     "line_id": "SELECT id FROM ledger_statement_lines WHERE book_id = $1 ORDER BY value_on DESC",
     "entry_id": "SELECT id FROM ledger_journal_entries WHERE book_id = $1 ORDER BY occurred_on DESC",

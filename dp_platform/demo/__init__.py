@@ -116,7 +116,7 @@ async def seed_demo(session: AsyncSession, today: date | None = None) -> bool:
             AccountMemberRow(account_id=callum_account.id, user_id=users["callum@example.org"].id, capacity="holder"),
             AccountMemberRow(account_id=hamish_account.id, user_id=users["hamish@example.org"].id, capacity="holder"),
             PersonalAssistantRow(
-                employer_account_id=morag_account.id,
+                account_id=morag_account.id,
                 full_name="Ailsa Mackay",
                 user_id=users["ailsa@example.org"].id,
                 started_on=date(2024, 4, 8),
@@ -128,7 +128,7 @@ async def seed_demo(session: AsyncSession, today: date | None = None) -> bool:
                 right_to_work_checked_on=date(2024, 3, 20),
             ),
             PersonalAssistantRow(
-                employer_account_id=morag_account.id,
+                account_id=morag_account.id,
                 full_name="Ewan Robertson",
                 started_on=date(2024, 9, 2),
                 date_of_birth=date(1985, 2, 11),
@@ -138,7 +138,7 @@ async def seed_demo(session: AsyncSession, today: date | None = None) -> bool:
                 pvg_expires_on=date(2029, 8, 15),  # no right-to-work check recorded: the demo shows the warning
             ),
             PersonalAssistantRow(
-                employer_account_id=callum_account.id,
+                account_id=callum_account.id,
                 full_name="Priya Sharma",
                 started_on=date(2025, 1, 20),
                 date_of_birth=date(1999, 9, 9),

@@ -77,7 +77,7 @@ async def bureau_accounts(session: AsyncSession, actor: Actor, frequency: PayFre
     accounts = await list_accounts(session, actor, action=Action.RUN_PAYROLL)
     with_pas = set(
         await session.scalars(
-            select(PersonalAssistantRow.employer_account_id).where(
+            select(PersonalAssistantRow.account_id).where(
                 PersonalAssistantRow.pay_frequency == frequency.value
             )
         )
@@ -211,7 +211,7 @@ async def _batch_in(
         runs.append(pay_run)
     await append_events(session, actor=actor, events=events)
     for pay_run in runs:
-        account_id = pay_run.run.employer_account_id
+        account_id = pay_run.run.account_id
         outcomes[account_id] = _outcome(references[account_id], pay_run)
     return [outcomes[account_id] for account_id, _ in employers]
 
@@ -229,7 +229,7 @@ def _outcome(reference: str, pay_run: PayRun) -> EmployerOutcome:
     if pay_run.findings:
         detail = f"{len(pay_run.findings)} fair-work finding(s): left as a draft for a person to decide"
     return EmployerOutcome(
-        run.employer_account_id, reference, status, len(pay_run.payslips), pay_run.total("gross_pence"), detail, run.id
+        run.account_id, reference, status, len(pay_run.payslips), pay_run.total("gross_pence"), detail, run.id
     )
 
 

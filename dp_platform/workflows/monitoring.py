@@ -313,7 +313,7 @@ async def check_accounts(
         )
     assistants: dict[uuid.UUID, list[Assistant]] = defaultdict(list)
     for pa in await assistants_read:
-        assistants[pa.employer_account_id].append(
+        assistants[pa.account_id].append(
             Assistant(
                 str(pa.id),
                 pa.full_name,

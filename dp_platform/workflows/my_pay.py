@@ -56,7 +56,7 @@ async def my_jobs(session: AsyncSession, actor: Actor) -> list[Job]:
     rows = (
         await session.execute(
             select(PersonalAssistantRow, DpAccountRow)
-            .join(DpAccountRow, DpAccountRow.id == PersonalAssistantRow.employer_account_id)
+            .join(DpAccountRow, DpAccountRow.id == PersonalAssistantRow.account_id)
             .where(PersonalAssistantRow.user_id == user_id)
             .order_by(DpAccountRow.holder_name)
         )
@@ -89,7 +89,7 @@ async def my_job(session: AsyncSession, actor: Actor, pa_id: uuid.UUID) -> tuple
     found = (
         await session.execute(
             select(PersonalAssistantRow, DpAccountRow)
-            .join(DpAccountRow, DpAccountRow.id == PersonalAssistantRow.employer_account_id)
+            .join(DpAccountRow, DpAccountRow.id == PersonalAssistantRow.account_id)
             .where(PersonalAssistantRow.id == pa_id, PersonalAssistantRow.user_id == user_id)
         )
     ).first()
@@ -104,7 +104,7 @@ async def my_payslip(session: AsyncSession, actor: Actor, pa_id: uuid.UUID, run_
     pa, account = await my_job(session, actor, pa_id)
     run = await session.get(PayRunRow, run_id)
     slip = await session.scalar(select(PayslipRow.id).where(PayslipRow.pay_run_id == run_id, PayslipRow.pa_id == pa.id))
-    if run is None or slip is None or run.employer_account_id != account.id or run.status != PayRunStatus.FINALISED:
+    if run is None or slip is None or run.account_id != account.id or run.status != PayRunStatus.FINALISED:
         raise PayrollNotFoundError(f"There is no payslip of yours in pay run {run_id}.", field="run_id")
     return await document_of(session, account, run_id, pa.id)
 

@@ -168,7 +168,7 @@ async def account_overview(session: AsyncSession, access: AccountAccess, today: 
         )
     pas = await session.scalars(
         select(PersonalAssistantRow)
-        .where(PersonalAssistantRow.employer_account_id == account_id, PersonalAssistantRow.left_on.is_(None))
+        .where(PersonalAssistantRow.account_id == account_id, PersonalAssistantRow.left_on.is_(None))
         .order_by(PersonalAssistantRow.full_name)
     )
     last = await last_statement_balance(session, account_id)

@@ -55,7 +55,7 @@ async def add_pa(
     parse_tax_code(str(fields.get("tax_code", "1257L")))  # refuse a code HMRC would not issue, naming it
     PayFrequency(str(fields.get("pay_frequency", "four_weekly")))
     parse_qualifying_days(str(fields.get("qualifying_days", "mon")))
-    pa = PersonalAssistantRow(employer_account_id=account_id, **fields)  # type: ignore[arg-type]
+    pa = PersonalAssistantRow(account_id=account_id, **fields)  # type: ignore[arg-type]
     session.add(pa)
     await session.flush()
     await record_account_event(
@@ -316,7 +316,7 @@ async def set_employer(
     if employer is not None and tuple(getattr(employer, name) for name in _EMPLOYER_FIELDS) == wanted:
         note_unchanged()
         return employer
-    employer = employer or PayrollEmployerRow(employer_account_id=account_id)
+    employer = employer or PayrollEmployerRow(account_id=account_id)
     for name, value in zip(_EMPLOYER_FIELDS, wanted, strict=True):
         setattr(employer, name, value)
     employer.updated_at = utc_now()
@@ -342,7 +342,7 @@ async def set_employer(
 
 async def own_pa(session: AsyncSession, account_id: uuid.UUID, pa_id: uuid.UUID) -> PersonalAssistantRow:
     pa = await session.get(PersonalAssistantRow, pa_id)
-    if pa is None or pa.employer_account_id != account_id:
+    if pa is None or pa.account_id != account_id:
         raise PayrollNotFoundError(f"There is no PA {pa_id} on this account.", field="pa_id")
     return pa
 

@@ -36,7 +36,7 @@ async def employer_pas(session: AsyncSession, account_id: uuid.UUID) -> list[Per
     return list(
         await session.scalars(
             select(PersonalAssistantRow)
-            .where(col(PersonalAssistantRow.employer_account_id) == account_id)
+            .where(col(PersonalAssistantRow.account_id) == account_id)
             .order_by(col(PersonalAssistantRow.full_name))
         )
     )

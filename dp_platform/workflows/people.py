@@ -114,7 +114,7 @@ async def account_people(session: AsyncSession, actor: Actor, account_id: uuid.U
         for pa, user in await session.execute(
             select(PersonalAssistantRow, UserRow)
             .outerjoin(UserRow, UserRow.id == PersonalAssistantRow.user_id)
-            .where(PersonalAssistantRow.employer_account_id == account_id)
+            .where(PersonalAssistantRow.account_id == account_id)
             .order_by(PersonalAssistantRow.full_name)
         )
     ]
@@ -225,7 +225,7 @@ async def record_legal_power(
         linked = list(
             await session.scalars(
                 update(PersonalAssistantRow)
-                .where(PersonalAssistantRow.employer_account_id == account_id, PersonalAssistantRow.user_id == user_id)
+                .where(PersonalAssistantRow.account_id == account_id, PersonalAssistantRow.user_id == user_id)
                 .values(relationship=legal_power)
                 .returning(PersonalAssistantRow.full_name)
             )

@@ -100,7 +100,7 @@ async def _as_paid_to_pa(session: AsyncSession, account_id: uuid.UUID, spend: Sp
         return spend, set()
     pas = list(
         await session.scalars(
-            select(PersonalAssistantRow).where(PersonalAssistantRow.employer_account_id == account_id)
+            select(PersonalAssistantRow).where(PersonalAssistantRow.account_id == account_id)
         )
     )
     index = pa_named(spend.payee, [pa.full_name for pa in pas])

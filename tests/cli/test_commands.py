@@ -266,7 +266,7 @@ async def _pa_with_hours(db, account_id, name, rate):
 
     async with async_sessionmaker(db)() as session, session.begin():
         pa = PersonalAssistantRow(
-            employer_account_id=account_id,
+            account_id=account_id,
             full_name=name,
             started_on=date(2025, 1, 6),
             date_of_birth=date(1988, 3, 3),
@@ -314,7 +314,7 @@ async def test_a_bureau_run_covers_only_mandated_employers_and_leaves_findings_t
         runs = dict(
             (
                 await session.execute(
-                    select(PayRunRow.employer_account_id, func.count()).group_by(PayRunRow.employer_account_id)
+                    select(PayRunRow.account_id, func.count()).group_by(PayRunRow.account_id)
                 )
             ).all()
         )

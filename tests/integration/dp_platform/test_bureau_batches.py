@@ -83,7 +83,7 @@ async def test_one_employers_problem_is_its_own_and_nothing_is_paid_twice(db):
     async with sessions() as session, session.begin():
         await session.execute(
             update(PersonalAssistantRow)
-            .where(PersonalAssistantRow.employer_account_id == no_birthday)
+            .where(PersonalAssistantRow.account_id == no_birthday)
             .values(date_of_birth=None)
         )
         await session.execute(
@@ -91,7 +91,7 @@ async def test_one_employers_problem_is_its_own_and_nothing_is_paid_twice(db):
             .where(MandateRow.account_id == revoked)
             .values(revoked_at=utc_now(), revoked_by_user_id=MandateRow.granted_by_user_id)
         )
-        underpaid_pas = select(PersonalAssistantRow.id).where(PersonalAssistantRow.employer_account_id == underpaid)
+        underpaid_pas = select(PersonalAssistantRow.id).where(PersonalAssistantRow.account_id == underpaid)
         await session.execute(
             update(TimesheetEntryRow).where(TimesheetEntryRow.pa_id.in_(underpaid_pas)).values(hourly_rate_pence=1000)
         )
@@ -103,7 +103,7 @@ async def test_one_employers_problem_is_its_own_and_nothing_is_paid_twice(db):
     assert all(outcomes[account_id].status == "finalised" for account_id in paid)
     assert all(outcomes[account_id].payslips == 2 for account_id in paid)
     async with sessions() as session:
-        runs = dict((await session.execute(select(PayRunRow.employer_account_id, PayRunRow.status))).all())
+        runs = dict((await session.execute(select(PayRunRow.account_id, PayRunRow.status))).all())
         assert runs == {underpaid: "draft", **{account_id: "finalised" for account_id in paid}}
         entries = await session.scalar(select(func.count()).select_from(JournalEntryRow))
         assert entries == len(paid)
@@ -148,7 +148,7 @@ async def test_a_batch_that_fails_while_writing_goes_again_one_employer_at_a_tim
     assert outcomes[broken].status == "failed" and "The ledger refused the pay run" in outcomes[broken].detail
     assert [outcomes[account.id].status for account in accounts if account.id != broken] == ["finalised"] * 4
     async with sessions() as session:
-        runs = dict((await session.execute(select(PayRunRow.employer_account_id, PayRunRow.status))).all())
+        runs = dict((await session.execute(select(PayRunRow.account_id, PayRunRow.status))).all())
         assert broken not in runs, "the broken employer's draft went with its transaction"
         assert await session.scalar(select(func.count()).select_from(JournalEntryRow)) == 4
         assert await session.scalar(select(func.count()).select_from(AuditEventRow)) == 8
@@ -187,13 +187,13 @@ async def test_hours_another_run_pays_while_the_batch_runs_send_it_one_employer_
         entry = await session.scalar(
             select(TimesheetEntryRow)
             .join(PersonalAssistantRow, PersonalAssistantRow.id == TimesheetEntryRow.pa_id)
-            .where(PersonalAssistantRow.employer_account_id == raced)
+            .where(PersonalAssistantRow.account_id == raced)
             .limit(1)
         )
     elsewhere = sessions()
     await elsewhere.begin()
     other = PayRunRow(
-        employer_account_id=raced,
+        account_id=raced,
         frequency="four_weekly",
         tax_year_start=date(2026, 4, 6),
         period_number=13,

@@ -114,7 +114,7 @@ class Case:
             await self.post(TODAY - timedelta(days=1), (WAGES, spent), (DP_BANK, -spent))
         self.session.add(
             PayrollEmployerRow(
-                employer_account_id=self.account.id,
+                account_id=self.account.id,
                 paye_reference="123/AB45678",
                 accounts_office_reference="123PA00012345",
                 insurance_expires_on=TODAY + timedelta(days=200),
@@ -138,7 +138,7 @@ class Case:
 
     async def pa(self, name: str = "Morag Bell", **changes: object) -> PersonalAssistantRow:
         values: dict[str, object] = {
-            "employer_account_id": self.account.id,
+            "account_id": self.account.id,
             "full_name": name,
             "started_on": STARTS,
             "pvg_checked_on": STARTS - timedelta(days=30),
@@ -199,7 +199,7 @@ class Case:
         end = start + timedelta(days=27)
         self.runs += 1
         run = PayRunRow(
-            employer_account_id=self.account.id,
+            account_id=self.account.id,
             frequency="four_weekly",
             tax_year_start=date(start.year if start.month > 4 else start.year - 1, 4, 6),
             period_number=self.runs,

@@ -138,7 +138,7 @@ async def test_a_run_started_on_one_app_is_done_by_the_workers_and_survives_losi
                 await connection.execute(
                     text(
                         "SELECT (SELECT count(*) FROM payroll_pay_runs WHERE status = 'finalised') AS runs, "
-                        "(SELECT count(DISTINCT employer_account_id) FROM payroll_pay_runs) AS employers, "
+                        "(SELECT count(DISTINCT account_id) FROM payroll_pay_runs) AS employers, "
                         "(SELECT count(*) FROM payroll_pay_runs) AS all_runs, "
                         "(SELECT count(*) FROM payroll_payslips) AS payslips, "
                         "(SELECT count(*) FROM platform_audit_events WHERE action = 'payrun.finalised') "
