@@ -32,6 +32,7 @@ from payroll.family_service import approvals_of
 from payroll.holiday import HolidayScheme
 from payroll.pa_details import Details, changes_of, details_on
 from payroll.payslip import Payslip, PayslipRequest, calculate_payslip
+from payroll.payslip_record import SlipFinding, SlipLine
 from payroll.pension import Arrangement
 from payroll.periods import PayFrequency, tax_year_start
 from payroll.rates import payslip_rates
@@ -47,8 +48,8 @@ class PayRun:
     payslips: tuple[PayslipRow, ...]
 
     @property
-    def findings(self) -> list[dict[str, object]]:
-        return [finding for slip in self.payslips for finding in slip.findings]
+    def findings(self) -> list[SlipFinding]:
+        return [finding for slip in self.payslips for finding in slip.slip_findings]
 
     def total(self, field: str) -> int:
         return sum(getattr(slip, field) for slip in self.payslips)
@@ -94,30 +95,8 @@ def _row(
         tax_to_date_pence=previous[1] + slip.paye.tax_pence,
         holiday_hours_accrued=slip.holiday_hours_accrued,
         holiday_hours_taken=slip.holiday_hours_taken,
-        lines=[
-            {
-                "label": line.label,
-                "hours": str(line.hours) if line.hours is not None else None,
-                "hourly_rate_pence": line.hourly_rate_pence,
-                "amount_pence": line.amount_pence,
-            }
-            for line in slip.lines
-        ],
-        findings=[
-            {
-                "rule": f.rule,
-                "first_on": f.first_on.isoformat(),
-                "last_on": f.last_on.isoformat(),
-                "hours": str(f.hours),
-                "paid_rate_pence": f.paid_rate_pence,
-                "minimum_pence": f.minimum_pence,
-                "shortfall_per_hour_pence": f.shortfall_per_hour_pence,
-                "arrears_pence": f.arrears_pence,
-                "rate": f.rate_reference,
-                "sentence": f.sentence(),
-            }
-            for f in slip.findings
-        ],
+        lines=[SlipLine.of(line).as_json() for line in slip.lines],
+        findings=[SlipFinding.of(finding).as_json() for finding in slip.findings],
         rates_used=list(slip.rates_used),
     )
 
@@ -374,7 +353,7 @@ async def draft_pay_runs(
                 pay_decision(pa.full_name, pa.relationship, approvals.get(pa.id, ()), paid_on, slip.gross_pence),
             )
             if barred is not None:
-                row.findings = [*row.findings, barred]
+                row.findings = [*row.findings, barred.as_json()]
             rows.append(row)
         paying = paying_clean_runs and not any(row.findings for row in rows)
         hours += [(run.id, entry.id, paying) for pa, *_ in slips for entry in timesheets.get(pa.id, [])]

@@ -20,6 +20,7 @@ from enum import StrEnum
 from ledgers.categories.engine import Spend, SpendDecision, decide
 from ledgers.categories.taxonomy import Decision, national
 from payroll.errors import PayrollError
+from payroll.payslip_record import SlipFinding
 
 REG_8 = (
     "Self-directed Support (Direct Payments) (Scotland) Regulations 2014, reg 8",
@@ -118,7 +119,7 @@ def pay_decision(
     return decide(spend, national(), approved_rules=approved)
 
 
-def blocking_finding(payee: str, decision: SpendDecision) -> dict[str, object] | None:
+def blocking_finding(payee: str, decision: SpendDecision) -> SlipFinding | None:
     """A payslip's finding when the Direct Payment may not pay this PA: no reason given at finalising
     sets it aside (the council's agreement does, for a family member; nothing does, under reg 9)."""
     if decision.decision not in (Decision.NEEDS_APPROVAL, Decision.NOT_ALLOWED):
@@ -131,13 +132,13 @@ def blocking_finding(payee: str, decision: SpendDecision) -> dict[str, object] |
             f"{payee} is a family member: the Direct Payment may pay them only once the person, {payee} and the "
             "council have agreed on a ground in regulation 8, and no agreement covers this payday."
         )
-    return {
-        "rule": ",".join(decision.rule_ids),
-        "blocking": True,
-        "decision": decision.decision.label,
-        "sentence": sentence,
-        "sources": [list(source) for hit in deciding for source in hit.sources],
-    }
+    return SlipFinding(
+        rule=",".join(decision.rule_ids),
+        sentence=sentence,
+        blocking=True,
+        decision=decision.decision.label,
+        sources=tuple(tuple(source) for hit in deciding for source in hit.sources),
+    )
 
 
 def pa_named(description: str, names: Sequence[str]) -> int | None:

@@ -133,9 +133,9 @@ async def hmrc_months(
         recorded = dict(
             (
                 await session.execute(
-                    select(
-                        PayrollEmployerRow.account_id, PayrollEmployerRow.claims_employment_allowance
-                    ).where(among(PayrollEmployerRow.account_id, account_ids))
+                    select(PayrollEmployerRow.account_id, PayrollEmployerRow.claims_employment_allowance).where(
+                        among(PayrollEmployerRow.account_id, account_ids)
+                    )
                 )
             ).all()
         )

@@ -19,6 +19,7 @@ from ledgers.columns import among
 from payroll.fair_work import HOLIDAY
 from payroll.family import approval_on
 from payroll.family_service import approvals_of
+from payroll.payslip_record import SlipFinding
 from payroll.statuses import PayRunStatus
 from payroll.tables import PayrollEmployerRow, PayRunRow, PayslipRow, PersonalAssistantRow, TimesheetEntryRow
 
@@ -96,11 +97,11 @@ class Underpaid:
     payslip_id: uuid.UUID
     pa_name: str
     paid_on: date
-    findings: list[dict[str, object]]
+    findings: tuple[SlipFinding, ...]
 
     @property
     def arrears_pence(self) -> int:
-        return sum(int(str(finding["arrears_pence"])) for finding in self.findings)
+        return sum(finding.arrears_pence for finding in self.findings)
 
 
 async def underpaid_since(session: AsyncSession, employer_ids: list[uuid.UUID], since: date) -> list[Underpaid]:
@@ -123,7 +124,10 @@ async def underpaid_since(session: AsyncSession, employer_ids: list[uuid.UUID], 
             func.jsonb_array_length(PayslipRow.findings) > 0,
         )
     )
-    return [Underpaid(*row) for row in rows.all()]
+    return [
+        Underpaid(employer_id, payslip_id, name, paid_on, tuple(SlipFinding.from_json(found) for found in findings))
+        for employer_id, payslip_id, name, paid_on, findings in rows.all()
+    ]
 
 
 @dataclass(frozen=True, slots=True)

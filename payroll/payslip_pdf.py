@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Protocol
+from typing import Protocol
 
 from fpdf import FPDF
 
 from payroll.holiday import ROLLED_UP_LABEL, ROLLED_UP_MEANS
+from payroll.payslip_record import SlipLine
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +47,9 @@ class PayslipDocument:
 class SlipFigures(Protocol):
     """What a payslip records (``payroll.tables.PayslipRow`` has it): read, never written, here."""
 
-    lines: list[dict[str, Any]]
+    @property
+    def slip_lines(self) -> tuple[SlipLine, ...]: ...
+
     tax_code: str
     ni_category: str
     tax_pence: int
@@ -56,12 +59,12 @@ class SlipFigures(Protocol):
     employer_pension_pence: int
 
 
-def _meaning(line: dict[str, Any]) -> str:
-    if line["hours"]:
-        return f"{line['hours']} h at {pounds(line['hourly_rate_pence'])} an hour"
-    if line["label"] == ROLLED_UP_LABEL:
+def _meaning(line: SlipLine) -> str:
+    if line.hours:
+        return f"{line.hours} h at {pounds(line.hourly_rate_pence or 0)} an hour"
+    if line.label == ROLLED_UP_LABEL:
         return ROLLED_UP_MEANS
-    if line["label"].startswith("statutory sick pay"):
+    if line.label.startswith("statutory sick pay"):
         return "Statutory Sick Pay for qualifying days off sick"
     return ""
 
@@ -69,7 +72,7 @@ def _meaning(line: dict[str, Any]) -> str:
 def explain(slip: SlipFigures) -> tuple[tuple[PayslipLine, ...], tuple[PayslipLine, ...], tuple[PayslipLine, ...]]:
     """Every line of a payslip in words a PA reads: earnings, deductions, and what the employer pays on top."""
     earnings = tuple(
-        PayslipLine(line["label"].capitalize(), _meaning(line), line["amount_pence"]) for line in slip.lines
+        PayslipLine(line.label.capitalize(), _meaning(line), line.amount_pence) for line in slip.slip_lines
     )
     deductions = (
         PayslipLine("Income tax (PAYE)", f"code {slip.tax_code}, worked out on pay to date", slip.tax_pence),

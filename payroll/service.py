@@ -131,9 +131,7 @@ async def draft_pay_run(
     return outcome
 
 
-async def get_pay_run(
-    session: AsyncSession, account_id: uuid.UUID, run_id: uuid.UUID, *, lock: bool = False
-) -> PayRun:
+async def get_pay_run(session: AsyncSession, account_id: uuid.UUID, run_id: uuid.UUID, *, lock: bool = False) -> PayRun:
     query = select(PayRunRow).where(PayRunRow.id == run_id)
     run = await session.scalar(query.with_for_update() if lock else query)
     if run is None or run.account_id != account_id:
@@ -196,16 +194,16 @@ def ledger_draft(pay_run: PayRun, allowance_pence: int = 0) -> JournalEntryDraft
 
 
 def _refuse_findings(pay_run: PayRun, override_reason: str | None) -> None:
-    barred = [finding for finding in pay_run.findings if finding.get("blocking")]
+    barred = [finding for finding in pay_run.findings if finding.blocking]
     if barred:
-        sentences = " ".join(str(finding["sentence"]) for finding in barred)
+        sentences = " ".join(finding.sentence for finding in barred)
         raise PayRunHasFindingsError(
             f"{sentences} No reason given here sets this aside: record the council's agreement, or pay from "
             "money that is not the Direct Payment.",
             field="payslips",
         )
     if pay_run.findings and not (override_reason or "").strip():
-        sentences = "; ".join(str(finding["sentence"]) for finding in pay_run.findings)
+        sentences = "; ".join(finding.sentence for finding in pay_run.findings)
         raise PayRunHasFindingsError(
             f"Pay below the legal floors: {sentences}. Correct the pay, or give the reason for finalising anyway.",
             field="override_reason",
@@ -372,7 +370,7 @@ async def fps_record(session: AsyncSession, account_id: uuid.UUID, run_id: uuid.
             ni_buckets(gross, PayFrequency(freq), series("hmrc.ni.class1.thresholds").at(payment_date=paid))
             for gross, _, _, paid, freq in year
         ]
-        hours = sum((Decimal(line["hours"]) for line in slip.lines if line["hours"]), Decimal(0))
+        hours = sum((line.hours for line in slip.slip_lines if line.hours), Decimal(0))
         if not pa.ni_number:
             missing.append(f"NI number of {pa.full_name}")
         period = period_number_item(frequency, run.paid_on)
@@ -500,9 +498,7 @@ async def payroll_states(
         (
             await session.execute(
                 select(PayRunRow.account_id, func.max(PayRunRow.period_end))
-                .where(
-                    PayRunRow.account_id.in_(account_ids), PayRunRow.status == PayRunStatus.FINALISED
-                )
+                .where(PayRunRow.account_id.in_(account_ids), PayRunRow.status == PayRunStatus.FINALISED)
                 .group_by(PayRunRow.account_id)
             )
         ).all()

@@ -28,6 +28,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
 from ledgers.columns import check_of, created_at_field, id_field, text_field
+from payroll.payslip_record import SlipFinding, SlipLine
 from payroll.statuses import PayRunStatus
 
 
@@ -225,6 +226,16 @@ class PayslipRow(SQLModel, table=True):
     lines: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSONB, nullable=False))
     findings: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSONB, nullable=False))
     rates_used: list[str] = Field(default_factory=list, sa_column=Column(JSONB, nullable=False))
+
+    @property
+    def slip_lines(self) -> tuple[SlipLine, ...]:
+        """The lines, typed: ``lines`` is their stored JSON."""
+        return tuple(SlipLine.from_json(line) for line in self.lines)
+
+    @property
+    def slip_findings(self) -> tuple[SlipFinding, ...]:
+        """The findings, typed: ``findings`` is their stored JSON."""
+        return tuple(SlipFinding.from_json(finding) for finding in self.findings)
 
 
 class PaDetailChangeRow(SQLModel, table=True):

@@ -18,6 +18,7 @@ from dp_platform.api.schemas.payroll import (
     FamilyApprovalIn,
     FamilyApprovalOut,
     FamilyApprovalWithdrawIn,
+    FindingOut,
     FpsRecordOut,
     HolidayBalanceOut,
     LeaverIn,
@@ -30,6 +31,7 @@ from dp_platform.api.schemas.payroll import (
     PayRunIn,
     PayRunOut,
     PayRunReverseIn,
+    PayslipLineOut,
     PayslipOut,
     PersonalAssistantIn,
     PersonalAssistantOut,
@@ -173,7 +175,15 @@ def to_pay_run(result: PayRun) -> PayRunOut:
         override_reason=run.override_reason,
         ledger_entry_id=run.ledger_entry_id,
         payslips=[
-            PayslipOut(**{name: getattr(slip, name) for name in PayslipOut.__struct_fields__})
+            PayslipOut(
+                **{
+                    name: getattr(slip, name)
+                    for name in PayslipOut.__struct_fields__
+                    if name not in {"lines", "findings"}
+                },
+                lines=msgspec.convert(slip.slip_lines, list[PayslipLineOut], from_attributes=True),
+                findings=msgspec.convert(slip.slip_findings, list[FindingOut], from_attributes=True),
+            )
             for slip in result.payslips
         ],
         totals={name: result.total(name) for name in TOTALS},

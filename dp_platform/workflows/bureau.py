@@ -77,9 +77,7 @@ async def bureau_accounts(session: AsyncSession, actor: Actor, frequency: PayFre
     accounts = await list_accounts(session, actor, action=Action.RUN_PAYROLL)
     with_pas = set(
         await session.scalars(
-            select(PersonalAssistantRow.account_id).where(
-                PersonalAssistantRow.pay_frequency == frequency.value
-            )
+            select(PersonalAssistantRow.account_id).where(PersonalAssistantRow.pay_frequency == frequency.value)
         )
     )
     return [account for account in accounts if account.id in with_pas]

@@ -307,7 +307,7 @@ async def check_accounts(
                 str(slip.payslip_id),
                 slip.pa_name,
                 slip.paid_on,
-                tuple(str(finding["sentence"]) for finding in slip.findings),
+                tuple(finding.sentence for finding in slip.findings),
                 slip.arrears_pence,
             )
         )

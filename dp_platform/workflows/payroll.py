@@ -582,7 +582,7 @@ def finalised_details(pay_run: PayRun, posted: PostedEntry) -> dict[str, Any]:
     return {
         "ledger_entry_id": str(posted.entry.id),
         "net_pence": pay_run.total("net_pence"),
-        "findings": [finding["sentence"] for finding in pay_run.findings],
+        "findings": [finding.sentence for finding in pay_run.findings],
         "override_reason": pay_run.run.override_reason,
     }
 
@@ -711,6 +711,6 @@ async def document_of(
         year_to_date=(("Taxable pay", slip.taxable_to_date_pence), ("Income tax", slip.tax_to_date_pence)),
         holiday_hours_accrued=f"{slip.holiday_hours_accrued.normalize():f}",
         holiday_hours_taken=f"{slip.holiday_hours_taken.normalize():f}",
-        notes=tuple(finding["sentence"] for finding in slip.findings),
+        notes=tuple(finding.sentence for finding in slip.slip_findings),
         sources=tuple(sources),
     )

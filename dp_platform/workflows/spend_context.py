@@ -98,11 +98,7 @@ async def _as_paid_to_pa(session: AsyncSession, account_id: uuid.UUID, spend: Sp
     Read fresh for each such payment (never cached with the context: an agreement ended today counts)."""
     if spend.category not in PAID_TO_PEOPLE or spend.relationship != "none":
         return spend, set()
-    pas = list(
-        await session.scalars(
-            select(PersonalAssistantRow).where(PersonalAssistantRow.account_id == account_id)
-        )
-    )
+    pas = list(await session.scalars(select(PersonalAssistantRow).where(PersonalAssistantRow.account_id == account_id)))
     index = pa_named(spend.payee, [pa.full_name for pa in pas])
     if index is None:
         return spend, set()

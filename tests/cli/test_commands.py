@@ -312,11 +312,7 @@ async def test_a_bureau_run_covers_only_mandated_employers_and_leaves_findings_t
     assert "1 employer(s): 1 finalised, 0 left as drafts, 0 failed." in done.stdout
     async with async_sessionmaker(db)() as session:
         runs = dict(
-            (
-                await session.execute(
-                    select(PayRunRow.account_id, func.count()).group_by(PayRunRow.account_id)
-                )
-            ).all()
+            (await session.execute(select(PayRunRow.account_id, func.count()).group_by(PayRunRow.account_id))).all()
         )
     assert runs == {world.accounts["a1"]: 1}
 

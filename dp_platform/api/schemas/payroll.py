@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -256,6 +256,33 @@ class PayRunReverseIn(Schema):
     """Why the run is corrected: the person and the council read it."""
 
 
+class PayslipLineOut(Schema):
+    label: str
+    hours: Decimal | None
+    hourly_rate_pence: int | None
+    amount_pence: int
+
+
+class FindingOut(Schema, omit_defaults=True):
+    """Why the payslip should not be paid as it stands. A fair-work finding (paid below a floor) has
+    the days, hours, rates and arrears; a blocking one (the Direct Payment may not pay this PA) has
+    ``blocking``, the ``decision`` and its ``sources``. Fields a finding does not have are left out."""
+
+    rule: str
+    sentence: str
+    blocking: bool = False
+    first_on: date | None = None
+    last_on: date | None = None
+    hours: Decimal | None = None
+    paid_rate_pence: int | None = None
+    minimum_pence: int | None = None
+    shortfall_per_hour_pence: int | None = None
+    arrears_pence: int = 0
+    rate: str | None = None
+    decision: str | None = None
+    sources: list[list[str]] = msgspec.field(default_factory=list)
+
+
 class PayslipOut(Schema):
     pa_id: uuid.UUID
     tax_code: str
@@ -272,8 +299,8 @@ class PayslipOut(Schema):
     tax_to_date_pence: int
     holiday_hours_accrued: Decimal
     holiday_hours_taken: Decimal
-    lines: list[dict[str, Any]]
-    findings: list[dict[str, Any]]
+    lines: list[PayslipLineOut]
+    findings: list[FindingOut]
     rates_used: list[str]
 
 

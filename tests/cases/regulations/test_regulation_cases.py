@@ -56,9 +56,9 @@ def test_regulation_case(case):
         if case["relationship"] == "family_member":  # the agreement is why: it sets the family rule aside
             assert hits["NAT-REG7-FAMILY"].set_aside == "approved by the council"
     else:
-        assert finding is not None and finding["blocking"]
-        assert case["cites"] in [url for _, url in finding["sources"]]
-        assert "Ewan Grant" in finding["sentence"]
+        assert finding is not None and finding.blocking
+        assert case["cites"] in [url for _, url in finding.sources]
+        assert "Ewan Grant" in finding.sentence
 
 
 @pytest.mark.parametrize(

@@ -337,7 +337,11 @@ async def test_hours_paid_above_the_hours_agreed(session, council):
 async def test_pay_below_the_floor_finalised_with_a_reason(session, council):
     case = await Case(session, council, "FLR1").open()
     pa = await case.pa()
-    finding = {"sentence": "Paid £12.00 an hour, below the £13.45 minimum.", "arrears_pence": 2_900}
+    finding = {
+        "rule": "below_pa_minimum",
+        "sentence": "Paid £12.00 an hour, below the £13.45 minimum.",
+        "arrears_pence": 2_900,
+    }
     _, slip = await case.run(pa, TODAY - timedelta(days=40), Decimal(20), [finding])
     [checked] = await check_accounts(session, [case.account], TODAY)
     [found] = checked.findings

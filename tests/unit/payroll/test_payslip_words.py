@@ -8,6 +8,7 @@ from typing import Any
 
 from payroll.holiday import ROLLED_UP_LABEL
 from payroll.payslip_pdf import explain
+from payroll.payslip_record import SlipLine
 
 
 @dataclass
@@ -20,6 +21,10 @@ class Slip:
     employee_pension_pence: int = 300
     employer_ni_pence: int = 700
     employer_pension_pence: int = 200
+
+    @property
+    def slip_lines(self) -> tuple[SlipLine, ...]:
+        return tuple(SlipLine.from_json(line) for line in self.lines)
 
 
 def test_hours_holiday_and_sick_pay_lines_each_say_what_they_are():
