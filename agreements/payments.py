@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from agreements.errors import AgreementError, AgreementStateError
 from agreements.recovery import settle_netting
@@ -55,14 +56,14 @@ async def _received(session: AsyncSession, agreement_ids: list[uuid.UUID]) -> di
     found: dict[uuid.UUID, dict[date, Received]] = {}
     rows = await session.execute(
         select(
-            AgreementPaymentRow.agreement_id,
-            func.array_agg(AgreementPaymentRow.due_on),
-            func.array_agg(AgreementPaymentRow.received_on),
-            func.array_agg(AgreementPaymentRow.amount_pence),
-            func.array_agg(AgreementPaymentRow.ledger_entry_id),
+            col(AgreementPaymentRow.agreement_id),
+            func.array_agg(col(AgreementPaymentRow.due_on)),
+            func.array_agg(col(AgreementPaymentRow.received_on)),
+            func.array_agg(col(AgreementPaymentRow.amount_pence)),
+            func.array_agg(col(AgreementPaymentRow.ledger_entry_id)),
         )
-        .where(among(AgreementPaymentRow.agreement_id, agreement_ids))
-        .group_by(AgreementPaymentRow.agreement_id)
+        .where(among(col(AgreementPaymentRow.agreement_id), agreement_ids))
+        .group_by(col(AgreementPaymentRow.agreement_id))
     )
     for agreement_id, dues, arrivals_on, amounts, entries in rows:
         found[agreement_id] = {
@@ -95,8 +96,12 @@ async def netted_from(session: AsyncSession, agreement_ids: list[uuid.UUID]) -> 
     netted: dict[uuid.UUID, dict[date, int]] = {}
     for agreement_id, due_on, amount in await session.execute(
         select(
-            AgreementRecoveryRow.agreement_id, AgreementRecoveryRow.net_from_due_on, AgreementRecoveryRow.amount_pence
-        ).where(among(AgreementRecoveryRow.agreement_id, agreement_ids), AgreementRecoveryRow.method == "netting")
+            col(AgreementRecoveryRow.agreement_id),
+            col(AgreementRecoveryRow.net_from_due_on),
+            col(AgreementRecoveryRow.amount_pence),
+        ).where(
+            among(col(AgreementRecoveryRow.agreement_id), agreement_ids), col(AgreementRecoveryRow.method) == "netting"
+        )
     ):
         netted.setdefault(agreement_id, {})[due_on] = int(amount)
     return netted
@@ -141,8 +146,8 @@ async def agreements_in_force(
     rows = list(
         await session.scalars(
             select(AgreementRow)
-            .where(among(AgreementRow.account_id, account_ids), AgreementRow.status == "in_force")
-            .order_by(AgreementRow.created_at)
+            .where(among(col(AgreementRow.account_id), account_ids), col(AgreementRow.status) == "in_force")
+            .order_by(col(AgreementRow.created_at))
         )
     )
     if not rows:
@@ -150,11 +155,11 @@ async def agreements_in_force(
     contents = {
         agreement_id: terms
         for agreement_id, terms in await session.execute(
-            select(AgreementVersionRow.agreement_id, AgreementVersionRow.content["terms"])
-            .join(AgreementRow, AgreementRow.id == AgreementVersionRow.agreement_id)
+            select(col(AgreementVersionRow.agreement_id), col(AgreementVersionRow.content)["terms"])
+            .join(AgreementRow, col(AgreementRow.id) == col(AgreementVersionRow.agreement_id))
             .where(
-                among(AgreementRow.id, [row.id for row in rows]),
-                AgreementVersionRow.number == AgreementRow.in_force_version,
+                among(col(AgreementRow.id), [row.id for row in rows]),
+                col(AgreementVersionRow.number) == col(AgreementRow.in_force_version),
             )
         )
     }
@@ -189,7 +194,7 @@ async def record_received(
         )
     held = await session.scalar(
         select(AgreementPaymentRow).where(
-            AgreementPaymentRow.agreement_id == agreement.agreement.id, AgreementPaymentRow.due_on == due_on
+            col(AgreementPaymentRow.agreement_id) == agreement.agreement.id, col(AgreementPaymentRow.due_on) == due_on
         )
     )
     row = agreement.agreement

@@ -17,6 +17,7 @@ from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from agreements.errors import AgreementError, AgreementStateError
 from agreements.service import Agreement
@@ -95,8 +96,8 @@ async def conversations_of(session: AsyncSession, agreement_id: uuid.UUID) -> li
     return list(
         await session.scalars(
             select(AgreementConversationRow)
-            .where(AgreementConversationRow.agreement_id == agreement_id)
-            .order_by(AgreementConversationRow.held_on, AgreementConversationRow.created_at)
+            .where(col(AgreementConversationRow.agreement_id) == agreement_id)
+            .order_by(col(AgreementConversationRow.held_on), col(AgreementConversationRow.created_at))
         )
     )
 
@@ -105,8 +106,8 @@ async def recoveries_of(session: AsyncSession, agreement_ids: list[uuid.UUID]) -
     return list(
         await session.scalars(
             select(AgreementRecoveryRow)
-            .where(among(AgreementRecoveryRow.agreement_id, agreement_ids))
-            .order_by(AgreementRecoveryRow.raised_on, AgreementRecoveryRow.created_at)
+            .where(among(col(AgreementRecoveryRow.agreement_id), agreement_ids))
+            .order_by(col(AgreementRecoveryRow.raised_on), col(AgreementRecoveryRow.created_at))
         )
     )
 
@@ -155,7 +156,7 @@ async def raise_recovery(
             field="conversation_id",
         )
     used = await session.scalar(
-        select(AgreementRecoveryRow.id).where(AgreementRecoveryRow.conversation_id == conversation_id)
+        select(col(AgreementRecoveryRow.id)).where(col(AgreementRecoveryRow.conversation_id) == conversation_id)
     )
     if used is not None:
         raise RecoveryStateError(
@@ -269,8 +270,8 @@ async def settle_netting(
     recovery = await session.scalar(
         select(AgreementRecoveryRow)
         .where(
-            AgreementRecoveryRow.agreement_id == agreement.agreement.id,
-            AgreementRecoveryRow.net_from_due_on == payment.due_on,
+            col(AgreementRecoveryRow.agreement_id) == agreement.agreement.id,
+            col(AgreementRecoveryRow.net_from_due_on) == payment.due_on,
         )
         .with_for_update()
     )

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from agreements.errors import AgreementError, AgreementStateError
 from agreements.monitoring.schedule import return_periods
@@ -111,8 +112,8 @@ async def reviews_of(session: AsyncSession, agreement_id: uuid.UUID) -> list[Agr
     return list(
         await session.scalars(
             select(AgreementReviewRow)
-            .where(AgreementReviewRow.agreement_id == agreement_id)
-            .order_by(AgreementReviewRow.held_on.desc())
+            .where(col(AgreementReviewRow.agreement_id) == agreement_id)
+            .order_by(col(AgreementReviewRow.held_on).desc())
         )
     )
 
@@ -121,25 +122,25 @@ async def returns_of(session: AsyncSession, agreement_id: uuid.UUID) -> list[Agr
     return list(
         await session.scalars(
             select(AgreementReturnRow)
-            .where(AgreementReturnRow.agreement_id == agreement_id)
-            .order_by(AgreementReturnRow.period_from)
+            .where(col(AgreementReturnRow.agreement_id) == agreement_id)
+            .order_by(col(AgreementReturnRow.period_from))
         )
     )
 
 
 async def last_reviews(session: AsyncSession, agreement_ids: list[uuid.UUID]) -> dict[uuid.UUID, date]:
     rows = await session.execute(
-        select(AgreementReviewRow.agreement_id, func.max(AgreementReviewRow.held_on))
-        .where(among(AgreementReviewRow.agreement_id, agreement_ids))
-        .group_by(AgreementReviewRow.agreement_id)
+        select(col(AgreementReviewRow.agreement_id), func.max(col(AgreementReviewRow.held_on)))
+        .where(among(col(AgreementReviewRow.agreement_id), agreement_ids))
+        .group_by(col(AgreementReviewRow.agreement_id))
     )
     return dict(rows.all())
 
 
 async def returns_received(session: AsyncSession, agreement_ids: list[uuid.UUID]) -> dict[uuid.UUID, set[date]]:
     rows = await session.execute(
-        select(AgreementReturnRow.agreement_id, func.array_agg(AgreementReturnRow.period_from))
-        .where(among(AgreementReturnRow.agreement_id, agreement_ids))
-        .group_by(AgreementReturnRow.agreement_id)
+        select(col(AgreementReturnRow.agreement_id), func.array_agg(col(AgreementReturnRow.period_from)))
+        .where(among(col(AgreementReturnRow.agreement_id), agreement_ids))
+        .group_by(col(AgreementReturnRow.agreement_id))
     )
     return {agreement_id: set(days) for agreement_id, days in rows.all()}

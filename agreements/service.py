@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from agreements.content import ClauseChange, TermChange, content, content_hash, diff
 from agreements.errors import AgreementError, AgreementNotFoundError, AgreementStateError
@@ -72,7 +73,8 @@ def _build(
 async def local_wording(session: AsyncSession, authority_id: uuid.UUID, template_key: str) -> dict[str, LocalWording]:
     rows = await session.scalars(
         select(AgreementLocalWordingRow).where(
-            AgreementLocalWordingRow.authority_id == authority_id, AgreementLocalWordingRow.template_key == template_key
+            col(AgreementLocalWordingRow.authority_id) == authority_id,
+            col(AgreementLocalWordingRow.template_key) == template_key,
         )
     )
     return {row.clause_id: LocalWording(row.summary, row.text) for row in rows}
@@ -115,9 +117,9 @@ async def set_local_wording(
     row = await session.scalar(
         select(AgreementLocalWordingRow)
         .where(
-            AgreementLocalWordingRow.authority_id == authority_id,
-            AgreementLocalWordingRow.template_key == template_key,
-            AgreementLocalWordingRow.clause_id == clause_id,
+            col(AgreementLocalWordingRow.authority_id) == authority_id,
+            col(AgreementLocalWordingRow.template_key) == template_key,
+            col(AgreementLocalWordingRow.clause_id) == clause_id,
         )
         .with_for_update()
     )
@@ -131,22 +133,22 @@ async def set_local_wording(
 
 
 async def load_agreement(session: AsyncSession, agreement_id: uuid.UUID, *, lock: bool = False) -> Agreement:
-    query = select(AgreementRow).where(AgreementRow.id == agreement_id)
+    query = select(AgreementRow).where(col(AgreementRow.id) == agreement_id)
     row = await session.scalar(query.with_for_update() if lock else query)
     if row is None:
         raise AgreementNotFoundError(f"There is no agreement {agreement_id}.", field="agreement_id")
     versions = tuple(
         await session.scalars(
             select(AgreementVersionRow)
-            .where(AgreementVersionRow.agreement_id == agreement_id)
-            .order_by(AgreementVersionRow.number)
+            .where(col(AgreementVersionRow.agreement_id) == agreement_id)
+            .order_by(col(AgreementVersionRow.number))
         )
     )
     signatures = tuple(
         await session.scalars(
             select(AgreementSignatureRow)
-            .where(AgreementSignatureRow.version_id.in_([version.id for version in versions]))
-            .order_by(AgreementSignatureRow.signed_at)
+            .where(col(AgreementSignatureRow.version_id).in_([version.id for version in versions]))
+            .order_by(col(AgreementSignatureRow.signed_at))
         )
     )
     return Agreement(row, versions, signatures)
@@ -156,8 +158,12 @@ async def account_agreements(
     session: AsyncSession, account_id: uuid.UUID, *, page: Keyset | None = None
 ) -> list[AgreementRow]:
     """Oldest first."""
-    query = select(AgreementRow).where(AgreementRow.account_id == account_id).order_by(AgreementRow.created_at)
-    return list(await session.scalars(page.apply(query, AgreementRow.created_at, AgreementRow.id) if page else query))
+    query = (
+        select(AgreementRow).where(col(AgreementRow.account_id) == account_id).order_by(col(AgreementRow.created_at))
+    )
+    return list(
+        await session.scalars(page.apply(query, col(AgreementRow.created_at), col(AgreementRow.id)) if page else query)
+    )
 
 
 async def draft_agreement(

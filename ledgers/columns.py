@@ -30,7 +30,7 @@ def id_field() -> Any:
 def created_at_field() -> Any:
     return Field(
         default_factory=utc_now,
-        sa_type=DateTime(timezone=True),  # type: ignore[call-overload]
+        sa_type=DateTime(timezone=True),
         sa_column_kwargs={"server_default": func.now()},
         nullable=False,
     )
@@ -38,7 +38,7 @@ def created_at_field() -> Any:
 
 def text_field(length: int | None = None, **kwargs: Any) -> Any:
     """A ``str`` column: ``VARCHAR(length)``, or ``TEXT`` without a length."""
-    return Field(sa_type=String(length) if length else Text, **kwargs)  # type: ignore[call-overload]
+    return Field(sa_type=String(length) if length else Text, **kwargs)
 
 
 def fk_field(target: str, **kwargs: Any) -> Any:

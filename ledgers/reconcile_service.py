@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Select, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
+from sqlmodel import col
 
 from ledgers.accounts import AccountCode
 from ledgers.categories.assistant import payee_key
@@ -53,7 +54,9 @@ class Period:
 
 async def _bank_account_id(session: AsyncSession, book_id: uuid.UUID) -> uuid.UUID:
     account_id = await session.scalar(
-        select(LedgerAccountRow.id).where(LedgerAccountRow.book_id == book_id, LedgerAccountRow.code == DP_BANK.value)
+        select(col(LedgerAccountRow.id)).where(
+            col(LedgerAccountRow.book_id) == book_id, col(LedgerAccountRow.code) == DP_BANK.value
+        )
     )
     if account_id is None:
         raise MatchError("This ledger has no DP bank account.")
@@ -62,7 +65,9 @@ async def _bank_account_id(session: AsyncSession, book_id: uuid.UUID) -> uuid.UU
 
 async def _account_name(session: AsyncSession, book_id: uuid.UUID, code: AccountCode) -> str:
     name = await session.scalar(
-        select(LedgerAccountRow.name).where(LedgerAccountRow.book_id == book_id, LedgerAccountRow.code == code.value)
+        select(col(LedgerAccountRow.name)).where(
+            col(LedgerAccountRow.book_id) == book_id, col(LedgerAccountRow.code) == code.value
+        )
     )
     return name or code.value
 
@@ -71,13 +76,15 @@ def lines_query(book_id: uuid.UUID, period: Period, *, unmatched: bool) -> Selec
     """The book's bank lines in the period; bounded by the book however many lines and matches the
     platform holds (tests/integration/ledgers/test_reconcile_plan.py reads its plan)."""
     query = select(StatementLineRow).where(
-        StatementLineRow.book_id == book_id,
-        StatementLineRow.value_on >= period.occurred_from,
-        StatementLineRow.value_on <= period.occurred_to,
+        col(StatementLineRow.book_id) == book_id,
+        col(StatementLineRow.value_on) >= period.occurred_from,
+        col(StatementLineRow.value_on) <= period.occurred_to,
     )
     if unmatched:  # one index probe a line (the match's unique line id), never every book's matches
-        query = query.where(~select(MatchRow.id).where(MatchRow.statement_line_id == StatementLineRow.id).exists())
-    return query.order_by(StatementLineRow.value_on, StatementLineRow.id)
+        query = query.where(
+            ~select(col(MatchRow.id)).where(col(MatchRow.statement_line_id) == col(StatementLineRow.id)).exists()
+        )
+    return query.order_by(col(StatementLineRow.value_on), col(StatementLineRow.id))
 
 
 async def _lines(session: AsyncSession, book_id: uuid.UUID, period: Period, *, unmatched: bool) -> list[BankLine]:
@@ -91,38 +98,38 @@ def postings_query(book_id: uuid.UUID, bank_account_id: uuid.UUID, period: Perio
     other_side = aliased(PostingRow)
     opening_entry = (
         select(other_side.id)
-        .join(LedgerAccountRow, LedgerAccountRow.id == other_side.account_id)
+        .join(LedgerAccountRow, col(LedgerAccountRow.id) == other_side.account_id)
         .where(
-            other_side.entry_id == PostingRow.entry_id,
-            LedgerAccountRow.book_id == book_id,
-            LedgerAccountRow.code == OPENING_BALANCE.value,
+            other_side.entry_id == col(PostingRow.entry_id),
+            col(LedgerAccountRow.book_id) == book_id,
+            col(LedgerAccountRow.code) == OPENING_BALANCE.value,
         )
         .exists()
     )
     reversal = aliased(JournalEntryRow)
-    reversed_entry = select(reversal.id).where(reversal.reverses_entry_id == PostingRow.entry_id).exists()
+    reversed_entry = select(reversal.id).where(reversal.reverses_entry_id == col(PostingRow.entry_id)).exists()
     query = (
         select(
-            PostingRow.id,
-            PostingRow.entry_id,
-            PostingRow.occurred_on,
-            PostingRow.amount_pence,
-            JournalEntryRow.narration,
+            col(PostingRow.id),
+            col(PostingRow.entry_id),
+            col(PostingRow.occurred_on),
+            col(PostingRow.amount_pence),
+            col(JournalEntryRow.narration),
         )
-        .join(JournalEntryRow, JournalEntryRow.id == PostingRow.entry_id)
+        .join(JournalEntryRow, col(JournalEntryRow.id) == col(PostingRow.entry_id))
         .where(
-            PostingRow.account_id == bank_account_id,
-            PostingRow.occurred_on >= period.occurred_from,
-            PostingRow.occurred_on <= period.occurred_to,
+            col(PostingRow.account_id) == bank_account_id,
+            col(PostingRow.occurred_on) >= period.occurred_from,
+            col(PostingRow.occurred_on) <= period.occurred_to,
             ~opening_entry,
             # an entry and its reversal cancel out: together they say no money moved through the bank
             ~reversed_entry,
-            JournalEntryRow.reverses_entry_id.is_(None),
+            col(JournalEntryRow.reverses_entry_id).is_(None),
         )
     )
     if unmatched:
-        query = query.where(~select(MatchRow.id).where(MatchRow.posting_id == PostingRow.id).exists())
-    return query.order_by(PostingRow.occurred_on, PostingRow.id)
+        query = query.where(~select(col(MatchRow.id)).where(col(MatchRow.posting_id) == col(PostingRow.id)).exists())
+    return query.order_by(col(PostingRow.occurred_on), col(PostingRow.id))
 
 
 async def _postings(session: AsyncSession, book_id: uuid.UUID, period: Period, *, unmatched: bool) -> list[BookPosting]:
@@ -155,7 +162,7 @@ async def _line(session: AsyncSession, book_id: uuid.UUID, line_id: uuid.UUID) -
     line = await session.get(StatementLineRow, line_id)
     if line is None or line.book_id != book_id:
         raise MatchError(f"There is no bank line {line_id} in this ledger.", field="statement_line_id")
-    if await session.scalar(select(MatchRow.id).where(MatchRow.statement_line_id == line_id)) is not None:
+    if await session.scalar(select(col(MatchRow.id)).where(col(MatchRow.statement_line_id) == line_id)) is not None:
         raise MatchConflictError("That bank line is already matched; unmatch it first.", field="statement_line_id")
     return line
 
@@ -167,7 +174,7 @@ async def match_manually(
     line = await _line(session, book_id, line_id)
     posting = await session.scalar(
         select(PostingRow).where(
-            PostingRow.entry_id == entry_id, PostingRow.account_id == await _bank_account_id(session, book_id)
+            col(PostingRow.entry_id) == entry_id, col(PostingRow.account_id) == await _bank_account_id(session, book_id)
         )
     )
     if posting is None:
@@ -178,7 +185,7 @@ async def match_manually(
             "through the bank account.",
             field="entry_id",
         )
-    if await session.scalar(select(MatchRow.id).where(MatchRow.posting_id == posting.id)) is not None:
+    if await session.scalar(select(col(MatchRow.id)).where(col(MatchRow.posting_id) == posting.id)) is not None:
         raise MatchConflictError("That entry is already matched to another bank line.", field="entry_id")
     row = MatchRow(
         book_id=book_id,
@@ -195,11 +202,11 @@ async def match_manually(
 
 async def unmatch(session: AsyncSession, book_id: uuid.UUID, line_id: uuid.UUID) -> MatchRow:
     row = await session.scalar(
-        select(MatchRow).where(MatchRow.book_id == book_id, MatchRow.statement_line_id == line_id)
+        select(MatchRow).where(col(MatchRow.book_id) == book_id, col(MatchRow.statement_line_id) == line_id)
     )
     if row is None:
         raise MatchError("That bank line is not matched.", field="statement_line_id")
-    await session.execute(delete(MatchRow).where(MatchRow.id == row.id))
+    await session.execute(delete(MatchRow).where(col(MatchRow.id) == row.id))
     return row
 
 
@@ -228,8 +235,9 @@ async def post_bank_line(
     )
     posted = await post_entry(session, draft)
     posting_id = await session.scalar(
-        select(PostingRow.id).where(
-            PostingRow.entry_id == posted.entry.id, PostingRow.account_id == await _bank_account_id(session, book_id)
+        select(col(PostingRow.id)).where(
+            col(PostingRow.entry_id) == posted.entry.id,
+            col(PostingRow.account_id) == await _bank_account_id(session, book_id),
         )
     )
     session.add(
@@ -251,18 +259,18 @@ async def reconciliation_report(session: AsyncSession, book_id: uuid.UUID, perio
     postings = await _postings(session, book_id, period, unmatched=False)
     matched = (
         await session.execute(
-            select(MatchRow.statement_line_id, MatchRow.posting_id).where(MatchRow.book_id == book_id)
+            select(col(MatchRow.statement_line_id), col(MatchRow.posting_id)).where(col(MatchRow.book_id) == book_id)
         )
     ).all()
     statements = await session.scalars(
         select(StatementRow)
         .where(
-            StatementRow.book_id == book_id,
-            StatementRow.closing_balance_pence.is_not(None),
-            StatementRow.end_on >= period.occurred_from,
-            StatementRow.end_on <= period.occurred_to,
+            col(StatementRow.book_id) == book_id,
+            col(StatementRow.closing_balance_pence).is_not(None),
+            col(StatementRow.end_on) >= period.occurred_from,
+            col(StatementRow.end_on) <= period.occurred_to,
         )
-        .order_by(StatementRow.end_on)
+        .order_by(col(StatementRow.end_on))
     )
     balances = [
         StatementBalance(
@@ -286,20 +294,20 @@ async def reconciliation_report(session: AsyncSession, book_id: uuid.UUID, perio
 
 async def unmatched_line_count(session: AsyncSession, book_id: uuid.UUID) -> int:
     """Bank lines of the account that no ledger entry explains yet: what is left to reconcile."""
-    matched = select(MatchRow.id).where(MatchRow.statement_line_id == StatementLineRow.id).exists()
+    matched = select(col(MatchRow.id)).where(col(MatchRow.statement_line_id) == col(StatementLineRow.id)).exists()
     count = await session.scalar(
-        select(func.count()).select_from(StatementLineRow).where(StatementLineRow.book_id == book_id, ~matched)
+        select(func.count()).select_from(StatementLineRow).where(col(StatementLineRow.book_id) == book_id, ~matched)
     )
     return int(count or 0)
 
 
 async def unmatched_summary(session: AsyncSession, book_ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[int, date]]:
     """For many books at once: how many bank lines no entry explains yet, and the day of the oldest."""
-    matched = select(MatchRow.id).where(MatchRow.statement_line_id == StatementLineRow.id).exists()
+    matched = select(col(MatchRow.id)).where(col(MatchRow.statement_line_id) == col(StatementLineRow.id)).exists()
     rows = await session.execute(
-        select(StatementLineRow.book_id, func.count(), func.min(StatementLineRow.value_on))
-        .where(among(StatementLineRow.book_id, book_ids), ~matched)
-        .group_by(StatementLineRow.book_id)
+        select(col(StatementLineRow.book_id), func.count(), func.min(col(StatementLineRow.value_on)))
+        .where(among(col(StatementLineRow.book_id), book_ids), ~matched)
+        .group_by(col(StatementLineRow.book_id))
     )
     return {book_id: (int(count), oldest) for book_id, count, oldest in rows.all()}
 
@@ -318,22 +326,24 @@ async def repost_bank_line(
     or was not made from the line (an entry matched to it stays as it is)."""
     match = await session.scalar(
         select(MatchRow).where(
-            MatchRow.book_id == book_id, MatchRow.statement_line_id == line_id, MatchRow.matched_by == "posted"
+            col(MatchRow.book_id) == book_id,
+            col(MatchRow.statement_line_id) == line_id,
+            col(MatchRow.matched_by) == "posted",
         )
     )
     if match is None:
         return None
     bank = await _bank_account_id(session, book_id)
     current = await session.scalar(
-        select(LedgerAccountRow.code)
-        .join(PostingRow, PostingRow.account_id == LedgerAccountRow.id)
-        .where(PostingRow.entry_id == match.entry_id, PostingRow.account_id != bank)
+        select(col(LedgerAccountRow.code))
+        .join(PostingRow, col(PostingRow.account_id) == col(LedgerAccountRow.id))
+        .where(col(PostingRow.entry_id) == match.entry_id, col(PostingRow.account_id) != bank)
     )
     if current == account.value:
         return None
     line = await session.get(StatementLineRow, line_id)
     assert line is not None
-    await session.execute(delete(MatchRow).where(MatchRow.id == match.id))
+    await session.execute(delete(MatchRow).where(col(MatchRow.id) == match.id))
     reversal = await reverse_entry(
         session, book_id, match.entry_id, occurred_on=None, idempotency_key=f"repost:{match.entry_id}", reason=reason
     )
@@ -345,12 +355,12 @@ async def repost_bank_line(
 
 async def unmatched_lines(session: AsyncSession, statement_id: uuid.UUID) -> list[StatementLineRow]:
     """The lines of a statement no ledger entry explains yet, in the order the bank shows them."""
-    matched = select(MatchRow.id).where(MatchRow.statement_line_id == StatementLineRow.id).exists()
+    matched = select(col(MatchRow.id)).where(col(MatchRow.statement_line_id) == col(StatementLineRow.id)).exists()
     return list(
         await session.scalars(
             select(StatementLineRow)
-            .where(StatementLineRow.statement_id == statement_id, ~matched)
-            .order_by(StatementLineRow.value_on, StatementLineRow.source_line)
+            .where(col(StatementLineRow.statement_id) == statement_id, ~matched)
+            .order_by(col(StatementLineRow.value_on), col(StatementLineRow.source_line))
         )
     )
 
@@ -359,14 +369,14 @@ async def matches_of_statement(session: AsyncSession, statement_id: uuid.UUID) -
     """How each line of a statement stands in the ledger, by line id (a line missing is waiting)."""
     rows = await session.scalars(
         select(MatchRow)
-        .join(StatementLineRow, StatementLineRow.id == MatchRow.statement_line_id)
-        .where(StatementLineRow.statement_id == statement_id)
+        .join(StatementLineRow, col(StatementLineRow.id) == col(MatchRow.statement_line_id))
+        .where(col(StatementLineRow.statement_id) == statement_id)
     )
     return {row.statement_line_id: row for row in rows}
 
 
 async def line_is_matched(session: AsyncSession, line_id: uuid.UUID) -> bool:
-    return await session.scalar(select(MatchRow.id).where(MatchRow.statement_line_id == line_id)) is not None
+    return await session.scalar(select(col(MatchRow.id)).where(col(MatchRow.statement_line_id) == line_id)) is not None
 
 
 async def money_in_history(session: AsyncSession, book_id: uuid.UUID) -> dict[str, str]:
@@ -374,11 +384,15 @@ async def money_in_history(session: AsyncSession, book_id: uuid.UUID) -> dict[st
     money coming in (a spend category is the memory of money going out)."""
     bank = await _bank_account_id(session, book_id)
     rows = await session.execute(
-        select(StatementLineRow.description, LedgerAccountRow.code)
-        .join(MatchRow, MatchRow.statement_line_id == StatementLineRow.id)
-        .join(PostingRow, (PostingRow.entry_id == MatchRow.entry_id) & (PostingRow.account_id != bank))
-        .join(LedgerAccountRow, LedgerAccountRow.id == PostingRow.account_id)
-        .where(MatchRow.book_id == book_id, MatchRow.matched_by == "posted", StatementLineRow.amount_pence > 0)
-        .order_by(MatchRow.matched_at)
+        select(col(StatementLineRow.description), col(LedgerAccountRow.code))
+        .join(MatchRow, col(MatchRow.statement_line_id) == col(StatementLineRow.id))
+        .join(PostingRow, (col(PostingRow.entry_id) == col(MatchRow.entry_id)) & (col(PostingRow.account_id) != bank))
+        .join(LedgerAccountRow, col(LedgerAccountRow.id) == col(PostingRow.account_id))
+        .where(
+            col(MatchRow.book_id) == book_id,
+            col(MatchRow.matched_by) == "posted",
+            col(StatementLineRow.amount_pence) > 0,
+        )
+        .order_by(col(MatchRow.matched_at))
     )
     return {payee_key(description): code for description, code in rows.all() if payee_key(description)}

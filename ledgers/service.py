@@ -85,7 +85,7 @@ async def ensure_account(session: AsyncSession, book_id: uuid.UUID, account: Cha
     """Open an account the book lacks, from the day the book opened, so a line of any date can be posted
     to it (a spend category first met in this year's third statement)."""
     opened_on = await session.scalar(
-        select(func.min(LedgerAccountRow.opened_on)).where(LedgerAccountRow.book_id == book_id)
+        select(func.min(col(LedgerAccountRow.opened_on))).where(col(LedgerAccountRow.book_id) == book_id)
     )
     if opened_on is None:
         raise BookNotOpenError("This DP account has no ledger yet.")
@@ -98,7 +98,9 @@ async def open_ledger_account(
     """Add an account to an open book, e.g. ``expenses:activities:swimming`` for a finer category."""
     await list_ledger_accounts(session, book_id)  # the book must exist
     existing = await session.scalar(
-        select(LedgerAccountRow).where(LedgerAccountRow.book_id == book_id, LedgerAccountRow.code == code.value)
+        select(LedgerAccountRow).where(
+            col(LedgerAccountRow.book_id) == book_id, col(LedgerAccountRow.code) == code.value
+        )
     )
     if existing is not None:
         raise AccountExistsError(f"This ledger already has an account {code}.", field="code")
@@ -114,7 +116,7 @@ async def close_ledger_account(
     """Close an account from a date; it must stand at zero then and have nothing posted after it."""
     row = await session.scalar(
         select(LedgerAccountRow)
-        .where(LedgerAccountRow.book_id == book_id, LedgerAccountRow.code == code.value)
+        .where(col(LedgerAccountRow.book_id) == book_id, col(LedgerAccountRow.code) == code.value)
         .with_for_update()
     )
     if row is None:
@@ -124,7 +126,7 @@ async def close_ledger_account(
     if closed_on < row.opened_on:
         raise ClosedAccountError(f"Account {code} opened on {row.opened_on.isoformat()}.", field="closed_on")
     later = await session.scalar(
-        select(func.count()).where(PostingRow.account_id == row.id, PostingRow.occurred_on > closed_on)
+        select(func.count()).where(col(PostingRow.account_id) == row.id, col(PostingRow.occurred_on) > closed_on)
     )
     if later:
         raise ClosedAccountError(
@@ -145,7 +147,9 @@ async def close_ledger_account(
 async def list_ledger_accounts(session: AsyncSession, book_id: uuid.UUID) -> list[LedgerAccountRow]:
     rows = list(
         await session.scalars(
-            select(LedgerAccountRow).where(LedgerAccountRow.book_id == book_id).order_by(LedgerAccountRow.code)
+            select(LedgerAccountRow)
+            .where(col(LedgerAccountRow.book_id) == book_id)
+            .order_by(col(LedgerAccountRow.code))
         )
     )
     if not rows:
@@ -162,8 +166,8 @@ async def _lock_accounts(
     codes = sorted({code.value for draft in drafts for code in draft.accounts})
     rows = await session.scalars(
         select(LedgerAccountRow)
-        .where(among(LedgerAccountRow.book_id, books), LedgerAccountRow.code.in_(codes))
-        .order_by(LedgerAccountRow.id)
+        .where(among(col(LedgerAccountRow.book_id), books), col(LedgerAccountRow.code).in_(codes))
+        .order_by(col(LedgerAccountRow.id))
         .with_for_update()
     )
     found = {(row.book_id, row.code): row for row in rows}
@@ -187,15 +191,15 @@ async def _lock_accounts(
 async def _lines_of(session: AsyncSession, entry_ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[PostedLine, ...]]:
     rows = await session.execute(
         select(
-            PostingRow.entry_id,
-            LedgerAccountRow.code,
-            PostingRow.amount_pence,
-            PostingRow.account_version,
-            PostingRow.balance_after_pence,
+            col(PostingRow.entry_id),
+            col(LedgerAccountRow.code),
+            col(PostingRow.amount_pence),
+            col(PostingRow.account_version),
+            col(PostingRow.balance_after_pence),
         )
-        .join(LedgerAccountRow, LedgerAccountRow.id == PostingRow.account_id)
-        .where(PostingRow.entry_id.in_(entry_ids))
-        .order_by(PostingRow.id)
+        .join(LedgerAccountRow, col(LedgerAccountRow.id) == col(PostingRow.account_id))
+        .where(col(PostingRow.entry_id).in_(entry_ids))
+        .order_by(col(PostingRow.id))
     )
     lines: dict[uuid.UUID, list[PostedLine]] = {entry_id: [] for entry_id in entry_ids}
     for entry_id, code, amount, version, balance in rows:
@@ -214,8 +218,8 @@ async def _replays(session: AsyncSession, drafts: Sequence[JournalEntryDraft]) -
     existing = list(
         await session.scalars(
             select(JournalEntryRow).where(
-                among(JournalEntryRow.book_id, sorted({draft.book_id for draft in drafts})),
-                JournalEntryRow.idempotency_key.in_(sorted({draft.idempotency_key for draft in drafts})),
+                among(col(JournalEntryRow.book_id), sorted({draft.book_id for draft in drafts})),
+                col(JournalEntryRow.idempotency_key).in_(sorted({draft.idempotency_key for draft in drafts})),
             )
         )
     )
@@ -361,7 +365,9 @@ async def reverse_entry(
         narration=f"Reversal of '{original.entry.narration}': {reason}",
         idempotency_key=idempotency_key,
     )
-    existing = await session.scalar(select(JournalEntryRow.id).where(JournalEntryRow.reverses_entry_id == entry_id))
+    existing = await session.scalar(
+        select(col(JournalEntryRow.id)).where(col(JournalEntryRow.reverses_entry_id) == entry_id)
+    )
     if existing is not None:
         replay = (await _replays(session, [draft])).get(0)
         if replay is not None:
@@ -378,13 +384,15 @@ async def balances(session: AsyncSession, book_id: uuid.UUID, *, on: date | None
 
 async def balance_at(session: AsyncSession, book_id: uuid.UUID, code: AccountCode, on: date) -> int:
     account_id = await session.scalar(
-        select(LedgerAccountRow.id).where(LedgerAccountRow.book_id == book_id, LedgerAccountRow.code == code.value)
+        select(col(LedgerAccountRow.id)).where(
+            col(LedgerAccountRow.book_id) == book_id, col(LedgerAccountRow.code) == code.value
+        )
     )
     if account_id is None:
         raise UnknownAccountError(f"This ledger has no account {code}.", field="account")
     total = await session.scalar(
-        select(func.coalesce(func.sum(PostingRow.amount_pence), 0)).where(
-            PostingRow.account_id == account_id, PostingRow.occurred_on <= on
+        select(func.coalesce(func.sum(col(PostingRow.amount_pence)), 0)).where(
+            col(PostingRow.account_id) == account_id, col(PostingRow.occurred_on) <= on
         )
     )
     return int(total or 0)
@@ -395,16 +403,16 @@ async def spend_by_account(
 ) -> list[AccountBalance]:
     """Net spending per expense account over ``[occurred_from, occurred_to]`` (reversals net out)."""
     rows = await session.execute(
-        select(LedgerAccountRow.code, LedgerAccountRow.name, func.sum(PostingRow.amount_pence))
-        .join(LedgerAccountRow, LedgerAccountRow.id == PostingRow.account_id)
+        select(col(LedgerAccountRow.code), col(LedgerAccountRow.name), func.sum(col(PostingRow.amount_pence)))
+        .join(LedgerAccountRow, col(LedgerAccountRow.id) == col(PostingRow.account_id))
         .where(
-            PostingRow.book_id == book_id,
-            PostingRow.occurred_on >= occurred_from,
-            PostingRow.occurred_on <= occurred_to,
-            LedgerAccountRow.code.like("expenses:%"),
+            col(PostingRow.book_id) == book_id,
+            col(PostingRow.occurred_on) >= occurred_from,
+            col(PostingRow.occurred_on) <= occurred_to,
+            col(LedgerAccountRow.code).like("expenses:%"),
         )
-        .group_by(LedgerAccountRow.code, LedgerAccountRow.name)
-        .order_by(LedgerAccountRow.code)
+        .group_by(col(LedgerAccountRow.code), col(LedgerAccountRow.name))
+        .order_by(col(LedgerAccountRow.code))
     )
     return [AccountBalance(AccountCode(code), name, int(total)) for code, name, total in rows]
 
@@ -418,12 +426,12 @@ async def list_entries(
     page: Keyset,
 ) -> list[PostedEntry]:
     """In (day, id) order, a ``page`` at a time."""
-    query = select(JournalEntryRow).where(JournalEntryRow.book_id == book_id)
+    query = select(JournalEntryRow).where(col(JournalEntryRow.book_id) == book_id)
     if occurred_from is not None:
-        query = query.where(JournalEntryRow.occurred_on >= occurred_from)
+        query = query.where(col(JournalEntryRow.occurred_on) >= occurred_from)
     if occurred_to is not None:
-        query = query.where(JournalEntryRow.occurred_on <= occurred_to)
-    entries = list(await session.scalars(page.apply(query, JournalEntryRow.occurred_on, JournalEntryRow.id)))
+        query = query.where(col(JournalEntryRow.occurred_on) <= occurred_to)
+    entries = list(await session.scalars(page.apply(query, col(JournalEntryRow.occurred_on), col(JournalEntryRow.id))))
     lines = await _lines_of(session, [entry.id for entry in entries])
     return [PostedEntry(entry=entry, lines=lines[entry.id]) for entry in entries]
 
@@ -464,19 +472,19 @@ async def flows(
     session: AsyncSession, book_id: uuid.UUID, code: AccountCode, *, occurred_from: date, occurred_to: date
 ) -> tuple[int, int]:
     """Money into and out of one account over ``[occurred_from, occurred_to]``: (in, out), both positive."""
-    amount = PostingRow.amount_pence
+    amount = col(PostingRow.amount_pence)
     row = (
         await session.execute(
             select(
                 func.coalesce(func.sum(amount).filter(amount > 0), 0),
                 func.coalesce(-func.sum(amount).filter(amount < 0), 0),
             )
-            .join(LedgerAccountRow, LedgerAccountRow.id == PostingRow.account_id)
+            .join(LedgerAccountRow, col(LedgerAccountRow.id) == col(PostingRow.account_id))
             .where(
-                PostingRow.book_id == book_id,
-                LedgerAccountRow.code == code.value,
-                PostingRow.occurred_on >= occurred_from,
-                PostingRow.occurred_on <= occurred_to,
+                col(PostingRow.book_id) == book_id,
+                col(LedgerAccountRow.code) == code.value,
+                col(PostingRow.occurred_on) >= occurred_from,
+                col(PostingRow.occurred_on) <= occurred_to,
             )
         )
     ).one()
@@ -488,8 +496,9 @@ async def book_balances(
 ) -> dict[tuple[uuid.UUID, str], int]:
     """Today's balances of some accounts in many books at once (a council's whole portfolio)."""
     rows = await session.execute(
-        select(LedgerAccountRow.book_id, LedgerAccountRow.code, LedgerAccountRow.balance_pence).where(
-            among(LedgerAccountRow.book_id, book_ids), LedgerAccountRow.code.in_([code.value for code in codes])
+        select(col(LedgerAccountRow.book_id), col(LedgerAccountRow.code), col(LedgerAccountRow.balance_pence)).where(
+            among(col(LedgerAccountRow.book_id), book_ids),
+            col(LedgerAccountRow.code).in_([code.value for code in codes]),
         )
     )
     return {(book_id, code): int(balance) for book_id, code, balance in rows.all()}
@@ -516,21 +525,21 @@ async def spend_in_windows(
         func.unnest(bindparam(None, [later for _, later, _ in windows.values()], type_=ARRAY(Date))).label("later_on"),
         func.unnest(bindparam(None, [last for _, _, last in windows.values()], type_=ARRAY(Date))).label("last_on"),
     ).subquery("window")
-    amount = PostingRow.amount_pence
+    amount = col(PostingRow.amount_pence)
     rows = await session.execute(
         select(
-            PostingRow.book_id,
+            col(PostingRow.book_id),
             func.sum(amount),
-            func.coalesce(func.sum(amount).filter(PostingRow.occurred_on >= window.c.later_on), 0),
+            func.coalesce(func.sum(amount).filter(col(PostingRow.occurred_on) >= window.c.later_on), 0),
         )
-        .join(LedgerAccountRow, LedgerAccountRow.id == PostingRow.account_id)
-        .join(window, window.c.book_id == PostingRow.book_id)
+        .join(LedgerAccountRow, col(LedgerAccountRow.id) == col(PostingRow.account_id))
+        .join(window, window.c.book_id == col(PostingRow.book_id))
         .where(
-            LedgerAccountRow.code.like("expenses:%"),
-            PostingRow.occurred_on >= window.c.first_on,
-            PostingRow.occurred_on <= window.c.last_on,
+            col(LedgerAccountRow.code).like("expenses:%"),
+            col(PostingRow.occurred_on) >= window.c.first_on,
+            col(PostingRow.occurred_on) <= window.c.last_on,
         )
-        .group_by(PostingRow.book_id)
+        .group_by(col(PostingRow.book_id))
     )
     return {book_id: (int(whole), int(later)) for book_id, whole, later in rows.all()}
 
@@ -541,15 +550,20 @@ async def accruals_since(
     """The amounts credited to some liability accounts of many books since a day, each with its day:
     what a liability was built from, to tell which part of it is past due."""
     rows = await session.execute(
-        select(PostingRow.book_id, LedgerAccountRow.code, PostingRow.occurred_on, PostingRow.amount_pence)
-        .join(LedgerAccountRow, LedgerAccountRow.id == PostingRow.account_id)
-        .where(
-            among(PostingRow.book_id, book_ids),
-            LedgerAccountRow.code.in_([code.value for code in codes]),
-            PostingRow.amount_pence < 0,
-            PostingRow.occurred_on >= since,
+        select(
+            col(PostingRow.book_id),
+            col(LedgerAccountRow.code),
+            col(PostingRow.occurred_on),
+            col(PostingRow.amount_pence),
         )
-        .order_by(PostingRow.occurred_on)
+        .join(LedgerAccountRow, col(LedgerAccountRow.id) == col(PostingRow.account_id))
+        .where(
+            among(col(PostingRow.book_id), book_ids),
+            col(LedgerAccountRow.code).in_([code.value for code in codes]),
+            col(PostingRow.amount_pence) < 0,
+            col(PostingRow.occurred_on) >= since,
+        )
+        .order_by(col(PostingRow.occurred_on))
     )
     found: dict[tuple[uuid.UUID, str], list[tuple[date, int]]] = {}
     for book_id, code, occurred_on, amount in rows.all():
@@ -563,14 +577,14 @@ async def book_balances_on(
     """The balances of some accounts in many books at the end of a day: the sum of their postings dated
     on or before it (an entry recorded late for an earlier day counts on its own day)."""
     rows = await session.execute(
-        select(LedgerAccountRow.book_id, LedgerAccountRow.code, func.sum(PostingRow.amount_pence))
-        .join(PostingRow, PostingRow.account_id == LedgerAccountRow.id)
+        select(col(LedgerAccountRow.book_id), col(LedgerAccountRow.code), func.sum(col(PostingRow.amount_pence)))
+        .join(PostingRow, col(PostingRow.account_id) == col(LedgerAccountRow.id))
         .where(
-            among(LedgerAccountRow.book_id, book_ids),
-            LedgerAccountRow.code.in_([code.value for code in codes]),
-            PostingRow.occurred_on <= on,
+            among(col(LedgerAccountRow.book_id), book_ids),
+            col(LedgerAccountRow.code).in_([code.value for code in codes]),
+            col(PostingRow.occurred_on) <= on,
         )
-        .group_by(LedgerAccountRow.book_id, LedgerAccountRow.code)
+        .group_by(col(LedgerAccountRow.book_id), col(LedgerAccountRow.code))
     )
     return {(book_id, code): int(balance) for book_id, code, balance in rows.all()}
 
@@ -581,15 +595,15 @@ async def book_credits(
     """What was credited to one account of many books within ``[from, to]``, as a positive amount (an
     income account's takings)."""
     rows = await session.execute(
-        select(PostingRow.book_id, -func.sum(PostingRow.amount_pence))
-        .join(LedgerAccountRow, LedgerAccountRow.id == PostingRow.account_id)
+        select(col(PostingRow.book_id), -func.sum(col(PostingRow.amount_pence)))
+        .join(LedgerAccountRow, col(LedgerAccountRow.id) == col(PostingRow.account_id))
         .where(
-            among(PostingRow.book_id, book_ids),
-            LedgerAccountRow.code == code.value,
-            PostingRow.occurred_on >= occurred_from,
-            PostingRow.occurred_on <= occurred_to,
+            among(col(PostingRow.book_id), book_ids),
+            col(LedgerAccountRow.code) == code.value,
+            col(PostingRow.occurred_on) >= occurred_from,
+            col(PostingRow.occurred_on) <= occurred_to,
         )
-        .group_by(PostingRow.book_id)
+        .group_by(col(PostingRow.book_id))
     )
     return {book_id: int(total) for book_id, total in rows.all()}
 
@@ -601,20 +615,23 @@ async def credited_since(
     day, many books in one query (a liability's amounts that are not yet due, say)."""
     if not since or not book_ids:
         return {}
-    amount, code = PostingRow.amount_pence, LedgerAccountRow.code
+    amount, code = col(PostingRow.amount_pence), col(LedgerAccountRow.code)
     rows = await session.execute(
         select(
-            PostingRow.book_id,
-            *(func.sum(-amount).filter((code == each.value) & (PostingRow.occurred_on >= day)) for each, day in since),
+            col(PostingRow.book_id),
+            *(
+                func.sum(-amount).filter((code == each.value) & (col(PostingRow.occurred_on) >= day))
+                for each, day in since
+            ),
         )
-        .join(LedgerAccountRow, LedgerAccountRow.id == PostingRow.account_id)
+        .join(LedgerAccountRow, col(LedgerAccountRow.id) == col(PostingRow.account_id))
         .where(
-            among(PostingRow.book_id, book_ids),
+            among(col(PostingRow.book_id), book_ids),
             code.in_({each.value for each, _ in since}),
             amount < 0,
-            PostingRow.occurred_on >= min(day for _, day in since),
+            col(PostingRow.occurred_on) >= min(day for _, day in since),
         )
-        .group_by(PostingRow.book_id)
+        .group_by(col(PostingRow.book_id))
     )
     return {
         (row[0], each.value, day): int(total)

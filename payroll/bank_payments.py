@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from ledgers.accounts import AccountCode
 from ledgers.tables import LedgerAccountRow, PostingRow
@@ -54,15 +55,15 @@ async def payroll_dues(session: AsyncSession, employer_id: uuid.UUID, today: dat
     since = today - LOOK_BACK
     rows = (
         await session.execute(
-            select(PayRunRow, PayslipRow, PersonalAssistantRow.full_name)
-            .join(PayslipRow, PayslipRow.pay_run_id == PayRunRow.id)
-            .join(PersonalAssistantRow, PersonalAssistantRow.id == PayslipRow.pa_id)
+            select(PayRunRow, PayslipRow, col(PersonalAssistantRow.full_name))
+            .join(PayslipRow, col(PayslipRow.pay_run_id) == col(PayRunRow.id))
+            .join(PersonalAssistantRow, col(PersonalAssistantRow.id) == col(PayslipRow.pa_id))
             .where(
-                PayRunRow.account_id == employer_id,
-                PayRunRow.status == PayRunStatus.FINALISED,
-                PayRunRow.paid_on >= since,
+                col(PayRunRow.account_id) == employer_id,
+                col(PayRunRow.status) == PayRunStatus.FINALISED,
+                col(PayRunRow.paid_on) >= since,
             )
-            .order_by(PayRunRow.paid_on, PersonalAssistantRow.full_name)
+            .order_by(col(PayRunRow.paid_on), col(PersonalAssistantRow.full_name))
         )
     ).all()
     dues: list[PayrollDue] = []
@@ -118,13 +119,13 @@ async def _not_yet_paid(
     paid = list(
         (
             await session.execute(
-                select(LedgerAccountRow.code, PostingRow.occurred_on, PostingRow.amount_pence)
-                .join(LedgerAccountRow, LedgerAccountRow.id == PostingRow.account_id)
+                select(col(LedgerAccountRow.code), col(PostingRow.occurred_on), col(PostingRow.amount_pence))
+                .join(LedgerAccountRow, col(LedgerAccountRow.id) == col(PostingRow.account_id))
                 .where(
-                    PostingRow.book_id == employer_id,
-                    LedgerAccountRow.code.in_([NET_WAGES_DUE.value, HMRC_DUE.value, PENSION_DUE.value]),
-                    PostingRow.amount_pence > 0,
-                    PostingRow.occurred_on >= since,
+                    col(PostingRow.book_id) == employer_id,
+                    col(LedgerAccountRow.code).in_([NET_WAGES_DUE.value, HMRC_DUE.value, PENSION_DUE.value]),
+                    col(PostingRow.amount_pence) > 0,
+                    col(PostingRow.occurred_on) >= since,
                 )
             )
         ).all()

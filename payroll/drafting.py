@@ -20,6 +20,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by, distinct_on
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from ledgers.columns import among, insert_by_columns, utc_now
 from ledgers.constraints import unique_violated
@@ -60,16 +61,16 @@ async def _previous_to_date(
 ) -> dict[uuid.UUID, tuple[int, int]]:
     """Taxable pay and tax to date from each PA's last finalised payslip earlier in the tax year."""
     rows = await session.execute(
-        select(PayslipRow.pa_id, PayslipRow.taxable_to_date_pence, PayslipRow.tax_to_date_pence)
-        .join(PayRunRow, PayRunRow.id == PayslipRow.pay_run_id)
+        select(col(PayslipRow.pa_id), col(PayslipRow.taxable_to_date_pence), col(PayslipRow.tax_to_date_pence))
+        .join(PayRunRow, col(PayRunRow.id) == col(PayslipRow.pay_run_id))
         .where(
-            among(PayslipRow.pa_id, pa_ids),
-            PayRunRow.status == PayRunStatus.FINALISED,
-            PayRunRow.tax_year_start == year_start,
-            PayRunRow.paid_on < paid_on,
+            among(col(PayslipRow.pa_id), pa_ids),
+            col(PayRunRow.status) == PayRunStatus.FINALISED,
+            col(PayRunRow.tax_year_start) == year_start,
+            col(PayRunRow.paid_on) < paid_on,
         )
-        .order_by(PayslipRow.pa_id, PayRunRow.paid_on.desc(), PayRunRow.version.desc())
-        .ext(distinct_on(PayslipRow.pa_id))
+        .order_by(col(PayslipRow.pa_id), col(PayRunRow.paid_on).desc(), col(PayRunRow.version).desc())
+        .ext(distinct_on(col(PayslipRow.pa_id)))
     )
     return {pa_id: (taxable, tax) for pa_id, taxable, tax in rows}
 
@@ -113,9 +114,9 @@ async def paid_by(session: AsyncSession, entry_ids: list[uuid.UUID]) -> dict[uui
     if not entry_ids:
         return {}
     rows = await session.execute(
-        select(PayRunHoursRow.timesheet_entry_id, PayRunRow)
-        .join(PayRunRow, PayRunRow.id == PayRunHoursRow.pay_run_id)
-        .where(PayRunHoursRow.finalised.is_(True), among(PayRunHoursRow.timesheet_entry_id, entry_ids))
+        select(col(PayRunHoursRow.timesheet_entry_id), PayRunRow)
+        .join(PayRunRow, col(PayRunRow.id) == col(PayRunHoursRow.pay_run_id))
+        .where(col(PayRunHoursRow.finalised).is_(True), among(col(PayRunHoursRow.timesheet_entry_id), entry_ids))
     )
     return {entry_id: run for entry_id, run in rows}
 
@@ -156,27 +157,27 @@ async def _lines_in(
 ) -> dict[uuid.UUID, list[Line]]:
     """Each PA's timesheet lines in the period, in day order: a row a PA with the lines as arrays, which the
     driver reads in C (a bureau's period is 70,000 lines; a row each costs more to read than to use)."""
-    by_day = (TimesheetEntryRow.worked_on, TimesheetEntryRow.id)
+    by_day = (col(TimesheetEntryRow.worked_on), col(TimesheetEntryRow.id))
     rows = await session.execute(
         select(
-            TimesheetEntryRow.pa_id,
+            col(TimesheetEntryRow.pa_id),
             *(
                 func.array_agg(aggregate_order_by(column, *by_day))
                 for column in (
-                    TimesheetEntryRow.id,
-                    TimesheetEntryRow.worked_on,
-                    TimesheetEntryRow.hours,
-                    TimesheetEntryRow.hourly_rate_pence,
-                    TimesheetEntryRow.kind,
+                    col(TimesheetEntryRow.id),
+                    col(TimesheetEntryRow.worked_on),
+                    col(TimesheetEntryRow.hours),
+                    col(TimesheetEntryRow.hourly_rate_pence),
+                    col(TimesheetEntryRow.kind),
                 )
             ),
         )
         .where(
-            among(TimesheetEntryRow.pa_id, pa_ids),
-            TimesheetEntryRow.worked_on >= start,
-            TimesheetEntryRow.worked_on <= end,
+            among(col(TimesheetEntryRow.pa_id), pa_ids),
+            col(TimesheetEntryRow.worked_on) >= start,
+            col(TimesheetEntryRow.worked_on) <= end,
         )
-        .group_by(TimesheetEntryRow.pa_id)
+        .group_by(col(TimesheetEntryRow.pa_id))
     )
     return {pa_id: [Line(*line) for line in zip(*columns, strict=True)] for pa_id, *columns in rows}
 
@@ -186,16 +187,16 @@ async def _paid_in(
 ) -> dict[uuid.UUID, PayRunRow]:
     """For each PA with a line in the period that a finalised run paid, the run that paid the earliest."""
     rows = await session.execute(
-        select(TimesheetEntryRow.pa_id, PayRunRow)
-        .join(PayRunHoursRow, PayRunHoursRow.timesheet_entry_id == TimesheetEntryRow.id)
-        .join(PayRunRow, PayRunRow.id == PayRunHoursRow.pay_run_id)
+        select(col(TimesheetEntryRow.pa_id), PayRunRow)
+        .join(PayRunHoursRow, col(PayRunHoursRow.timesheet_entry_id) == col(TimesheetEntryRow.id))
+        .join(PayRunRow, col(PayRunRow.id) == col(PayRunHoursRow.pay_run_id))
         .where(
-            PayRunHoursRow.finalised.is_(True),
-            among(TimesheetEntryRow.pa_id, pa_ids),
-            TimesheetEntryRow.worked_on >= start,
-            TimesheetEntryRow.worked_on <= end,
+            col(PayRunHoursRow.finalised).is_(True),
+            among(col(TimesheetEntryRow.pa_id), pa_ids),
+            col(TimesheetEntryRow.worked_on) >= start,
+            col(TimesheetEntryRow.worked_on) <= end,
         )
-        .order_by(TimesheetEntryRow.worked_on.desc())
+        .order_by(col(TimesheetEntryRow.worked_on).desc())
     )
     return {pa_id: run for pa_id, run in rows}
 
@@ -224,12 +225,12 @@ async def draft_pay_runs(
     for found in await session.scalars(
         select(PayRunRow)
         .where(
-            among(PayRunRow.account_id, account_ids),
-            PayRunRow.frequency == frequency.value,
-            PayRunRow.tax_year_start == year_start,
-            PayRunRow.period_number == period_number,
+            among(col(PayRunRow.account_id), account_ids),
+            col(PayRunRow.frequency) == frequency.value,
+            col(PayRunRow.tax_year_start) == year_start,
+            col(PayRunRow.period_number) == period_number,
         )
-        .order_by(PayRunRow.id)
+        .order_by(col(PayRunRow.id))
         .with_for_update()
     ):
         runs[found.account_id].append(found)
@@ -247,12 +248,12 @@ async def draft_pay_runs(
     for pa in await session.scalars(
         select(PersonalAssistantRow)
         .where(
-            among(PersonalAssistantRow.account_id, drafting),
-            PersonalAssistantRow.pay_frequency == frequency.value,
-            PersonalAssistantRow.started_on <= period_end,
-            (PersonalAssistantRow.left_on.is_(None)) | (PersonalAssistantRow.left_on >= period_start),
+            among(col(PersonalAssistantRow.account_id), drafting),
+            col(PersonalAssistantRow.pay_frequency) == frequency.value,
+            col(PersonalAssistantRow.started_on) <= period_end,
+            (col(PersonalAssistantRow.left_on).is_(None)) | (col(PersonalAssistantRow.left_on) >= period_start),
         )
-        .order_by(PersonalAssistantRow.full_name)
+        .order_by(col(PersonalAssistantRow.full_name))
     ):
         pas[pa.account_id].append(pa)
     pa_ids = [pa.id for theirs in pas.values() for pa in theirs]
@@ -323,8 +324,8 @@ async def draft_pay_runs(
     ]
     if redrafted:
         redrafted_ids = [run.id for run in redrafted]
-        await session.execute(delete(PayslipRow).where(among(PayslipRow.pay_run_id, redrafted_ids)))
-        await session.execute(delete(PayRunHoursRow).where(among(PayRunHoursRow.pay_run_id, redrafted_ids)))
+        await session.execute(delete(PayslipRow).where(among(col(PayslipRow.pay_run_id), redrafted_ids)))
+        await session.execute(delete(PayRunHoursRow).where(among(col(PayRunHoursRow.pay_run_id), redrafted_ids)))
     new_runs, all_slips, hours, now = [], [], [], utc_now()
     for employer, slips in drafted.items():
         theirs = runs[employer]

@@ -9,6 +9,7 @@ from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from ledgers.columns import among
 from payroll.errors import PayrollError, PayrollNotFoundError
@@ -32,8 +33,10 @@ def approval_of(row: FamilyApprovalRow) -> FamilyApproval:
 async def approval_rows(session: AsyncSession, pa_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[FamilyApprovalRow]]:
     found: dict[uuid.UUID, list[FamilyApprovalRow]] = defaultdict(list)
     if pa_ids:
-        query = select(FamilyApprovalRow).where(among(FamilyApprovalRow.pa_id, pa_ids))
-        for row in await session.scalars(query.order_by(FamilyApprovalRow.starts_on, FamilyApprovalRow.created_at)):
+        query = select(FamilyApprovalRow).where(among(col(FamilyApprovalRow.pa_id), pa_ids))
+        for row in await session.scalars(
+            query.order_by(col(FamilyApprovalRow.starts_on), col(FamilyApprovalRow.created_at))
+        ):
             found[row.pa_id].append(row)
     return found
 

@@ -15,6 +15,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from ledgers.columns import among
 from payroll.errors import PayrollError
@@ -41,7 +42,7 @@ class HmrcMonth:
 
 
 def _without(query: Select[Any], without: frozenset[uuid.UUID]) -> Select[Any]:
-    return query.where(PayRunRow.id.not_in(sorted(without))) if without else query
+    return query.where(col(PayRunRow.id).not_in(sorted(without))) if without else query
 
 
 async def _totals(
@@ -49,19 +50,19 @@ async def _totals(
 ) -> dict[uuid.UUID, tuple[int, int, int]]:
     query = (
         select(
-            PayRunRow.account_id,
-            func.coalesce(func.sum(PayslipRow.tax_pence), 0),
-            func.coalesce(func.sum(PayslipRow.employee_ni_pence), 0),
-            func.coalesce(func.sum(PayslipRow.employer_ni_pence), 0),
+            col(PayRunRow.account_id),
+            func.coalesce(func.sum(col(PayslipRow.tax_pence)), 0),
+            func.coalesce(func.sum(col(PayslipRow.employee_ni_pence)), 0),
+            func.coalesce(func.sum(col(PayslipRow.employer_ni_pence)), 0),
         )
-        .join(PayRunRow, PayRunRow.id == PayslipRow.pay_run_id)
+        .join(PayRunRow, col(PayRunRow.id) == col(PayslipRow.pay_run_id))
         .where(
-            among(PayRunRow.account_id, account_ids),
-            PayRunRow.status == PayRunStatus.FINALISED,
-            PayRunRow.paid_on >= start,
-            PayRunRow.paid_on <= end,
+            among(col(PayRunRow.account_id), account_ids),
+            col(PayRunRow.status) == PayRunStatus.FINALISED,
+            col(PayRunRow.paid_on) >= start,
+            col(PayRunRow.paid_on) <= end,
         )
-        .group_by(PayRunRow.account_id)
+        .group_by(col(PayRunRow.account_id))
     )
     return {
         account_id: (int(tax), int(employee), int(employer))
@@ -74,15 +75,15 @@ async def _employer_ni_by_month(
 ) -> dict[uuid.UUID, dict[int, int]]:
     """Employer NI of the finalised runs paid in each earlier tax month of the year, each account's: one query."""
     query = (
-        select(PayRunRow.account_id, PayRunRow.paid_on, func.sum(PayslipRow.employer_ni_pence))
-        .join(PayslipRow, PayslipRow.pay_run_id == PayRunRow.id)
+        select(col(PayRunRow.account_id), col(PayRunRow.paid_on), func.sum(col(PayslipRow.employer_ni_pence)))
+        .join(PayslipRow, col(PayslipRow.pay_run_id) == col(PayRunRow.id))
         .where(
-            among(PayRunRow.account_id, account_ids),
-            PayRunRow.status == PayRunStatus.FINALISED,
-            PayRunRow.paid_on >= year_start,
-            PayRunRow.paid_on < before,
+            among(col(PayRunRow.account_id), account_ids),
+            col(PayRunRow.status) == PayRunStatus.FINALISED,
+            col(PayRunRow.paid_on) >= year_start,
+            col(PayRunRow.paid_on) < before,
         )
-        .group_by(PayRunRow.account_id, PayRunRow.paid_on)
+        .group_by(col(PayRunRow.account_id), col(PayRunRow.paid_on))
     )
     found: dict[uuid.UUID, dict[int, int]] = {}
     for account_id, paid_on, pence in await session.execute(_without(query, without)):
@@ -133,9 +134,9 @@ async def hmrc_months(
         recorded = dict(
             (
                 await session.execute(
-                    select(PayrollEmployerRow.account_id, PayrollEmployerRow.claims_employment_allowance).where(
-                        among(PayrollEmployerRow.account_id, account_ids)
-                    )
+                    select(
+                        col(PayrollEmployerRow.account_id), col(PayrollEmployerRow.claims_employment_allowance)
+                    ).where(among(col(PayrollEmployerRow.account_id), account_ids))
                 )
             ).all()
         )

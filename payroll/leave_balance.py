@@ -36,11 +36,11 @@ async def leave_balance(session: AsyncSession, pa_id: uuid.UUID) -> LeaveBalance
     accrued, taken = (
         await session.execute(
             select(
-                func.coalesce(func.sum(PayslipRow.holiday_hours_accrued), 0),
-                func.coalesce(func.sum(PayslipRow.holiday_hours_taken), 0),
+                func.coalesce(func.sum(col(PayslipRow.holiday_hours_accrued)), 0),
+                func.coalesce(func.sum(col(PayslipRow.holiday_hours_taken)), 0),
             )
-            .join(PayRunRow, PayRunRow.id == PayslipRow.pay_run_id)
-            .where(PayslipRow.pa_id == pa_id, PayRunRow.status == PayRunStatus.FINALISED)
+            .join(PayRunRow, col(PayRunRow.id) == col(PayslipRow.pay_run_id))
+            .where(col(PayslipRow.pa_id) == pa_id, col(PayRunRow.status) == PayRunStatus.FINALISED)
         )
     ).one()
     return LeaveBalance(Decimal(accrued), Decimal(taken))
@@ -51,20 +51,24 @@ async def holiday_pay_owed(session: AsyncSession, employer_id: uuid.UUID, on: da
     contract on the day (or, with no contract rates, the standard rate their last payslip paid): money
     the account will pay out when the leave is taken, so it is not free to spend. Rounded half up to
     the penny per PA, as a payslip line is."""
-    pas = select(PersonalAssistantRow.id).where(
-        PersonalAssistantRow.account_id == employer_id,
-        (PersonalAssistantRow.left_on.is_(None)) | (PersonalAssistantRow.left_on > on),
+    pas = select(col(PersonalAssistantRow.id)).where(
+        col(PersonalAssistantRow.account_id) == employer_id,
+        (col(PersonalAssistantRow.left_on).is_(None)) | (col(PersonalAssistantRow.left_on) > on),
     )
     balances = dict(
         (
             await session.execute(
                 select(
-                    PayslipRow.pa_id,
-                    func.sum(PayslipRow.holiday_hours_accrued) - func.sum(PayslipRow.holiday_hours_taken),
+                    col(PayslipRow.pa_id),
+                    func.sum(col(PayslipRow.holiday_hours_accrued)) - func.sum(col(PayslipRow.holiday_hours_taken)),
                 )
-                .join(PayRunRow, PayRunRow.id == PayslipRow.pay_run_id)
-                .where(PayslipRow.pa_id.in_(pas), PayRunRow.status == PayRunStatus.FINALISED, PayRunRow.paid_on <= on)
-                .group_by(PayslipRow.pa_id)
+                .join(PayRunRow, col(PayRunRow.id) == col(PayslipRow.pay_run_id))
+                .where(
+                    col(PayslipRow.pa_id).in_(pas),
+                    col(PayRunRow.status) == PayRunStatus.FINALISED,
+                    col(PayRunRow.paid_on) <= on,
+                )
+                .group_by(col(PayslipRow.pa_id))
             )
         ).all()
     )
@@ -86,13 +90,13 @@ async def _contract_rates(session: AsyncSession, pa_ids: list[uuid.UUID], on: da
     if not pa_ids:
         return {}
     rows = await session.execute(
-        select(ContractRateRow.pa_id, ContractRateRow.hourly_rate_pence)
+        select(col(ContractRateRow.pa_id), col(ContractRateRow.hourly_rate_pence))
         .where(
-            among(ContractRateRow.pa_id, pa_ids),
-            ContractRateRow.kind == "standard",
-            ContractRateRow.effective_from <= on,
+            among(col(ContractRateRow.pa_id), pa_ids),
+            col(ContractRateRow.kind) == "standard",
+            col(ContractRateRow.effective_from) <= on,
         )
-        .order_by(ContractRateRow.pa_id, ContractRateRow.effective_from.desc())
+        .order_by(col(ContractRateRow.pa_id), col(ContractRateRow.effective_from).desc())
         .ext(distinct_on(col(ContractRateRow.pa_id)))
     )
     return {pa_id: int(rate) for pa_id, rate in rows.all()}
@@ -100,18 +104,26 @@ async def _contract_rates(session: AsyncSession, pa_ids: list[uuid.UUID], on: da
 
 async def _standard_rate(session: AsyncSession, pa_id: uuid.UUID, on: date) -> int | None:
     contract = await session.scalar(
-        select(ContractRateRow.hourly_rate_pence)
-        .where(ContractRateRow.pa_id == pa_id, ContractRateRow.kind == "standard", ContractRateRow.effective_from <= on)
-        .order_by(ContractRateRow.effective_from.desc())
+        select(col(ContractRateRow.hourly_rate_pence))
+        .where(
+            col(ContractRateRow.pa_id) == pa_id,
+            col(ContractRateRow.kind) == "standard",
+            col(ContractRateRow.effective_from) <= on,
+        )
+        .order_by(col(ContractRateRow.effective_from).desc())
         .limit(1)
     )
     if contract is not None:
         return int(contract)
     lines = await session.scalar(
-        select(PayslipRow.lines)
-        .join(PayRunRow, PayRunRow.id == PayslipRow.pay_run_id)
-        .where(PayslipRow.pa_id == pa_id, PayRunRow.status == PayRunStatus.FINALISED, PayRunRow.paid_on <= on)
-        .order_by(PayRunRow.paid_on.desc())
+        select(col(PayslipRow.lines))
+        .join(PayRunRow, col(PayRunRow.id) == col(PayslipRow.pay_run_id))
+        .where(
+            col(PayslipRow.pa_id) == pa_id,
+            col(PayRunRow.status) == PayRunStatus.FINALISED,
+            col(PayRunRow.paid_on) <= on,
+        )
+        .order_by(col(PayRunRow.paid_on).desc())
         .limit(1)
     )
     worked = [line for line in lines or [] if line.get("label") == "standard hours" and line.get("hourly_rate_pence")]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from payroll.errors import PayrollError
 from payroll.periods import PayFrequency
@@ -24,9 +25,9 @@ async def p45_details(session: AsyncSession, pa: PersonalAssistantRow) -> dict[s
     last = (
         await session.execute(
             select(PayslipRow, PayRunRow)
-            .join(PayRunRow, PayRunRow.id == PayslipRow.pay_run_id)
-            .where(PayslipRow.pa_id == pa.id, PayRunRow.status == PayRunStatus.FINALISED)
-            .order_by(PayRunRow.paid_on.desc(), PayRunRow.version.desc())
+            .join(PayRunRow, col(PayRunRow.id) == col(PayslipRow.pay_run_id))
+            .where(col(PayslipRow.pa_id) == pa.id, col(PayRunRow.status) == PayRunStatus.FINALISED)
+            .order_by(col(PayRunRow.paid_on).desc(), col(PayRunRow.version).desc())
             .limit(1)
         )
     ).first()

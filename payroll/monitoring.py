@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from ledgers.columns import among
 from payroll.fair_work import HOLIDAY
@@ -67,7 +68,7 @@ async def assistants_of(session: AsyncSession, employer_ids: list[uuid.UUID], on
     return [
         AssistantChecks(
             *row[:6],
-            approval_on(approvals.get(row.id, ()), on) is not None,  # type: ignore[arg-type]
+            approval_on(approvals.get(row.id, ()), on) is not None,
             *row[6:],
         )
         for row in rows
@@ -83,10 +84,10 @@ async def employers_of(session: AsyncSession, employer_ids: list[uuid.UUID]) -> 
     """How each employer pays HMRC and how long their insurance runs."""
     rows = await session.execute(
         select(
-            PayrollEmployerRow.account_id,
-            PayrollEmployerRow.pays_hmrc_quarterly,
-            PayrollEmployerRow.insurance_expires_on,
-        ).where(among(PayrollEmployerRow.account_id, employer_ids))
+            col(PayrollEmployerRow.account_id),
+            col(PayrollEmployerRow.pays_hmrc_quarterly),
+            col(PayrollEmployerRow.insurance_expires_on),
+        ).where(among(col(PayrollEmployerRow.account_id), employer_ids))
     )
     return {account_id: EmployerChecks(quarterly, insured_to) for account_id, quarterly, insured_to in rows.all()}
 
@@ -109,19 +110,19 @@ async def underpaid_since(session: AsyncSession, employer_ids: list[uuid.UUID], 
     with the employer's reason recorded when the run was finalised)."""
     rows = await session.execute(
         select(
-            PayRunRow.account_id,
-            PayslipRow.id,
-            PersonalAssistantRow.full_name,
-            PayRunRow.paid_on,
-            PayslipRow.findings,
+            col(PayRunRow.account_id),
+            col(PayslipRow.id),
+            col(PersonalAssistantRow.full_name),
+            col(PayRunRow.paid_on),
+            col(PayslipRow.findings),
         )
-        .join(PayslipRow, PayslipRow.pay_run_id == PayRunRow.id)
-        .join(PersonalAssistantRow, PersonalAssistantRow.id == PayslipRow.pa_id)
+        .join(PayslipRow, col(PayslipRow.pay_run_id) == col(PayRunRow.id))
+        .join(PersonalAssistantRow, col(PersonalAssistantRow.id) == col(PayslipRow.pa_id))
         .where(
-            among(PayRunRow.account_id, employer_ids),
-            PayRunRow.status == PayRunStatus.FINALISED,
-            PayRunRow.paid_on >= since,
-            func.jsonb_array_length(PayslipRow.findings) > 0,
+            among(col(PayRunRow.account_id), employer_ids),
+            col(PayRunRow.status) == PayRunStatus.FINALISED,
+            col(PayRunRow.paid_on) >= since,
+            func.jsonb_array_length(col(PayslipRow.findings)) > 0,
         )
     )
     return [
@@ -144,28 +145,28 @@ async def hours_paid_since(session: AsyncSession, employer_ids: list[uuid.UUID],
     a period paid again by a later run version counts once, under the latest."""
     rows = await session.execute(
         select(
-            PayRunRow.account_id,
-            PayRunRow.id,
-            PayRunRow.period_start,
-            PayRunRow.period_end,
-            func.coalesce(func.sum(TimesheetEntryRow.hours), 0),
-            PayRunRow.version,
+            col(PayRunRow.account_id),
+            col(PayRunRow.id),
+            col(PayRunRow.period_start),
+            col(PayRunRow.period_end),
+            func.coalesce(func.sum(col(TimesheetEntryRow.hours)), 0),
+            col(PayRunRow.version),
         )
-        .join(PersonalAssistantRow, PersonalAssistantRow.account_id == PayRunRow.account_id)
+        .join(PersonalAssistantRow, col(PersonalAssistantRow.account_id) == col(PayRunRow.account_id))
         .join(
             TimesheetEntryRow,
-            (TimesheetEntryRow.pa_id == PersonalAssistantRow.id)
-            & (TimesheetEntryRow.worked_on >= PayRunRow.period_start)
-            & (TimesheetEntryRow.worked_on <= PayRunRow.period_end)
-            & (TimesheetEntryRow.kind != HOLIDAY),
+            (col(TimesheetEntryRow.pa_id) == col(PersonalAssistantRow.id))
+            & (col(TimesheetEntryRow.worked_on) >= col(PayRunRow.period_start))
+            & (col(TimesheetEntryRow.worked_on) <= col(PayRunRow.period_end))
+            & (col(TimesheetEntryRow.kind) != HOLIDAY),
         )
         .where(
-            among(PayRunRow.account_id, employer_ids),
-            PayRunRow.status == PayRunStatus.FINALISED,
-            PayRunRow.period_end >= since,
+            among(col(PayRunRow.account_id), employer_ids),
+            col(PayRunRow.status) == PayRunStatus.FINALISED,
+            col(PayRunRow.period_end) >= since,
         )
-        .group_by(PayRunRow.account_id, PayRunRow.id)
-        .order_by(PayRunRow.version)
+        .group_by(col(PayRunRow.account_id), col(PayRunRow.id))
+        .order_by(col(PayRunRow.version))
     )
     latest: dict[tuple[uuid.UUID, date, date], RunHours] = {}
     for employer, run, start, end, hours, _version in rows.all():

@@ -17,6 +17,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from payroll.errors import PayrollError
 from payroll.tables import PaDetailChangeRow, PersonalAssistantRow
@@ -135,8 +136,8 @@ def details_on(pa: PersonalAssistantRow, changes: Iterable[PaDetailChangeRow], o
 async def changes_of(session: AsyncSession, pa_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[PaDetailChangeRow]]:
     rows = await session.scalars(
         select(PaDetailChangeRow)
-        .where(PaDetailChangeRow.pa_id.in_(pa_ids))
-        .order_by(PaDetailChangeRow.effective_from, PaDetailChangeRow.created_at)
+        .where(col(PaDetailChangeRow.pa_id).in_(pa_ids))
+        .order_by(col(PaDetailChangeRow.effective_from), col(PaDetailChangeRow.created_at))
     )
     found: dict[uuid.UUID, list[PaDetailChangeRow]] = {}
     for row in rows:

@@ -69,16 +69,18 @@ async def _refuse_paid_hours(session: AsyncSession, entry_ids: list[uuid.UUID]) 
 async def _check_timesheets(session: AsyncSession, run: PayRunRow) -> None:
     """The timesheets must be as they were when the run was drafted."""
     recorded = set(
-        await session.scalars(select(PayRunHoursRow.timesheet_entry_id).where(PayRunHoursRow.pay_run_id == run.id))
+        await session.scalars(
+            select(col(PayRunHoursRow.timesheet_entry_id)).where(col(PayRunHoursRow.pay_run_id) == run.id)
+        )
     )
     current = set(
         await session.scalars(
-            select(TimesheetEntryRow.id)
-            .join(PayslipRow, PayslipRow.pa_id == TimesheetEntryRow.pa_id)
+            select(col(TimesheetEntryRow.id))
+            .join(PayslipRow, col(PayslipRow.pa_id) == col(TimesheetEntryRow.pa_id))
             .where(
-                PayslipRow.pay_run_id == run.id,
-                TimesheetEntryRow.worked_on >= run.period_start,
-                TimesheetEntryRow.worked_on <= run.period_end,
+                col(PayslipRow.pay_run_id) == run.id,
+                col(TimesheetEntryRow.worked_on) >= run.period_start,
+                col(TimesheetEntryRow.worked_on) <= run.period_end,
             )
         )
     )
@@ -96,7 +98,7 @@ async def _mark_paid(session: AsyncSession, run_ids: list[uuid.UUID]) -> None:
     try:
         await session.execute(
             update(PayRunHoursRow)
-            .where(among(PayRunHoursRow.pay_run_id, run_ids))
+            .where(among(col(PayRunHoursRow.pay_run_id), run_ids))
             .values(finalised=True)
             .execution_options(synchronize_session=False)  # no hours row is held in the session
         )
@@ -132,11 +134,13 @@ async def draft_pay_run(
 
 
 async def get_pay_run(session: AsyncSession, account_id: uuid.UUID, run_id: uuid.UUID, *, lock: bool = False) -> PayRun:
-    query = select(PayRunRow).where(PayRunRow.id == run_id)
+    query = select(PayRunRow).where(col(PayRunRow.id) == run_id)
     run = await session.scalar(query.with_for_update() if lock else query)
     if run is None or run.account_id != account_id:
         raise PayRunNotFoundError(f"There is no pay run {run_id} for this account.", field="pay_run_id")
-    slips = await session.scalars(select(PayslipRow).where(PayslipRow.pay_run_id == run.id).order_by(PayslipRow.id))
+    slips = await session.scalars(
+        select(PayslipRow).where(col(PayslipRow.pay_run_id) == run.id).order_by(col(PayslipRow.id))
+    )
     return PayRun(run, tuple(slips))
 
 
@@ -145,18 +149,20 @@ async def account_pay_runs(
 ) -> list[PayRun]:
     """The employer's pay runs (all, or those in one status) with their payslips, newest period first
     (a correction above what it corrects)."""
-    query = select(PayRunRow).where(PayRunRow.account_id == account_id)
+    query = select(PayRunRow).where(col(PayRunRow.account_id) == account_id)
     if status is not None:
-        query = query.where(PayRunRow.status == status)
+        query = query.where(col(PayRunRow.status) == status)
     if page is None:
-        query = query.order_by(PayRunRow.period_start.desc(), PayRunRow.version.desc())
+        query = query.order_by(col(PayRunRow.period_start).desc(), col(PayRunRow.version).desc())
     else:
-        query = page.apply(query, PayRunRow.period_start, PayRunRow.version, PayRunRow.id, descending=True)
+        query = page.apply(
+            query, col(PayRunRow.period_start), col(PayRunRow.version), col(PayRunRow.id), descending=True
+        )
     runs = list(await session.scalars(query))
     slips: dict[uuid.UUID, list[PayslipRow]] = {run.id: [] for run in runs}
     if runs:
         for slip in await session.scalars(
-            select(PayslipRow).where(PayslipRow.pay_run_id.in_(list(slips))).order_by(PayslipRow.id)
+            select(PayslipRow).where(col(PayslipRow.pay_run_id).in_(list(slips))).order_by(col(PayslipRow.id))
         ):
             slips[slip.pay_run_id].append(slip)
     return [PayRun(run, tuple(slips[run.id])) for run in runs]
@@ -329,7 +335,9 @@ async def reverse_pay_run(
         reason=reason.strip(),
     )
     run.status, run.reversal_entry_id, run.reversal_reason = PayRunStatus.REVERSED, reversal.entry.id, reason.strip()
-    await session.execute(update(PayRunHoursRow).where(PayRunHoursRow.pay_run_id == run.id).values(finalised=False))
+    await session.execute(
+        update(PayRunHoursRow).where(col(PayRunHoursRow.pay_run_id) == run.id).values(finalised=False)
+    )
     session.add(run)
     await session.flush()
     return pay_run, reversal
@@ -436,18 +444,18 @@ async def timesheet_lines(
     """Newest day first."""
     paid_periods = (
         await session.execute(
-            select(PayRunRow.period_start, PayRunRow.period_end).where(
-                PayRunRow.account_id == pa.account_id, PayRunRow.status == PayRunStatus.FINALISED
+            select(col(PayRunRow.period_start), col(PayRunRow.period_end)).where(
+                col(PayRunRow.account_id) == pa.account_id, col(PayRunRow.status) == PayRunStatus.FINALISED
             )
         )
     ).all()
     query = (
         select(TimesheetEntryRow)
-        .where(TimesheetEntryRow.pa_id == pa.id)
-        .order_by(TimesheetEntryRow.worked_on.desc(), TimesheetEntryRow.created_at.desc())
+        .where(col(TimesheetEntryRow.pa_id) == pa.id)
+        .order_by(col(TimesheetEntryRow.worked_on).desc(), col(TimesheetEntryRow.created_at).desc())
     )
     if page is not None:
-        key = (TimesheetEntryRow.worked_on, TimesheetEntryRow.created_at, TimesheetEntryRow.id)
+        key = (col(TimesheetEntryRow.worked_on), col(TimesheetEntryRow.created_at), col(TimesheetEntryRow.id))
         query = page.apply(query, *key, descending=True)
     entries = await session.scalars(query)
     return [
@@ -460,10 +468,10 @@ async def finalised_run_covering(session: AsyncSession, account_id: uuid.UUID, d
     return await session.scalar(
         select(PayRunRow)
         .where(
-            PayRunRow.account_id == account_id,
-            PayRunRow.status == PayRunStatus.FINALISED,
-            PayRunRow.period_start <= day,
-            PayRunRow.period_end >= day,
+            col(PayRunRow.account_id) == account_id,
+            col(PayRunRow.status) == PayRunStatus.FINALISED,
+            col(PayRunRow.period_start) <= day,
+            col(PayRunRow.period_end) >= day,
         )
         .limit(1)
     )
@@ -497,9 +505,9 @@ async def payroll_states(
     paid = dict(
         (
             await session.execute(
-                select(PayRunRow.account_id, func.max(PayRunRow.period_end))
-                .where(PayRunRow.account_id.in_(account_ids), PayRunRow.status == PayRunStatus.FINALISED)
-                .group_by(PayRunRow.account_id)
+                select(col(PayRunRow.account_id), func.max(col(PayRunRow.period_end)))
+                .where(col(PayRunRow.account_id).in_(account_ids), col(PayRunRow.status) == PayRunStatus.FINALISED)
+                .group_by(col(PayRunRow.account_id))
             )
         ).all()
     )
@@ -508,13 +516,13 @@ async def payroll_states(
         for account_id, runs, findings in (
             await session.execute(
                 select(
-                    PayRunRow.account_id,
-                    func.count(func.distinct(PayRunRow.id)),
-                    func.sum(func.jsonb_array_length(PayslipRow.findings)),
+                    col(PayRunRow.account_id),
+                    func.count(func.distinct(col(PayRunRow.id))),
+                    func.sum(func.jsonb_array_length(col(PayslipRow.findings))),
                 )
-                .outerjoin(PayslipRow, PayslipRow.pay_run_id == PayRunRow.id)
-                .where(PayRunRow.account_id.in_(account_ids), PayRunRow.status == PayRunStatus.DRAFT)
-                .group_by(PayRunRow.account_id)
+                .outerjoin(PayslipRow, col(PayslipRow.pay_run_id) == col(PayRunRow.id))
+                .where(col(PayRunRow.account_id).in_(account_ids), col(PayRunRow.status) == PayRunStatus.DRAFT)
+                .group_by(col(PayRunRow.account_id))
             )
         ).all()
     }

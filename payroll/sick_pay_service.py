@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from ledgers.keyset import Keyset
 from payroll.periods import PayFrequency
@@ -57,8 +58,8 @@ async def absences_up_to(
     found: dict[uuid.UUID, list[SicknessAbsenceRow]] = {}
     for absence in await session.scalars(
         select(SicknessAbsenceRow)
-        .where(SicknessAbsenceRow.pa_id.in_(pa_ids), SicknessAbsenceRow.first_day <= period_end)
-        .order_by(SicknessAbsenceRow.first_day)
+        .where(col(SicknessAbsenceRow.pa_id).in_(pa_ids), col(SicknessAbsenceRow.first_day) <= period_end)
+        .order_by(col(SicknessAbsenceRow.first_day))
     ):
         found.setdefault(absence.pa_id, []).append(absence)
     return found
@@ -78,12 +79,12 @@ async def sick_pay_for_period(
         (paid_on, gross, frequency)
         for paid_on, gross, frequency in (
             await session.execute(
-                select(PayRunRow.paid_on, PayslipRow.gross_pence, PayRunRow.frequency)
-                .join(PayRunRow, PayRunRow.id == PayslipRow.pay_run_id)
+                select(col(PayRunRow.paid_on), col(PayslipRow.gross_pence), col(PayRunRow.frequency))
+                .join(PayRunRow, col(PayRunRow.id) == col(PayslipRow.pay_run_id))
                 .where(
-                    PayslipRow.pa_id == pa.id,
-                    PayRunRow.status == PayRunStatus.FINALISED,
-                    PayRunRow.paid_on <= period_end,
+                    col(PayslipRow.pa_id) == pa.id,
+                    col(PayRunRow.status) == PayRunStatus.FINALISED,
+                    col(PayRunRow.paid_on) <= period_end,
                 )
             )
         ).all()
@@ -108,7 +109,11 @@ async def absences_of(
     session: AsyncSession, pa_id: uuid.UUID, *, page: Keyset | None = None
 ) -> list[SicknessAbsenceRow]:
     """Earliest first."""
-    query = select(SicknessAbsenceRow).where(SicknessAbsenceRow.pa_id == pa_id).order_by(SicknessAbsenceRow.first_day)
+    query = (
+        select(SicknessAbsenceRow)
+        .where(col(SicknessAbsenceRow.pa_id) == pa_id)
+        .order_by(col(SicknessAbsenceRow.first_day))
+    )
     if page is not None:
-        query = page.apply(query, SicknessAbsenceRow.first_day, SicknessAbsenceRow.id)
+        query = page.apply(query, col(SicknessAbsenceRow.first_day), col(SicknessAbsenceRow.id))
     return list(await session.scalars(query))

@@ -12,6 +12,7 @@ from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from payroll.errors import PayrollError
 from payroll.statuses import PayRunStatus
@@ -21,11 +22,11 @@ from payroll.tables import PayrollEmployerRow, PayRunRow, PayslipRow, PersonalAs
 async def p60_years(session: AsyncSession, pa: PersonalAssistantRow, today: date) -> list[date]:
     """The starts of the ended tax years in which the PA had finalised pay, newest first."""
     starts = await session.scalars(
-        select(PayRunRow.tax_year_start)
-        .join(PayslipRow, PayslipRow.pay_run_id == PayRunRow.id)
-        .where(PayslipRow.pa_id == pa.id, PayRunRow.status == PayRunStatus.FINALISED)
+        select(col(PayRunRow.tax_year_start))
+        .join(PayslipRow, col(PayslipRow.pay_run_id) == col(PayRunRow.id))
+        .where(col(PayslipRow.pa_id) == pa.id, col(PayRunRow.status) == PayRunStatus.FINALISED)
         .distinct()
-        .order_by(PayRunRow.tax_year_start.desc())
+        .order_by(col(PayRunRow.tax_year_start).desc())
     )
     return [start for start in starts if date(start.year + 1, 4, 5) < today]
 
@@ -42,13 +43,13 @@ async def p60_details(
     rows = (
         await session.execute(
             select(PayslipRow, PayRunRow)
-            .join(PayRunRow, PayRunRow.id == PayslipRow.pay_run_id)
+            .join(PayRunRow, col(PayRunRow.id) == col(PayslipRow.pay_run_id))
             .where(
-                PayslipRow.pa_id == pa.id,
-                PayRunRow.status == PayRunStatus.FINALISED,
-                PayRunRow.tax_year_start == year_start,
+                col(PayslipRow.pa_id) == pa.id,
+                col(PayRunRow.status) == PayRunStatus.FINALISED,
+                col(PayRunRow.tax_year_start) == year_start,
             )
-            .order_by(PayRunRow.paid_on, PayRunRow.version)
+            .order_by(col(PayRunRow.paid_on), col(PayRunRow.version))
         )
     ).all()
     if not rows:

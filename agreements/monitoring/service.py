@@ -6,6 +6,7 @@ import uuid
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from agreements.monitoring.tables import MonitoringThresholdRow
 from agreements.monitoring.thresholds import (
@@ -24,7 +25,7 @@ def _threshold(row: MonitoringThresholdRow) -> LocalThreshold:
 
 async def thresholds_of(session: AsyncSession, authority_ids: list[uuid.UUID]) -> dict[uuid.UUID, LocalThresholds]:
     rows = await session.scalars(
-        select(MonitoringThresholdRow).where(among(MonitoringThresholdRow.authority_id, authority_ids))
+        select(MonitoringThresholdRow).where(among(col(MonitoringThresholdRow.authority_id), authority_ids))
     )
     versions: dict[uuid.UUID, list[LocalThreshold]] = {authority_id: [] for authority_id in authority_ids}
     for row in rows:
@@ -43,9 +44,9 @@ async def set_threshold(
     checked(threshold)
     held = await session.scalar(
         select(MonitoringThresholdRow).where(
-            MonitoringThresholdRow.authority_id == authority_id,
-            MonitoringThresholdRow.name == threshold.name.value,
-            MonitoringThresholdRow.effective_from == threshold.effective_from,
+            col(MonitoringThresholdRow.authority_id) == authority_id,
+            col(MonitoringThresholdRow.name) == threshold.name.value,
+            col(MonitoringThresholdRow.effective_from) == threshold.effective_from,
         )
     )
     if held is not None:

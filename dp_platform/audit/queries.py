@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from dp_platform.audit.chain import HASHED_FIELDS
 from dp_platform.audit.tables import AuditEventRow
@@ -46,21 +47,23 @@ async def _readable(session: AsyncSession, actor: Actor, wanted: AuditFilter) ->
     query = select(AuditEventRow)
     if wanted.account_id is not None:
         await authorize(session, actor, wanted.account_id, Action.VIEW)
-        query = query.where(AuditEventRow.account_id == wanted.account_id)
+        query = query.where(col(AuditEventRow.account_id) == wanted.account_id)
     elif actor.role is not Role.PLATFORM_ADMIN:
         own_chains = [user_chain(actor.user_id)] if actor.user_id else []
         if actor.role is Role.BUREAU_STAFF and actor.organisation_id:
             own_chains.append(organisation_chain(actor.organisation_id))
         account_ids = [account.id for account in await list_accounts(session, actor)]
-        query = query.where(or_(AuditEventRow.account_id.in_(account_ids), AuditEventRow.chain.in_(own_chains)))
+        query = query.where(
+            or_(col(AuditEventRow.account_id).in_(account_ids), col(AuditEventRow.chain).in_(own_chains))
+        )
     if wanted.actor_user_id is not None:
-        query = query.where(AuditEventRow.actor_user_id == wanted.actor_user_id)
+        query = query.where(col(AuditEventRow.actor_user_id) == wanted.actor_user_id)
     if wanted.action is not None:
-        query = query.where(AuditEventRow.action == wanted.action)
+        query = query.where(col(AuditEventRow.action) == wanted.action)
     if wanted.occurred_from is not None:
-        query = query.where(AuditEventRow.occurred_at >= wanted.occurred_from)
+        query = query.where(col(AuditEventRow.occurred_at) >= wanted.occurred_from)
     if wanted.occurred_to is not None:
-        query = query.where(AuditEventRow.occurred_at < wanted.occurred_to)
+        query = query.where(col(AuditEventRow.occurred_at) < wanted.occurred_to)
     return query
 
 
@@ -71,14 +74,14 @@ async def list_events(
     limit = max(1, min(limit, MAX_PAGE))
     query = await _readable(session, actor, wanted)
     if before is not None:
-        query = query.where(AuditEventRow.id < before)
-    rows = list(await session.scalars(query.order_by(AuditEventRow.id.desc()).limit(limit + 1)))
+        query = query.where(col(AuditEventRow.id) < before)
+    rows = list(await session.scalars(query.order_by(col(AuditEventRow.id).desc()).limit(limit + 1)))
     return rows[:limit], (rows[limit - 1].id if len(rows) > limit else None)
 
 
 async def stream_events(session: AsyncSession, actor: Actor, wanted: AuditFilter) -> AsyncIterator[AuditEventRow]:
     """Oldest first, without holding them all in memory."""
-    query = (await _readable(session, actor, wanted)).order_by(AuditEventRow.id)
+    query = (await _readable(session, actor, wanted)).order_by(col(AuditEventRow.id))
     async for row in await session.stream_scalars(query.execution_options(yield_per=1000)):
         yield row
 
@@ -123,6 +126,10 @@ async def names_in(
         uuid.UUID(row.details["organisation_id"]) for row in rows if row.details.get("organisation_id")
     }
     people = dict(
-        (await session.execute(select(UserRow.id, UserRow.display_name).where(UserRow.id.in_(user_ids)))).all()
+        (
+            await session.execute(
+                select(col(UserRow.id), col(UserRow.display_name)).where(col(UserRow.id).in_(user_ids))
+            )
+        ).all()
     )
     return people, await organisation_names(session, organisation_ids)

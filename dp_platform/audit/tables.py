@@ -32,7 +32,7 @@ class AuditEventRow(SQLModel, table=True):
     """``account:<id>``, ``user:<id>``, ``organisation:<id>`` or ``platform``."""
     seq: int = Field(sa_column=Column(BigInteger, nullable=False))
     """Position in the chain, from 1, without gaps."""
-    occurred_at: datetime = Field(sa_type=DateTime(timezone=True))  # type: ignore[call-overload]
+    occurred_at: datetime = Field(sa_type=DateTime(timezone=True))
     account_id: uuid.UUID | None = Field(default=None, index=False)
     """The DP account the event belongs to, if any (the same id as in ``chain``)."""
     actor_user_id: uuid.UUID | None = None
@@ -57,7 +57,7 @@ class AuditChainRow(SQLModel, table=True):
 
     __tablename__ = "platform_audit_chains"
 
-    chain: str = Field(sa_type=String(80), primary_key=True)  # type: ignore[call-overload]
+    chain: str = Field(sa_type=String(80), primary_key=True)
     last_seq: int = Field(sa_column=Column(BigInteger, nullable=False))
     last_hash: str = text_field(64)
 
@@ -71,7 +71,7 @@ class AuditCheckpointRow(SQLModel, table=True):
 
     __tablename__ = "platform_audit_checkpoints"
 
-    chain: str = Field(sa_type=String(80), primary_key=True)  # type: ignore[call-overload]
+    chain: str = Field(sa_type=String(80), primary_key=True)
     seq: int = Field(sa_column=Column(BigInteger, nullable=False))
     hash: str = text_field(64)
-    verified_at: datetime = Field(sa_type=DateTime(timezone=True))  # type: ignore[call-overload]
+    verified_at: datetime = Field(sa_type=DateTime(timezone=True))

@@ -16,6 +16,7 @@ from sqlalchemy import Select, func, select, true
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
+from sqlmodel import col
 
 from dp_platform.audit.chain import ChainBreak, ChainWalker
 from dp_platform.audit.tables import AuditChainRow, AuditCheckpointRow, AuditEventRow
@@ -42,16 +43,16 @@ class VerifyReport:
 
 def _events_from_checkpoints(chains: list[str] | None) -> Select[tuple[AuditEventRow]]:
     """Each chain's events from its checkpoint (or its first), one index range per chain head."""
-    start = select(AuditChainRow.chain, func.coalesce(AuditCheckpointRow.seq, 1).label("from_seq")).outerjoin(
-        AuditCheckpointRow, AuditCheckpointRow.chain == AuditChainRow.chain
+    start = select(col(AuditChainRow.chain), func.coalesce(col(AuditCheckpointRow.seq), 1).label("from_seq")).outerjoin(
+        AuditCheckpointRow, col(AuditCheckpointRow.chain) == col(AuditChainRow.chain)
     )
     if chains is not None:
-        start = start.where(AuditChainRow.chain.in_(chains))
+        start = start.where(col(AuditChainRow.chain).in_(chains))
     starts = start.subquery()
     events = (
         select(AuditEventRow)
-        .where(AuditEventRow.chain == starts.c.chain, AuditEventRow.seq >= starts.c.from_seq)
-        .order_by(AuditEventRow.seq)
+        .where(col(AuditEventRow.chain) == starts.c.chain, col(AuditEventRow.seq) >= starts.c.from_seq)
+        .order_by(col(AuditEventRow.seq))
         .offset(0)  # keeps the planner from flattening it into one scan of every chain's events
         .lateral()
     )
@@ -70,13 +71,13 @@ async def verify_audit_trail(
     chain's checkpoint is moved to its last event, in the caller's transaction."""
     if account_id is not None:
         chains = [*(chains or []), account_chain(account_id)]
-    heads_query = select(AuditChainRow.chain, AuditChainRow.last_seq, AuditChainRow.last_hash)
-    checkpoints_query = select(AuditCheckpointRow.chain, AuditCheckpointRow.seq, AuditCheckpointRow.hash)
-    events_query = select(AuditEventRow).order_by(AuditEventRow.chain, AuditEventRow.seq)
+    heads_query = select(col(AuditChainRow.chain), col(AuditChainRow.last_seq), col(AuditChainRow.last_hash))
+    checkpoints_query = select(col(AuditCheckpointRow.chain), col(AuditCheckpointRow.seq), col(AuditCheckpointRow.hash))
+    events_query = select(AuditEventRow).order_by(col(AuditEventRow.chain), col(AuditEventRow.seq))
     if chains is not None:
-        heads_query = heads_query.where(AuditChainRow.chain.in_(chains))
-        checkpoints_query = checkpoints_query.where(AuditCheckpointRow.chain.in_(chains))
-        events_query = events_query.where(AuditEventRow.chain.in_(chains))
+        heads_query = heads_query.where(col(AuditChainRow.chain).in_(chains))
+        checkpoints_query = checkpoints_query.where(col(AuditCheckpointRow.chain).in_(chains))
+        events_query = events_query.where(col(AuditEventRow.chain).in_(chains))
     heads = {row.chain: (row.last_seq, row.last_hash) for row in await session.execute(heads_query)}
     checkpoints = {} if full else {row.chain: (row.seq, row.hash) for row in await session.execute(checkpoints_query)}
     if not full:
@@ -119,7 +120,7 @@ async def verify_audit_trail(
             statement = insert(AuditCheckpointRow).values(rows[start : start + 5_000])
             await session.execute(
                 statement.on_conflict_do_update(
-                    index_elements=[AuditCheckpointRow.chain],
+                    index_elements=[col(AuditCheckpointRow.chain)],
                     set_={"seq": statement.excluded.seq, "hash": statement.excluded.hash, "verified_at": now},
                 )
             )

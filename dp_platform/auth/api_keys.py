@@ -15,6 +15,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from dp_platform.audit.writer import note_unchanged, organisation_chain, record_event
 from dp_platform.auth.tables import ApiKeyRow
@@ -80,8 +81,8 @@ async def list_api_keys(
     session: AsyncSession, actor: Actor, organisation_id: uuid.UUID, *, page: Keyset | None = None
 ) -> list[ApiKeyRow]:
     _require_own_organisation_staff(actor, organisation_id)
-    query = select(ApiKeyRow).where(ApiKeyRow.organisation_id == organisation_id).order_by(ApiKeyRow.id)
-    return list(await session.scalars(page.apply(query, ApiKeyRow.id) if page else query))
+    query = select(ApiKeyRow).where(col(ApiKeyRow.organisation_id) == organisation_id).order_by(col(ApiKeyRow.id))
+    return list(await session.scalars(page.apply(query, col(ApiKeyRow.id)) if page else query))
 
 
 async def revoke_api_key(

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import col
 
 from dp_platform.audit.writer import record_event, user_chain
 from dp_platform.auth.passwords import hash_password, verify_password
@@ -45,21 +46,21 @@ def wait_after(failures: int) -> timedelta:
 
 
 async def _wait_left(session: AsyncSession, email: str, client: str, now: datetime) -> timedelta:
-    failed = LoginAttemptRow.succeeded.is_(False)  # type: ignore[attr-defined]
+    failed = col(LoginAttemptRow.succeeded).is_(False)  # type: ignore[attr-defined]
     by_client = await session.scalar(
         select(func.count()).where(
-            LoginAttemptRow.client == client, failed, LoginAttemptRow.attempted_at >= now - WINDOW
+            col(LoginAttemptRow.client) == client, failed, col(LoginAttemptRow.attempted_at) >= now - WINDOW
         )
     )
     if int(by_client or 0) >= MAX_FAILURES_PER_CLIENT:
         return WINDOW
     count, last = (
         await session.execute(
-            select(func.count(), func.max(LoginAttemptRow.attempted_at)).where(
-                LoginAttemptRow.email == email,
-                LoginAttemptRow.client == client,
+            select(func.count(), func.max(col(LoginAttemptRow.attempted_at))).where(
+                col(LoginAttemptRow.email) == email,
+                col(LoginAttemptRow.client) == client,
                 failed,
-                LoginAttemptRow.attempted_at >= now - MEMORY,
+                col(LoginAttemptRow.attempted_at) >= now - MEMORY,
             )
         )
     ).one()
@@ -86,7 +87,7 @@ async def log_in(
                 f"Too many failed logins from here; wait {_spoken(seconds)} and try again.",
                 retry_after_seconds=seconds,
             )
-        user = await session.scalar(select(UserRow).where(UserRow.email == email))
+        user = await session.scalar(select(UserRow).where(col(UserRow.email) == email))
         stored = user.password_hash if user is not None and user.is_active and user.password_hash else None
         # Always verify against some hash, so answer time does not reveal whether the email exists.
         valid = verify_password(stored or _UNUSED_HASH, password) and stored is not None

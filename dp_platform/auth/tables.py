@@ -17,9 +17,9 @@ class RevokedTokenRow(SQLModel, table=True):
 
     __tablename__ = "platform_revoked_tokens"
 
-    jti: str = Field(sa_type=String(64), primary_key=True)  # type: ignore[call-overload]
+    jti: str = Field(sa_type=String(64), primary_key=True)
     user_id: uuid.UUID = fk_field("platform_users.id")
-    expires_at: datetime = Field(sa_type=DateTime(timezone=True))  # type: ignore[call-overload]
+    expires_at: datetime = Field(sa_type=DateTime(timezone=True))
     revoked_at: datetime = created_at_field()
 
 
@@ -64,8 +64,8 @@ class ApiKeyRow(SQLModel, table=True):
     scopes: list[str] = Field(sa_column=Column(ARRAY(String(32)), nullable=False))
     created_by_user_id: uuid.UUID = Field(foreign_key="platform_users.id")
     created_at: datetime = created_at_field()
-    revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))  # type: ignore[call-overload]
-    last_used_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))  # type: ignore[call-overload]
+    revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    last_used_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
 
 
 class InvitationRow(SQLModel, table=True):
@@ -77,9 +77,9 @@ class InvitationRow(SQLModel, table=True):
 
     id: uuid.UUID = id_field()
     user_id: uuid.UUID = fk_field("platform_users.id")
-    token_sha256: str = Field(sa_type=String(64), unique=True)  # type: ignore[call-overload]
+    token_sha256: str = Field(sa_type=String(64), unique=True)
     account_id: uuid.UUID | None = Field(default=None, foreign_key="platform_dp_accounts.id")
     created_by_user_id: uuid.UUID | None = Field(default=None, foreign_key="platform_users.id")
-    expires_at: datetime = Field(sa_type=DateTime(timezone=True))  # type: ignore[call-overload]
-    used_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))  # type: ignore[call-overload]
+    expires_at: datetime = Field(sa_type=DateTime(timezone=True))
+    used_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     created_at: datetime = created_at_field()

@@ -22,7 +22,7 @@ class StripeEventRow(SQLModel, table=True):
 
     __tablename__ = "platform_stripe_events"
 
-    id: str = Field(sa_type=String(255), primary_key=True)  # type: ignore[call-overload]
+    id: str = Field(sa_type=String(255), primary_key=True)
     type: str = text_field(100)
     created: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     """When Stripe made the event: what orders events that arrive out of order."""

@@ -10,6 +10,8 @@ from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
+from sqlmodel import col
+
 from dp_platform.db.connect import check_reachable, describe_server, resolve_database
 from dp_platform.settings import ConfigurationError, Settings
 from ledgers.errors import DomainError
@@ -72,7 +74,7 @@ async def _as_user(url: str, email: str, work: Callable[[Any, Any], Awaitable[in
         async with async_sessionmaker(engine, expire_on_commit=False)() as session:
             try:
                 async with session.begin():
-                    user = await session.scalar(select(UserRow).where(UserRow.email == email.strip().lower()))
+                    user = await session.scalar(select(UserRow).where(col(UserRow.email) == email.strip().lower()))
                     actor = await load_user_actor(session, user.id) if user else None
                     if actor is None:
                         raise ConfigurationError(f"{email} is not an active user.")

@@ -6,6 +6,8 @@ import argparse
 import asyncio
 import sys
 
+from sqlmodel import col
+
 from dp_platform.cli.common import _connect, _say
 from dp_platform.settings import ConfigurationError, Settings
 
@@ -26,7 +28,7 @@ async def _bureau_run(url: str, args: argparse.Namespace, batch: int):  # type: 
     sessions = async_sessionmaker(engine, expire_on_commit=False)
     try:
         async with sessions() as session:
-            user = await session.scalar(select(UserRow).where(UserRow.email == args.as_user.strip().lower()))
+            user = await session.scalar(select(UserRow).where(col(UserRow.email) == args.as_user.strip().lower()))
             actor = await load_user_actor(session, user.id) if user else None
         if actor is None or actor.role is not Role.BUREAU_STAFF:
             raise ConfigurationError(f"{args.as_user} is not an active member of a bureau's staff.")

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from dp_platform.auth.passwords import hash_password
 from dp_platform.demo.agreements import seed_demo_agreements
@@ -75,7 +76,7 @@ STAFF_OF = {"payroll@thistle.example": "bureau", "accounts@braeside.example": "p
 async def seed_demo(session: AsyncSession, today: date | None = None) -> bool:
     """Add the demo data unless it is there already; True when it was added now."""
     when = DemoCalendar.for_day(today or datetime.now(SCOTTISH_TIME).date())
-    existing = await session.scalar(select(AuthorityRow.id).where(AuthorityRow.code == DEMO_AUTHORITY_CODE))
+    existing = await session.scalar(select(col(AuthorityRow.id)).where(col(AuthorityRow.code) == DEMO_AUTHORITY_CODE))
     if existing is not None:
         return False
     password_hash = hash_password(DEMO_PASSWORD)
@@ -281,7 +282,7 @@ async def _start_demo_ledgers(
                 actor,
                 account.id,
                 occurred_on=on,
-                narration=narration,  # type: ignore[arg-type]
+                narration=narration,
                 postings=[("assets:bank:dp_account", pence), (counter, -pence)],
                 idempotency_key=key,
             )

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import col
 
 from dp_platform.audit.writer import organisation_chain, record_event
 from dp_platform.jobs.queue import enqueue
@@ -99,8 +100,8 @@ async def organisation_jobs(session: AsyncSession, organisation_id: uuid.UUID, l
     return list(
         await session.scalars(
             select(JobRow)
-            .where(JobRow.organisation_id == organisation_id, JobRow.kind == "bureau_payroll")
-            .order_by(JobRow.created_at.desc())
+            .where(col(JobRow.organisation_id) == organisation_id, col(JobRow.kind) == "bureau_payroll")
+            .order_by(col(JobRow.created_at).desc())
             .limit(limit)
         )
     )
@@ -124,7 +125,7 @@ class JobJournal:
         self.job_id = job_id
 
     async def finished(self, session: AsyncSession) -> dict[uuid.UUID, EmployerOutcome]:
-        rows = await session.scalars(select(JobItemRow.outcome).where(JobItemRow.job_id == self.job_id))
+        rows = await session.scalars(select(col(JobItemRow.outcome)).where(col(JobItemRow.job_id) == self.job_id))
         return {outcome.account_id: outcome for outcome in map(outcome_of, rows)}
 
     async def keep(self, session: AsyncSession, outcomes: list[EmployerOutcome]) -> None:

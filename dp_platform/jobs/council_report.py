@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import col
 
 from agreements.monitoring.report import MonitoringReport, account_rows, exception_rows, render_report
 from dp_platform.audit.writer import authority_chain, record_event
@@ -115,8 +116,8 @@ async def report_jobs(session: AsyncSession, actor: Actor, limit: int = 10) -> l
     return list(
         await session.scalars(
             select(JobRow)
-            .where(JobRow.authority_id == authority_id, JobRow.kind == "council_report")
-            .order_by(JobRow.created_at.desc())
+            .where(col(JobRow.authority_id) == authority_id, col(JobRow.kind) == "council_report")
+            .order_by(col(JobRow.created_at).desc())
             .limit(limit)
         )
     )
@@ -162,7 +163,7 @@ async def run_council_report_job(
             files.append(JobFileRow(job_id=job.id, name=file.name, filename=filename, media_type=media_type, data=data))
             progress(done, len(FILES) + 1)
         async with sessions() as session, session.begin():
-            await session.execute(delete(JobFileRow).where(JobFileRow.job_id == job.id))  # taken up again
+            await session.execute(delete(JobFileRow).where(col(JobFileRow.job_id) == job.id))  # taken up again
             session.add_all(files)
         return [{"accounts": len(report.lines), "open_exceptions": len(report.exceptions)}]
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import col
 
 from dp_platform.jobs.statuses import WAITING, JobStatus
 from dp_platform.jobs.tables import JobRow
@@ -38,7 +39,7 @@ logger = logging.getLogger(__name__)
 
 async def write_job(sessions: async_sessionmaker[AsyncSession], job_id: uuid.UUID, **values: Any) -> None:
     async with sessions() as session, session.begin():
-        await session.execute(update(JobRow).where(JobRow.id == job_id).values(**values))
+        await session.execute(update(JobRow).where(col(JobRow.id) == job_id).values(**values))
 
 
 async def run_job(

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import col
 
 from dp_platform.audit.writer import record_account_event, record_event
 from dp_platform.auth.api_keys import actor_of_api_key
@@ -143,4 +144,4 @@ async def run_statement_import(sessions: async_sessionmaker[AsyncSession], job_i
         await run_job(sessions, job_id, work, failed=failed)
     finally:
         async with sessions() as session, session.begin():
-            await session.execute(delete(JobInputRow).where(JobInputRow.job_id == job_id))
+            await session.execute(delete(JobInputRow).where(col(JobInputRow.job_id) == job_id))

@@ -80,7 +80,7 @@ class JobFileRow(SQLModel, table=True):
     __tablename__ = "platform_job_files"
 
     job_id: uuid.UUID = Field(primary_key=True, foreign_key="platform_jobs.id")
-    name: str = Field(sa_type=String(40), primary_key=True)  # type: ignore[call-overload]
+    name: str = Field(sa_type=String(40), primary_key=True)
     filename: str = text_field(200)
     media_type: str = text_field(80)
     data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from dp_platform.tenancy.errors import AccessDeniedError, AccountNotFoundError
 from dp_platform.tenancy.policy import AccountRef, Action, Actor, Decision, MandateGrant, can
@@ -53,8 +54,8 @@ def mandate_grant(row: MandateRow) -> MandateGrant:
 
 def _held(organisation_id: uuid.UUID) -> Any:
     """The accounts an organisation holds an unrevoked mandate for (whether in force today the policy says)."""
-    return select(MandateRow.account_id).where(
-        MandateRow.organisation_id == organisation_id, MandateRow.revoked_at.is_(None)
+    return select(col(MandateRow.account_id)).where(
+        col(MandateRow.organisation_id) == organisation_id, col(MandateRow.revoked_at).is_(None)
     )
 
 
@@ -68,9 +69,9 @@ async def _with_mandates(session: AsyncSession, organisation_id: uuid.UUID, whic
                 .outerjoin(
                     MandateRow,
                     and_(
-                        MandateRow.account_id == DpAccountRow.id,
-                        MandateRow.organisation_id == organisation_id,
-                        MandateRow.revoked_at.is_(None),
+                        col(MandateRow.account_id) == col(DpAccountRow.id),
+                        col(MandateRow.organisation_id) == organisation_id,
+                        col(MandateRow.revoked_at).is_(None),
                     ),
                 )
                 .where(which)
@@ -84,7 +85,7 @@ async def _account_for(session: AsyncSession, actor: Actor, account_id: uuid.UUI
     check costs the same at 5 mandates or 5,000 (tests/integration/dp_platform/test_access_queries.py)."""
     if actor.role is not Role.BUREAU_STAFF or actor.organisation_id is None:
         return await session.get(DpAccountRow, account_id), actor
-    rows = await _with_mandates(session, actor.organisation_id, DpAccountRow.id == account_id)
+    rows = await _with_mandates(session, actor.organisation_id, col(DpAccountRow.id) == account_id)
     if not rows:
         return None, actor
     grants = tuple(mandate_grant(mandate) for _, mandate in rows if mandate is not None)
@@ -106,9 +107,9 @@ async def _grants_by_account(
     found: dict[uuid.UUID, list[MandateGrant]] = {}
     rows = await session.scalars(
         select(MandateRow).where(
-            MandateRow.organisation_id == organisation_id,
-            MandateRow.revoked_at.is_(None),
-            among(MandateRow.account_id, account_ids),
+            col(MandateRow.organisation_id) == organisation_id,
+            col(MandateRow.revoked_at).is_(None),
+            among(col(MandateRow.account_id), account_ids),
         )
     )
     for row in rows:
@@ -125,7 +126,9 @@ async def load_user_actor(session: AsyncSession, user_id: uuid.UUID, *, token_id
     account_ids: frozenset[uuid.UUID] = frozenset()
     if role is Role.EMPLOYER:
         account_ids = frozenset(
-            await session.scalars(select(AccountMemberRow.account_id).where(AccountMemberRow.user_id == user.id))
+            await session.scalars(
+                select(col(AccountMemberRow.account_id)).where(col(AccountMemberRow.user_id) == user.id)
+            )
         )
     return Actor(
         role=role,
@@ -162,7 +165,7 @@ async def authorize_many(
     account's access, or the error ``authorize`` would have raised for it."""
     now = now or utc_now()
     if actor.role is Role.BUREAU_STAFF and actor.organisation_id is not None:
-        rows = await _with_mandates(session, actor.organisation_id, among(DpAccountRow.id, account_ids))
+        rows = await _with_mandates(session, actor.organisation_id, among(col(DpAccountRow.id), account_ids))
         accounts = {account.id: account for account, _ in rows}
         grants: dict[uuid.UUID, list[MandateGrant]] = {}
         for account, mandate in rows:
@@ -172,7 +175,7 @@ async def authorize_many(
     else:
         accounts = {
             row.id: row
-            for row in await session.scalars(select(DpAccountRow).where(among(DpAccountRow.id, account_ids)))
+            for row in await session.scalars(select(DpAccountRow).where(among(col(DpAccountRow.id), account_ids)))
         }
         on_each = {key: actor for key in accounts}
     decided = {key: _decide(on_each.get(key, actor), action, accounts.get(key), key, now) for key in account_ids}
@@ -214,8 +217,8 @@ async def _hold_mandates(
     Returns the mandates that ended (raising instead, unless told not to)."""
     rows = await session.scalars(
         select(MandateRow)
-        .where(among(MandateRow.id, mandate_ids))
-        .order_by(MandateRow.id)
+        .where(among(col(MandateRow.id), mandate_ids))
+        .order_by(col(MandateRow.id))
         .with_for_update(read=True)
         .execution_options(populate_existing=True)
     )
@@ -237,17 +240,17 @@ async def list_accounts(
     """Accounts the actor may ``action`` in (reference, id) order: narrowed in SQL by role, then each
     one asked of the policy; a ``page`` at a time when asked, read on until the page is full."""
     now = now or utc_now()
-    query = select(DpAccountRow).order_by(DpAccountRow.reference, DpAccountRow.id)
+    query = select(DpAccountRow).order_by(col(DpAccountRow.reference), col(DpAccountRow.id))
     if actor.role is Role.PERSONAL_ASSISTANT:
         return []
     if actor.role is Role.EMPLOYER:
-        query = query.where(DpAccountRow.id.in_(actor.account_ids))
+        query = query.where(col(DpAccountRow.id).in_(actor.account_ids))
     elif actor.role in AUTHORITY_ROLES:
-        query = query.where(DpAccountRow.authority_id == actor.authority_id)
+        query = query.where(col(DpAccountRow.authority_id) == actor.authority_id)
     elif actor.role is Role.BUREAU_STAFF:
         if actor.organisation_id is None:
             return []
-        query = query.where(DpAccountRow.id.in_(_held(actor.organisation_id)))
+        query = query.where(col(DpAccountRow.id).in_(_held(actor.organisation_id)))
     # platform admins: every account, which the policy lets them view for support
 
     async def allowed(rows: list[DpAccountRow]) -> list[DpAccountRow]:
@@ -259,7 +262,7 @@ async def list_accounts(
         return await allowed(list(await session.scalars(query)))
     found: list[DpAccountRow] = []
     while len(found) < page.limit:
-        rows = list(await session.scalars(page.apply(query, DpAccountRow.reference, DpAccountRow.id)))
+        rows = list(await session.scalars(page.apply(query, col(DpAccountRow.reference), col(DpAccountRow.id))))
         found += await allowed(rows)
         if len(rows) < page.limit:
             break

@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from dp_platform.audit.writer import record_event
 from dp_platform.tenancy.access import authorize, list_accounts
@@ -151,11 +152,11 @@ async def list_mandates(
         account_ids = [(await authorize(session, actor, account_id, Action.VIEW, now=now)).account.id]
     else:
         account_ids = [account.id for account in await list_accounts(session, actor, now=now)]
-    query = select(MandateRow).where(MandateRow.account_id.in_(account_ids)).order_by(MandateRow.id)
+    query = select(MandateRow).where(col(MandateRow.account_id).in_(account_ids)).order_by(col(MandateRow.id))
     if actor.role is Role.BUREAU_STAFF:
-        query = query.where(MandateRow.organisation_id == actor.organisation_id)
+        query = query.where(col(MandateRow.organisation_id) == actor.organisation_id)
     if page is not None:
-        query = page.apply(query, MandateRow.id)  # ids are UUIDv7: in the order they were granted
+        query = page.apply(query, col(MandateRow.id))  # ids are UUIDv7: in the order they were granted
     return list(await session.scalars(query))
 
 
@@ -164,7 +165,9 @@ async def organisation_names(session: AsyncSession, ids: set[uuid.UUID]) -> dict
         return {}
     return dict(
         (
-            await session.execute(select(OrganisationRow.id, OrganisationRow.name).where(OrganisationRow.id.in_(ids)))
+            await session.execute(
+                select(col(OrganisationRow.id), col(OrganisationRow.name)).where(col(OrganisationRow.id).in_(ids))
+            )
         ).all()
     )
 
@@ -172,4 +175,4 @@ async def organisation_names(session: AsyncSession, ids: set[uuid.UUID]) -> dict
 async def organisations_offering_services(session: AsyncSession) -> list[OrganisationRow]:
     """The organisations a holder may choose to act for them: a directory of services, like a council's
     list of payroll and support providers, holding nothing of anyone's account."""
-    return list(await session.scalars(select(OrganisationRow).order_by(OrganisationRow.name)))
+    return list(await session.scalars(select(OrganisationRow).order_by(col(OrganisationRow.name))))

@@ -144,7 +144,7 @@ class MandateRow(SQLModel, table=True):
     valid_to: date | None = None
     granted_by_user_id: uuid.UUID = Field(foreign_key="platform_users.id")
     granted_at: datetime = created_at_field()
-    revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))  # type: ignore[call-overload]
+    revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     revoked_by_user_id: uuid.UUID | None = Field(default=None, foreign_key="platform_users.id")
     revocation_reason: str | None = text_field(None, default=None, nullable=True)
 

@@ -108,7 +108,7 @@ class BureauPages(Controller):
             return await self._runs_page(request, db_session, actor, errors, form, 400)
         job = await start_bureau_payroll(
             db_session, actor, period_number=number, finalise=form.get("finalise") == "yes", **dates
-        )  # type: ignore[arg-type]
+        )
         return Redirect(
             f"/clients/pay-runs/{job.id}",
             status_code=303,

@@ -430,7 +430,7 @@ class PayrollPages(Controller):
                     pa_id,
                     approval_id,
                     on=on,
-                    reason=str(form.get("reason") or ""),  # type: ignore[arg-type]
+                    reason=str(form.get("reason") or ""),
                 )
             except DomainError as refused:
                 errors = form_errors(refused, {"on": "withdrawn_on"})
@@ -522,7 +522,7 @@ class PayrollPages(Controller):
             try:
                 drafted = await draft_account_pay_run(
                     db_session, actor, account_id, frequency=PayFrequency.FOUR_WEEKLY, period_number=number, **dates
-                )  # type: ignore[arg-type]
+                )
             except DomainError as refused:
                 errors = form_errors(refused)
             else:

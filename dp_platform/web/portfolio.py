@@ -38,7 +38,7 @@ class PortfolioPages(Controller):
         lines = await authority_portfolio(session, actor, today())
         if needs == "attention":
             lines = [line for line in lines if line.needs_attention(today())]
-        return sorted(lines, key=SORTS.get(sort, SORTS["person"])[1])  # type: ignore[arg-type, return-value]
+        return sorted(lines, key=SORTS.get(sort, SORTS["person"])[1])
 
     @get("")
     async def portfolio(

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from agreements.errors import AgreementNotFoundError
 from agreements.payments import arrivals, payment_states, record_received
@@ -90,7 +91,7 @@ async def draft_for_account(
     session: AsyncSession, actor: Actor, account_id: uuid.UUID, *, template_key: str, terms: dict[str, Any]
 ) -> Agreement:
     access = await authorize(session, actor, account_id, Action.ISSUE_AGREEMENT)
-    count = await session.scalar(select(func.count()).where(AgreementRow.account_id == account_id))
+    count = await session.scalar(select(func.count()).where(col(AgreementRow.account_id) == account_id))
     agreement = await draft_agreement(
         session,
         account_id=account_id,
@@ -148,8 +149,8 @@ async def sign_for_account(
         access = await authorize(session, actor, account_id, Action.SIGN_AS_HOLDER)
         party = "holder"
         capacity = await session.scalar(
-            select(AccountMemberRow.capacity).where(
-                AccountMemberRow.account_id == account_id, AccountMemberRow.user_id == actor.user_id
+            select(col(AccountMemberRow.capacity)).where(
+                col(AccountMemberRow.account_id) == account_id, col(AccountMemberRow.user_id) == actor.user_id
             )
         )
     else:
@@ -346,8 +347,8 @@ async def receive_from_statement(
         (value_on, pence)
         for value_on, pence in (
             await session.execute(
-                select(StatementLineRow.value_on, StatementLineRow.amount_pence).where(
-                    StatementLineRow.statement_id == statement_id, StatementLineRow.amount_pence > 0
+                select(col(StatementLineRow.value_on), col(StatementLineRow.amount_pence)).where(
+                    col(StatementLineRow.statement_id) == statement_id, col(StatementLineRow.amount_pence) > 0
                 )
             )
         ).all()

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from dp_platform.audit.writer import record_event
 from dp_platform.tenancy.access import AccountAccess, authorize
@@ -92,7 +93,7 @@ async def follow_statement(
         row.line_id: row
         for row in await session.scalars(
             select(LineCategoryRow).where(
-                among(LineCategoryRow.line_id, [line.id for line in lines if line.amount_pence < 0])
+                among(col(LineCategoryRow.line_id), [line.id for line in lines if line.amount_pence < 0])
             )
         )
     }

@@ -25,6 +25,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import col
 
 from dp_platform.audit.writer import PendingEvent, account_chain, append_events
 from dp_platform.tenancy.access import AccountAccess, authorize_many, list_accounts
@@ -77,7 +78,9 @@ async def bureau_accounts(session: AsyncSession, actor: Actor, frequency: PayFre
     accounts = await list_accounts(session, actor, action=Action.RUN_PAYROLL)
     with_pas = set(
         await session.scalars(
-            select(PersonalAssistantRow.account_id).where(PersonalAssistantRow.pay_frequency == frequency.value)
+            select(col(PersonalAssistantRow.account_id)).where(
+                col(PersonalAssistantRow.pay_frequency) == frequency.value
+            )
         )
     )
     return [account for account in accounts if account.id in with_pas]

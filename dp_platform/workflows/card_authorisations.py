@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from dp_platform.audit.writer import note_unchanged, record_event
 from dp_platform.cards.gateway import event_time, merchant_of, reference
@@ -60,14 +61,14 @@ class FreeMoney:
 
 async def free_money(session: AsyncSession, account_id: uuid.UUID, today: date) -> FreeMoney:
     pending = (
-        select(func.coalesce(func.sum(CardAuthorisationRow.held_pence), 0))
-        .where(CardAuthorisationRow.account_id == account_id, CardAuthorisationRow.held_pence > 0)
+        select(func.coalesce(func.sum(col(CardAuthorisationRow.held_pence)), 0))
+        .where(col(CardAuthorisationRow.account_id) == account_id, col(CardAuthorisationRow.held_pence) > 0)
         .scalar_subquery()
     )
     held = await session.execute(
-        select(LedgerAccountRow.code, LedgerAccountRow.balance_pence, pending).where(
-            LedgerAccountRow.book_id == account_id,
-            LedgerAccountRow.code.in_([DP_BANK.value, DP_CARD.value, *(code.value for code in OWED)]),
+        select(col(LedgerAccountRow.code), col(LedgerAccountRow.balance_pence), pending).where(
+            col(LedgerAccountRow.book_id) == account_id,
+            col(LedgerAccountRow.code).in_([DP_BANK.value, DP_CARD.value, *(code.value for code in OWED)]),
         )
     )
     rows = held.all()
@@ -157,8 +158,8 @@ async def answer_authorisation(session: AsyncSession, event: dict[str, Any]) -> 
     found = (
         await session.execute(
             select(CardRow, DpAccountRow)
-            .join(DpAccountRow, DpAccountRow.id == CardRow.account_id)
-            .where(CardRow.stripe_card_id == reference(authorization.get("card")))
+            .join(DpAccountRow, col(DpAccountRow.id) == col(CardRow.account_id))
+            .where(col(CardRow.stripe_card_id) == reference(authorization.get("card")))
         )
     ).first()
     if found is None:
@@ -199,11 +200,11 @@ async def answer_authorisation(session: AsyncSession, event: dict[str, Any]) -> 
         insert(CardAuthorisationRow)
         .values({column.key: getattr(row, column.key) for column in CardAuthorisationRow.__table__.columns})
         .on_conflict_do_nothing(index_elements=["stripe_authorization_id"])
-        .returning(CardAuthorisationRow.id)
+        .returning(col(CardAuthorisationRow.id))
     )
     if stored is None:  # asked before: the answer given then
         held = await session.scalar(
-            select(CardAuthorisationRow).where(CardAuthorisationRow.stripe_authorization_id == authorization_id)
+            select(CardAuthorisationRow).where(col(CardAuthorisationRow.stripe_authorization_id) == authorization_id)
         )
         assert held is not None  # the conflict was with it
         note_unchanged()
@@ -237,7 +238,7 @@ async def release_authorisation(session: AsyncSession, event: dict[str, Any]) ->
         return f"an authorisation {authorization.get('status')}: nothing to release", None
     row = await session.scalar(
         select(CardAuthorisationRow)
-        .where(CardAuthorisationRow.stripe_authorization_id == str(authorization.get("id", "")))
+        .where(col(CardAuthorisationRow.stripe_authorization_id) == str(authorization.get("id", "")))
         .with_for_update()
     )
     if row is None or row.held_pence == 0:

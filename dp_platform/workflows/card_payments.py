@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from agreements.recovery import record_invoice_paid
 from agreements.service import load_agreement
@@ -57,8 +58,12 @@ async def account_card_payments(
 ) -> list[CardPaymentRow]:
     """Newest first."""
     await authorize(session, actor, account_id, Action.VIEW)
-    query = select(CardPaymentRow).where(CardPaymentRow.account_id == account_id)
-    return list(await session.scalars(page.apply(query, CardPaymentRow.created_at, CardPaymentRow.id, descending=True)))
+    query = select(CardPaymentRow).where(col(CardPaymentRow.account_id) == account_id)
+    return list(
+        await session.scalars(
+            page.apply(query, col(CardPaymentRow.created_at), col(CardPaymentRow.id), descending=True)
+        )
+    )
 
 
 async def set_payer(
@@ -114,8 +119,8 @@ async def _recovery_to_pay(
             f"The invoice is for {Money(recovery.amount_pence)}; ask for exactly that.", field="amount_pence"
         )
     waiting = await session.scalar(
-        select(CardPaymentRow.id).where(
-            CardPaymentRow.recovery_id == recovery_id, CardPaymentRow.status.in_(("processing", "succeeded"))
+        select(col(CardPaymentRow.id)).where(
+            col(CardPaymentRow.recovery_id) == recovery_id, col(CardPaymentRow.status).in_(("processing", "succeeded"))
         )
     )
     if waiting is not None:
@@ -141,7 +146,7 @@ async def ask_for_payment(
         raise CardPaymentError("Ask for more than nothing.", field="amount_pence")
     held = await session.scalar(
         select(CardPaymentRow).where(
-            CardPaymentRow.account_id == account_id, CardPaymentRow.idempotency_key == idempotency_key
+            col(CardPaymentRow.account_id) == account_id, col(CardPaymentRow.idempotency_key) == idempotency_key
         )
     )
     if held is not None:
@@ -218,9 +223,9 @@ async def _post_payment(session: AsyncSession, payment: CardPaymentRow, paid_on:
     agreement = await load_agreement(session, recovery.agreement_id)
     await record_invoice_paid(session, agreement, recovery.id, paid_on)
     entry_id = await session.scalar(
-        select(JournalEntryRow.id).where(
-            JournalEntryRow.book_id == payment.account_id,
-            JournalEntryRow.idempotency_key == f"recovery:{recovery.id}:paid",
+        select(col(JournalEntryRow.id)).where(
+            col(JournalEntryRow.book_id) == payment.account_id,
+            col(JournalEntryRow.idempotency_key) == f"recovery:{recovery.id}:paid",
         )
     )
     assert entry_id is not None
@@ -233,7 +238,7 @@ async def follow_payment_event(session: AsyncSession, event: dict[str, Any]) -> 
     intent = event["data"]["object"]
     payment = await session.scalar(
         select(CardPaymentRow)
-        .where(CardPaymentRow.stripe_payment_intent_id == str(intent.get("id", "")))
+        .where(col(CardPaymentRow.stripe_payment_intent_id) == str(intent.get("id", "")))
         .with_for_update()
     )
     if payment is None:

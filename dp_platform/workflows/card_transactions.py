@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from dp_platform.audit.writer import record_event, record_events
 from dp_platform.cards.gateway import event_time, merchant_of, reference
@@ -65,10 +66,12 @@ async def record_card_transaction(session: AsyncSession, event: dict[str, Any]) 
     transaction = event["data"]["object"]
     transaction_id = str(transaction.get("id", ""))
     if await session.scalar(
-        select(CardTransactionRow.id).where(CardTransactionRow.stripe_transaction_id == transaction_id)
+        select(col(CardTransactionRow.id)).where(col(CardTransactionRow.stripe_transaction_id) == transaction_id)
     ):
         return "posted already", None
-    card = await session.scalar(select(CardRow).where(CardRow.stripe_card_id == reference(transaction.get("card"))))
+    card = await session.scalar(
+        select(CardRow).where(col(CardRow.stripe_card_id) == reference(transaction.get("card")))
+    )
     if card is None:
         return "not a card of this platform", None
     amount = transaction.get("amount")
@@ -78,7 +81,7 @@ async def record_card_transaction(session: AsyncSession, event: dict[str, Any]) 
     auth_ref = reference(transaction.get("authorization"))
     authorisation = (
         await session.scalar(
-            select(CardAuthorisationRow).where(CardAuthorisationRow.stripe_authorization_id == auth_ref)
+            select(CardAuthorisationRow).where(col(CardAuthorisationRow.stripe_authorization_id) == auth_ref)
         )
         if auth_ref
         else None

@@ -11,6 +11,7 @@ from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from dp_platform.audit.writer import note_unchanged, record_account_event
 from dp_platform.cards.gateway import StripeGateway
@@ -55,7 +56,9 @@ def _required(value: str, field: str, what: str) -> str:
 async def account_cards(session: AsyncSession, actor: Actor, account_id: uuid.UUID) -> list[CardRow]:
     await authorize(session, actor, account_id, Action.VIEW)
     return list(
-        await session.scalars(select(CardRow).where(CardRow.account_id == account_id).order_by(CardRow.created_at))
+        await session.scalars(
+            select(CardRow).where(col(CardRow.account_id) == account_id).order_by(col(CardRow.created_at))
+        )
     )
 
 
@@ -83,7 +86,7 @@ async def issue_card(
     if card_type not in ("virtual", "physical"):
         raise DomainError("A card is virtual (for paying online and by phone) or physical.", field="card_type")
     held = await session.scalar(
-        select(CardRow).where(CardRow.account_id == account_id, CardRow.idempotency_key == idempotency_key)
+        select(CardRow).where(col(CardRow.account_id) == account_id, col(CardRow.idempotency_key) == idempotency_key)
     )
     if held is not None:
         if (held.cardholder_name, held.card_type) != (name, card_type):
@@ -173,10 +176,10 @@ async def card_authorisations(
 ) -> list[CardAuthorisationRow]:
     """The answers given at the till, newest first."""
     await authorize(session, actor, account_id, Action.VIEW)
-    query = select(CardAuthorisationRow).where(CardAuthorisationRow.account_id == account_id)
+    query = select(CardAuthorisationRow).where(col(CardAuthorisationRow.account_id) == account_id)
     return list(
         await session.scalars(
-            page.apply(query, CardAuthorisationRow.requested_at, CardAuthorisationRow.id, descending=True)
+            page.apply(query, col(CardAuthorisationRow.requested_at), col(CardAuthorisationRow.id), descending=True)
         )
     )
 
@@ -186,7 +189,9 @@ async def card_transactions(
 ) -> list[CardTransactionRow]:
     """What the cards spent (and got back), newest first, each with its ledger entry."""
     await authorize(session, actor, account_id, Action.VIEW)
-    query = select(CardTransactionRow).where(CardTransactionRow.account_id == account_id)
+    query = select(CardTransactionRow).where(col(CardTransactionRow.account_id) == account_id)
     return list(
-        await session.scalars(page.apply(query, CardTransactionRow.occurred_on, CardTransactionRow.id, descending=True))
+        await session.scalars(
+            page.apply(query, col(CardTransactionRow.occurred_on), col(CardTransactionRow.id), descending=True)
+        )
     )

@@ -17,6 +17,7 @@ from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from agreements.payments import schedule_of
 from agreements.service import account_agreements, load_agreement
@@ -86,7 +87,7 @@ async def charge_agreed_fees(session: AsyncSession, actor: Actor, pool_id: uuid.
             if share is None:
                 continue
             line = await session.scalar(
-                select(StatementLineRow).where(StatementLineRow.statement_id == share.statement_id)
+                select(StatementLineRow).where(col(StatementLineRow.statement_id) == share.statement_id)
             )
             assert line is not None
             await record_event(

@@ -16,6 +16,7 @@ from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from dp_platform.audit.writer import note_unchanged, organisation_chain, record_event
 from dp_platform.parsing import parse_in_worker
@@ -100,9 +101,9 @@ async def organisation_client_accounts(
     return list(
         await session.scalars(
             select(PoolRow)
-            .join(ClientAccountRow, ClientAccountRow.pool_id == PoolRow.id)
-            .where(ClientAccountRow.organisation_id == organisation_id)
-            .order_by(PoolRow.name, PoolRow.id)
+            .join(ClientAccountRow, col(ClientAccountRow.pool_id) == col(PoolRow.id))
+            .where(col(ClientAccountRow.organisation_id) == organisation_id)
+            .order_by(col(PoolRow.name), col(PoolRow.id))
         )
     )
 
@@ -174,7 +175,7 @@ async def _may_manage(session: AsyncSession, actor: Actor, members: list[PoolMem
     accounts = {
         row.id: row
         for row in await session.scalars(
-            select(DpAccountRow).where(DpAccountRow.id.in_([member.member_book_id for member in members]))
+            select(DpAccountRow).where(col(DpAccountRow.id).in_([member.member_book_id for member in members]))
         )
     }
     on_each = await actors_for(session, actor, list(accounts.values()))
@@ -331,8 +332,8 @@ async def held_by_provider(session: AsyncSession, actor: Actor, account_id: uuid
     await authorize(session, actor, account_id, Action.VIEW)
     member = await session.scalar(
         select(PoolMemberRow)
-        .where(PoolMemberRow.member_book_id == account_id, PoolMemberRow.left_on.is_(None))
-        .order_by(PoolMemberRow.joined_on.desc())
+        .where(col(PoolMemberRow.member_book_id) == account_id, col(PoolMemberRow.left_on).is_(None))
+        .order_by(col(PoolMemberRow.joined_on).desc())
         .limit(1)
     )
     if member is None:
@@ -364,8 +365,8 @@ async def _residents_in(session: AsyncSession, actor: Actor, pool_id: uuid.UUID)
         return set()
     return set(
         await session.scalars(
-            select(PoolMemberRow.member_book_id)
-            .join(DpAccountRow, DpAccountRow.id == PoolMemberRow.member_book_id)
-            .where(PoolMemberRow.pool_id == pool_id, DpAccountRow.authority_id == actor.authority_id)
+            select(col(PoolMemberRow.member_book_id))
+            .join(DpAccountRow, col(DpAccountRow.id) == col(PoolMemberRow.member_book_id))
+            .where(col(PoolMemberRow.pool_id) == pool_id, col(DpAccountRow.authority_id) == actor.authority_id)
         )
     )

@@ -16,6 +16,7 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from agreements.monitoring.catalogue import Check
 from agreements.monitoring.checks import checks_not_run
@@ -86,21 +87,25 @@ class Queue:
 async def _names(session: AsyncSession, user_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
     if not user_ids:
         return {}
-    rows = await session.execute(select(UserRow.id, UserRow.display_name).where(UserRow.id.in_(user_ids)))
+    rows = await session.execute(
+        select(col(UserRow.id), col(UserRow.display_name)).where(col(UserRow.id).in_(user_ids))
+    )
     return dict(rows.all())
 
 
 async def _cases(session: AsyncSession, account_ids: list[uuid.UUID]) -> list[ExceptionCaseRow]:
-    return list(await session.scalars(select(ExceptionCaseRow).where(among(ExceptionCaseRow.account_id, account_ids))))
+    return list(
+        await session.scalars(select(ExceptionCaseRow).where(among(col(ExceptionCaseRow.account_id), account_ids)))
+    )
 
 
 async def _comment_counts(session: AsyncSession, case_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
     if not case_ids:
         return {}
     rows = await session.execute(
-        select(ExceptionCommentRow.case_id, func.count())
-        .where(ExceptionCommentRow.case_id.in_(case_ids))
-        .group_by(ExceptionCommentRow.case_id)
+        select(col(ExceptionCommentRow.case_id), func.count())
+        .where(col(ExceptionCommentRow.case_id).in_(case_ids))
+        .group_by(col(ExceptionCommentRow.case_id))
     )
     return {case_id: int(count) for case_id, count in rows.all()}
 
@@ -210,10 +215,10 @@ async def exception_view(
     resolved_by = None
     if item.case is not None:
         rows = await session.execute(
-            select(ExceptionCommentRow, UserRow.display_name)
-            .join(UserRow, UserRow.id == ExceptionCommentRow.user_id)
-            .where(ExceptionCommentRow.case_id == item.case.id)
-            .order_by(ExceptionCommentRow.created_at)
+            select(ExceptionCommentRow, col(UserRow.display_name))
+            .join(UserRow, col(UserRow.id) == col(ExceptionCommentRow.user_id))
+            .where(col(ExceptionCommentRow.case_id) == item.case.id)
+            .order_by(col(ExceptionCommentRow.created_at))
         )
         comments = [Comment(name, row.body, row.created_at) for row, name in rows.all()]
         if item.case.resolved_by_user_id:
@@ -232,7 +237,7 @@ async def _open_case(
         raise ExceptionStateError("This exception has been resolved already.", field="key")
     case = await session.scalar(
         select(ExceptionCaseRow)
-        .where(ExceptionCaseRow.account_id == account_id, ExceptionCaseRow.key == key)
+        .where(col(ExceptionCaseRow.account_id) == account_id, col(ExceptionCaseRow.key) == key)
         .with_for_update()
     )
     if case is None:
@@ -374,12 +379,12 @@ async def set_council_threshold(
 async def council_staff(session: AsyncSession, authority_id: uuid.UUID) -> list[tuple[uuid.UUID, str]]:
     """The people an exception can be assigned to: the council's own active staff, by name."""
     rows = await session.execute(
-        select(UserRow.id, UserRow.display_name)
+        select(col(UserRow.id), col(UserRow.display_name))
         .where(
-            UserRow.authority_id == authority_id,
-            UserRow.is_active.is_(True),
-            UserRow.role.in_([role.value for role in AUTHORITY_ROLES]),
+            col(UserRow.authority_id) == authority_id,
+            col(UserRow.is_active).is_(True),
+            col(UserRow.role).in_([role.value for role in AUTHORITY_ROLES]),
         )
-        .order_by(UserRow.display_name)
+        .order_by(col(UserRow.display_name))
     )
     return [(user_id, name) for user_id, name in rows.all()]

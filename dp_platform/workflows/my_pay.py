@@ -14,6 +14,7 @@ from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from dp_platform.tenancy.errors import AccessDeniedError
 from dp_platform.tenancy.policy import Actor, today
@@ -56,9 +57,9 @@ async def my_jobs(session: AsyncSession, actor: Actor) -> list[Job]:
     rows = (
         await session.execute(
             select(PersonalAssistantRow, DpAccountRow)
-            .join(DpAccountRow, DpAccountRow.id == PersonalAssistantRow.account_id)
-            .where(PersonalAssistantRow.user_id == user_id)
-            .order_by(DpAccountRow.holder_name)
+            .join(DpAccountRow, col(DpAccountRow.id) == col(PersonalAssistantRow.account_id))
+            .where(col(PersonalAssistantRow.user_id) == user_id)
+            .order_by(col(DpAccountRow.holder_name))
         )
     ).all()
     jobs = []
@@ -66,9 +67,9 @@ async def my_jobs(session: AsyncSession, actor: Actor) -> list[Job]:
         slips = (
             await session.execute(
                 select(PayRunRow, PayslipRow)
-                .join(PayslipRow, PayslipRow.pay_run_id == PayRunRow.id)
-                .where(PayslipRow.pa_id == pa.id, PayRunRow.status == PayRunStatus.FINALISED)
-                .order_by(PayRunRow.paid_on.desc(), PayRunRow.version.desc())
+                .join(PayslipRow, col(PayslipRow.pay_run_id) == col(PayRunRow.id))
+                .where(col(PayslipRow.pa_id) == pa.id, col(PayRunRow.status) == PayRunStatus.FINALISED)
+                .order_by(col(PayRunRow.paid_on).desc(), col(PayRunRow.version).desc())
             )
         ).all()
         jobs.append(
@@ -89,8 +90,8 @@ async def my_job(session: AsyncSession, actor: Actor, pa_id: uuid.UUID) -> tuple
     found = (
         await session.execute(
             select(PersonalAssistantRow, DpAccountRow)
-            .join(DpAccountRow, DpAccountRow.id == PersonalAssistantRow.account_id)
-            .where(PersonalAssistantRow.id == pa_id, PersonalAssistantRow.user_id == user_id)
+            .join(DpAccountRow, col(DpAccountRow.id) == col(PersonalAssistantRow.account_id))
+            .where(col(PersonalAssistantRow.id) == pa_id, col(PersonalAssistantRow.user_id) == user_id)
         )
     ).first()
     if found is None:
@@ -103,7 +104,9 @@ async def my_payslip(session: AsyncSession, actor: Actor, pa_id: uuid.UUID, run_
     """Only a payslip of a finalised run: a draft is the employer's working, not pay."""
     pa, account = await my_job(session, actor, pa_id)
     run = await session.get(PayRunRow, run_id)
-    slip = await session.scalar(select(PayslipRow.id).where(PayslipRow.pay_run_id == run_id, PayslipRow.pa_id == pa.id))
+    slip = await session.scalar(
+        select(col(PayslipRow.id)).where(col(PayslipRow.pay_run_id) == run_id, col(PayslipRow.pa_id) == pa.id)
+    )
     if run is None or slip is None or run.account_id != account.id or run.status != PayRunStatus.FINALISED:
         raise PayrollNotFoundError(f"There is no payslip of yours in pay run {run_id}.", field="run_id")
     return await document_of(session, account, run_id, pa.id)

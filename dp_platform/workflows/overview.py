@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from agreements.payments import payment_states
 from agreements.service import account_agreements, load_agreement
@@ -168,8 +169,8 @@ async def account_overview(session: AsyncSession, access: AccountAccess, today: 
         )
     pas = await session.scalars(
         select(PersonalAssistantRow)
-        .where(PersonalAssistantRow.account_id == account_id, PersonalAssistantRow.left_on.is_(None))
-        .order_by(PersonalAssistantRow.full_name)
+        .where(col(PersonalAssistantRow.account_id) == account_id, col(PersonalAssistantRow.left_on).is_(None))
+        .order_by(col(PersonalAssistantRow.full_name))
     )
     last = await last_statement_balance(session, account_id)
     for pa in pas:

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from dp_platform.audit.writer import note_unchanged, record_account_event
 from dp_platform.tenancy.access import authorize
@@ -351,8 +352,8 @@ async def contract_rates(session: AsyncSession, pa_id: uuid.UUID) -> list[Contra
     return list(
         await session.scalars(
             select(ContractRateRow)
-            .where(ContractRateRow.pa_id == pa_id)
-            .order_by(ContractRateRow.kind, ContractRateRow.effective_from)
+            .where(col(ContractRateRow.pa_id) == pa_id)
+            .order_by(col(ContractRateRow.kind), col(ContractRateRow.effective_from))
         )
     )
 
@@ -497,9 +498,9 @@ async def record_leaver(
             f"{left_on.isoformat()} is before {pa.full_name} started ({pa.started_on.isoformat()}).", field="left_on"
         )
     later = await session.scalar(
-        select(TimesheetEntryRow.worked_on)
-        .where(TimesheetEntryRow.pa_id == pa_id, TimesheetEntryRow.worked_on > left_on)
-        .order_by(TimesheetEntryRow.worked_on)
+        select(col(TimesheetEntryRow.worked_on))
+        .where(col(TimesheetEntryRow.pa_id) == pa_id, col(TimesheetEntryRow.worked_on) > left_on)
+        .order_by(col(TimesheetEntryRow.worked_on))
         .limit(1)
     )
     if later is not None:

@@ -10,6 +10,7 @@ import uuid
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from dp_platform.tenancy.policy import Actor
 from dp_platform.workflows.reconciliation import post_statement_line
@@ -30,12 +31,12 @@ async def pay_payroll_from_statement(
     mandate_id: uuid.UUID | None,
 ) -> int:
     """Returns how many lines it posted."""
-    matched = select(MatchRow.id).where(MatchRow.statement_line_id == StatementLineRow.id).exists()
+    matched = select(col(MatchRow.id)).where(col(MatchRow.statement_line_id) == col(StatementLineRow.id)).exists()
     lines = list(
         await session.scalars(
             select(StatementLineRow)
-            .where(StatementLineRow.statement_id == statement_id, StatementLineRow.amount_pence < 0, ~matched)
-            .order_by(StatementLineRow.value_on, StatementLineRow.source_line)
+            .where(col(StatementLineRow.statement_id) == statement_id, col(StatementLineRow.amount_pence) < 0, ~matched)
+            .order_by(col(StatementLineRow.value_on), col(StatementLineRow.source_line))
         )
     )
     if not lines:

@@ -19,6 +19,7 @@ from enum import StrEnum
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from dp_platform.audit.writer import note_unchanged, record_account_event, record_event, user_chain
 from dp_platform.auth.passwords import hash_password
@@ -89,16 +90,18 @@ async def _members(session: AsyncSession, account_id: uuid.UUID, only: uuid.UUID
     now = utc_now()
     query = (
         select(AccountMemberRow, UserRow)
-        .join(UserRow, UserRow.id == AccountMemberRow.user_id)
-        .where(AccountMemberRow.account_id == account_id)
-        .order_by(AccountMemberRow.capacity, UserRow.display_name)
+        .join(UserRow, col(UserRow.id) == col(AccountMemberRow.user_id))
+        .where(col(AccountMemberRow.account_id) == account_id)
+        .order_by(col(AccountMemberRow.capacity), col(UserRow.display_name))
     )
-    pending_query = select(InvitationRow.user_id, InvitationRow.expires_at).where(
-        InvitationRow.account_id == account_id, InvitationRow.used_at.is_(None), InvitationRow.expires_at > now
+    pending_query = select(col(InvitationRow.user_id), col(InvitationRow.expires_at)).where(
+        col(InvitationRow.account_id) == account_id,
+        col(InvitationRow.used_at).is_(None),
+        col(InvitationRow.expires_at) > now,
     )
     if only is not None:
-        query = query.where(AccountMemberRow.user_id == only)
-        pending_query = pending_query.where(InvitationRow.user_id == only)
+        query = query.where(col(AccountMemberRow.user_id) == only)
+        pending_query = pending_query.where(col(InvitationRow.user_id) == only)
     pending = dict((await session.execute(pending_query)).all())
     return [
         Member(user, member.capacity, member.legal_power, user.password_hash is not None, pending.get(user.id))
@@ -113,9 +116,9 @@ async def account_people(session: AsyncSession, actor: Actor, account_id: uuid.U
         (pa, user)
         for pa, user in await session.execute(
             select(PersonalAssistantRow, UserRow)
-            .outerjoin(UserRow, UserRow.id == PersonalAssistantRow.user_id)
-            .where(PersonalAssistantRow.account_id == account_id)
-            .order_by(PersonalAssistantRow.full_name)
+            .outerjoin(UserRow, col(UserRow.id) == col(PersonalAssistantRow.user_id))
+            .where(col(PersonalAssistantRow.account_id) == account_id)
+            .order_by(col(PersonalAssistantRow.full_name))
         )
     ]
     return People(members, assistants)
@@ -147,7 +150,7 @@ async def invite(
         pa = await own_pa(session, account_id, pa_id)
         if pa.user_id is not None:
             raise InvalidPersonError(f"{pa.full_name} can already sign in.", field="pa_id")
-    user = await session.scalar(select(UserRow).where(UserRow.email == email))
+    user = await session.scalar(select(UserRow).where(col(UserRow.email) == email))
     member = None
     if user is not None:
         member = await session.get(AccountMemberRow, (account_id, user.id))
@@ -225,9 +228,9 @@ async def record_legal_power(
         linked = list(
             await session.scalars(
                 update(PersonalAssistantRow)
-                .where(PersonalAssistantRow.account_id == account_id, PersonalAssistantRow.user_id == user_id)
+                .where(col(PersonalAssistantRow.account_id) == account_id, col(PersonalAssistantRow.user_id) == user_id)
                 .values(relationship=legal_power)
-                .returning(PersonalAssistantRow.full_name)
+                .returning(col(PersonalAssistantRow.full_name))
             )
         )
     await session.flush()
@@ -245,7 +248,7 @@ async def record_legal_power(
 
 
 async def invitation_for(session: AsyncSession, token: str) -> tuple[InvitationRow, UserRow]:
-    row = await session.scalar(select(InvitationRow).where(InvitationRow.token_sha256 == _digest(token)))
+    row = await session.scalar(select(InvitationRow).where(col(InvitationRow.token_sha256) == _digest(token)))
     user = await session.get(UserRow, row.user_id) if row is not None else None
     if row is None or user is None or row.used_at is not None or row.expires_at <= utc_now() or not user.is_active:
         raise InvitationNotFoundError(

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from agreements.monitoring.service import authority_thresholds
 from agreements.monitoring.thresholds import LocalThresholds, Threshold
@@ -98,7 +99,9 @@ async def _as_paid_to_pa(session: AsyncSession, account_id: uuid.UUID, spend: Sp
     Read fresh for each such payment (never cached with the context: an agreement ended today counts)."""
     if spend.category not in PAID_TO_PEOPLE or spend.relationship != "none":
         return spend, set()
-    pas = list(await session.scalars(select(PersonalAssistantRow).where(PersonalAssistantRow.account_id == account_id)))
+    pas = list(
+        await session.scalars(select(PersonalAssistantRow).where(col(PersonalAssistantRow.account_id) == account_id))
+    )
     index = pa_named(spend.payee, [pa.full_name for pa in pas])
     if index is None:
         return spend, set()

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from ledgers.categories.assistant import Suggestion, payee_key, suggest
 from ledgers.categories.engine import SpendDecision
@@ -57,7 +58,7 @@ def _jsonable(definition: dict[str, Any]) -> dict[str, Any]:
 
 async def local_rules(session: AsyncSession, authority_id: uuid.UUID, taxonomy: Taxonomy) -> list[Rule]:
     rows = await session.scalars(
-        select(LocalRuleRow).where(LocalRuleRow.authority_id == authority_id).order_by(LocalRuleRow.rule_id)
+        select(LocalRuleRow).where(col(LocalRuleRow.authority_id) == authority_id).order_by(col(LocalRuleRow.rule_id))
     )
     return [local_rule(_dated(row.definition), taxonomy) for row in rows]
 
@@ -70,7 +71,7 @@ async def set_local_rule(
     rule = local_rule(_dated(definition), taxonomy)
     row = await session.scalar(
         select(LocalRuleRow)
-        .where(LocalRuleRow.authority_id == authority_id, LocalRuleRow.rule_id == rule.id)
+        .where(col(LocalRuleRow.authority_id) == authority_id, col(LocalRuleRow.rule_id) == rule.id)
         .with_for_update()
     )
     stored = _jsonable(_dated(definition))
@@ -98,15 +99,15 @@ async def set_local_rule(
 
 async def payee_history(session: AsyncSession, book_id: uuid.UUID) -> dict[str, str]:
     rows = await session.execute(
-        select(LineCategoryRow.payee_key, LineCategoryRow.category)
+        select(col(LineCategoryRow.payee_key), col(LineCategoryRow.category))
         # a payroll payment's category says what it cleared, not what the person chose for the payee:
         # remembered, next month's wages would be posted as spending before their pay run is finalised
         .where(
-            LineCategoryRow.book_id == book_id,
-            LineCategoryRow.confirmed.is_(True),
-            LineCategoryRow.source != "payroll",
+            col(LineCategoryRow.book_id) == book_id,
+            col(LineCategoryRow.confirmed).is_(True),
+            col(LineCategoryRow.source) != "payroll",
         )
-        .order_by(LineCategoryRow.updated_at)
+        .order_by(col(LineCategoryRow.updated_at))
     )
     return dict(rows.all())
 
@@ -125,13 +126,13 @@ async def categorise_statement(
     history = await payee_history(session, book_id)
     lines = await session.scalars(
         select(StatementLineRow)
-        .outerjoin(LineCategoryRow, LineCategoryRow.line_id == StatementLineRow.id)
+        .outerjoin(LineCategoryRow, col(LineCategoryRow.line_id) == col(StatementLineRow.id))
         .where(
-            StatementLineRow.statement_id == statement_id,
-            StatementLineRow.amount_pence < 0,
-            LineCategoryRow.line_id.is_(None),
+            col(StatementLineRow.statement_id) == statement_id,
+            col(StatementLineRow.amount_pence) < 0,
+            col(LineCategoryRow.line_id).is_(None),
         )
-        .order_by(StatementLineRow.value_on, StatementLineRow.source_line)
+        .order_by(col(StatementLineRow.value_on), col(StatementLineRow.source_line))
     )
     done = []
     for line in lines:
@@ -193,11 +194,11 @@ async def standing_approvals(
 ) -> set[str]:
     standing = {rule.id for rule in taxonomy_rules if rule.standing}
     rows = await session.scalars(
-        select(SpendReviewRow.rule_ids).where(
-            SpendReviewRow.book_id == book_id,
-            SpendReviewRow.payee_key == payee,
-            SpendReviewRow.category == category,
-            SpendReviewRow.status == "approved",
+        select(col(SpendReviewRow.rule_ids)).where(
+            col(SpendReviewRow.book_id) == book_id,
+            col(SpendReviewRow.payee_key) == payee,
+            col(SpendReviewRow.category) == category,
+            col(SpendReviewRow.status) == "approved",
         )
     )
     return {rule_id for ids in rows for rule_id in ids if rule_id in standing}
@@ -206,7 +207,7 @@ async def standing_approvals(
 async def review_of(session: AsyncSession, subject_type: str, subject_id: uuid.UUID) -> SpendReviewRow | None:
     return await session.scalar(
         select(SpendReviewRow).where(
-            SpendReviewRow.subject_type == subject_type, SpendReviewRow.subject_id == subject_id
+            col(SpendReviewRow.subject_type) == subject_type, col(SpendReviewRow.subject_id) == subject_id
         )
     )
 
@@ -302,12 +303,12 @@ async def account_reviews(
     session: AsyncSession, book_id: uuid.UUID, status: str | None, *, page: Keyset | None = None
 ) -> list[SpendReviewRow]:
     """Oldest spending first."""
-    query = select(SpendReviewRow).where(SpendReviewRow.book_id == book_id)
+    query = select(SpendReviewRow).where(col(SpendReviewRow.book_id) == book_id)
     if status:
-        query = query.where(SpendReviewRow.status == status)
+        query = query.where(col(SpendReviewRow.status) == status)
     if page is not None:
-        return list(await session.scalars(page.apply(query, SpendReviewRow.occurred_on, SpendReviewRow.id)))
-    return list(await session.scalars(query.order_by(SpendReviewRow.occurred_on, SpendReviewRow.created_at)))
+        return list(await session.scalars(page.apply(query, col(SpendReviewRow.occurred_on), col(SpendReviewRow.id))))
+    return list(await session.scalars(query.order_by(col(SpendReviewRow.occurred_on), col(SpendReviewRow.created_at))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,22 +336,23 @@ async def spend_lines(
     """In (day, id) order, a ``page`` at a time when asked."""
     query = (
         select(StatementLineRow, LineCategoryRow, SpendReviewRow)
-        .outerjoin(LineCategoryRow, LineCategoryRow.line_id == StatementLineRow.id)
+        .outerjoin(LineCategoryRow, col(LineCategoryRow.line_id) == col(StatementLineRow.id))
         .outerjoin(
             SpendReviewRow,
-            (SpendReviewRow.subject_type == "statement_line") & (SpendReviewRow.subject_id == StatementLineRow.id),
+            (col(SpendReviewRow.subject_type) == "statement_line")
+            & (col(SpendReviewRow.subject_id) == col(StatementLineRow.id)),
         )
-        .where(StatementLineRow.book_id == book_id, StatementLineRow.amount_pence < 0)
-        .order_by(StatementLineRow.value_on, StatementLineRow.id)
+        .where(col(StatementLineRow.book_id) == book_id, col(StatementLineRow.amount_pence) < 0)
+        .order_by(col(StatementLineRow.value_on), col(StatementLineRow.id))
     )
     if page is not None:
-        query = page.apply(query, StatementLineRow.value_on, StatementLineRow.id)
+        query = page.apply(query, col(StatementLineRow.value_on), col(StatementLineRow.id))
     if statement_id is not None:
-        query = query.where(StatementLineRow.statement_id == statement_id)
+        query = query.where(col(StatementLineRow.statement_id) == statement_id)
     if line_id is not None:
-        query = query.where(StatementLineRow.id == line_id)
+        query = query.where(col(StatementLineRow.id) == line_id)
     if unconfirmed:
-        query = query.where((LineCategoryRow.confirmed.is_(False)) | (LineCategoryRow.line_id.is_(None)))
+        query = query.where((col(LineCategoryRow.confirmed).is_(False)) | (col(LineCategoryRow.line_id).is_(None)))
     return [SpendLine(line, category, review) for line, category, review in (await session.execute(query)).all()]
 
 
@@ -359,11 +361,11 @@ async def unconfirmed_line_count(session: AsyncSession, book_id: uuid.UUID) -> i
     count = await session.scalar(
         select(func.count())
         .select_from(StatementLineRow)
-        .outerjoin(LineCategoryRow, LineCategoryRow.line_id == StatementLineRow.id)
+        .outerjoin(LineCategoryRow, col(LineCategoryRow.line_id) == col(StatementLineRow.id))
         .where(
-            StatementLineRow.book_id == book_id,
-            StatementLineRow.amount_pence < 0,
-            (LineCategoryRow.confirmed.is_(False)) | (LineCategoryRow.line_id.is_(None)),
+            col(StatementLineRow.book_id) == book_id,
+            col(StatementLineRow.amount_pence) < 0,
+            (col(LineCategoryRow.confirmed).is_(False)) | (col(LineCategoryRow.line_id).is_(None)),
         )
     )
     return int(count or 0)
@@ -371,9 +373,9 @@ async def unconfirmed_line_count(session: AsyncSession, book_id: uuid.UUID) -> i
 
 async def open_review_counts(session: AsyncSession, book_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
     rows = await session.execute(
-        select(SpendReviewRow.book_id, func.count())
-        .where(among(SpendReviewRow.book_id, book_ids), SpendReviewRow.status == "open")
-        .group_by(SpendReviewRow.book_id)
+        select(col(SpendReviewRow.book_id), func.count())
+        .where(among(col(SpendReviewRow.book_id), book_ids), col(SpendReviewRow.status) == "open")
+        .group_by(col(SpendReviewRow.book_id))
     )
     return {book_id: int(count) for book_id, count in rows.all()}
 
@@ -396,29 +398,29 @@ async def money_out_to_check(
     """Money-out bank lines of many books since a day that a check needs: each that has another line of
     the same book and amount within ``within_days`` days of it (a possible duplicate; none when
     ``None``), and each in ``category``. The rest (most lines) stay in the database."""
-    same = (StatementLineRow.book_id, StatementLineRow.amount_pence)
+    same = (col(StatementLineRow.book_id), col(StatementLineRow.amount_pence))
     lines = (
         select(
-            StatementLineRow.book_id,
-            StatementLineRow.id,
-            StatementLineRow.value_on,
-            StatementLineRow.description,
-            StatementLineRow.amount_pence,
-            func.lag(StatementLineRow.value_on)
-            .over(partition_by=same, order_by=StatementLineRow.value_on)
+            col(StatementLineRow.book_id),
+            col(StatementLineRow.id),
+            col(StatementLineRow.value_on),
+            col(StatementLineRow.description),
+            col(StatementLineRow.amount_pence),
+            func.lag(col(StatementLineRow.value_on))
+            .over(partition_by=same, order_by=col(StatementLineRow.value_on))
             .label("previous_on"),
-            func.lead(StatementLineRow.value_on)
-            .over(partition_by=same, order_by=StatementLineRow.value_on)
+            func.lead(col(StatementLineRow.value_on))
+            .over(partition_by=same, order_by=col(StatementLineRow.value_on))
             .label("next_on"),
         )
         .where(
-            among(StatementLineRow.book_id, book_ids),
-            StatementLineRow.amount_pence < 0,
-            StatementLineRow.value_on >= since,
+            among(col(StatementLineRow.book_id), book_ids),
+            col(StatementLineRow.amount_pence) < 0,
+            col(StatementLineRow.value_on) >= since,
         )
         .subquery()
     )
-    wanted = LineCategoryRow.category == category
+    wanted = col(LineCategoryRow.category) == category
     if within_days is not None:
         wanted = (
             wanted
@@ -432,10 +434,10 @@ async def money_out_to_check(
             lines.c.value_on,
             lines.c.description,
             lines.c.amount_pence,
-            LineCategoryRow.payee_key,
-            LineCategoryRow.category,
+            col(LineCategoryRow.payee_key),
+            col(LineCategoryRow.category),
         )
-        .outerjoin(LineCategoryRow, LineCategoryRow.line_id == lines.c.id)
+        .outerjoin(LineCategoryRow, col(LineCategoryRow.line_id) == lines.c.id)
         .where(wanted)
     )
     return [
@@ -449,9 +451,9 @@ async def open_spend_exceptions(session: AsyncSession, book_ids: list[uuid.UUID]
     return list(
         await session.scalars(
             select(SpendReviewRow).where(
-                among(SpendReviewRow.book_id, book_ids),
-                SpendReviewRow.kind == "exception",
-                SpendReviewRow.status == "open",
+                among(col(SpendReviewRow.book_id), book_ids),
+                col(SpendReviewRow.kind) == "exception",
+                col(SpendReviewRow.status) == "open",
             )
         )
     )

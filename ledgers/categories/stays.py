@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from ledgers.categories.tables import CareHomeStayRow
 from ledgers.categories.taxonomy import SpendRuleError
@@ -25,8 +26,8 @@ class StayNotFoundError(DomainError):
 async def stays_of(session: AsyncSession, book_id: uuid.UUID) -> list[CareHomeStayRow]:
     rows = await session.scalars(
         select(CareHomeStayRow)
-        .where(CareHomeStayRow.book_id == book_id, CareHomeStayRow.removed_at.is_(None))
-        .order_by(CareHomeStayRow.first_night)
+        .where(col(CareHomeStayRow.book_id) == book_id, col(CareHomeStayRow.removed_at).is_(None))
+        .order_by(col(CareHomeStayRow.first_night))
     )
     return list(rows)
 

@@ -97,6 +97,6 @@ class CareHomeStayRow(SQLModel, table=True):
     last_night: date
     place: str = text_field(200)
     recorded_by_user_id: uuid.UUID | None = None
-    removed_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))  # type: ignore[call-overload]
+    removed_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     removed_by_user_id: uuid.UUID | None = None
     created_at: datetime = created_at_field()

@@ -28,6 +28,7 @@ from datetime import date
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from ledgers.accounts import AccountCode
 from ledgers.categories.assistant import payee_key
@@ -180,7 +181,7 @@ async def leave_pool(
 async def members_of(session: AsyncSession, pool_id: uuid.UUID) -> list[PoolMemberRow]:
     return list(
         await session.scalars(
-            select(PoolMemberRow).where(PoolMemberRow.pool_id == pool_id).order_by(PoolMemberRow.reference)
+            select(PoolMemberRow).where(col(PoolMemberRow.pool_id) == pool_id).order_by(col(PoolMemberRow.reference))
         )
     )
 
@@ -256,7 +257,7 @@ async def import_pooled_statement(
             field="file",
         )
     lines = list(
-        await session.scalars(select(StatementLineRow).where(StatementLineRow.statement_id == result.statement_id))
+        await session.scalars(select(StatementLineRow).where(col(StatementLineRow.statement_id) == result.statement_id))
     )
     by_day: dict[date, int] = defaultdict(int)
     for line in lines:
@@ -283,12 +284,12 @@ async def waiting_lines(
     """The pool's bank lines given to nobody yet, oldest first (a ``page`` at a time when asked)."""
     query = (
         select(StatementLineRow)
-        .outerjoin(PoolAssignmentRow, PoolAssignmentRow.line_id == StatementLineRow.id)
-        .where(StatementLineRow.book_id == pool_id, PoolAssignmentRow.line_id.is_(None))
-        .order_by(StatementLineRow.value_on, StatementLineRow.id)
+        .outerjoin(PoolAssignmentRow, col(PoolAssignmentRow.line_id) == col(StatementLineRow.id))
+        .where(col(StatementLineRow.book_id) == pool_id, col(PoolAssignmentRow.line_id).is_(None))
+        .order_by(col(StatementLineRow.value_on), col(StatementLineRow.id))
     )
     if page is not None:
-        query = page.apply(query, StatementLineRow.value_on, StatementLineRow.id)
+        query = page.apply(query, col(StatementLineRow.value_on), col(StatementLineRow.id))
     return list(await session.scalars(query))
 
 
@@ -298,8 +299,8 @@ async def _memory(
     """Each payee given before (or ``also`` now) to exactly one person, or only to the provider."""
     rows = (
         await session.execute(
-            select(PoolAssignmentRow.payee_key, PoolAssignmentRow.member_id)
-            .where(PoolAssignmentRow.pool_id == pool_id, PoolAssignmentRow.payee_key != "")
+            select(col(PoolAssignmentRow.payee_key), col(PoolAssignmentRow.member_id))
+            .where(col(PoolAssignmentRow.pool_id) == pool_id, col(PoolAssignmentRow.payee_key) != "")
             .distinct()
         )
     ).all()
@@ -372,8 +373,8 @@ async def _assigned_counts(
     waiting = await session.scalar(
         select(func.count())
         .select_from(StatementLineRow)
-        .outerjoin(PoolAssignmentRow, PoolAssignmentRow.line_id == StatementLineRow.id)
-        .where(StatementLineRow.book_id == pool_id, PoolAssignmentRow.line_id.is_(None))
+        .outerjoin(PoolAssignmentRow, col(PoolAssignmentRow.line_id) == col(StatementLineRow.id))
+        .where(col(StatementLineRow.book_id) == pool_id, col(PoolAssignmentRow.line_id).is_(None))
     )
     return Assigned(hows["reference"], hows["memory"], hows["hand"], int(waiting or 0), tuple(shares))
 
@@ -398,7 +399,7 @@ async def _apply(session: AsyncSession, pool_id: uuid.UUID, choices: Sequence[_C
     pooled = {
         row.id: row
         for row in await session.scalars(
-            select(StatementRow).where(StatementRow.id.in_({choice.line.statement_id for choice in choices}))
+            select(StatementRow).where(col(StatementRow.id).in_({choice.line.statement_id for choice in choices}))
         )
     }
     batch = new_id()
@@ -510,7 +511,9 @@ async def charge(
         raise PoolError("That person's money is not held in this client account.", field="member_id")
     if pence <= 0:
         raise PoolError("A fee is a positive amount.", field="amount_pence")
-    if await session.scalar(select(PoolChargeRow.id).where(PoolChargeRow.pool_id == pool_id, PoolChargeRow.key == key)):
+    if await session.scalar(
+        select(col(PoolChargeRow.id)).where(col(PoolChargeRow.pool_id) == pool_id, col(PoolChargeRow.key) == key)
+    ):
         return None
     statement = StatementRow(
         id=new_id(),
@@ -645,8 +648,8 @@ class ClientMoneyCheck:
 async def client_money_check(session: AsyncSession, pool_id: uuid.UUID, on: date | None = None) -> ClientMoneyCheck:
     latest = await session.scalar(
         select(StatementRow)
-        .where(StatementRow.book_id == pool_id, *([StatementRow.end_on <= on] if on else []))
-        .order_by(StatementRow.end_on.desc(), StatementRow.imported_at.desc())
+        .where(col(StatementRow.book_id) == pool_id, *([col(StatementRow.end_on) <= on] if on else []))
+        .order_by(col(StatementRow.end_on).desc(), col(StatementRow.imported_at).desc())
         .limit(1)
     )
     if on is None:
@@ -655,15 +658,15 @@ async def client_money_check(session: AsyncSession, pool_id: uuid.UUID, on: date
     members = await members_of(session, pool_id)
     own_books: dict[uuid.UUID, int] = defaultdict(int)
     for link, pool_of in (
-        (PoolAssignmentRow.member_line_id, PoolAssignmentRow.pool_id),
-        (PoolChargeRow.member_line_id, PoolChargeRow.pool_id),
+        (col(PoolAssignmentRow.member_line_id), col(PoolAssignmentRow.pool_id)),
+        (col(PoolChargeRow.member_line_id), col(PoolChargeRow.pool_id)),
     ):
         for book_id, total in (
             await session.execute(
-                select(StatementLineRow.book_id, func.sum(StatementLineRow.amount_pence))
-                .join(link.class_, link == StatementLineRow.id)
-                .where(pool_of == pool_id, StatementLineRow.value_on <= on)
-                .group_by(StatementLineRow.book_id)
+                select(col(StatementLineRow.book_id), func.sum(col(StatementLineRow.amount_pence)))
+                .join(link.class_, link == col(StatementLineRow.id))
+                .where(pool_of == pool_id, col(StatementLineRow.value_on) <= on)
+                .group_by(col(StatementLineRow.book_id))
             )
         ).all():
             own_books[book_id] += int(total)

@@ -16,6 +16,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from ledgers.accounts import AccountCode
 from ledgers.chart import ChartAccount
@@ -31,8 +32,8 @@ def says_transfer(line: StatementLineRow) -> bool:
 
 
 def _unrecorded(query):  # type: ignore[no-untyped-def]
-    return query.outerjoin(MatchRow, MatchRow.statement_line_id == StatementLineRow.id).where(
-        MatchRow.statement_line_id.is_(None)
+    return query.outerjoin(MatchRow, col(MatchRow.statement_line_id) == col(StatementLineRow.id)).where(
+        col(MatchRow.statement_line_id).is_(None)
     )
 
 
@@ -44,7 +45,7 @@ async def transfer_pairs(
     queries, whatever the statement's length: its lines, then every candidate in its date window."""
     lines = list(
         await session.scalars(
-            _unrecorded(select(StatementLineRow)).where(StatementLineRow.statement_id == statement_id)
+            _unrecorded(select(StatementLineRow)).where(col(StatementLineRow.statement_id) == statement_id)
         )
     )
     if not lines:
@@ -52,11 +53,11 @@ async def transfer_pairs(
     candidates = list(
         await session.scalars(
             _unrecorded(select(StatementLineRow)).where(
-                StatementLineRow.book_id == book_id,
-                StatementLineRow.statement_id != statement_id,
-                StatementLineRow.amount_pence.in_({-line.amount_pence for line in lines}),
-                StatementLineRow.value_on >= min(line.value_on for line in lines) - WITHIN,
-                StatementLineRow.value_on <= max(line.value_on for line in lines) + WITHIN,
+                col(StatementLineRow.book_id) == book_id,
+                col(StatementLineRow.statement_id) != statement_id,
+                col(StatementLineRow.amount_pence).in_({-line.amount_pence for line in lines}),
+                col(StatementLineRow.value_on) >= min(line.value_on for line in lines) - WITHIN,
+                col(StatementLineRow.value_on) <= max(line.value_on for line in lines) + WITHIN,
             )
         )
     )

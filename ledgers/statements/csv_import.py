@@ -225,7 +225,7 @@ def parse_csv(
                 raise StatementError(
                     file,
                     index,
-                    profile.paid_in_column or "amount",  # type: ignore[arg-type]
+                    profile.paid_in_column or "amount",
                     "exactly one of the paid-in and paid-out columns must hold an amount",
                 )
             amount = paid_in if paid_in is not None else -paid_out  # type: ignore[operator]

@@ -18,7 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import pdfplumber
+from pdfplumber.pdf import PDF
 
 from ledgers.errors import StatementError
 from ledgers.money import Money
@@ -81,7 +81,7 @@ class _Row:
         return f"page {self.page}, line {self.number}"
 
 
-def _rows(pdf: pdfplumber.PDF) -> list[_Row]:
+def _rows(pdf: PDF) -> list[_Row]:
     rows: list[_Row] = []
     for page_number, page in enumerate(pdf.pages, start=1):
         lines: list[list[dict[str, Any]]] = []
@@ -116,7 +116,7 @@ def _heading_spans(row: _Row, layout: PdfLayout) -> dict[str, tuple[float, float
     return spans
 
 
-def recognise(pdf: pdfplumber.PDF) -> tuple[PdfLayout, list[_Row]] | None:
+def recognise(pdf: PDF) -> tuple[PdfLayout, list[_Row]] | None:
     rows = _rows(pdf)
     for layout in LAYOUTS:
         if any(_heading_spans(row, layout) for row in rows[:80]):

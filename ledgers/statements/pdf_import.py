@@ -18,6 +18,7 @@ import re
 from datetime import date, datetime
 
 import pdfplumber
+from pdfplumber.pdf import PDF
 
 from ledgers.errors import StatementError
 from ledgers.money import Money
@@ -53,7 +54,7 @@ MAX_PAGES = 300
 """More pages than a year of any bank's statements; a longer PDF is refused before its pages are read."""
 
 
-def _open(data: bytes, file: str) -> pdfplumber.PDF:
+def _open(data: bytes, file: str) -> PDF:
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as error:  # pdfminer's many failure types all mean "not a readable PDF"
@@ -64,7 +65,7 @@ def _open(data: bytes, file: str) -> pdfplumber.PDF:
     return pdf
 
 
-def _table_rows(pdf: pdfplumber.PDF) -> list[tuple[str, list[str | None]]] | None:
+def _table_rows(pdf: PDF) -> list[tuple[str, list[str | None]]] | None:
     rows: list[tuple[str, list[str | None]]] = []
     found = False
     for page_number, page in enumerate(pdf.pages, start=1):
@@ -116,7 +117,7 @@ def _parse_table(rows: list[tuple[str, list[str | None]]], file: str) -> ParsedS
     return ParsedStatement("pdf:table", tuple(in_date_order(lines)), opening_balance=opening, closing_balance=closing)
 
 
-def _parse_text(pdf: pdfplumber.PDF, file: str) -> ParsedStatement:
+def _parse_text(pdf: PDF, file: str) -> ParsedStatement:
     lines: list[StatementLine] = []
     opening = closing = None
     for page_number, page in enumerate(pdf.pages, start=1):

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from ledgers.columns import utc_now
 from ledgers.errors import LedgerError
@@ -115,7 +116,7 @@ def definition_of(profile: CsvProfile) -> dict[str, Any]:
 async def save_profile(session: AsyncSession, book_id: uuid.UUID, profile: CsvProfile) -> CsvProfileRow:
     """Keep the layout for the account; describing a name again replaces what it said."""
     row = await session.scalar(
-        select(CsvProfileRow).where(CsvProfileRow.book_id == book_id, CsvProfileRow.name == profile.name)
+        select(CsvProfileRow).where(col(CsvProfileRow.book_id) == book_id, col(CsvProfileRow.name) == profile.name)
     ) or CsvProfileRow(book_id=book_id, name=profile.name, definition={})
     row.definition, row.updated_at = definition_of(profile), utc_now()
     session.add(row)
@@ -125,6 +126,6 @@ async def save_profile(session: AsyncSession, book_id: uuid.UUID, profile: CsvPr
 
 async def saved_profiles(session: AsyncSession, book_id: uuid.UUID) -> dict[str, CsvProfile]:
     rows = await session.scalars(
-        select(CsvProfileRow).where(CsvProfileRow.book_id == book_id).order_by(CsvProfileRow.created_at)
+        select(CsvProfileRow).where(col(CsvProfileRow.book_id) == book_id).order_by(col(CsvProfileRow.created_at))
     )
     return {row.name: describe(**row.definition) for row in rows}

@@ -86,11 +86,14 @@ async def import_statement(
 ) -> ImportResult:
     """``parse`` reads the file (by default here, in this process; the platform passes one that reads
     it in a worker process, so a hostile file cannot stall or crash the server)."""
-    if await session.scalar(select(LedgerAccountRow.id).where(LedgerAccountRow.book_id == book_id).limit(1)) is None:
+    if (
+        await session.scalar(select(col(LedgerAccountRow.id)).where(col(LedgerAccountRow.book_id) == book_id).limit(1))
+        is None
+    ):
         raise BookNotOpenError("This DP account has no ledger yet.")
     digest = hashlib.sha256(data).hexdigest()
     earlier = await session.scalar(
-        select(StatementRow).where(StatementRow.book_id == book_id, StatementRow.file_sha256 == digest)
+        select(StatementRow).where(col(StatementRow.book_id) == book_id, col(StatementRow.file_sha256) == digest)
     )
     if earlier is not None:
         return ImportResult(
@@ -105,10 +108,10 @@ async def import_statement(
     # A line already stored has the same date, so only the statement's own date range need be read.
     known = set(
         await session.scalars(
-            select(StatementLineRow.fingerprint).where(
-                StatementLineRow.book_id == book_id,
-                StatementLineRow.value_on >= parsed.start_on,
-                StatementLineRow.value_on <= parsed.end_on,
+            select(col(StatementLineRow.fingerprint)).where(
+                col(StatementLineRow.book_id) == book_id,
+                col(StatementLineRow.value_on) >= parsed.start_on,
+                col(StatementLineRow.value_on) <= parsed.end_on,
             )
         )
     )
@@ -165,9 +168,9 @@ async def import_statement(
 async def account_statements(
     session: AsyncSession, book_id: uuid.UUID, *, page: Keyset | None = None, newest_first: bool = True
 ) -> list[StatementRow]:
-    query = select(StatementRow).where(StatementRow.book_id == book_id).order_by(StatementRow.start_on.desc())
+    query = select(StatementRow).where(col(StatementRow.book_id) == book_id).order_by(col(StatementRow.start_on).desc())
     if page is not None:
-        query = page.apply(query, StatementRow.start_on, StatementRow.id, descending=newest_first)
+        query = page.apply(query, col(StatementRow.start_on), col(StatementRow.id), descending=newest_first)
     return list(await session.scalars(query))
 
 
@@ -180,7 +183,7 @@ async def book_lines(
         query = query.where(col(StatementLineRow.value_on) >= value_from)
     if value_to is not None:
         query = query.where(col(StatementLineRow.value_on) <= value_to)
-    return list(await session.scalars(page.apply(query, StatementLineRow.value_on, StatementLineRow.id)))
+    return list(await session.scalars(page.apply(query, col(StatementLineRow.value_on), col(StatementLineRow.id))))
 
 
 async def statement_of(session: AsyncSession, book_id: uuid.UUID, statement_id: uuid.UUID) -> StatementRow:
@@ -194,8 +197,8 @@ async def lines_of_statement(session: AsyncSession, statement_id: uuid.UUID) -> 
     return list(
         await session.scalars(
             select(StatementLineRow)
-            .where(StatementLineRow.statement_id == statement_id)
-            .order_by(StatementLineRow.value_on, StatementLineRow.source_line)
+            .where(col(StatementLineRow.statement_id) == statement_id)
+            .order_by(col(StatementLineRow.value_on), col(StatementLineRow.source_line))
         )
     )
 
@@ -203,9 +206,9 @@ async def lines_of_statement(session: AsyncSession, statement_id: uuid.UUID) -> 
 async def latest_statement_ends(session: AsyncSession, book_ids: list[uuid.UUID]) -> dict[uuid.UUID, date]:
     """The last day each account's statements reach, for many accounts at once."""
     rows = await session.execute(
-        select(StatementRow.book_id, func.max(StatementRow.end_on))
-        .where(among(StatementRow.book_id, book_ids))
-        .group_by(StatementRow.book_id)
+        select(col(StatementRow.book_id), func.max(col(StatementRow.end_on)))
+        .where(among(col(StatementRow.book_id), book_ids))
+        .group_by(col(StatementRow.book_id))
     )
     return dict(rows.all())
 
@@ -214,9 +217,9 @@ async def last_statement_balance(session: AsyncSession, book_id: uuid.UUID) -> t
     """The closing balance of the statement that reaches furthest, and its last day: what the bank says."""
     row = (
         await session.execute(
-            select(StatementRow.end_on, StatementRow.closing_balance_pence)
-            .where(StatementRow.book_id == book_id, StatementRow.closing_balance_pence.is_not(None))
-            .order_by(StatementRow.end_on.desc(), StatementRow.imported_at.desc())
+            select(col(StatementRow.end_on), col(StatementRow.closing_balance_pence))
+            .where(col(StatementRow.book_id) == book_id, col(StatementRow.closing_balance_pence).is_not(None))
+            .order_by(col(StatementRow.end_on).desc(), col(StatementRow.imported_at).desc())
             .limit(1)
         )
     ).first()
