@@ -14,9 +14,9 @@ from agreements.render_html import render_html
 from agreements.render_pdf import render_pdf
 from agreements.service import Agreement, account_agreements, load_agreement
 from dp_platform.db.sessions import DbSession
-from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.policy import Action, Actor
-from dp_platform.web.pages import account_nav, form_of, may, render, see_other, today
+from dp_platform.web.pages import account_nav, form_of, render, see_other, today
+from dp_platform.workflows.accounts import account_for, may
 from dp_platform.workflows.agreements import agreement_for, sign_for_account
 
 VERSION_STATES = {
@@ -42,7 +42,7 @@ class AgreementPages(Controller):
     async def agreement(
         self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template:
-        access = await authorize(db_session, actor, account_id, Action.VIEW)
+        access = await account_for(db_session, actor, account_id, Action.VIEW)
         rows = await account_agreements(db_session, account_id)
         agreement = await load_agreement(db_session, rows[-1].id) if rows else None
         may_sign = False
@@ -66,7 +66,7 @@ class AgreementPages(Controller):
     async def words(
         self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, agreement_id: uuid.UUID, number: int
     ) -> Response[str]:
-        access = await authorize(db_session, actor, account_id, Action.VIEW)
+        access = await account_for(db_session, actor, account_id, Action.VIEW)
         agreement = await agreement_for(db_session, access, agreement_id)
         return Response(render_html(agreement, agreement.version(number)), media_type="text/html")
 
@@ -74,7 +74,7 @@ class AgreementPages(Controller):
     async def pdf(
         self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, agreement_id: uuid.UUID, number: int
     ) -> Response[bytes]:
-        access = await authorize(db_session, actor, account_id, Action.VIEW)
+        access = await account_for(db_session, actor, account_id, Action.VIEW)
         agreement = await agreement_for(db_session, access, agreement_id)
         return Response(
             render_pdf(agreement, agreement.version(number)),

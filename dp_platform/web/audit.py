@@ -12,7 +12,6 @@ from litestar.response import Redirect, Template
 from dp_platform.audit.queries import AuditFilter, list_events, names_in
 from dp_platform.audit.sentences import sentence, who
 from dp_platform.db.sessions import DbSession
-from dp_platform.tenancy.access import AccountAccess, authorize
 from dp_platform.tenancy.mandates import (
     grant_mandate,
     list_mandates,
@@ -27,13 +26,13 @@ from dp_platform.web.pages import (
     account_nav,
     form_errors,
     form_of,
-    may,
     parse_date,
     parse_uuid,
     render,
     see_other,
     today,
 )
+from dp_platform.workflows.accounts import AccountAccess, account_for, may
 from ledgers.columns import utc_now
 from ledgers.errors import DomainError
 
@@ -67,7 +66,7 @@ class AuditPages(Controller):
         account_id: uuid.UUID,
         before: str | None = None,
     ) -> Template:
-        access = await authorize(db_session, actor, account_id, Action.VIEW)
+        access = await account_for(db_session, actor, account_id, Action.VIEW)
         rows, next_before = await list_events(
             db_session, actor, AuditFilter(account_id=account_id), before=parse_uuid(before), limit=PAGE_SIZE
         )
@@ -128,7 +127,7 @@ class AuditPages(Controller):
     async def mandates(
         self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template:
-        access = await authorize(db_session, actor, account_id, Action.VIEW)
+        access = await account_for(db_session, actor, account_id, Action.VIEW)
         return await self._mandates_page(request, db_session, actor, access)
 
     @post("/mandates")
@@ -136,7 +135,7 @@ class AuditPages(Controller):
         self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template | Redirect:
         """The holder lets an organisation act for them, for what they tick, from a day they choose."""
-        access = await authorize(db_session, actor, account_id, Action.VIEW)
+        access = await account_for(db_session, actor, account_id, Action.VIEW)
         form = await request.form()
         values = {"organisation_id": form.get("organisation_id"), "scopes": form.getall("scopes", [])}
         values["valid_from"], error = parse_date(form.get("valid_from"), "valid_from", "the day it starts")

@@ -19,12 +19,12 @@ from dp_platform.jobs.bureau_payroll import job_of, organisation_jobs, start_bur
 from dp_platform.jobs.in_app import work_after
 from dp_platform.jobs.stale import is_stale
 from dp_platform.jobs.statuses import FINISHED
-from dp_platform.tenancy.access import list_accounts
 from dp_platform.tenancy.errors import AccessDeniedError
 from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.tenancy.roles import Role
 from dp_platform.web.pages import FormError, form_errors, form_of, home_nav, render, today
 from dp_platform.web.payroll import PAYDAY_BEFORE_END, read_period
+from dp_platform.workflows.accounts import accounts_for
 from dp_platform.workflows.agreement_reviews import monitoring_state
 from dp_platform.workflows.overview import client_states
 from dp_platform.workflows.payroll import payslip_document
@@ -120,7 +120,7 @@ class BureauPages(Controller):
         """Every client whose returns the organisation sends, with each period ended and not yet sent."""
         _bureau(actor)
         due = []
-        for account in await list_accounts(db_session, actor, action=Action.SUBMIT_RETURNS):
+        for account in await accounts_for(db_session, actor, action=Action.SUBMIT_RETURNS):
             state = await monitoring_state(db_session, actor, account.id, today())
             if state is not None:
                 due += [(account, period) for period, sent in state.periods if sent is None]
@@ -136,7 +136,7 @@ class BureauPages(Controller):
 
     async def _job(self, session: DbSession, actor: Actor, job_id: uuid.UUID) -> dict[str, Any]:
         job = await job_of(session, _bureau(actor), job_id)
-        names = {account.id: account.holder_name for account in await list_accounts(session, actor)}
+        names = {account.id: account.holder_name for account in await accounts_for(session, actor)}
         return {"job": job, "names": names, "outcomes": OUTCOMES, "stale": is_stale(job)}
 
     @get("/pay-runs/{job_id:uuid}")
@@ -196,7 +196,7 @@ class BureauPages(Controller):
     @get("/statements")
     async def statements_form(self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor) -> Template:
         _bureau(actor)
-        accounts = await list_accounts(db_session, actor, action=Action.IMPORT_STATEMENTS)
+        accounts = await accounts_for(db_session, actor, action=Action.IMPORT_STATEMENTS)
         return await self._statements_page(request, actor, accounts)
 
     @post("/statements", request_max_body_size=MAX_STATEMENT_BYTES * 4)
@@ -205,7 +205,7 @@ class BureauPages(Controller):
         the others go ahead."""
         _bureau(actor)
         form = await request.form()
-        accounts = await list_accounts(db_session, actor, action=Action.IMPORT_STATEMENTS)
+        accounts = await accounts_for(db_session, actor, action=Action.IMPORT_STATEMENTS)
         results = []
         for account in accounts:
             upload = form.get(f"statement-{account.id}")

@@ -17,7 +17,6 @@ from agreements.recovery import recoveries_of
 from agreements.service import account_agreements
 from dp_platform.cards.gateway import gateway_of
 from dp_platform.db.sessions import DbSession
-from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.policy import SCOTTISH_TIME, Action, Actor
 from dp_platform.web.formatting import day
 from dp_platform.web.pages import (
@@ -25,13 +24,13 @@ from dp_platform.web.pages import (
     account_nav,
     form_errors,
     form_of,
-    may,
     parse_pounds,
     parse_uuid,
     render,
     see_other,
     today,
 )
+from dp_platform.workflows.accounts import account_for, may
 from dp_platform.workflows.card_authorisations import free_money
 from dp_platform.workflows.card_payments import PURPOSES, account_card_payments, ask_for_payment, payer_of, set_payer
 from dp_platform.workflows.cards import (
@@ -87,7 +86,7 @@ class CardPages(Controller):
         status: int = 200,
         form: dict[str, Any] | None = None,
     ) -> Template:
-        access = await authorize(session, actor, account_id, Action.VIEW)
+        access = await account_for(session, actor, account_id, Action.VIEW)
         cards = await account_cards(session, actor, account_id)
         last4 = {card.id: card.last4 for card in cards}
         answers = await card_authorisations(session, actor, account_id, Keyset(SHOWN))
@@ -221,7 +220,7 @@ class CardPages(Controller):
         status: int = 200,
         form: dict[str, Any] | None = None,
     ) -> Template:
-        access = await authorize(session, actor, account_id, Action.VIEW)
+        access = await account_for(session, actor, account_id, Action.VIEW)
         agreements = await account_agreements(session, account_id)
         invoices = [
             recovery

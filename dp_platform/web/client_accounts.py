@@ -12,11 +12,11 @@ from litestar.response import Redirect, Template
 
 from dp_platform.api.statements import MAX_STATEMENT_BYTES
 from dp_platform.db.sessions import DbSession
-from dp_platform.tenancy.access import list_accounts
 from dp_platform.tenancy.errors import AccessDeniedError
 from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.tenancy.roles import Role
 from dp_platform.web.pages import FormError, form_errors, form_of, home_nav, parse_date, render, see_other, today
+from dp_platform.workflows.accounts import accounts_for
 from dp_platform.workflows.client_fees import charge_agreed_fees
 from dp_platform.workflows.client_money import (
     add_client,
@@ -129,7 +129,7 @@ class ClientAccountPages(Controller):
         joined = {member.member_book_id for member in members}
         may_join = [
             account
-            for account in await list_accounts(session, actor, action=Action.MANAGE_MONEY)
+            for account in await accounts_for(session, actor, action=Action.MANAGE_MONEY)
             if account.id not in joined
         ]
         return render(

@@ -14,7 +14,6 @@ from litestar.response import Redirect, Template
 from agreements.monitoring.catalogue import CHECKS, Check
 from agreements.monitoring.thresholds import LocalThreshold, Threshold, ThresholdError
 from dp_platform.db.sessions import DbSession
-from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.errors import AccessDeniedError
 from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.tenancy.roles import AUTHORITY_ROLES, Role
@@ -24,7 +23,6 @@ from dp_platform.web.pages import (
     form_errors,
     form_of,
     home_nav,
-    may,
     parse_date,
     parse_pounds,
     parse_uuid,
@@ -33,6 +31,7 @@ from dp_platform.web.pages import (
     today,
 )
 from dp_platform.web.reports import default_period
+from dp_platform.workflows.accounts import account_for, may
 from dp_platform.workflows.exceptions import (
     QueueItem,
     account_exceptions,
@@ -105,7 +104,7 @@ class ExceptionPages(Controller):
         self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template:
         queue = await account_exceptions(db_session, actor, account_id, today())
-        access = await authorize(db_session, actor, account_id, Action.VIEW)
+        access = await account_for(db_session, actor, account_id, Action.VIEW)
         return render(
             request,
             "exceptions/account.html",
@@ -132,7 +131,7 @@ class ExceptionPages(Controller):
         form: dict[str, Any] | None = None,
     ) -> Template:
         view = await exception_view(session, actor, account_id, key, today())
-        access = await authorize(session, actor, account_id, Action.VIEW)
+        access = await account_for(session, actor, account_id, Action.VIEW)
         acting = view.item.status != "resolved" and may(actor, access, Action.MONITOR)
         staff = await council_staff(session, access.account.authority_id) if acting else []
         return render(

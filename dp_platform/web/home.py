@@ -11,10 +11,10 @@ from litestar.response import Redirect, Template
 from dp_platform.auth.browser import SESSION_COOKIE
 from dp_platform.auth.middleware import PUBLIC
 from dp_platform.db.sessions import DbSession
-from dp_platform.tenancy.access import authorize, list_accounts
 from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.tenancy.roles import AUTHORITY_ROLES, Role
 from dp_platform.web.pages import account_nav, home_nav, render, today
+from dp_platform.workflows.accounts import account_for, accounts_for
 from dp_platform.workflows.client_money import held_by_provider
 from dp_platform.workflows.overview import account_overview
 
@@ -42,14 +42,14 @@ class HomeController(Controller):
             return Redirect("/portfolio", status_code=303)
         if actor.role is Role.PERSONAL_ASSISTANT:
             return Redirect("/my-pay", status_code=303)
-        accounts = await list_accounts(db_session, actor)
+        accounts = await accounts_for(db_session, actor)
         if actor.role is Role.EMPLOYER and len(accounts) == 1:
             return Redirect(f"/accounts/{accounts[0].id}", status_code=303)
         return Redirect("/accounts", status_code=303)
 
     @get("/accounts")
     async def accounts(self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor) -> Template:
-        rows = await list_accounts(db_session, actor)
+        rows = await accounts_for(db_session, actor)
         return render(
             request,
             "accounts.html",
@@ -63,7 +63,7 @@ class HomeController(Controller):
     async def overview(
         self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template:
-        access = await authorize(db_session, actor, account_id, Action.VIEW)
+        access = await account_for(db_session, actor, account_id, Action.VIEW)
         overview = await account_overview(db_session, access, today())
         return render(
             request,

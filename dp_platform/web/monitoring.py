@@ -10,7 +10,6 @@ from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
 from dp_platform.db.sessions import DbSession
-from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.web.pages import (
     FormError,
@@ -18,13 +17,13 @@ from dp_platform.web.pages import (
     form_errors,
     form_of,
     home_nav,
-    may,
     parse_date,
     parse_pounds,
     render,
     see_other,
     today,
 )
+from dp_platform.workflows.accounts import account_for, may
 from dp_platform.workflows.agreement_reviews import (
     council_due,
     monitoring_state,
@@ -47,7 +46,7 @@ class MonitoringPages(Controller):
         status: int = 200,
         form: dict[str, Any] | None = None,
     ) -> Template:
-        access = await authorize(session, actor, account_id, Action.VIEW)
+        access = await account_for(session, actor, account_id, Action.VIEW)
         return render(
             request,
             "monitoring/account.html",

@@ -14,12 +14,10 @@ from litestar import Request
 from litestar.datastructures import Cookie
 from litestar.response import Redirect, Template
 
-from dp_platform.tenancy.access import AccountAccess, account_ref
-from dp_platform.tenancy.policy import Action, Actor, can
+from dp_platform.tenancy.policy import Actor
 from dp_platform.tenancy.policy import today as today  # pages read the day from here
 from dp_platform.tenancy.roles import AUTHORITY_ROLES, Role
 from dp_platform.workflows.records import DpAccountRow
-from ledgers.columns import utc_now
 from ledgers.errors import DomainError
 from ledgers.money import Money
 
@@ -63,11 +61,6 @@ ACCOUNT_SECTIONS = (
     ("mandates", "Who can act", "/mandates"),
     ("people", "Who can sign in", "/people"),
 )
-
-
-def may(actor: Actor, access: AccountAccess, action: Action) -> bool:
-    """Whether to offer a form on a page: the same policy question its handler asks again on submit."""
-    return bool(can(access.actor or actor, action, account_ref(access.account), now=utc_now()))
 
 
 def account_nav(account: DpAccountRow, current: str) -> Nav:

@@ -12,19 +12,18 @@ from litestar import Controller, Request, Response, get, post
 from litestar.response import Redirect, Template
 
 from dp_platform.db.sessions import DbSession
-from dp_platform.tenancy.access import AccountAccess, authorize
 from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.web.pages import (
     FormError,
     account_nav,
     form_errors,
     form_of,
-    may,
     parse_date,
     render,
     see_other,
     today,
 )
+from dp_platform.workflows.accounts import AccountAccess, account_for, may
 from dp_platform.workflows.payroll import (
     add_pa,
     approve_family_pa,
@@ -169,14 +168,14 @@ class PayrollPages(Controller):
     async def pas(
         self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template:
-        access = await authorize(db_session, actor, account_id, Action.VIEW)
+        access = await account_for(db_session, actor, account_id, Action.VIEW)
         return await self._pa_list(request, db_session, actor, access)
 
     @post("/pas")
     async def add(
         self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template | Redirect:
-        access = await authorize(db_session, actor, account_id, Action.RUN_PAYROLL)
+        access = await account_for(db_session, actor, account_id, Action.RUN_PAYROLL)
         form = await form_of(request)
         errors: list[FormError] = []
         name = str(form.get("full_name", "")).strip()
@@ -266,7 +265,7 @@ class PayrollPages(Controller):
         pa_id: uuid.UUID,
     ) -> tuple[AccountAccess, PersonalAssistantRow, dict[str, Any]]:
         """What every form on a PA's page starts from; the workflow it calls checks the right to act."""
-        access = await authorize(session, actor, account_id, Action.VIEW)
+        access = await account_for(session, actor, account_id, Action.VIEW)
         return access, await own_pa(session, account_id, pa_id), await form_of(request)
 
     @get("/pas/{pa_id:uuid}")
@@ -278,7 +277,7 @@ class PayrollPages(Controller):
         account_id: uuid.UUID,
         pa_id: uuid.UUID,
     ) -> Template:
-        access = await authorize(db_session, actor, account_id, Action.VIEW)
+        access = await account_for(db_session, actor, account_id, Action.VIEW)
         return await self._pa_page(request, db_session, actor, access, await own_pa(db_session, account_id, pa_id))
 
     @post("/pas/{pa_id:uuid}/timesheet")
@@ -442,7 +441,7 @@ class PayrollPages(Controller):
     async def employer(
         self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template | Redirect:
-        access = await authorize(db_session, actor, account_id, Action.VIEW)
+        access = await account_for(db_session, actor, account_id, Action.VIEW)
         form = await form_of(request)
         errors: list[FormError] = []
         insured_to = None
@@ -508,14 +507,14 @@ class PayrollPages(Controller):
     async def pay_runs(
         self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template:
-        access = await authorize(db_session, actor, account_id, Action.VIEW)
+        access = await account_for(db_session, actor, account_id, Action.VIEW)
         return await self._runs_page(request, db_session, actor, access)
 
     @post("/pay-runs")
     async def draft(
         self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template | Redirect:
-        access = await authorize(db_session, actor, account_id, Action.RUN_PAYROLL)
+        access = await account_for(db_session, actor, account_id, Action.RUN_PAYROLL)
         form = await form_of(request)
         number, dates, errors = read_period(form)
         if not errors:
@@ -565,7 +564,7 @@ class PayrollPages(Controller):
         account_id: uuid.UUID,
         run_id: uuid.UUID,
     ) -> Template:
-        access = await authorize(db_session, actor, account_id, Action.VIEW)
+        access = await account_for(db_session, actor, account_id, Action.VIEW)
         return await self._run_page(
             request, db_session, actor, access, await get_pay_run(db_session, account_id, run_id)
         )
@@ -579,7 +578,7 @@ class PayrollPages(Controller):
         account_id: uuid.UUID,
         run_id: uuid.UUID,
     ) -> Template | Redirect:
-        access = await authorize(db_session, actor, account_id, Action.VIEW)
+        access = await account_for(db_session, actor, account_id, Action.VIEW)
         form = await form_of(request)
         try:
             await reverse_account_pay_run(db_session, actor, account_id, run_id, reason=str(form.get("reason", "")))
@@ -601,7 +600,7 @@ class PayrollPages(Controller):
         account_id: uuid.UUID,
         run_id: uuid.UUID,
     ) -> Template | Redirect:
-        access = await authorize(db_session, actor, account_id, Action.VIEW)
+        access = await account_for(db_session, actor, account_id, Action.VIEW)
         form = await form_of(request)
         reason = str(form.get("override_reason", "")).strip() or None
         try:

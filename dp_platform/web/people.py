@@ -12,10 +12,10 @@ from litestar.response import Redirect, Template
 
 from dp_platform.auth.middleware import PUBLIC
 from dp_platform.db.sessions import DbSession
-from dp_platform.tenancy.access import AccountAccess, authorize
 from dp_platform.tenancy.errors import InvitationNotFoundError
 from dp_platform.tenancy.policy import Action, Actor
-from dp_platform.web.pages import FormError, account_nav, form_errors, form_of, may, render, see_other
+from dp_platform.web.pages import FormError, account_nav, form_errors, form_of, render, see_other
+from dp_platform.workflows.accounts import AccountAccess, account_for, may
 from dp_platform.workflows.my_pay import my_jobs, my_p45, my_p60, my_payslip
 from dp_platform.workflows.people import (
     KIND_WORDS,
@@ -83,7 +83,7 @@ class PeoplePages(Controller):
     async def people(
         self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template:
-        access = await authorize(db_session, actor, account_id, Action.VIEW)
+        access = await account_for(db_session, actor, account_id, Action.VIEW)
         return await self._page(request, db_session, actor, access)
 
     @post("")
@@ -91,7 +91,7 @@ class PeoplePages(Controller):
         self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template:
         """The link is shown on the answer to this form, once, and never stored where it can be read again."""
-        access = await authorize(db_session, actor, account_id, Action.VIEW)
+        access = await account_for(db_session, actor, account_id, Action.VIEW)
         form = await form_of(request)
         kind = str(form.get("kind") or "")
         if kind not in {option for option, _ in KIND_OPTIONS}:
@@ -126,7 +126,7 @@ class PeoplePages(Controller):
         account_id: uuid.UUID,
         user_id: uuid.UUID,
     ) -> Template | Redirect:
-        access = await authorize(db_session, actor, account_id, Action.VIEW)
+        access = await account_for(db_session, actor, account_id, Action.VIEW)
         form = await form_of(request)
         try:
             member = await record_legal_power(

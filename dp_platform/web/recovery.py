@@ -13,7 +13,6 @@ from litestar.response import Redirect, Template
 from agreements.errors import AgreementNotFoundError
 from agreements.payments import agreements_in_force
 from dp_platform.db.sessions import DbSession
-from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.tenancy.roles import AUTHORITY_ROLES
 from dp_platform.web.formatting import day
@@ -23,7 +22,6 @@ from dp_platform.web.pages import (
     form_errors,
     form_of,
     home_nav,
-    may,
     parse_date,
     parse_pounds,
     parse_uuid,
@@ -31,6 +29,7 @@ from dp_platform.web.pages import (
     see_other,
     today,
 )
+from dp_platform.workflows.accounts import account_for, may
 from dp_platform.workflows.recovery import (
     SurplusState,
     record_recovery_paid,
@@ -68,7 +67,7 @@ class RecoveryPages(Controller):
         status: int = 200,
         form: dict[str, Any] | None = None,
     ) -> Template:
-        access = await authorize(session, actor, account_id, Action.VIEW)
+        access = await account_for(session, actor, account_id, Action.VIEW)
         in_force = (await agreements_in_force(session, [account_id], today())).get(account_id, [])
         agreement = in_force[-1] if in_force else None
         state = await surplus_state(session, actor, account_id, agreement.agreement.id, today()) if agreement else None

@@ -11,9 +11,9 @@ from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
 from dp_platform.db.sessions import DbSession
-from dp_platform.tenancy.access import AccountAccess, authorize
 from dp_platform.tenancy.policy import Action, Actor
-from dp_platform.web.pages import FormError, account_nav, form_errors, form_of, may, render, see_other
+from dp_platform.web.pages import FormError, account_nav, form_errors, form_of, render, see_other
+from dp_platform.workflows.accounts import AccountAccess, account_for, may
 from dp_platform.workflows.spending import decide_account_review, decide_account_reviews
 from ledgers.categories.service import account_reviews
 from ledgers.categories.taxonomy import national
@@ -62,7 +62,7 @@ class ReviewPages(Controller):
     async def reviews(
         self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template:
-        access = await authorize(db_session, actor, account_id, Action.VIEW)
+        access = await account_for(db_session, actor, account_id, Action.VIEW)
         return await self._page(request, db_session, actor, access)
 
     @post("/decide")
@@ -70,7 +70,7 @@ class ReviewPages(Controller):
         self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template | Redirect:
         """The ticked reviews decided alike, with one reason the person reads on each."""
-        access = await authorize(db_session, actor, account_id, Action.VIEW)
+        access = await account_for(db_session, actor, account_id, Action.VIEW)
         form = await request.form()
         try:
             ids = [uuid.UUID(str(value)) for value in form.getall("review", [])]
@@ -103,7 +103,7 @@ class ReviewPages(Controller):
         account_id: uuid.UUID,
         review_id: uuid.UUID,
     ) -> Template | Redirect:
-        access = await authorize(db_session, actor, account_id, Action.VIEW)
+        access = await account_for(db_session, actor, account_id, Action.VIEW)
         form = await form_of(request)
         field = f"reason-{review_id}"
         try:

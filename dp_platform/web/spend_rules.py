@@ -10,19 +10,18 @@ from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
 from dp_platform.db.sessions import DbSession
-from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.web.pages import (
     FormError,
     account_nav,
     form_errors,
     form_of,
-    may,
     parse_date,
     render,
     see_other,
     today,
 )
+from dp_platform.workflows.accounts import account_for, may
 from dp_platform.workflows.care_home_stays import account_stays, add_stay, take_off_stay
 from dp_platform.workflows.spend_rules import allowed_spending
 from ledgers.categories.taxonomy import Decision
@@ -53,7 +52,7 @@ class SpendRulePages(Controller):
         status: int = 200,
     ) -> Template:
         allowed = await allowed_spending(session, actor, account_id, today())
-        access = await authorize(session, actor, account_id, Action.VIEW)
+        access = await account_for(session, actor, account_id, Action.VIEW)
         return render(
             request,
             "spend_rules.html",
@@ -83,7 +82,7 @@ class SpendRulePages(Controller):
     async def record_stay(
         self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template | Redirect:
-        await authorize(db_session, actor, account_id, Action.VIEW)
+        await account_for(db_session, actor, account_id, Action.VIEW)
         form = await form_of(request)
         first, first_error = parse_date(form.get("first_night"), "first_night", "the first night")
         last, last_error = parse_date(form.get("last_night"), "last_night", "the last night")

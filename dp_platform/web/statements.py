@@ -22,9 +22,9 @@ from dp_platform.jobs.statement_import import (
     start_statement_import,
 )
 from dp_platform.jobs.statuses import FINISHED
-from dp_platform.tenancy.access import AccountAccess, authorize
 from dp_platform.tenancy.policy import Action, Actor
-from dp_platform.web.pages import FormError, account_nav, form_errors, may, render, see_other
+from dp_platform.web.pages import FormError, account_nav, form_errors, render, see_other
+from dp_platform.workflows.accounts import AccountAccess, account_for, may
 from dp_platform.workflows.bank_to_ledger import accept_suggestions, confirm_line
 from dp_platform.workflows.payroll_payments import PA_WAGES
 from dp_platform.workflows.records import MatchRow, StatementLineRow
@@ -128,14 +128,14 @@ class StatementPages(Controller):
     async def statements(
         self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template:
-        access = await authorize(db_session, actor, account_id, Action.VIEW)
+        access = await account_for(db_session, actor, account_id, Action.VIEW)
         return await self._list(request, db_session, actor, access, [])
 
     @post("", request_max_body_size=MAX_STATEMENT_BYTES)
     async def upload(
         self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template | Redirect:
-        access = await authorize(db_session, actor, account_id, Action.IMPORT_STATEMENTS)
+        access = await account_for(db_session, actor, account_id, Action.IMPORT_STATEMENTS)
         form = await request.form()
         upload = form.get("statement")
         if not isinstance(upload, UploadFile) or not upload.filename:
@@ -168,7 +168,7 @@ class StatementPages(Controller):
         self, session: DbSession, actor: Actor, account_id: uuid.UUID, job_id: uuid.UUID
     ) -> dict[str, Any]:
         job = await import_job_of(session, actor, account_id, job_id)
-        access = await authorize(session, actor, account_id, Action.VIEW)
+        access = await account_for(session, actor, account_id, Action.VIEW)
         return {"job": job, "account": access.account, "stopped": is_stale(job), "access": access}
 
     @get("/imports/{job_id:uuid}")
@@ -204,7 +204,7 @@ class StatementPages(Controller):
     async def describe_layout(
         self, request: Request[Any, Any, Any], db_session: DbSession, actor: Actor, account_id: uuid.UUID
     ) -> Template | Redirect:
-        access = await authorize(db_session, actor, account_id, Action.IMPORT_STATEMENTS)
+        access = await account_for(db_session, actor, account_id, Action.IMPORT_STATEMENTS)
         form = {key: str(value) for key, value in (await request.form()).items() if isinstance(value, str)}
         try:
             skip_rows = int(form.get("skip_rows") or 0)
@@ -242,7 +242,7 @@ class StatementPages(Controller):
         account_id: uuid.UUID,
         statement_id: uuid.UUID,
     ) -> Template:
-        access = await authorize(db_session, actor, account_id, Action.VIEW)
+        access = await account_for(db_session, actor, account_id, Action.VIEW)
         statement = await statement_of(db_session, account_id, statement_id)
         views = await _line_views(db_session, account_id, statement_id)
         return render(
@@ -273,7 +273,7 @@ class StatementPages(Controller):
         line_id: uuid.UUID,
     ) -> Template | Redirect:
         """Accept the suggestion, or say another category; htmx swaps just the line's row."""
-        access = await authorize(db_session, actor, account_id, Action.VIEW)
+        access = await account_for(db_session, actor, account_id, Action.VIEW)
         await statement_of(db_session, account_id, statement_id)
         form = await request.form()
         found = next(iter(await spend_lines(db_session, account_id, statement_id=statement_id, line_id=line_id)), None)
