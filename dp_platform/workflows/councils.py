@@ -25,59 +25,59 @@ from ledgers.categories.service import local_rules
 from ledgers.categories.taxonomy import Rule, national
 
 
-def own_council(actor: Actor, authority_id: uuid.UUID, what: str) -> None:
+def own_council(actor: Actor, authority_id: uuid.UUID, refusal: str) -> None:
     if actor.authority_id is None or actor.authority_id != authority_id:
-        raise AccessDeniedError(f"A council's {what} are read by its own staff.")
+        raise AccessDeniedError(refusal)
 
 
 async def council_exceptions(session: AsyncSession, actor: Actor, authority_id: uuid.UUID, today: date) -> Queue:
-    own_council(actor, authority_id, "exceptions")
+    own_council(actor, authority_id, "A council's exceptions are read by its own staff.")
     return await council_queue(session, actor, today)
 
 
 async def council_portfolio(
     session: AsyncSession, actor: Actor, authority_id: uuid.UUID, today: date
 ) -> list[PortfolioLine]:
-    own_council(actor, authority_id, "portfolio")
+    own_council(actor, authority_id, "A council's portfolio is read by its own staff.")
     return await authority_portfolio(session, actor, today)
 
 
 async def council_due_items(session: AsyncSession, actor: Actor, authority_id: uuid.UUID, today: date) -> list[DueItem]:
-    own_council(actor, authority_id, "reviews and returns")
+    own_council(actor, authority_id, "A council's reviews and returns are read by its own staff.")
     return await council_due(session, actor, today)
 
 
 async def council_spend_rules(session: AsyncSession, actor: Actor, authority_id: uuid.UUID) -> list[Rule]:
-    own_council(actor, authority_id, "local spend rules")
+    own_council(actor, authority_id, "A council's local spend rules are read by its own staff.")
     return await local_rules(session, authority_id, national())
 
 
 async def council_report_now(
     session: AsyncSession, actor: Actor, authority_id: uuid.UUID, period_from: date, period_to: date, today: date
 ) -> MonitoringReport:
-    own_council(actor, authority_id, "reports")
+    own_council(actor, authority_id, "A council's reports are read by its own staff.")
     return await council_report(session, actor, period_from, period_to, today)
 
 
 async def ask_for_council_report(
     session: AsyncSession, actor: Actor, authority_id: uuid.UUID, period_from: date, period_to: date, today: date
 ) -> JobRow:
-    own_council(actor, authority_id, "reports")
+    own_council(actor, authority_id, "A council's reports are read by its own staff.")
     return await start_council_report(session, actor, period_from, period_to, today)
 
 
 async def council_reports(session: AsyncSession, actor: Actor, authority_id: uuid.UUID) -> list[JobRow]:
-    own_council(actor, authority_id, "reports")
+    own_council(actor, authority_id, "A council's reports are read by its own staff.")
     return await report_jobs(session, actor)
 
 
 async def council_report_job(session: AsyncSession, actor: Actor, authority_id: uuid.UUID, job_id: uuid.UUID) -> JobRow:
-    own_council(actor, authority_id, "reports")
+    own_council(actor, authority_id, "A council's reports are read by its own staff.")
     return await report_job_of(session, actor, job_id)
 
 
 async def council_report_file(
     session: AsyncSession, actor: Actor, authority_id: uuid.UUID, job_id: uuid.UUID, name: str
 ) -> JobFileRow:
-    own_council(actor, authority_id, "reports")
+    own_council(actor, authority_id, "A council's reports are read by its own staff.")
     return await report_job_file(session, actor, job_id, name)

@@ -138,14 +138,13 @@ async def test_an_accounts_exceptions_follow_the_same_rule_and_only_council_staf
             assert resolved.status_code == 403, (user, account, resolved.text)
 
 
-async def test_a_councils_queue_and_thresholds_are_its_own_staffs_only(api, world):
+async def test_a_councils_queue_thresholds_portfolio_rules_and_reports_are_its_own_staffs_only(api, world):
     for user in USERS:
         for key, authority_id in world.authorities.items():
             own = user in (("finance_a", "worker_a") if key == "A" else ("finance_b",))
-            queue = await api.get(f"/api/authorities/{authority_id}/exceptions", headers=world.headers(user))
-            assert queue.status_code == (200 if own else 403), (user, key)
-            thresholds = await api.get(f"/api/authorities/{authority_id}/thresholds", headers=world.headers(user))
-            assert thresholds.status_code == (200 if own else 403), (user, key)
+            for path in ("exceptions", "thresholds", "portfolio", "spend-rules", "reports"):
+                response = await api.get(f"/api/authorities/{authority_id}/{path}", headers=world.headers(user))
+                assert response.status_code == (200 if own else 403), (user, key, path)
 
 
 async def test_reports_and_reviews_follow_the_same_rule(api, world):
