@@ -13,9 +13,12 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, tuple_
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm import InstrumentedAttribute, Mapped
 
 T = TypeVar("T")
+
+
+SelectT = TypeVar("SelectT", bound="Select[*tuple[Any, ...]]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +27,9 @@ class Keyset:
     after: tuple[Any, ...] | None = None
     """The sort key of the last row of the page before, id last; None for the first page."""
 
-    def apply(self, query: Select[Any], *key: InstrumentedAttribute[Any], descending: bool = False) -> Select[Any]:
+    def apply(
+        self, query: SelectT, *key: Mapped[Any] | InstrumentedAttribute[Any], descending: bool = False
+    ) -> SelectT:
         """``query`` ordered by ``key`` (all ascending or all descending, a unique column last), from
         after ``self.after``, at most ``self.limit`` rows; any order the query had is replaced."""
         if self.after is not None:

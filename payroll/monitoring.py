@@ -48,16 +48,16 @@ async def assistants_of(session: AsyncSession, employer_ids: list[uuid.UUID], on
     rows = (
         await session.execute(
             select(
-                pa.id,
-                pa.account_id,
-                pa.full_name,
-                pa.started_on,
-                pa.left_on,
-                pa.relationship,
-                pa.pvg_checked_on,
-                pa.pvg_expires_on,
-                pa.right_to_work_checked_on,
-                pa.right_to_work_expires_on,
+                col(pa.id),
+                col(pa.account_id),
+                col(pa.full_name),
+                col(pa.started_on),
+                col(pa.left_on),
+                col(pa.relationship),
+                col(pa.pvg_checked_on),
+                col(pa.pvg_expires_on),
+                col(pa.right_to_work_checked_on),
+                col(pa.right_to_work_expires_on),
             )
             .where(among(pa.account_id, employer_ids))
             .order_by(pa.full_name)

@@ -104,14 +104,17 @@ async def import_statement(
         parsed = parse_statement(data, filename, format=format, profile=profile, saved=saved)
     else:
         parsed = await parse(data, filename, format=format, profile=profile, saved=saved)
+    start_on, end_on = parsed.start_on, parsed.end_on
+    if start_on is None or end_on is None:  # each parser refuses a file without transactions; so does this
+        raise StatementError(filename, 1, "file", "the statement has no transactions")
     prints = fingerprints(book_id, parsed.lines)
     # A line already stored has the same date, so only the statement's own date range need be read.
     known = set(
         await session.scalars(
             select(col(StatementLineRow.fingerprint)).where(
                 col(StatementLineRow.book_id) == book_id,
-                col(StatementLineRow.value_on) >= parsed.start_on,
-                col(StatementLineRow.value_on) <= parsed.end_on,
+                col(StatementLineRow.value_on) >= start_on,
+                col(StatementLineRow.value_on) <= end_on,
             )
         )
     )
@@ -121,8 +124,8 @@ async def import_statement(
         filename=filename[:255],
         file_sha256=digest,
         format=parsed.format,
-        start_on=parsed.start_on,
-        end_on=parsed.end_on,  # type: ignore[arg-type]
+        start_on=start_on,
+        end_on=end_on,
         opening_balance_pence=parsed.opening_balance.pence if parsed.opening_balance is not None else None,
         closing_balance_pence=parsed.closing_balance.pence if parsed.closing_balance is not None else None,
         line_count=len(parsed.lines),
