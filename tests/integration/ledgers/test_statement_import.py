@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from ledgers.errors import StatementError
 from ledgers.service import open_book
+from ledgers.statements.model import ParsedStatement
 from ledgers.statements.service import import_statement
 from ledgers.tables import StatementLineRow
 from tests import statement_files as files
@@ -106,6 +107,20 @@ async def test_a_refused_import_leaves_the_ledger_byte_for_byte_as_it_was(db, bo
     with pytest.raises(StatementError) as caught:
         await _import(db, book, data, name)
     assert caught.value.file == name
+    assert await ledger_snapshot(db) == before
+
+
+async def test_a_parser_that_reads_no_transactions_is_refused_before_anything_is_stored(db, book):
+    """Each parser refuses a file without transactions; a parser that did not would otherwise store a
+    statement with no first or last day (the columns are NOT NULL), so the importer refuses it too."""
+
+    async def reads_nothing(data, filename, **options):
+        return ParsedStatement(format="csv:test", lines=())
+
+    before = await ledger_snapshot(db)
+    with pytest.raises(StatementError, match="no transactions") as caught:
+        await _import(db, book, b"date,amount\n", "empty.csv", parse=reads_nothing)
+    assert caught.value.file == "empty.csv"
     assert await ledger_snapshot(db) == before
 
 
