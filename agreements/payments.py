@@ -22,6 +22,7 @@ from agreements.errors import AgreementError, AgreementStateError
 from agreements.recovery import settle_netting
 from agreements.schedule import ScheduledPayment, payment_schedule
 from agreements.service import Agreement
+from agreements.statuses import AgreementStatus, ScheduledStatus
 from agreements.tables import AgreementPaymentRow, AgreementRecoveryRow, AgreementRow, AgreementVersionRow
 from agreements.terms import Terms, parse_terms
 from ledgers.chart import AUTHORITY_PAYMENTS, DP_BANK, SURPLUS_REPAYABLE
@@ -114,11 +115,11 @@ def _states(
     for payment in schedule:
         held = received.get(payment.due_on)
         if held is not None:
-            status = "received"
-        elif row.status == "in_force" and payment.due_on + timedelta(days=GRACE_DAYS) < today:
-            status = "missed"
+            status = ScheduledStatus.RECEIVED
+        elif row.status == AgreementStatus.IN_FORCE and payment.due_on + timedelta(days=GRACE_DAYS) < today:
+            status = ScheduledStatus.MISSED
         else:
-            status = "expected"
+            status = ScheduledStatus.EXPECTED
         states.append(PaymentState(payment, status, held))
     return states
 
@@ -146,7 +147,9 @@ async def agreements_in_force(
     rows = list(
         await session.scalars(
             select(AgreementRow)
-            .where(among(col(AgreementRow.account_id), account_ids), col(AgreementRow.status) == "in_force")
+            .where(
+                among(col(AgreementRow.account_id), account_ids), col(AgreementRow.status) == AgreementStatus.IN_FORCE
+            )
             .order_by(col(AgreementRow.created_at))
         )
     )
@@ -179,7 +182,7 @@ async def record_received(
     session: AsyncSession, agreement: Agreement, due_on: date, received_on: date
 ) -> tuple[AgreementPaymentRow, PostedEntry, bool]:
     """Post a scheduled payment as received. Returns the payment, its entry, and whether it was held already."""
-    if agreement.agreement.status != "in_force":
+    if agreement.agreement.status != AgreementStatus.IN_FORCE:
         raise AgreementStateError(
             f"Agreement {agreement.agreement.reference} is not in force; payments follow a signed agreement.",
             field="agreement_id",

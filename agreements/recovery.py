@@ -21,6 +21,7 @@ from sqlmodel import col
 
 from agreements.errors import AgreementError, AgreementStateError
 from agreements.service import Agreement
+from agreements.statuses import AgreementStatus, RecoveryStatus
 from agreements.tables import AgreementConversationRow, AgreementPaymentRow, AgreementRecoveryRow
 from ledgers.accounts import AccountCode
 from ledgers.chart import AUTHORITY_PAYMENTS, DP_BANK, SURPLUS_REPAYABLE, ChartAccount
@@ -146,7 +147,7 @@ async def raise_recovery(
     less what the conversation kept for a purpose, it is the most that can be recovered.
     ``scheduled_net``: the payments still to come, by due date, with what each would pay."""
     row = agreement.agreement
-    if row.status != "in_force":
+    if row.status != AgreementStatus.IN_FORCE:
         raise RecoveryStateError(f"Agreement {row.reference} is not in force.", field="agreement_id")
     conversation = await session.get(AgreementConversationRow, conversation_id)
     if conversation is None or conversation.agreement_id != row.id:
@@ -230,7 +231,7 @@ async def record_invoice_paid(
     recovery = await session.get(AgreementRecoveryRow, recovery_id, with_for_update=True)
     if recovery is None or recovery.agreement_id != agreement.agreement.id:
         raise RecoveryError("There is no such recovery on this agreement.", field="recovery_id")
-    if recovery.method != "invoice" or recovery.status != "raised":
+    if recovery.method != "invoice" or recovery.status != RecoveryStatus.RAISED:
         raise RecoveryStateError("Only an invoice not yet paid can be recorded as paid.", field="recovery_id")
     if paid_on < recovery.raised_on:
         raise RecoveryError("An invoice is paid on or after the day it was raised.", field="paid_on")
@@ -256,7 +257,7 @@ async def record_invoice_paid(
         Posting(COUNCIL_BANK, amount),
         Posting(COUNCIL_RECEIVABLE, -amount),
     )
-    recovery.status, recovery.settled_on = "settled", paid_on
+    recovery.status, recovery.settled_on = RecoveryStatus.SETTLED, paid_on
     session.add(recovery)
     await session.flush()
     return recovery
@@ -275,7 +276,7 @@ async def settle_netting(
         )
         .with_for_update()
     )
-    if recovery is None or recovery.status == "settled":
+    if recovery is None or recovery.status == RecoveryStatus.SETTLED:
         return recovery
     amount = Money(recovery.amount_pence)
     await _council_entry(
@@ -288,7 +289,7 @@ async def settle_netting(
         Posting(COUNCIL_PAYMENTS, amount),
         Posting(COUNCIL_RECEIVABLE, -amount),
     )
-    recovery.status, recovery.settled_on = "settled", payment.received_on
+    recovery.status, recovery.settled_on = RecoveryStatus.SETTLED, payment.received_on
     session.add(recovery)
     await session.flush()
     return recovery

@@ -24,6 +24,7 @@ from sqlmodel import col
 
 from agreements.content import ClauseChange, TermChange, content, content_hash, diff
 from agreements.errors import AgreementError, AgreementNotFoundError, AgreementStateError
+from agreements.statuses import AgreementStatus, VersionStatus
 from agreements.tables import AgreementLocalWordingRow, AgreementRow, AgreementSignatureRow, AgreementVersionRow
 from agreements.template import WORDING_KEYS, LocalWording, check_wording, render_clauses, template
 from agreements.termination import TerminationReason
@@ -199,8 +200,8 @@ async def redraft(
     """New terms for the unsigned draft version. Returns the agreement and whether anything changed."""
     agreement = await load_agreement(session, agreement_id, lock=True)
     version = agreement.latest
-    if version.status != "draft":
-        why = "was withdrawn" if version.status == "withdrawn" else "has been signed; its words are fixed"
+    if version.status != VersionStatus.DRAFT:
+        why = "was withdrawn" if version.status == VersionStatus.WITHDRAWN else "has been signed; its words are fixed"
         raise AgreementStateError(
             f"Version {version.number} {why}. Vary the agreement instead.",
             field="version",
@@ -226,13 +227,13 @@ async def vary(
     """A variation: a new draft version of an agreement in force, and how it differs."""
     agreement = await load_agreement(session, agreement_id, lock=True)
     current = agreement.in_force
-    if agreement.agreement.status != "in_force" or current is None:
+    if agreement.agreement.status != AgreementStatus.IN_FORCE or current is None:
         raise AgreementStateError(
             f"Agreement {agreement.agreement.reference} is {agreement.agreement.status.replace('_', ' ')}; only an "
             "agreement in force can be varied (change a draft by drafting it again).",
             field="agreement_id",
         )
-    if agreement.latest.number != current.number and agreement.latest.status != "withdrawn":
+    if agreement.latest.number != current.number and agreement.latest.status != VersionStatus.WITHDRAWN:
         raise AgreementStateError(
             f"Variation {agreement.latest.number} is waiting to be signed or withdrawn; finish it first.",
             field="version",
@@ -278,14 +279,18 @@ async def sign(
     agreement = await load_agreement(session, agreement_id, lock=True)
     version = agreement.version(number)
     reference = f"{agreement.agreement.reference} version {number}"
-    if agreement.agreement.status == "terminated":
+    if agreement.agreement.status == AgreementStatus.TERMINATED:
         raise AgreementStateError(f"{reference}: the agreement has ended.", field="version")
-    if version.number != agreement.latest.number or version.status in ("superseded", "withdrawn", "in_force"):
-        done = {
-            "in_force": "is already in force",
-            "superseded": "has been superseded",
-            "withdrawn": "has been withdrawn",
-        }.get(version.status, f"is not the current version (that is version {agreement.latest.number})")
+    if version.number != agreement.latest.number or version.status in (
+        VersionStatus.SUPERSEDED,
+        VersionStatus.WITHDRAWN,
+        VersionStatus.IN_FORCE,
+    ):
+        done: str = {
+            VersionStatus.IN_FORCE: "is already in force",
+            VersionStatus.SUPERSEDED: "has been superseded",
+            VersionStatus.WITHDRAWN: "has been withdrawn",
+        }.get(VersionStatus(version.status), f"is not the current version (that is version {agreement.latest.number})")
         raise AgreementStateError(f"{reference} {done}; it cannot be signed.", field="version")
     if shown_hash != version.content_hash:
         raise AgreementStateError(
@@ -315,13 +320,13 @@ async def sign(
     if comes_into_force:
         previous = agreement.in_force
         if previous is not None:
-            previous.status = "superseded"
+            previous.status = VersionStatus.SUPERSEDED
             session.add(previous)
-        version.status = "in_force"
-        agreement.agreement.status, agreement.agreement.in_force_version = "in_force", version.number
+        version.status = VersionStatus.IN_FORCE
+        agreement.agreement.status, agreement.agreement.in_force_version = AgreementStatus.IN_FORCE, version.number
         session.add(agreement.agreement)
     else:
-        version.status = "signed_by_holder"
+        version.status = VersionStatus.SIGNED_BY_HOLDER
     session.add(version)
     await session.flush()
     return await load_agreement(session, agreement_id), comes_into_force
@@ -332,13 +337,13 @@ async def withdraw(session: AsyncSession, agreement_id: uuid.UUID, number: int) 
     nobody wants any more, or a first draft the council will not go ahead with."""
     agreement = await load_agreement(session, agreement_id, lock=True)
     version = agreement.version(number)
-    if version.status not in ("draft", "signed_by_holder"):
+    if version.status not in (VersionStatus.DRAFT, VersionStatus.SIGNED_BY_HOLDER):
         raise AgreementStateError(
             f"Version {number} is {version.status.replace('_', ' ')}: only a version not yet in force can be "
             "withdrawn.",
             field="version",
         )
-    version.status = "withdrawn"
+    version.status = VersionStatus.WITHDRAWN
     session.add(version)
     await session.flush()
     return await load_agreement(session, agreement_id)
@@ -356,7 +361,7 @@ async def terminate(
     """End an agreement in force, after the person was told why (reg 6: notice before termination)."""
     agreement = await load_agreement(session, agreement_id, lock=True)
     row = agreement.agreement
-    if row.status != "in_force":
+    if row.status != AgreementStatus.IN_FORCE:
         raise AgreementStateError(
             f"Agreement {row.reference} is {row.status.replace('_', ' ')}; only an agreement in force can be ended.",
             field="agreement_id",
@@ -370,10 +375,10 @@ async def terminate(
     if not explanation.strip():
         raise AgreementError("Explain the decision in words the person can understand.", field="explanation")
     for version in agreement.versions:
-        if version.status in ("draft", "signed_by_holder"):
-            version.status = "withdrawn"
+        if version.status in (VersionStatus.DRAFT, VersionStatus.SIGNED_BY_HOLDER):
+            version.status = VersionStatus.WITHDRAWN
             session.add(version)
-    row.status, row.terminated_on, row.termination_reason = "terminated", last_day, reason.value
+    row.status, row.terminated_on, row.termination_reason = AgreementStatus.TERMINATED, last_day, reason.value
     row.termination_notified_on, row.termination_explanation = notified_on, explanation.strip()
     session.add(row)
     await session.flush()

@@ -17,13 +17,14 @@ from sqlalchemy import BigInteger, CheckConstraint, Column, DateTime, UniqueCons
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
-from ledgers.columns import created_at_field, id_field, text_field
+from agreements.statuses import AgreementStatus, RecoveryStatus, VersionStatus
+from ledgers.columns import check_of, created_at_field, id_field, text_field
 
 
 class AgreementRow(SQLModel, table=True):
     __tablename__ = "agreement_agreements"
     __table_args__ = (
-        CheckConstraint("status IN ('draft', 'in_force', 'terminated')", name="status"),
+        CheckConstraint(check_of("status", AgreementStatus), name="status"),
         CheckConstraint(
             "status <> 'terminated' OR (terminated_on IS NOT NULL AND termination_reason IS NOT NULL "
             "AND termination_notified_on IS NOT NULL AND termination_notified_on <= terminated_on)",
@@ -36,7 +37,7 @@ class AgreementRow(SQLModel, table=True):
     authority_id: uuid.UUID = Field(index=True)
     reference: str = text_field(40)
     template_key: str = text_field(80)
-    status: str = text_field(12, default="draft")
+    status: str = text_field(12, default=AgreementStatus.DRAFT.value)
     in_force_version: int | None = None
     terminated_on: date | None = None
     """The last day the agreement is in force."""
@@ -50,9 +51,7 @@ class AgreementVersionRow(SQLModel, table=True):
     __tablename__ = "agreement_versions"
     __table_args__ = (
         UniqueConstraint("agreement_id", "number"),
-        CheckConstraint(
-            "status IN ('draft', 'signed_by_holder', 'in_force', 'superseded', 'withdrawn')", name="status"
-        ),
+        CheckConstraint(check_of("status", VersionStatus), name="status"),
         CheckConstraint("content_hash ~ '^[0-9a-f]{64}$'", name="content_hash"),
     )
 
@@ -62,7 +61,7 @@ class AgreementVersionRow(SQLModel, table=True):
     varies_number: int | None = None
     """The version in force that this one varies (None for the first)."""
     variation_reason: str | None = text_field(None, default=None, nullable=True)
-    status: str = text_field(20, default="draft")
+    status: str = text_field(20, default=VersionStatus.DRAFT.value)
     content: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
     content_hash: str = text_field(64)
     warnings: list[str] = Field(default_factory=list, sa_column=Column(JSONB, nullable=False, server_default="[]"))
@@ -150,7 +149,7 @@ class AgreementRecoveryRow(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("amount_pence > 0", name="amount"),
         CheckConstraint("method IN ('invoice', 'netting')", name="method"),
-        CheckConstraint("status IN ('raised', 'settled')", name="status"),
+        CheckConstraint(check_of("status", RecoveryStatus), name="status"),
         CheckConstraint("method = 'invoice' OR net_from_due_on IS NOT NULL", name="netting_date"),
         UniqueConstraint("agreement_id", "net_from_due_on"),
         UniqueConstraint("conversation_id"),
@@ -163,7 +162,7 @@ class AgreementRecoveryRow(SQLModel, table=True):
     method: str = text_field(10)
     net_from_due_on: date | None = None
     """For netting: the scheduled payment that is paid this much less."""
-    status: str = text_field(10, default="raised")
+    status: str = text_field(10, default=RecoveryStatus.RAISED.value)
     raised_on: date
     settled_on: date | None = None
     raised_by_user_id: uuid.UUID | None = None

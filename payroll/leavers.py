@@ -8,6 +8,9 @@ figures; it does not print HMRC's form. A PA who left without a final pay has no
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -19,7 +22,26 @@ from payroll.statuses import PayRunStatus
 from payroll.tables import PayrollEmployerRow, PayRunRow, PayslipRow, PersonalAssistantRow
 
 
-async def p45_details(session: AsyncSession, pa: PersonalAssistantRow) -> dict[str, object]:
+@dataclass(frozen=True, slots=True)
+class P45Figures:
+    employer_paye_reference: str | None
+    employee: str
+    ni_number: str | None
+    leaving_date: date
+    tax_code: str
+    week1_month1: bool
+    last_payment_date: date
+    tax_year: str
+    """``2026-27``."""
+    total_pay_to_date_pence: int
+    total_tax_to_date_pence: int
+    WeekNo: int | None = None
+    """The last tax week paid (HMRC's item name), for weekly, fortnightly and four-weekly pay."""
+    MonthNo: int | None = None
+    """The last tax month paid, for monthly pay."""
+
+
+async def p45_details(session: AsyncSession, pa: PersonalAssistantRow) -> P45Figures:
     if pa.left_on is None:
         raise PayrollError(f"{pa.full_name} has not left: record the leaving date first.", field="left_on")
     last = (
@@ -38,16 +60,18 @@ async def p45_details(session: AsyncSession, pa: PersonalAssistantRow) -> dict[s
         )
     slip, run = last
     employer = await session.get(PayrollEmployerRow, pa.account_id)
-    return {
-        "employer_paye_reference": employer.paye_reference if employer else None,
-        "employee": pa.full_name,
-        "ni_number": pa.ni_number,
-        "leaving_date": pa.left_on.isoformat(),
-        "tax_code": slip.tax_code,
-        "week1_month1": pa.week1_month1,
-        "last_payment_date": run.paid_on.isoformat(),
-        **period_number_item(PayFrequency(run.frequency), run.paid_on),
-        "tax_year": f"{run.tax_year_start.year}-{(run.tax_year_start.year + 1) % 100:02d}",
-        "total_pay_to_date_pence": slip.taxable_to_date_pence,
-        "total_tax_to_date_pence": slip.tax_to_date_pence,
-    }
+    period = period_number_item(PayFrequency(run.frequency), run.paid_on)
+    return P45Figures(
+        employer_paye_reference=employer.paye_reference if employer else None,
+        employee=pa.full_name,
+        ni_number=pa.ni_number,
+        leaving_date=pa.left_on,
+        tax_code=slip.tax_code,
+        week1_month1=pa.week1_month1,
+        last_payment_date=run.paid_on,
+        tax_year=f"{run.tax_year_start.year}-{(run.tax_year_start.year + 1) % 100:02d}",
+        total_pay_to_date_pence=slip.taxable_to_date_pence,
+        total_tax_to_date_pence=slip.tax_to_date_pence,
+        WeekNo=period.get("WeekNo"),
+        MonthNo=period.get("MonthNo"),
+    )

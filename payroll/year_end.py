@@ -8,6 +8,7 @@ those figures; it does not print HMRC's form. A year not yet ended has no P60.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
@@ -31,9 +32,20 @@ async def p60_years(session: AsyncSession, pa: PersonalAssistantRow, today: date
     return [start for start in starts if date(start.year + 1, 4, 5) < today]
 
 
-async def p60_details(
-    session: AsyncSession, pa: PersonalAssistantRow, year_start: date, today: date
-) -> dict[str, object]:
+@dataclass(frozen=True, slots=True)
+class P60Figures:
+    employer_paye_reference: str | None
+    employee: str
+    ni_number: str | None
+    tax_year: str
+    """``2025-26``."""
+    final_tax_code: str
+    pay_in_this_employment_pence: int
+    tax_in_this_employment_pence: int
+    employee_ni_pence: int
+
+
+async def p60_details(session: AsyncSession, pa: PersonalAssistantRow, year_start: date, today: date) -> P60Figures:
     if date(year_start.year + 1, 4, 5) >= today:
         raise PayrollError(
             f"The tax year {year_start.year}-{(year_start.year + 1) % 100:02d} has not ended: "
@@ -56,13 +68,13 @@ async def p60_details(
         raise PayrollError(f"{pa.full_name} had no finalised pay in that tax year.", field="tax_year")
     last_slip, _ = rows[-1]
     employer = await session.get(PayrollEmployerRow, pa.account_id)
-    return {
-        "employer_paye_reference": employer.paye_reference if employer else None,
-        "employee": pa.full_name,
-        "ni_number": pa.ni_number,
-        "tax_year": f"{year_start.year}-{(year_start.year + 1) % 100:02d}",
-        "final_tax_code": last_slip.tax_code,
-        "pay_in_this_employment_pence": last_slip.taxable_to_date_pence,
-        "tax_in_this_employment_pence": last_slip.tax_to_date_pence,
-        "employee_ni_pence": sum(slip.employee_ni_pence for slip, _ in rows),
-    }
+    return P60Figures(
+        employer_paye_reference=employer.paye_reference if employer else None,
+        employee=pa.full_name,
+        ni_number=pa.ni_number,
+        tax_year=f"{year_start.year}-{(year_start.year + 1) % 100:02d}",
+        final_tax_code=last_slip.tax_code,
+        pay_in_this_employment_pence=last_slip.taxable_to_date_pence,
+        tax_in_this_employment_pence=last_slip.tax_to_date_pence,
+        employee_ni_pence=sum(slip.employee_ni_pence for slip, _ in rows),
+    )

@@ -28,6 +28,7 @@ from dp_platform.api.schemas.agreements import (
     ClauseChangeOut,
     ClauseOut,
     DefaultOut,
+    PaymentReceivedOut,
     ScheduledPaymentOut,
     SignatureIn,
     SignatureOut,
@@ -35,6 +36,7 @@ from dp_platform.api.schemas.agreements import (
     TermChangeOut,
     TerminateIn,
     TermsIn,
+    TermsProblemOut,
     ValidationOut,
     VariationIn,
     VersionOut,
@@ -254,9 +256,9 @@ class AgreementController(Controller):
         agreement = await viewable_agreement(db_session, actor, account_id, agreement_id)
         try:
             warnings = check_terms(agreement.terms(), pa_minimum_floors())
-            problems: list[dict[str, object]] = []
+            problems: list[TermsProblemOut] = []
         except AgreementInvalidError as invalid:
-            warnings, problems = [], list(invalid.problems)
+            warnings, problems = [], [TermsProblemOut(**problem) for problem in invalid.problems]
         return ValidationOut(version=agreement.latest.number, problems=problems, warnings=warnings)
 
     @post("/{agreement_id:uuid}/versions/{number:int}/sign", operation_id="SignAgreement", status_code=200)
@@ -360,17 +362,17 @@ class AgreementController(Controller):
         agreement_id: uuid.UUID,
         due_on: date,
         received_on: date,
-    ) -> dict[str, object]:
+    ) -> PaymentReceivedOut:
         """The scheduled payment arrived: posts it to the ledger (once, however often it is recorded)."""
         payment = await record_payment_for_account(
             db_session, actor, account_id, agreement_id, due_on=due_on, received_on=received_on
         )
-        return {
-            "due_on": payment.due_on.isoformat(),
-            "received_on": payment.received_on.isoformat(),
-            "amount_pence": payment.amount_pence,
-            "ledger_entry_id": str(payment.ledger_entry_id),
-        }
+        return PaymentReceivedOut(
+            due_on=payment.due_on,
+            received_on=payment.received_on,
+            amount_pence=payment.amount_pence,
+            ledger_entry_id=payment.ledger_entry_id,
+        )
 
     @get("/{agreement_id:uuid}/versions/{number:int}/pdf", operation_id="GetAgreementPdf", media_type="application/pdf")
     async def pdf(

@@ -20,8 +20,10 @@ from dp_platform.api.schemas.payroll import (
     FamilyApprovalWithdrawIn,
     FindingOut,
     FpsRecordOut,
+    HmrcMonthOut,
     HolidayBalanceOut,
     LeaverIn,
+    P45Out,
     PaChecksIn,
     PaDetailChangeOut,
     PaDetailsIn,
@@ -39,6 +41,7 @@ from dp_platform.api.schemas.payroll import (
     SicknessOut,
     TimesheetEntryOut,
     TimesheetIn,
+    TimesheetRecordedOut,
 )
 from dp_platform.db.sessions import DbSession
 from dp_platform.tenancy.policy import SCOTTISH_TIME, Actor
@@ -217,7 +220,7 @@ class PayrollController(Controller):
         account_id: uuid.UUID,
         pa_id: uuid.UUID,
         data: Annotated[TimesheetIn, Body()],
-    ) -> dict[str, int]:
+    ) -> TimesheetRecordedOut:
         rows = await record_timesheet(
             db_session,
             actor,
@@ -225,7 +228,7 @@ class PayrollController(Controller):
             pa_id,
             [(e.worked_on, e.hours, e.kind, e.hourly_rate_pence) for e in data.entries],
         )
-        return {"entries_recorded": len(rows)}
+        return TimesheetRecordedOut(entries_recorded=len(rows))
 
     @get("/pas/{pa_id:uuid}/timesheet", operation_id="ListTimesheet")
     async def list_timesheet(
@@ -426,11 +429,9 @@ class PayrollController(Controller):
         return to_pa(await record_leaver(db_session, actor, account_id, pa_id, data.left_on))
 
     @get("/pas/{pa_id:uuid}/p45", operation_id="GetP45")
-    async def p45(
-        self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, pa_id: uuid.UUID
-    ) -> dict[str, object]:
+    async def p45(self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, pa_id: uuid.UUID) -> P45Out:
         """The figures for a leaver's P45: leaving date, tax code, last period paid, pay and tax to date."""
-        return await pa_p45(db_session, actor, account_id, pa_id)
+        return msgspec.convert(await pa_p45(db_session, actor, account_id, pa_id), P45Out, from_attributes=True)
 
     @get("/pas/{pa_id:uuid}/holiday", operation_id="GetHolidayBalance")
     async def holiday(
@@ -542,12 +543,10 @@ class PayrollController(Controller):
         return msgspec.convert(record, FpsRecordOut, from_attributes=True)
 
     @get("/hmrc-summary", operation_id="GetHmrcSummary")
-    async def hmrc_summary(
-        self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, on: date
-    ) -> dict[str, object]:
+    async def hmrc_summary(self, db_session: DbSession, actor: Actor, account_id: uuid.UUID, on: date) -> HmrcMonthOut:
         """PAYE and NI for the tax month containing ``on``, less the Employment Allowance, and the date it is due."""
         month = await hmrc_month_of(db_session, actor, account_id, on)
-        return {name: getattr(month, name) for name in month.__dataclass_fields__}
+        return msgspec.convert(month, HmrcMonthOut, from_attributes=True)
 
     @post("/pay-runs/{run_id:uuid}/reverse", operation_id="ReversePayRun", status_code=200)
     async def reverse(

@@ -7,10 +7,11 @@ import uuid
 from datetime import date
 from typing import Annotated
 
+import msgspec
 from litestar import Controller, Response, get, post, put
 from litestar.params import Body
 
-from dp_platform.api.schemas.payroll import ContractRateOut, HolidayBalanceOut
+from dp_platform.api.schemas.payroll import ContractRateOut, HolidayBalanceOut, P45Out, P60Out
 from dp_platform.api.schemas.people import (
     AssistantSignInOut,
     InvitationOut,
@@ -170,11 +171,11 @@ class MyPayController(Controller):
         )
 
     @get("/{pa_id:uuid}/p45", operation_id="GetMyP45")
-    async def p45(self, db_session: DbSession, actor: Actor, pa_id: uuid.UUID) -> dict[str, object]:
+    async def p45(self, db_session: DbSession, actor: Actor, pa_id: uuid.UUID) -> P45Out:
         """The figures of the PA's P45, once they have left and their last pay is finalised."""
-        return await my_p45(db_session, actor, pa_id)
+        return msgspec.convert(await my_p45(db_session, actor, pa_id), P45Out, from_attributes=True)
 
     @get("/{pa_id:uuid}/p60", operation_id="GetMyP60")
-    async def p60(self, db_session: DbSession, actor: Actor, pa_id: uuid.UUID, tax_year: date) -> dict[str, object]:
+    async def p60(self, db_session: DbSession, actor: Actor, pa_id: uuid.UUID, tax_year: date) -> P60Out:
         """The figures of the PA's P60 for the tax year starting on ``tax_year`` (a 6 April), once it has ended."""
-        return await my_p60(db_session, actor, pa_id, tax_year)
+        return msgspec.convert(await my_p60(db_session, actor, pa_id, tax_year), P60Out, from_attributes=True)

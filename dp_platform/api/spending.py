@@ -27,6 +27,7 @@ from dp_platform.api.schemas.spending import (
     RuleHitOut,
     RuleOut,
     RuleSourceOut,
+    RuleVersionOut,
     SpecialRuleOut,
     SpendDecisionOut,
     SpendLineOut,
@@ -105,14 +106,14 @@ def to_rule(rule: Rule) -> RuleOut:
         over_pence=rule.over_pence,
         replaces=rule.replaces,
         versions=[
-            {
-                "effective_from": v.effective_from.isoformat(),
-                "effective_to": v.effective_to.isoformat() if v.effective_to else None,
-                "decision": v.decision.label,
-                "sentence": v.sentence,
-                "conditions": list(v.conditions),
-                "sources": [{"title": title, "url": url} for title, url in v.sources],
-            }
+            RuleVersionOut(
+                effective_from=v.effective_from,
+                effective_to=v.effective_to,
+                decision=v.decision.label,
+                sentence=v.sentence,
+                conditions=list(v.conditions),
+                sources=[RuleSourceOut(title=title, url=url) for title, url in v.sources],
+            )
             for v in rule.versions
         ],
     )

@@ -14,7 +14,8 @@ from sqlalchemy import BigInteger, CheckConstraint, Column, DateTime, String, Un
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlmodel import Field, SQLModel
 
-from ledgers.columns import created_at_field, fk_field, id_field, text_field
+from dp_platform.cards.statuses import CardPaymentStatus, CardStatus
+from ledgers.columns import check_of, created_at_field, fk_field, id_field, text_field
 
 
 class StripeEventRow(SQLModel, table=True):
@@ -36,7 +37,7 @@ class CardRow(SQLModel, table=True):
 
     __tablename__ = "platform_cards"
     __table_args__ = (
-        CheckConstraint("status IN ('active', 'frozen', 'cancelled')", name="status"),
+        CheckConstraint(check_of("status", CardStatus), name="status"),
         CheckConstraint("card_type IN ('virtual', 'physical')", name="card_type"),
         UniqueConstraint("account_id", "idempotency_key"),
     )
@@ -49,7 +50,7 @@ class CardRow(SQLModel, table=True):
     """The holder, or the representative who uses the card for them."""
     card_type: str = text_field(10)
     last4: str = text_field(4)
-    status: str = text_field(10, default="active")
+    status: str = text_field(10, default=CardStatus.ACTIVE.value)
     issued_on: date
     issued_by_user_id: uuid.UUID | None = Field(default=None, foreign_key="platform_users.id")
     status_reason: str | None = text_field(300, default=None, nullable=True)
@@ -124,7 +125,7 @@ class CardPaymentRow(SQLModel, table=True):
     __tablename__ = "platform_card_payments"
     __table_args__ = (
         CheckConstraint("purpose IN ('contribution', 'recovery')", name="purpose"),
-        CheckConstraint("status IN ('processing', 'succeeded', 'failed', 'cancelled')", name="status"),
+        CheckConstraint(check_of("status", CardPaymentStatus), name="status"),
         CheckConstraint("(purpose = 'recovery') = (recovery_id IS NOT NULL)", name="recovery_named"),
         UniqueConstraint("account_id", "idempotency_key"),
     )
@@ -135,7 +136,7 @@ class CardPaymentRow(SQLModel, table=True):
     purpose: str = text_field(20)
     recovery_id: uuid.UUID | None = Field(default=None, foreign_key="agreement_recoveries.id")
     amount_pence: int = Field(sa_column=Column(BigInteger, nullable=False))
-    status: str = text_field(12, default="processing")
+    status: str = text_field(12, default=CardPaymentStatus.PROCESSING.value)
     status_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
     """When Stripe made the event that set the status: an older event never overwrites a newer one."""
     failure: str | None = text_field(500, default=None, nullable=True)

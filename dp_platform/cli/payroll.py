@@ -52,6 +52,7 @@ async def _bureau_run(url: str, args: argparse.Namespace, batch: int):  # type: 
 
 
 def cmd_bureau_run(settings: Settings, args: argparse.Namespace) -> int:
+    from dp_platform.workflows.bureau import OutcomeStatus
     from ledgers.money import Money
 
     settings, _ = _connect(settings, migrate=False)
@@ -61,9 +62,12 @@ def cmd_bureau_run(settings: Settings, args: argparse.Namespace) -> int:
             f"  {outcome.reference:<14} {outcome.status:<10} {outcome.payslips:>3} payslip(s) "
             f"{Money(outcome.gross_pence)!s:>12}  {outcome.detail}"
         )
-    counts = {status: sum(1 for o in outcomes if o.status == status) for status in ("finalised", "draft", "failed")}
+    counts = {status: sum(1 for o in outcomes if o.status == status) for status in OutcomeStatus}
+    skipped = counts[OutcomeStatus.SKIPPED]
     _say(
-        f"{len(outcomes)} employer(s): {counts['finalised']} finalised, {counts['draft']} left as drafts, "
-        f"{counts['failed']} failed."
+        f"{len(outcomes)} employer(s): {counts[OutcomeStatus.FINALISED]} finalised, "
+        f"{counts[OutcomeStatus.DRAFT]} left as drafts, "
+        + (f"{skipped} skipped (paid already for the period), " if skipped else "")
+        + f"{counts[OutcomeStatus.FAILED]} failed."
     )
-    return 1 if counts["failed"] else 0
+    return 1 if counts[OutcomeStatus.FAILED] else 0

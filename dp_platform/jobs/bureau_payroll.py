@@ -27,7 +27,7 @@ from dp_platform.tenancy.access import load_user_actor
 from dp_platform.tenancy.errors import AccessDeniedError
 from dp_platform.tenancy.policy import Actor
 from dp_platform.tenancy.roles import Role
-from dp_platform.workflows.bureau import BATCH_EMPLOYERS, EmployerOutcome, run_bureau_payroll
+from dp_platform.workflows.bureau import BATCH_EMPLOYERS, EmployerOutcome, OutcomeStatus, run_bureau_payroll
 from ledgers.errors import DomainError
 from payroll.errors import PayRunError
 from payroll.periods import PayFrequency
@@ -114,7 +114,12 @@ def outcome_row(outcome: EmployerOutcome) -> dict[str, Any]:
 def outcome_of(row: dict[str, Any]) -> EmployerOutcome:
     run_id = row.get("run_id")
     return EmployerOutcome(
-        **{**row, "account_id": uuid.UUID(row["account_id"]), "run_id": uuid.UUID(run_id) if run_id else None}
+        **{
+            **row,
+            "account_id": uuid.UUID(row["account_id"]),
+            "status": OutcomeStatus(row["status"]),
+            "run_id": uuid.UUID(run_id) if run_id else None,
+        }
     )
 
 

@@ -12,14 +12,15 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Column, DateTime, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from ledgers.columns import created_at_field, id_field, text_field
+from dp_platform.monitoring.statuses import CaseStatus
+from ledgers.columns import check_of, created_at_field, id_field, text_field
 
 
 class ExceptionCaseRow(SQLModel, table=True):
     __tablename__ = "platform_exception_cases"
     __table_args__ = (
         UniqueConstraint("account_id", "key"),
-        CheckConstraint("status IN ('open', 'resolved')", name="status"),
+        CheckConstraint(check_of("status", CaseStatus), name="status"),
         CheckConstraint("status = 'open' OR (resolution IS NOT NULL AND resolved_at IS NOT NULL)", name="resolved"),
     )
 
@@ -31,7 +32,7 @@ class ExceptionCaseRow(SQLModel, table=True):
     sentence: str = text_field(None)
     """What the finding said when the case was opened."""
     found_on: date
-    status: str = text_field(10, default="open")
+    status: str = text_field(10, default=CaseStatus.OPEN.value)
     assigned_to_user_id: uuid.UUID | None = Field(default=None, foreign_key="platform_users.id")
     resolution: str | None = text_field(None, default=None, nullable=True)
     resolved_by_user_id: uuid.UUID | None = Field(default=None, foreign_key="platform_users.id")

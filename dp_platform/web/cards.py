@@ -15,6 +15,7 @@ from litestar.response import Redirect, Template
 
 from agreements.recovery import recoveries_of
 from agreements.service import account_agreements
+from agreements.statuses import RecoveryStatus
 from dp_platform.cards.gateway import gateway_of
 from dp_platform.db.sessions import DbSession
 from dp_platform.tenancy.policy import SCOTTISH_TIME, Action, Actor
@@ -225,7 +226,7 @@ class CardPages(Controller):
         invoices = [
             recovery
             for recovery in await recoveries_of(session, [row.id for row in agreements])
-            if recovery.method == "invoice" and recovery.status == "raised"
+            if recovery.method == "invoice" and recovery.status == RecoveryStatus.RAISED
         ]
         return render(
             request,

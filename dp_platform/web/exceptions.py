@@ -14,6 +14,7 @@ from litestar.response import Redirect, Template
 from agreements.monitoring.catalogue import CHECKS, Check
 from agreements.monitoring.thresholds import LocalThreshold, Threshold, ThresholdError
 from dp_platform.db.sessions import DbSession
+from dp_platform.monitoring.statuses import ExceptionState
 from dp_platform.tenancy.errors import AccessDeniedError
 from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.tenancy.roles import AUTHORITY_ROLES, Role
@@ -112,8 +113,8 @@ class ExceptionPages(Controller):
             actor=actor,
             nav=account_nav(access.account, "exceptions"),
             account=access.account,
-            open_items=[item for item in queue.items if item.status == "open"],
-            closed_items=[item for item in queue.items if item.status != "open"],
+            open_items=[item for item in queue.items if item.status == ExceptionState.OPEN],
+            closed_items=[item for item in queue.items if item.status != ExceptionState.OPEN],
             budget=await account_budget(db_session, actor, account_id, today()),
             report_from=default_period(today())[0],
             today=today(),
@@ -132,7 +133,7 @@ class ExceptionPages(Controller):
     ) -> Template:
         view = await exception_view(session, actor, account_id, key, today())
         access = await account_for(session, actor, account_id, Action.VIEW)
-        acting = view.item.status != "resolved" and may(actor, access, Action.MONITOR)
+        acting = view.item.status != ExceptionState.RESOLVED and may(actor, access, Action.MONITOR)
         staff = await council_staff(session, access.account.authority_id) if acting else []
         return render(
             request,

@@ -16,6 +16,7 @@ from dp_platform.web.pages import FormError, account_nav, form_errors, form_of, 
 from dp_platform.workflows.accounts import AccountAccess, account_for, may
 from dp_platform.workflows.spending import decide_account_review, decide_account_reviews
 from ledgers.categories.service import account_reviews
+from ledgers.categories.statuses import ReviewStatus
 from ledgers.categories.taxonomy import national
 from ledgers.errors import DomainError
 
@@ -49,8 +50,8 @@ class ReviewPages(Controller):
             actor=actor,
             nav=account_nav(access.account, "reviews"),
             account=access.account,
-            open_reviews=[review for review in reviews if review.status == "open"],
-            closed_reviews=[review for review in reviews if review.status != "open"],
+            open_reviews=[review for review in reviews if review.status == ReviewStatus.OPEN],
+            closed_reviews=[review for review in reviews if review.status != ReviewStatus.OPEN],
             statuses=STATUSES,
             names={code: category.name for code, category in national().categories.items()},
             may_decide=may(actor, access, Action.REVIEW_SPEND),

@@ -32,6 +32,7 @@ from agreements.service import (
     vary,
     withdraw,
 )
+from agreements.statuses import AgreementStatus
 from agreements.tables import AgreementPaymentRow, AgreementRow
 from agreements.validation import Floor
 from dp_platform.audit.writer import authority_chain, note_unchanged, record_account_event, record_event
@@ -357,7 +358,7 @@ async def receive_from_statement(
         return 0
     received = 0
     for row in await account_agreements(session, account_id):
-        if row.status != "in_force":
+        if row.status != AgreementStatus.IN_FORCE:
             continue
         agreement = await load_agreement(session, row.id)
         for due_on, value_on in arrivals(

@@ -26,6 +26,7 @@ from dp_platform.workflows.spending import check_line
 from ledgers.accounts import AccountCode
 from ledgers.categories.assistant import suggest_money_in
 from ledgers.categories.engine import SpendDecision
+from ledgers.categories.statuses import ReviewStatus
 from ledgers.categories.tables import LineCategoryRow, SpendReviewRow
 from ledgers.categories.taxonomy import national
 from ledgers.chart import expense_account_for
@@ -130,7 +131,7 @@ async def follow_statement(
                 outcome=category.outcome,
                 relationship=category.relationship,
             )
-            needs_council += review is not None and review.status == "open"
+            needs_council += review is not None and review.status == ReviewStatus.OPEN
             because = f"suggestion accepted: {because}"
         expense = await expense_account(session, account_id, category.category)
         await post_statement_line(session, actor, account_id, mandate_id, line, expense, said={"because": because})

@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from typing import Any, Protocol
 
 from sqlalchemy import select, text
@@ -52,12 +53,22 @@ CONCURRENT_BATCHES = 2
 """Batches in flight at once: one computes while the other waits for the database."""
 
 
+class OutcomeStatus(StrEnum):
+    """What a bureau run did for one employer."""
+
+    FINALISED = "finalised"
+    DRAFT = "draft"
+    """Left for a person: the run has findings, or finalising was not asked for."""
+    SKIPPED = "skipped"
+    """The period was paid already (a run started again after a finished batch): nothing paid twice."""
+    FAILED = "failed"
+
+
 @dataclass(frozen=True, slots=True)
 class EmployerOutcome:
     account_id: uuid.UUID
     reference: str
-    status: str
-    """``finalised``, ``draft`` (left for a person: findings, or finalising not asked), ``skipped`` or ``failed``."""
+    status: OutcomeStatus
     payslips: int = 0
     gross_pence: int = 0
     detail: str = ""
@@ -179,7 +190,7 @@ async def _batch_in(
     references = dict(employers)
     accesses = await authorize_many(session, actor, list(references), Action.RUN_PAYROLL)
     outcomes: dict[uuid.UUID, EmployerOutcome] = {
-        account_id: EmployerOutcome(account_id, references[account_id], "failed", detail=refused.detail)
+        account_id: EmployerOutcome(account_id, references[account_id], OutcomeStatus.FAILED, detail=refused.detail)
         for account_id, refused in accesses.items()
         if isinstance(refused, DomainError)
     }
@@ -201,7 +212,7 @@ async def _batch_in(
     events, runs = [], []
     for account_id, result in found.items():
         if isinstance(result, DomainError):
-            status = "skipped" if isinstance(result, AlreadyPaidError) else "failed"
+            status = OutcomeStatus.SKIPPED if isinstance(result, AlreadyPaidError) else OutcomeStatus.FAILED
             outcomes[account_id] = EmployerOutcome(account_id, references[account_id], status, detail=result.detail)
             continue
         pay_run, entry = result
@@ -226,7 +237,8 @@ def _event(access: AccountAccess, action: str, pay_run: PayRun, details: dict[st
 
 def _outcome(reference: str, pay_run: PayRun) -> EmployerOutcome:
     run = pay_run.run
-    status, detail = ("finalised" if run.status == PayRunStatus.FINALISED else "draft"), ""
+    status = OutcomeStatus.FINALISED if run.status == PayRunStatus.FINALISED else OutcomeStatus.DRAFT
+    detail = ""
     if pay_run.findings:
         detail = f"{len(pay_run.findings)} fair-work finding(s): left as a draft for a person to decide"
     return EmployerOutcome(
@@ -266,9 +278,9 @@ async def _run_employer(
                 await journal.keep(session, [outcome])
             return outcome
     except AlreadyPaidError as error:  # run again after a finished batch: nothing is paid twice
-        outcome = EmployerOutcome(account_id, reference, "skipped", detail=error.detail)
+        outcome = EmployerOutcome(account_id, reference, OutcomeStatus.SKIPPED, detail=error.detail)
     except DomainError as error:
-        outcome = EmployerOutcome(account_id, reference, "failed", detail=error.detail)
+        outcome = EmployerOutcome(account_id, reference, OutcomeStatus.FAILED, detail=error.detail)
     if journal is not None:
         async with sessions() as session, session.begin():
             await journal.keep(session, [outcome])

@@ -24,6 +24,7 @@ from sqlmodel import col
 
 from dp_platform.audit.writer import note_unchanged, record_event
 from dp_platform.cards.gateway import event_time, merchant_of, reference
+from dp_platform.cards.statuses import CardStatus
 from dp_platform.cards.tables import CardAuthorisationRow, CardRow
 from dp_platform.tenancy.policy import SCOTTISH_TIME
 from dp_platform.tenancy.tables import DpAccountRow
@@ -97,11 +98,11 @@ async def decide_at_till(
     on: date,
     currency: str = "gbp",
 ) -> TillAnswer:
-    if card.status == "frozen":
+    if card.status == CardStatus.FROZEN:
         return _declined(
             "CARD:FROZEN", "Declined: the card is frozen. Unfreeze it on the card page if you have found it."
         )
-    if card.status == "cancelled":
+    if card.status == CardStatus.CANCELLED:
         return _declined("CARD:CANCELLED", "Declined: the card was cancelled. Ask for a new one.")
     if currency.lower() != "gbp":
         return _declined("CARD:CURRENCY", "Declined: a Direct Payment card pays in pounds only.")

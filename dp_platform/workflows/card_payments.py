@@ -19,9 +19,11 @@ from sqlmodel import col
 
 from agreements.recovery import record_invoice_paid
 from agreements.service import load_agreement
+from agreements.statuses import RecoveryStatus
 from agreements.tables import AgreementRecoveryRow, AgreementRow
 from dp_platform.audit.writer import note_unchanged, record_account_event, record_event
 from dp_platform.cards.gateway import StripeGateway, event_time
+from dp_platform.cards.statuses import CardPaymentStatus
 from dp_platform.cards.tables import CardPaymentRow, StripePayerRow
 from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.policy import SCOTTISH_TIME, Action, Actor
@@ -112,7 +114,7 @@ async def _recovery_to_pay(
     agreement = await session.get(AgreementRow, recovery.agreement_id) if recovery else None
     if recovery is None or agreement is None or agreement.account_id != account_id:
         raise CardPaymentError("There is no such recovery on this account.", field="recovery_id")
-    if recovery.method != "invoice" or recovery.status != "raised":
+    if recovery.method != "invoice" or recovery.status != RecoveryStatus.RAISED:
         raise CardPaymentError("Only a surplus invoice not yet paid can be paid by card.", field="recovery_id")
     if amount_pence != recovery.amount_pence:
         raise CardPaymentError(
@@ -120,7 +122,8 @@ async def _recovery_to_pay(
         )
     waiting = await session.scalar(
         select(col(CardPaymentRow.id)).where(
-            col(CardPaymentRow.recovery_id) == recovery_id, col(CardPaymentRow.status).in_(("processing", "succeeded"))
+            col(CardPaymentRow.recovery_id) == recovery_id,
+            col(CardPaymentRow.status).in_((CardPaymentStatus.PROCESSING, CardPaymentStatus.SUCCEEDED)),
         )
     )
     if waiting is not None:
@@ -252,12 +255,14 @@ async def follow_payment_event(session: AsyncSession, event: dict[str, Any]) -> 
         return "not a payment this platform asked for", None
     when: datetime = event_time(event)
     new_status = {
-        "payment_intent.succeeded": "succeeded",
+        "payment_intent.succeeded": CardPaymentStatus.SUCCEEDED,
         "payment_intent.payment_failed": "failed",
-        "payment_intent.canceled": "cancelled",
+        "payment_intent.canceled": CardPaymentStatus.CANCELLED,
     }[event["type"]]
     older = payment.status_at is not None and when < payment.status_at
-    if payment.status == "succeeded" or (older and new_status != "succeeded"):  # money received is final
+    if payment.status == CardPaymentStatus.SUCCEEDED or (
+        older and new_status != CardPaymentStatus.SUCCEEDED
+    ):  # money received is final
         return f"{new_status} is older news than {payment.status}: nothing changed", payment.account_id
     if payment.status == new_status:
         return f"{new_status} already", payment.account_id
@@ -270,7 +275,7 @@ async def follow_payment_event(session: AsyncSession, event: dict[str, Any]) -> 
         "was": previous,
     }
     action, subject_type, subject_id = f"card_payment.{new_status}", "card_payment", str(payment.id)
-    if new_status == "succeeded":
+    if new_status == CardPaymentStatus.SUCCEEDED:
         if int(intent.get("amount_received") or intent.get("amount") or 0) != payment.amount_pence:
             payment.status, payment.failure = "failed", "Stripe reports another amount than was asked for"
             action, details["failure"] = "card_payment.failed", payment.failure
@@ -286,7 +291,11 @@ async def follow_payment_event(session: AsyncSession, event: dict[str, Any]) -> 
                 subject_type, subject_id = "agreement", str(agreement.id)
     else:
         error = intent.get("last_payment_error") or {}
-        payment.failure = str(error.get("message") or "Stripe gave no reason")[:500] if new_status == "failed" else None
+        payment.failure = (
+            str(error.get("message") or "Stripe gave no reason")[:500]
+            if new_status == CardPaymentStatus.FAILED
+            else None
+        )
         details["failure"] = payment.failure
     session.add(payment)
     await session.flush()

@@ -15,6 +15,7 @@ from sqlmodel import col
 
 from dp_platform.audit.writer import note_unchanged, record_account_event
 from dp_platform.cards.gateway import StripeGateway
+from dp_platform.cards.statuses import CardStatus
 from dp_platform.cards.tables import CardAuthorisationRow, CardRow, CardTransactionRow
 from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.policy import Action, Actor
@@ -150,7 +151,7 @@ async def change_card(
     if card.status == to:
         note_unchanged()
         return card
-    if card.status == "cancelled":
+    if card.status == CardStatus.CANCELLED:
         raise CardStateError("This card was cancelled; issue a new one instead.", field="card_id")
     if lost_or_stolen not in (None, "lost", "stolen"):
         raise DomainError("A card is cancelled as lost or stolen, or with neither.", field="lost_or_stolen")

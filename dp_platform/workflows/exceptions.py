@@ -25,6 +25,7 @@ from agreements.monitoring.service import authority_thresholds, set_threshold
 from agreements.monitoring.tables import MonitoringThresholdRow
 from agreements.monitoring.thresholds import LocalThreshold, LocalThresholds
 from dp_platform.audit.writer import authority_chain, record_account_event, record_event
+from dp_platform.monitoring.statuses import CaseStatus, ExceptionState
 from dp_platform.monitoring.tables import ExceptionCaseRow, ExceptionCommentRow
 from dp_platform.tenancy.access import AccountAccess, authorize, list_accounts
 from dp_platform.tenancy.errors import AccessDeniedError
@@ -33,6 +34,7 @@ from dp_platform.tenancy.roles import AUTHORITY_ROLES, Role
 from dp_platform.tenancy.tables import DpAccountRow, UserRow
 from dp_platform.workflows.monitoring import AccountCheck, check_accounts, collector
 from dp_platform.workflows.spending import decide_account_review
+from ledgers.categories.statuses import ReviewStatus
 from ledgers.columns import among, utc_now
 from ledgers.errors import DomainError
 
@@ -68,9 +70,9 @@ class QueueItem:
 
     @property
     def status(self) -> str:
-        if self.case is not None and self.case.status == "resolved":
-            return "resolved"
-        return "open" if self.finding is not None else "cleared"
+        if self.case is not None and self.case.status == CaseStatus.RESOLVED:
+            return ExceptionState.RESOLVED
+        return ExceptionState.OPEN if self.finding is not None else ExceptionState.CLEARED
 
     @property
     def title(self) -> str:
@@ -233,7 +235,7 @@ async def _open_case(
     """The exception's case, opened the first time anyone acts on it; only a finding the records show now."""
     access = await authorize(session, actor, account_id, Action.MONITOR)
     item = await _item(session, access, key, today)
-    if item.status == "resolved":
+    if item.status == ExceptionState.RESOLVED:
         raise ExceptionStateError("This exception has been resolved already.", field="key")
     case = await session.scalar(
         select(ExceptionCaseRow)
@@ -326,9 +328,15 @@ async def resolve_exception(
     if item.check in (Check.PROHIBITED_SPEND, Check.SPEND_OUTSIDE_PLAN) and item.finding is not None:
         review_id = uuid.UUID(str(item.finding.facts["review_id"]))
         await decide_account_review(
-            session, actor, account_id, review_id, outcome="resolved", reason=resolution, action=Action.MONITOR
+            session,
+            actor,
+            account_id,
+            review_id,
+            outcome=ReviewStatus.RESOLVED,
+            reason=resolution,
+            action=Action.MONITOR,
         )
-    case.status, case.resolution = "resolved", resolution.strip()
+    case.status, case.resolution = CaseStatus.RESOLVED, resolution.strip()
     case.resolved_by_user_id, case.resolved_at = actor.user_id, utc_now()
     session.add(case)
     await session.flush()

@@ -45,6 +45,7 @@ from agreements.monitoring.service import thresholds_of
 from agreements.monitoring.thresholds import LocalThresholds, Threshold
 from agreements.payments import InForce, agreements_in_force
 from agreements.reviews import last_reviews, returns_received
+from agreements.statuses import ScheduledStatus
 from agreements.terms import BudgetKind
 from dp_platform.tenancy.tables import DpAccountRow
 from dp_platform.workflows.overview import OWED
@@ -351,7 +352,7 @@ async def check_accounts(
             (state.scheduled.due_on, state.scheduled.net_pence)
             for agreement_in_force in in_force.get(account.id, [])
             for state in agreement_in_force.states
-            if state.status == "missed"
+            if state.status == ScheduledStatus.MISSED
         )
         count, oldest = unmatched.get(account.id, (0, None))
         facts = AccountFacts(

@@ -23,11 +23,11 @@ from dp_platform.tenancy.tables import DpAccountRow
 from dp_platform.workflows.payroll import contract_rates, document_of
 from payroll.errors import PayrollNotFoundError
 from payroll.leave_balance import LeaveBalance, leave_balance
-from payroll.leavers import p45_details
+from payroll.leavers import P45Figures, p45_details
 from payroll.payslip_pdf import PayslipDocument
 from payroll.statuses import PayRunStatus
 from payroll.tables import ContractRateRow, PayRunRow, PayslipRow, PersonalAssistantRow
-from payroll.year_end import p60_details, p60_years
+from payroll.year_end import P60Figures, p60_details, p60_years
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,11 +112,11 @@ async def my_payslip(session: AsyncSession, actor: Actor, pa_id: uuid.UUID, run_
     return await document_of(session, account, run_id, pa.id)
 
 
-async def my_p45(session: AsyncSession, actor: Actor, pa_id: uuid.UUID) -> dict[str, object]:
+async def my_p45(session: AsyncSession, actor: Actor, pa_id: uuid.UUID) -> P45Figures:
     pa, _ = await my_job(session, actor, pa_id)
     return await p45_details(session, pa)
 
 
-async def my_p60(session: AsyncSession, actor: Actor, pa_id: uuid.UUID, year_start: date) -> dict[str, object]:
+async def my_p60(session: AsyncSession, actor: Actor, pa_id: uuid.UUID, year_start: date) -> P60Figures:
     pa, _ = await my_job(session, actor, pa_id)
     return await p60_details(session, pa, year_start, today())

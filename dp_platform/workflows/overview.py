@@ -19,10 +19,12 @@ from sqlmodel import col
 
 from agreements.payments import payment_states
 from agreements.service import account_agreements, load_agreement
+from agreements.statuses import AgreementStatus, ScheduledStatus
 from dp_platform.tenancy.access import AccountAccess, list_accounts
 from dp_platform.tenancy.policy import Actor
 from dp_platform.tenancy.tables import DpAccountRow
 from ledgers.categories.service import account_reviews, unconfirmed_line_count
+from ledgers.categories.statuses import ReviewStatus
 from ledgers.chart import DP_BANK, DP_CARD, SURPLUS_REPAYABLE
 from ledgers.reconcile_service import unmatched_line_count
 from ledgers.service import balance_at, balances, flows
@@ -103,10 +105,10 @@ async def _period(session: AsyncSession, account_id: uuid.UUID, today: date) -> 
     missed: list[str] = []
     period: tuple[date, date] | None = None
     for row in await account_agreements(session, account_id):
-        if row.status != "in_force":
+        if row.status != AgreementStatus.IN_FORCE:
             continue
         for state in await payment_states(session, await load_agreement(session, row.id), today):
-            if state.status == "missed":
+            if state.status == ScheduledStatus.MISSED:
                 missed.append(f"{state.scheduled.due_on.day} {state.scheduled.due_on:%B %Y}")
             if state.scheduled.covers_from <= today <= state.scheduled.covers_to:
                 period = (state.scheduled.covers_from, state.scheduled.covers_to)
@@ -158,7 +160,7 @@ async def account_overview(session: AsyncSession, access: AccountAccess, today: 
                 "Open the pay run",
             )
         )
-    reviews = await account_reviews(session, account_id, "open")
+    reviews = await account_reviews(session, account_id, ReviewStatus.OPEN)
     if reviews:
         attention.append(
             Attention(

@@ -23,7 +23,7 @@ from payroll.drafting import PayRun
 from payroll.errors import PayrollError, PayrollNotFoundError
 from payroll.hmrc_summary import HmrcMonth, hmrc_month
 from payroll.leave_balance import LeaveBalance, leave_balance
-from payroll.leavers import p45_details
+from payroll.leavers import P45Figures, p45_details
 from payroll.rti import FpsRecord
 from payroll.service import TimesheetLine, account_pay_runs, fps_record, get_pay_run, timesheet_lines
 from payroll.sick_pay_service import absences_of
@@ -80,7 +80,7 @@ async def pa_contract_rates(
     return await contract_rates(session, (await viewable_pa(session, actor, account_id, pa_id)).id)
 
 
-async def pa_p45(session: AsyncSession, actor: Actor, account_id: uuid.UUID, pa_id: uuid.UUID) -> dict[str, object]:
+async def pa_p45(session: AsyncSession, actor: Actor, account_id: uuid.UUID, pa_id: uuid.UUID) -> P45Figures:
     return await p45_details(session, await viewable_pa(session, actor, account_id, pa_id))
 
 

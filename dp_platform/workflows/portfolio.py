@@ -20,6 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agreements.monitoring.budget import BudgetUse, budget_use
 from agreements.payments import agreements_in_force
+from agreements.statuses import ScheduledStatus
+from dp_platform.monitoring.statuses import ExceptionState
 from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.policy import Action, Actor
 from dp_platform.tenancy.tables import DpAccountRow
@@ -85,8 +87,8 @@ def _line(check: AccountCheck, open_exceptions: int, reviews: int, spent: int, t
         scheduled = state.scheduled
         if scheduled.due_on <= today:
             due += scheduled.net_pence
-            received += scheduled.net_pence if state.status == "received" else 0
-            not_arrived += state.status == "missed"
+            received += scheduled.net_pence if state.status == ScheduledStatus.RECEIVED else 0
+            not_arrived += state.status == ScheduledStatus.MISSED
         elif next_due is None or scheduled.due_on < next_due:
             next_due = scheduled.due_on
         if scheduled.covers_from <= today <= scheduled.covers_to:
@@ -135,7 +137,7 @@ async def _portfolio(session: AsyncSession, actor: Actor, today: date) -> list[P
     reviews = await open_review_counts(session, ids)
     open_counts: dict[uuid.UUID, int] = {}
     for item in queue.items:
-        if item.status == "open":
+        if item.status == ExceptionState.OPEN:
             open_counts[item.account.id] = open_counts.get(item.account.id, 0) + 1
     return [
         _line(

@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agreements.monitoring.report import MonitoringReport, ReportException, ReportLine
+from dp_platform.monitoring.statuses import ExceptionState
 from dp_platform.tenancy.access import authorize
 from dp_platform.tenancy.errors import AccessDeniedError
 from dp_platform.tenancy.policy import Action, Actor
@@ -48,7 +49,7 @@ async def _report(
     held = await book_balances_on(session, ids, [DP_BANK, *OWED], period_to)
     received = await book_credits(session, ids, AUTHORITY_PAYMENTS, period_from, period_to)
     spent = await spend_between(session, {account_id: (period_from, period_to) for account_id in ids})
-    open_items = [item for item in queue.items if item.status == "open"]
+    open_items = [item for item in queue.items if item.status == ExceptionState.OPEN]
     open_by_account: dict[uuid.UUID, int] = {}
     for item in open_items:
         open_by_account[item.account.id] = open_by_account.get(item.account.id, 0) + 1

@@ -17,6 +17,7 @@ from sqlmodel import col
 from agreements.monitoring.service import authority_thresholds
 from agreements.monitoring.thresholds import LocalThresholds, Threshold
 from agreements.service import Agreement, account_agreements, load_agreement
+from agreements.statuses import AgreementStatus
 from dp_platform.tenancy.tables import DpAccountRow
 from ledgers.categories.assistant import payee_key
 from ledgers.categories.engine import Permission, Spend, SpendDecision, decide
@@ -38,7 +39,7 @@ async def agreement_permissions(session: AsyncSession, account_id: uuid.UUID) ->
     """What the account's agreements in force allow, category by category, for their outcomes."""
     permissions = []
     for row in await account_agreements(session, account_id):
-        if row.status != "in_force":
+        if row.status != AgreementStatus.IN_FORCE:
             continue
         permissions.extend(permissions_of(await load_agreement(session, row.id)))
     return permissions

@@ -14,6 +14,7 @@ from sqlmodel import col
 
 from ledgers.categories.assistant import Suggestion, payee_key, suggest
 from ledgers.categories.engine import SpendDecision
+from ledgers.categories.statuses import ReviewStatus
 from ledgers.categories.tables import LineCategoryRow, LocalRuleRow, SpendReviewRow
 from ledgers.categories.taxonomy import Decision, Rule, SpendRuleError, Taxonomy, local_rule
 from ledgers.columns import among
@@ -198,7 +199,7 @@ async def standing_approvals(
             col(SpendReviewRow.book_id) == book_id,
             col(SpendReviewRow.payee_key) == payee,
             col(SpendReviewRow.category) == category,
-            col(SpendReviewRow.status) == "approved",
+            col(SpendReviewRow.status) == ReviewStatus.APPROVED,
         )
     )
     return {rule_id for ids in rows for rule_id in ids if rule_id in standing}
@@ -230,15 +231,15 @@ async def record_review(
     held = None if never_reviewed else await review_of(session, subject_type, subject_id)
     kind = {Decision.NEEDS_APPROVAL: "approval", Decision.NOT_ALLOWED: "exception"}.get(result.decision)
     if kind is None:
-        if held is not None and held.status == "open":
-            held.status = "withdrawn"
+        if held is not None and held.status == ReviewStatus.OPEN:
+            held.status = ReviewStatus.WITHDRAWN
             session.add(held)
             await session.flush()
-            return held, "withdrawn"
+            return held, ReviewStatus.WITHDRAWN
         return held, "none"
     if (
         held is not None
-        and held.status == "open"
+        and held.status == ReviewStatus.OPEN
         and (held.kind, held.category, held.rule_ids)
         == (
             kind,
@@ -261,7 +262,7 @@ async def record_review(
         sentence=result.sentence,
     )
     review.category, review.kind, review.decision = result.category, kind, result.decision.label
-    review.rule_ids, review.sentence, review.status = result.rule_ids, result.sentence, "open"
+    review.rule_ids, review.sentence, review.status = result.rule_ids, result.sentence, ReviewStatus.OPEN
     review.decided_by_user_id = review.decided_at = review.decision_reason = None
     session.add(review)
     if held is not None:
@@ -283,9 +284,9 @@ async def decide_review(
     review = await session.get(SpendReviewRow, review_id, with_for_update=True)
     if review is None or review.book_id != book_id:
         raise SpendReviewNotFoundError(f"There is no spend review {review_id} on this account.", field="review_id")
-    if review.status != "open":
+    if review.status != ReviewStatus.OPEN:
         raise SpendReviewStateError(f"This review was {review.status} already.", field="review_id")
-    allowed = ("approved", "declined") if review.kind == "approval" else ("resolved",)
+    allowed = (ReviewStatus.APPROVED, ReviewStatus.DECLINED) if review.kind == "approval" else (ReviewStatus.RESOLVED,)
     if outcome not in allowed:
         raise SpendRuleError(
             f"An {review.kind} review can be {' or '.join(allowed)}, not {outcome!r}.", field="outcome"
@@ -374,7 +375,7 @@ async def unconfirmed_line_count(session: AsyncSession, book_id: uuid.UUID) -> i
 async def open_review_counts(session: AsyncSession, book_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
     rows = await session.execute(
         select(col(SpendReviewRow.book_id), func.count())
-        .where(among(col(SpendReviewRow.book_id), book_ids), col(SpendReviewRow.status) == "open")
+        .where(among(col(SpendReviewRow.book_id), book_ids), col(SpendReviewRow.status) == ReviewStatus.OPEN)
         .group_by(col(SpendReviewRow.book_id))
     )
     return {book_id: int(count) for book_id, count in rows.all()}
@@ -453,7 +454,7 @@ async def open_spend_exceptions(session: AsyncSession, book_ids: list[uuid.UUID]
             select(SpendReviewRow).where(
                 among(col(SpendReviewRow.book_id), book_ids),
                 col(SpendReviewRow.kind) == "exception",
-                col(SpendReviewRow.status) == "open",
+                col(SpendReviewRow.status) == ReviewStatus.OPEN,
             )
         )
     )

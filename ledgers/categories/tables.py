@@ -16,7 +16,8 @@ from sqlalchemy import BigInteger, CheckConstraint, Column, DateTime, UniqueCons
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
-from ledgers.columns import created_at_field, id_field, text_field
+from ledgers.categories.statuses import ReviewStatus
+from ledgers.columns import check_of, created_at_field, id_field, text_field
 
 
 class LineCategoryRow(SQLModel, table=True):
@@ -47,7 +48,7 @@ class SpendReviewRow(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("subject_type", "subject_id"),
         CheckConstraint("kind IN ('approval', 'exception')", name="kind"),
-        CheckConstraint("status IN ('open', 'approved', 'declined', 'resolved', 'withdrawn')", name="status"),
+        CheckConstraint(check_of("status", ReviewStatus), name="status"),
         CheckConstraint("subject_type IN ('statement_line', 'journal_entry')", name="subject_type"),
     )
 
@@ -64,7 +65,7 @@ class SpendReviewRow(SQLModel, table=True):
     decision: str = text_field(30)
     rule_ids: list[str] = Field(default_factory=list, sa_column=Column(JSONB, nullable=False))
     sentence: str = text_field(None)
-    status: str = text_field(10, default="open")
+    status: str = text_field(10, default=ReviewStatus.OPEN.value)
     decided_by_user_id: uuid.UUID | None = None
     decided_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
     decision_reason: str | None = text_field(None, default=None, nullable=True)

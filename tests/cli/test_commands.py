@@ -316,6 +316,12 @@ async def test_a_bureau_run_covers_only_mandated_employers_and_leaves_findings_t
         )
     assert runs == {world.accounts["a1"]: 1}
 
+    again = await asyncio.to_thread(run_cli, *args, DP_DATABASE_URL=database_url)  # the same period once more
+    assert again.returncode == 0, again.stderr
+    assert "1 employer(s): 0 finalised, 0 left as drafts, 1 skipped (paid already for the period), 0 failed." in (
+        again.stdout
+    )
+
     nobody = await asyncio.to_thread(
         run_cli, "payroll", "bureau-run", "--as", "nobody@x.example", *args[4:], DP_DATABASE_URL=database_url
     )

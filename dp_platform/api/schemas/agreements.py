@@ -152,7 +152,20 @@ class ScheduledPaymentOut(Schema):
     ledger_entry_id: uuid.UUID | None = None
 
 
+class TermsProblemOut(Schema):
+    field: str
+    """The term at fault, e.g. ``budget.four_weekly_pence``."""
+    detail: str
+
+
+class PaymentReceivedOut(Schema):
+    due_on: date
+    received_on: date
+    amount_pence: int
+    ledger_entry_id: uuid.UUID
+
+
 class ValidationOut(Schema):
     version: int
-    problems: list[dict[str, Any]]
+    problems: list[TermsProblemOut]
     warnings: list[str]

@@ -320,6 +320,54 @@ class PayRunOut(Schema):
     totals: dict[str, int]
 
 
+class TimesheetRecordedOut(Schema):
+    entries_recorded: int
+
+
+class P45Out(Schema, omit_defaults=True):
+    """A leaver's P45 figures; ``WeekNo`` or ``MonthNo`` (HMRC's names), whichever the pay frequency uses."""
+
+    employer_paye_reference: str | None
+    employee: str
+    ni_number: str | None
+    leaving_date: date
+    tax_code: str
+    week1_month1: bool
+    last_payment_date: date
+    tax_year: str
+    total_pay_to_date_pence: int
+    total_tax_to_date_pence: int
+    WeekNo: int | None = None
+    MonthNo: int | None = None
+
+
+class P60Out(Schema):
+    employer_paye_reference: str | None
+    employee: str
+    ni_number: str | None
+    tax_year: str
+    final_tax_code: str
+    pay_in_this_employment_pence: int
+    tax_in_this_employment_pence: int
+    employee_ni_pence: int
+
+
+class HmrcMonthOut(Schema):
+    """What is due to HMRC for one tax month (6th to 5th), less the Employment Allowance."""
+
+    tax_month: int
+    starts_on: date
+    ends_on: date
+    paye_pence: int
+    employee_ni_pence: int
+    employer_ni_pence: int
+    employment_allowance_pence: int
+    due_pence: int
+    due_by: date
+    rates_used: list[str]
+    allowance_left_pence: int
+
+
 class FpsPaymentOut(Schema, omit_defaults=True):
     """HMRC's item names (RTI FPS); ``WeekNo`` or ``MonthNo``, whichever the pay frequency uses."""
 

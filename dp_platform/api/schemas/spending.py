@@ -88,6 +88,15 @@ class CategoryOut(Schema):
     mcc: list[str]
 
 
+class RuleVersionOut(Schema):
+    effective_from: date
+    effective_to: date | None
+    decision: str
+    sentence: str
+    conditions: list[str]
+    sources: list[RuleSourceOut]
+
+
 class RuleOut(Schema):
     id: str
     layer: str
@@ -97,7 +106,7 @@ class RuleOut(Schema):
     unlinked: bool
     over_pence: int | None
     replaces: str | None
-    versions: list[dict[str, Any]]
+    versions: list[RuleVersionOut]
 
 
 class TaxonomyOut(Schema):
