@@ -92,7 +92,7 @@ async def log_in(
         # Always verify against some hash, so answer time does not reveal whether the email exists.
         valid = verify_password(stored or _UNUSED_HASH, password) and stored is not None
         session.add(LoginAttemptRow(email=email, client=client, succeeded=valid, attempted_at=now))
-        if not valid:
+        if not valid or user is None:  # a valid password means a user was found; said for the type checker
             await session.commit()
             raise NotAuthenticatedError("The email or password is wrong.")
         token = issue_token(user.id, secret=settings.jwt_secret, ttl_minutes=settings.token_ttl_minutes, now=now)

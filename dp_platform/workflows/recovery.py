@@ -144,7 +144,7 @@ async def recover_surplus(
             "reference": agreement.agreement.reference,
             "amount_pence": amount_pence,
             "method": method,
-            "net_from_due_on": net_from_due_on.isoformat() if recovery.net_from_due_on else None,
+            "net_from_due_on": recovery.net_from_due_on.isoformat() if recovery.net_from_due_on else None,
             "conversation_id": str(conversation_id),
         },
     )
