@@ -156,7 +156,7 @@ async def run(pas: int, per_employer: int) -> None:
         print(
             f"bureau run, {pas:,} PAs: {payslips:,} payslips for {len(outcomes):,} employers ({finalised:,} finalised, "
             f"posted to the ledger and audited) in {elapsed:.1f} s = {payslips / elapsed:,.0f} payslips/s "
-            f"(aim < {aim:.0f} s: {'hit' if elapsed < aim else 'missed'}) {_load()}"
+            f"(aim < {aim:.1f} s: {'hit' if elapsed < aim else 'missed'}) {_load()}"
         )
     finally:
         await engine.dispose()
