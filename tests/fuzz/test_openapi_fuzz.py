@@ -24,7 +24,6 @@ from litestar import Litestar
 from dp_platform.demo import DEMO_PASSWORD
 from tests.served import Served, demo_ids
 
-
 ROLES = {
     "employer": ("morag@example.org", "DP-0001"),
     "bureau": ("payroll@thistle.example", "DP-0001"),
