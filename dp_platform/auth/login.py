@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
 from dp_platform.audit.writer import record_event, user_chain
-from dp_platform.auth.passwords import hash_password, verify_password
+from dp_platform.auth.passwords import verify_password
 from dp_platform.auth.tables import LoginAttemptRow, RevokedTokenRow
 from dp_platform.auth.tokens import IssuedToken, issue_token
 from dp_platform.settings import Settings
@@ -35,7 +35,6 @@ at one try every 15 minutes for the day, not back to five free tries every quart
 FREE_FAILURES = 5
 FIRST_WAIT = timedelta(seconds=30)
 MAX_FAILURES_PER_CLIENT = 30
-_UNUSED_HASH = hash_password("a password nobody has")
 
 
 def wait_after(failures: int) -> timedelta:
@@ -89,8 +88,7 @@ async def log_in(
             )
         user = await session.scalar(select(UserRow).where(col(UserRow.email) == email))
         stored = user.password_hash if user is not None and user.is_active and user.password_hash else None
-        # Always verify against some hash, so answer time does not reveal whether the email exists.
-        valid = verify_password(stored or _UNUSED_HASH, password) and stored is not None
+        valid = verify_password(stored, password)
         session.add(LoginAttemptRow(email=email, client=client, succeeded=valid, attempted_at=now))
         if not valid or user is None:  # a valid password means a user was found; said for the type checker
             await session.commit()
