@@ -61,20 +61,25 @@ async def transfer_pairs(
             )
         )
     )
+    return nearest_pairs(lines, candidates)
+
+
+def nearest_pairs(
+    lines: list[StatementLineRow], candidates: list[StatementLineRow]
+) -> list[tuple[StatementLineRow, StatementLineRow]]:
+    """The closest in date first across the whole statement, so which line claims a candidate does not
+    hang on the order the rows came back in; in the statement's order."""
+    possible = sorted(
+        (abs((other.value_on - line.value_on).days), line.value_on, line.id, other.id, line, other)
+        for line in lines
+        for other in candidates
+        if other.amount_pence == -line.amount_pence
+        and abs(other.value_on - line.value_on) <= WITHIN
+        and (says_transfer(line) or says_transfer(other))
+    )
     pairs, used = [], set()
-    for line in lines:
-        found = sorted(
-            (
-                other
-                for other in candidates
-                if other.id not in used
-                and other.amount_pence == -line.amount_pence
-                and abs(other.value_on - line.value_on) <= WITHIN
-                and (says_transfer(line) or says_transfer(other))
-            ),
-            key=lambda other: (abs((other.value_on - line.value_on).days), other.id),
-        )
-        if found:
-            used.add(found[0].id)
-            pairs.append((line, found[0]))
-    return pairs
+    for *_, line, other in possible:
+        if line.id not in used and other.id not in used:
+            used.update((line.id, other.id))
+            pairs.append((line, other))
+    return sorted(pairs, key=lambda pair: (pair[0].value_on, pair[0].id))
