@@ -77,7 +77,8 @@ def nearest_pairs(
         and abs(other.value_on - line.value_on) <= WITHIN
         and (says_transfer(line) or says_transfer(other))
     )
-    pairs, used = [], set()
+    pairs: list[tuple[StatementLineRow, StatementLineRow]] = []
+    used: set[uuid.UUID] = set()
     for *_, line, other in possible:
         if line.id not in used and other.id not in used:
             used.update((line.id, other.id))
