@@ -11,6 +11,7 @@ import asyncio
 import os
 import sys
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
 
 from dp_platform.cli.agreements import add_agreement_commands
@@ -21,7 +22,7 @@ from dp_platform.cli.jobs import add_job_commands
 from dp_platform.cli.ledger import cmd_import_statement, cmd_ledger_balances, cmd_ledger_report
 from dp_platform.cli.payroll import cmd_bureau_run
 from dp_platform.cli.server import cmd_check, cmd_demo, cmd_migrate, cmd_serve
-from dp_platform.settings import ConfigurationError, Settings, get_settings
+from dp_platform.settings import ConfigurationError, Settings, get_settings, load_settings
 from ledgers.statements.model import FORMATS
 
 
@@ -153,10 +154,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
+    """``environ`` stands in for the process's environment variables, for a caller running a command in
+    its own process (the tests do, to spare a Python start per command)."""
     args = build_parser().parse_args(argv)
     try:
-        return args.handler(_resolve_account(get_settings(), args), args)
+        settings = get_settings() if environ is None else load_settings(environ)
+        return args.handler(_resolve_account(settings, args), args)
     except ConfigurationError as error:
         print(f"dp-platform: {error}", file=sys.stderr)
         return 2

@@ -10,17 +10,17 @@ import re
 import pdfplumber
 import pytest
 
-from tests.cli.test_commands import run_cli
+from tests.cli.running import run_cli_here
 from tests.unit.agreements.terms_example import MORAG
 from tests.world import email_of
 
-pytestmark = [pytest.mark.cli, pytest.mark.slow]
+pytestmark = pytest.mark.cli
 
 
 def test_check_prints_every_problem_or_the_schedule(tmp_path):
     good = tmp_path / "terms.json"
     good.write_text(json.dumps(MORAG))
-    result = run_cli("agreement", "check", str(good))
+    result = run_cli_here("agreement", "check", str(good))
     assert result.returncode == 0, result.stderr
     assert "The terms hold together." in result.stdout
     assert "2026-04-15  2026-04-15 to 2026-05-03  19/28  £1,040.62" in result.stdout
@@ -29,7 +29,7 @@ def test_check_prints_every_problem_or_the_schedule(tmp_path):
     bad_terms["starts_on"] = "2026-03-01"
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(bad_terms))
-    refused = run_cli("agreement", "check", str(bad))
+    refused = run_cli_here("agreement", "check", str(bad))
     assert refused.returncode == 1
     assert "support_plan_dated: the support plan is dated 2026-03-20" in refused.stdout
     assert "budget_lines[0].hourly_rate_pence: from 2026-03-01 to 2026-03-31 the Scottish PA minimum is £12.60" in (
@@ -37,7 +37,7 @@ def test_check_prints_every_problem_or_the_schedule(tmp_path):
     )
     broken = tmp_path / "broken.json"
     broken.write_text('{"holder_name": ')
-    unreadable = run_cli("agreement", "check", str(broken))
+    unreadable = run_cli_here("agreement", "check", str(broken))
     assert unreadable.returncode == 2 and "broken.json line 1: not JSON" in unreadable.stderr
 
 
@@ -48,7 +48,7 @@ async def test_draft_sign_and_print_as_named_users(database_url, db, world, tmp_
     worker, ann = await email_of(db, world.users["worker_a"]), await email_of(db, world.users["ann"])
 
     async def cli(*args: str):
-        return await asyncio.to_thread(run_cli, "agreement", *args, DP_DATABASE_URL=database_url)
+        return await asyncio.to_thread(run_cli_here, "agreement", *args, DP_DATABASE_URL=database_url)
 
     drafted = await cli("draft", "--as", worker, "--account", account, str(terms))
     assert drafted.returncode == 0, drafted.stdout + drafted.stderr

@@ -1,4 +1,5 @@
-"""The dp-platform command, run as a person runs it: in a subprocess, reading its output."""
+"""The dp-platform command: in a subprocess where the process itself is tested (exit status, serving,
+Ctrl-C), otherwise its own `main` called in this process (tests/cli/running.py), reading its output."""
 
 from __future__ import annotations
 
@@ -17,25 +18,9 @@ import pytest
 
 from dp_platform.db.connect import asyncpg_dsn
 from dp_platform.db.embedded import start_embedded
+from tests.cli.running import cli_environ, run_cli, run_cli_here
 
-pytestmark = [pytest.mark.cli, pytest.mark.slow]
-
-
-def _environ(**overrides: str) -> dict[str, str]:
-    environ = {key: value for key, value in os.environ.items() if not key.startswith("DP_")}
-    environ.update(overrides)
-    return environ
-
-
-def run_cli(*args: str, timeout: float = 120, **environ: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "dp_platform.cli", *args],
-        env=_environ(**environ),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+pytestmark = pytest.mark.cli
 
 
 def _assert_one_sentence(result: subprocess.CompletedProcess[str], fragment: str) -> None:
@@ -56,14 +41,14 @@ def test_check_passes_on_a_migrated_database(database_url):
 
 async def test_check_fails_until_migrate_brings_the_schema_up(make_database):
     url = await make_database()
-    before = await asyncio.to_thread(run_cli, "check", DP_DATABASE_URL=url)
+    before = await asyncio.to_thread(run_cli_here, "check", DP_DATABASE_URL=url)
     assert before.returncode == 1
     assert "run 'dp-platform migrate'" in before.stdout
-    migrated = await asyncio.to_thread(run_cli, "migrate", DP_DATABASE_URL=url)
+    migrated = await asyncio.to_thread(run_cli_here, "migrate", DP_DATABASE_URL=url)
     assert migrated.returncode == 0, migrated.stderr
-    again = await asyncio.to_thread(run_cli, "migrate", DP_DATABASE_URL=url)
+    again = await asyncio.to_thread(run_cli_here, "migrate", DP_DATABASE_URL=url)
     assert again.returncode == 0, again.stderr
-    after = await asyncio.to_thread(run_cli, "check", DP_DATABASE_URL=url)
+    after = await asyncio.to_thread(run_cli_here, "check", DP_DATABASE_URL=url)
     assert after.returncode == 0
 
 
@@ -85,6 +70,7 @@ def test_an_unreachable_server_is_one_sentence():
     )
 
 
+@pytest.mark.slow  # a server or the demo started in a subprocess
 def test_an_unwritable_data_folder_is_one_sentence(tmp_path: Path):
     blocker = tmp_path / "a-file"
     blocker.write_text("")
@@ -101,7 +87,7 @@ def _run_demo_until_healthy_then_interrupt(data_dir: Path) -> tuple[dict, str]:
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "dp_platform.cli", "demo"],
-        env=_environ(DP_DATA_DIR=str(data_dir), DP_PORT=str(port)),
+        env=cli_environ(DP_DATA_DIR=str(data_dir), DP_PORT=str(port)),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -137,6 +123,7 @@ async def _count(url: str, table: str) -> int:
         await connection.close()
 
 
+@pytest.mark.slow  # a server or the demo started in a subprocess
 def test_demo_survives_ctrl_c_keeps_its_data_and_seeds_once(tmp_path: Path):
     data_dir = tmp_path / "demo-data"
     first_health, first = _run_demo_until_healthy_then_interrupt(data_dir)
@@ -209,12 +196,12 @@ async def test_ledger_balances_prints_what_a_person_reads(database_url, db, worl
             ),
         )
     by_reference = await asyncio.to_thread(
-        run_cli, "ledger", "balances", "--account", "a1", "--on", "2026-04-30", DP_DATABASE_URL=database_url
+        run_cli_here, "ledger", "balances", "--account", "a1", "--on", "2026-04-30", DP_DATABASE_URL=database_url
     )
     assert by_reference.returncode == 0, by_reference.stderr
     assert "Balances at the end of 2026-04-30" in by_reference.stdout
     assert "assets:bank:dp_account" in by_reference.stdout and "£1,840.00" in by_reference.stdout
-    bad = await asyncio.to_thread(run_cli, "ledger", "balances", "--account", "nope", DP_DATABASE_URL=database_url)
+    bad = await asyncio.to_thread(run_cli_here, "ledger", "balances", "--account", "nope", DP_DATABASE_URL=database_url)
     assert bad.returncode == 2 and "no account has the reference nope" in bad.stderr
     async with async_sessionmaker(db)() as session, session.begin():
         from dp_platform.tenancy.tables import DpAccountRow
@@ -224,21 +211,23 @@ async def test_ledger_balances_prints_what_a_person_reads(database_url, db, worl
                 authority_id=world.authorities["B"], reference="A1", holder_name="Another", opened_on=date(2026, 1, 1)
             )
         )
-    twice = await asyncio.to_thread(run_cli, "ledger", "balances", "--account", "A1", DP_DATABASE_URL=database_url)
+    twice = await asyncio.to_thread(run_cli_here, "ledger", "balances", "--account", "A1", DP_DATABASE_URL=database_url)
     assert twice.returncode == 2 and "2 accounts have the reference A1" in twice.stderr
     by_id = await asyncio.to_thread(
-        run_cli, "ledger", "balances", "--account", str(account), DP_DATABASE_URL=database_url
+        run_cli_here, "ledger", "balances", "--account", str(account), DP_DATABASE_URL=database_url
     )
     assert by_id.returncode == 0 and "£1,840.00" in by_id.stdout
     await post_entry_for(db, world.accounts["b1"], date(2026, 5, 2), 25_050)
-    report = await asyncio.to_thread(run_cli, "ledger", "report", "--on", "2026-04-30", DP_DATABASE_URL=database_url)
+    report = await asyncio.to_thread(
+        run_cli_here, "ledger", "report", "--on", "2026-04-30", DP_DATABASE_URL=database_url
+    )
     assert report.returncode == 0, report.stderr
     assert report.stdout.splitlines() == [
         "dp_account\tbook_id\tledger_account\tbalance_pence\tbalance_pounds",
         f"A1\t{account}\tassets:bank:dp_account\t184000\t1840.00",
         f"A1\t{account}\tincome:authority:dp_payment\t-184000\t-1840.00",
     ], "every book's accounts not at zero at the end of the day; b1's payment came after it"
-    now = await asyncio.to_thread(run_cli, "ledger", "report", DP_DATABASE_URL=database_url)
+    now = await asyncio.to_thread(run_cli_here, "ledger", "report", DP_DATABASE_URL=database_url)
     assert f"B1\t{world.accounts['b1']}\tassets:bank:dp_account\t25050\t250.50" in now.stdout.splitlines()
 
 
@@ -306,7 +295,7 @@ async def test_a_bureau_run_covers_only_mandated_employers_and_leaves_findings_t
         "2026-05-01",
         "--finalise",
     ]
-    done = await asyncio.to_thread(run_cli, *args, DP_DATABASE_URL=database_url)
+    done = await asyncio.to_thread(run_cli_here, *args, DP_DATABASE_URL=database_url)
     assert done.returncode == 0, done.stderr
     assert "A1             finalised    1 payslip(s)" in done.stdout
     assert "1 employer(s): 1 finalised, 0 left as drafts, 0 failed." in done.stdout
@@ -316,14 +305,14 @@ async def test_a_bureau_run_covers_only_mandated_employers_and_leaves_findings_t
         )
     assert runs == {world.accounts["a1"]: 1}
 
-    again = await asyncio.to_thread(run_cli, *args, DP_DATABASE_URL=database_url)  # the same period once more
+    again = await asyncio.to_thread(run_cli_here, *args, DP_DATABASE_URL=database_url)  # the same period once more
     assert again.returncode == 0, again.stderr
     assert "1 employer(s): 0 finalised, 0 left as drafts, 1 skipped (paid already for the period), 0 failed." in (
         again.stdout
     )
 
     nobody = await asyncio.to_thread(
-        run_cli, "payroll", "bureau-run", "--as", "nobody@x.example", *args[4:], DP_DATABASE_URL=database_url
+        run_cli_here, "payroll", "bureau-run", "--as", "nobody@x.example", *args[4:], DP_DATABASE_URL=database_url
     )
     assert nobody.returncode == 2 and "is not an active member of a bureau's staff" in nobody.stderr
 
@@ -354,13 +343,14 @@ def _healthy(port: int, deadline: float) -> bool:
     return False
 
 
+@pytest.mark.slow  # a server or the demo started in a subprocess
 def test_serve_with_two_workers_replaces_one_that_dies(database_url):
     """Production serving: a supervisor over the web processes; one killed outright is replaced, and the
     server answers all the while."""
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "dp_platform.cli", "serve", "--workers", "2", "--port", str(port)],
-        env=_environ(DP_DATABASE_URL=database_url),
+        env=cli_environ(DP_DATABASE_URL=database_url),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

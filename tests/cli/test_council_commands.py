@@ -11,10 +11,10 @@ import pytest
 from tests import statement_files as files
 from tests.api.test_spending_api import MAY
 from tests.api.test_statements_api import upload
-from tests.cli.test_commands import run_cli
+from tests.cli.running import run_cli_here
 from tests.world import email_of
 
-pytestmark = [pytest.mark.cli, pytest.mark.slow]
+pytestmark = pytest.mark.cli
 
 
 async def test_a_council_works_its_queue_from_the_command_line(api, database_url, db, world, tmp_path):
@@ -26,7 +26,7 @@ async def test_a_council_works_its_queue_from_the_command_line(api, database_url
     )
 
     async def cli(*args: str):
-        return await asyncio.to_thread(run_cli, "council", *args, DP_DATABASE_URL=database_url)
+        return await asyncio.to_thread(run_cli_here, "council", *args, DP_DATABASE_URL=database_url)
 
     queue = await cli("exceptions", "--as", finance)
     assert queue.returncode == 0, queue.stdout + queue.stderr

@@ -1,4 +1,4 @@
-"""``dp-platform jobs``: what an operator reads of the queue and the latest jobs, in a subprocess."""
+"""``dp-platform jobs``: what an operator reads of the queue and the latest jobs."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from dp_platform.jobs.tables import JobRow
-from tests.cli.test_commands import run_cli
+from tests.cli.running import run_cli_here
 
 pytestmark = pytest.mark.cli
 
@@ -36,7 +36,7 @@ async def test_jobs_lists_progress_the_worker_holding_each_and_attempts(database
             parameters={"filename": "year.csv"},
         )
         session.add_all([taken_up, refused])
-    result = await asyncio.to_thread(run_cli, "jobs", DP_DATABASE_URL=database_url)
+    result = await asyncio.to_thread(run_cli_here, "jobs", DP_DATABASE_URL=database_url)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "Queue: 0 waiting, 0 in hand; 0 worker(s) alive."

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import subprocess
-import sys
 import uuid
 from datetime import date
 from pathlib import Path
@@ -124,23 +123,15 @@ async def test_a_parser_that_reads_no_transactions_is_refused_before_anything_is
     assert await ledger_snapshot(db) == before
 
 
-@pytest.mark.slow
 async def test_the_command_line_imports_with_a_clear_result_and_clear_errors(db, database_url, book, tmp_path: Path):
-    from tests.cli.test_commands import _environ
+    from tests.cli.running import run_cli_here
 
     good, bad = tmp_path / "april.ofx", tmp_path / "broken.csv"
     good.write_bytes(files.ofx())
     bad.write_bytes(files.lloyds_csv().replace(b"06/04/2026", b"2026-04-06"))
 
     def run(path: Path) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "dp_platform.cli", "import-statement", str(path), "--account", str(book)],
-            env=_environ(DP_DATABASE_URL=database_url),
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        return run_cli_here("import-statement", str(path), "--account", str(book), DP_DATABASE_URL=database_url)
 
     done = await asyncio.to_thread(run, good)
     assert done.returncode == 0, done.stderr
