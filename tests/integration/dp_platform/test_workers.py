@@ -28,7 +28,7 @@ from tests.world import set_password
 
 pytestmark = [pytest.mark.cli, pytest.mark.slow]
 
-PAS, PER_EMPLOYER = 600, 2
+PAS, PER_EMPLOYER = 240, 2
 EMPLOYERS = PAS // PER_EMPLOYER
 PASSWORD = "a long enough password for the bureau"
 
