@@ -39,9 +39,9 @@ pytest_plugins = ["tests.served"]
 
 use_cheap_hashes_for_tests()
 """argon2id at its smallest cost for the passwords the tests make (the demo's, the tests' users'): at
-the stored cost, about 160 ms each, hashing took a quarter of the suite's time. The stored cost is
-held to RFC 9106's by tests/unit/dp_platform/test_passwords.py; the commands run in a subprocess
-use it."""
+the stored cost, about 160 ms each, hashing took a quarter of the everyday lane's time. The stored
+cost is held to RFC 9106's by tests/unit/dp_platform/test_passwords.py, and the commands the tests
+start in a subprocess hash at it."""
 
 
 def _test_data_dir() -> Path:

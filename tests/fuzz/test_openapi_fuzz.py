@@ -2,12 +2,13 @@
 
 Every generated request carries a real login's token, and the path parameters name the demo's real
 account, agreement, PA, pay run, statement and so on for that role, so the generated bodies and
-queries reach the handlers rather than stopping at "no such account". The run is bounded (a few
-examples per operation, a fixed seed so CI is repeatable; each operation's coverage cases sent by one
-role that may use it; DP_FUZZ_SEED, DP_FUZZ_EXAMPLES and DP_FUZZ_FULL=1, every role sending every
-coverage case, widen it by hand) and must find no 5xx and no response that breaks the schema: undocumented status,
-wrong content type, or a body that is not the documented shape. The app runs with the Stripe settings,
-talking to the tests' own Stripe (``tests.stripe_fakes``), so the card routes are reached as well.
+queries reach the handlers rather than stopping at "no such account". The run is bounded: a few
+examples per operation, a fixed seed so CI is repeatable, each operation's coverage cases sent by one
+role that may use it (DP_FUZZ_SEED, DP_FUZZ_EXAMPLES and DP_FUZZ_FULL=1, every role sending every
+coverage case, widen it by hand). It must find no 5xx and no response that breaks the schema: an
+undocumented status, a wrong content type, or a body that is not the documented shape. The app runs
+with the Stripe settings, talking to the tests' own Stripe (``tests.stripe_fakes``), so the card
+routes are reached as well.
 """
 
 from __future__ import annotations
