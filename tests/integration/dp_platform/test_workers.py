@@ -33,7 +33,7 @@ from tests.world import set_password
 
 pytestmark = [pytest.mark.cli, pytest.mark.slow]
 
-PAS, PER_EMPLOYER = 240, 2
+PAS, PER_EMPLOYER = 120, 2
 EMPLOYERS = PAS // PER_EMPLOYER
 BATCH = 10
 HELD_EMPLOYERS = CONCURRENT_BATCHES * BATCH
