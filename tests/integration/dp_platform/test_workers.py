@@ -77,20 +77,22 @@ async def test_a_run_started_on_one_app_is_done_by_the_workers_and_survives_losi
     await set_password(engine, staff_id, PASSWORD)
 
     held = await engine.connect()
-    await held.begin()
-    await held.execute(
-        text(
-            "SELECT mandate.id FROM platform_mandates AS mandate "
-            "JOIN platform_dp_accounts AS account ON account.id = mandate.account_id "
-            "ORDER BY account.reference DESC, account.id DESC LIMIT :last FOR UPDATE OF mandate"
-        ),
-        {"last": HELD_EMPLOYERS},
-    )
-    ports = [free_port(), free_port()]
-    apps = [_start(url, "serve", "--port", str(port)) for port in ports]
-    workers = [_start(url, "worker", "--concurrency", "1") for _ in range(2)]
-    first, other = (f"http://127.0.0.1:{port}" for port in ports)
+    apps: list[subprocess.Popen[bytes]] = []
+    workers: list[subprocess.Popen[bytes]] = []
     try:
+        await held.begin()
+        await held.execute(
+            text(
+                "SELECT mandate.id FROM platform_mandates AS mandate "
+                "JOIN platform_dp_accounts AS account ON account.id = mandate.account_id "
+                "ORDER BY account.reference DESC, account.id DESC LIMIT :last FOR UPDATE OF mandate"
+            ),
+            {"last": HELD_EMPLOYERS},
+        )
+        ports = [free_port(), free_port()]
+        apps += [_start(url, "serve", "--port", str(port)) for port in ports]
+        workers += [_start(url, "worker", "--concurrency", "1") for _ in range(2)]
+        first, other = (f"http://127.0.0.1:{port}" for port in ports)
         async with httpx.AsyncClient(timeout=30) as client:
 
             async def both_up() -> bool:
