@@ -7,8 +7,6 @@ written as their plain equivalents; the pound sign is Latin-1 and stays.
 
 from __future__ import annotations
 
-from fpdf import FPDF
-
 from agreements.service import Agreement
 from agreements.tables import AgreementVersionRow
 from agreements.template import long_date
@@ -20,22 +18,19 @@ def latin1(text: str) -> str:
     return text.translate(_PLAIN).encode("latin-1", "replace").decode("latin-1")
 
 
-class _AgreementPdf(FPDF):
-    def __init__(self, stamp: str) -> None:
-        super().__init__(format="A4")
-        self.stamp = stamp
-
-    def footer(self) -> None:
-        self.set_y(-14)
-        self.set_font("Helvetica", size=6.5)
-        self.multi_cell(0, 3, latin1(f"{self.stamp}    page {self.page_no()} of {{nb}}"), align="C")
-
-
 def render_pdf(agreement: Agreement, version: AgreementVersionRow) -> bytes:
     row = agreement.agreement
     document = version.content
     stamp = f"{row.reference} version {version.number} (id {version.id}) - content hash {version.content_hash}"
-    pdf = _AgreementPdf(stamp)
+    from fpdf import FPDF  # fpdf with its font tables is half a second of every start; only a PDF needs it
+
+    class AgreementPdf(FPDF):
+        def footer(self) -> None:
+            self.set_y(-14)
+            self.set_font("Helvetica", size=6.5)
+            self.multi_cell(0, 3, latin1(f"{stamp}    page {self.page_no()} of {{nb}}"), align="C")
+
+    pdf = AgreementPdf(format="A4")
     pdf.set_auto_page_break(auto=True, margin=20)
     pdf.set_title(latin1(f"Direct Payment agreement {row.reference} version {version.number}"))
     pdf.add_page()

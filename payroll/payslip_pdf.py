@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
-from fpdf import FPDF
-
 from payroll.holiday import ROLLED_UP_LABEL, ROLLED_UP_MEANS
 from payroll.payslip_record import SlipLine
 
@@ -101,6 +99,8 @@ def _latin1(text: str) -> str:
 
 
 def render_payslip(document: PayslipDocument) -> bytes:
+    from fpdf import FPDF  # fpdf with its font tables is half a second of every start; only a PDF needs it
+
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()

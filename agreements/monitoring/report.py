@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from fpdf import FPDF
-
 from ledgers.money import Money
 
 
@@ -162,6 +160,8 @@ def _latin1(text: str) -> str:
 
 
 def render_report(report: MonitoringReport) -> bytes:
+    from fpdf import FPDF  # fpdf with its font tables is half a second of every start; only a PDF needs it
+
     pdf = FPDF(format="A4", orientation="landscape")
     pdf.set_auto_page_break(auto=True, margin=12)
     pdf.add_page()

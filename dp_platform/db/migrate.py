@@ -6,19 +6,23 @@ migrate once, one after another, not concurrently.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, text
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _MIGRATION_LOCK_ID = 0x64705F6D6967  # "dp_mig"
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic (with Mako) is imported where it is used, not with this module: the app imports this module for
+# /health, and a third of a second of every start-up (a worker's, a council command's) was Alembic's.
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,13 +36,20 @@ class SchemaState:
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("file_template", "%%(year)d-%%(month).2d-%%(day).2d_%%(slug)s_%%(rev)s")
     return config
 
 
+@functools.cache
 def head_revision() -> str:
+    """Read once a process: the migrations are files that change only with the code. Reading them took 70 ms of
+    the event loop on every /health, which a load balancer asks every few seconds."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None, "there are no migrations"
     return head
@@ -54,6 +65,8 @@ async def _with_connection(url: str, work) -> object:  # type: ignore[no-untyped
 
 
 def _run(sync_connection: Connection, action: str) -> None:
+    from alembic import command
+
     config = alembic_config()
     config.attributes["connection"] = sync_connection
     if action == "upgrade":
@@ -73,6 +86,8 @@ async def check_models_match(url: str) -> None:
 
 
 async def schema_state(url: str) -> SchemaState:
+    from alembic.runtime.migration import MigrationContext
+
     def read(connection: Connection) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
