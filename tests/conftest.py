@@ -33,6 +33,7 @@ from dp_platform.db.engine import create_engine
 from dp_platform.db.metadata import metadata
 from dp_platform.db.migrate import upgrade_to_head
 from dp_platform.settings import Settings, normalise_database_url
+from tests.caches import USER_CACHE
 
 pytest_plugins = ["tests.served"]
 """The demo served over HTTP on a free port, for clients that are not Litestar's test client."""
@@ -50,9 +51,8 @@ def _test_data_dir() -> Path:
     configured = os.environ.get("DP_TEST_DATA_DIR")
     if configured:
         return Path(configured)
-    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     checkout = hashlib.sha256(str(Path(sys.prefix).resolve()).encode()).hexdigest()[:10]
-    return Path(cache) / "dp-platform" / f"test-postgres-{checkout}"
+    return USER_CACHE / f"test-postgres-{checkout}"
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@ goes down (``mypy_baseline.toml``)."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -12,11 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.caches import USER_CACHE
+
 pytestmark = pytest.mark.architecture
 
 ROOT = Path(__file__).resolve().parents[2]
 BASELINE = Path(__file__).with_name("mypy_baseline.toml")
-CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dp-platform" / "mypy"
+CACHE = USER_CACHE / "mypy"
 """mypy's cache, kept beside the user's other caches rather than in the checkout, so that a new clone on the same
 machine starts warm: cold, mypy takes 40 s of processor time here; warm, about one. mypy checks each cached
 module's size and hash against the file it reads, so clones at different commits share it safely."""
